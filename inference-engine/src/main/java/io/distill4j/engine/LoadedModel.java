@@ -1,0 +1,353 @@
+package io.distill4j.engine;
+
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.distill4j.api.ElementType;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.ModelId;
+import io.distill4j.api.TaskType;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.TensorInfo;
+import io.distill4j.api.exception.IncompatibleModelException;
+import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.engine.batching.BatchListener;
+import io.distill4j.engine.batching.DynamicBatcher;
+import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.repository.ModelFiles;
+import io.distill4j.engine.repository.ModelManifest;
+import io.distill4j.engine.session.ModelSession;
+import io.distill4j.engine.session.OrtTensors;
+import io.distill4j.engine.text.Pooling;
+import io.distill4j.engine.text.TextHeads;
+import io.distill4j.engine.text.TextTokenizer;
+import io.distill4j.engine.text.TokenBatch;
+import io.distill4j.engine.text.TokenizedText;
+
+/**
+ * One served model version: its session, tokenizer and batcher, plus a lease count that makes hot
+ * swap safe. The engine holds one lease while the version serves; every request holds one while it
+ * runs. {@link #retire()} drops the engine's lease, and the last lease released closes batcher,
+ * tokenizer and session, in that order (the batcher drains before the session closes).
+ */
+final class LoadedModel {
+
+    private final ModelId id;
+
+    private final ModelManifest manifest;
+
+    private final ModelSession session;
+
+    private final TextTokenizer tokenizer;
+
+    private final DynamicBatcher<TokenizedText, float[]> batcher;
+
+    private final ModelDescriptor descriptor;
+
+    private final Set<String> textInputs;
+
+    private final String resultOutput;
+
+    private final AtomicInteger leases = new AtomicInteger(1);
+
+    private final AtomicBoolean retired = new AtomicBoolean();
+
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private LoadedModel(ModelFiles files, ModelSession session, TextTokenizer tokenizer, EngineConfig config,
+            InferenceListener listener) {
+        this.id = files.id();
+        this.manifest = files.manifest();
+        this.session = session;
+        this.tokenizer = tokenizer;
+        this.resultOutput = checkFit(this.id.toString(), this.manifest, session);
+        this.textInputs = this.manifest.isTextTask() ? session.inputsByName().keySet() : Set.of();
+        this.descriptor = new ModelDescriptor(this.id, this.manifest.task(), session.inputs(), session.outputs(),
+                session.provider().name(), this.manifest.description(), this.manifest.labels(), this.manifest.provenance());
+        if (tokenizer != null) {
+            ModelId modelId = this.id;
+            BatchListener batchListener = new BatchListener() {
+                @Override
+                public void onBatch(int batchSize, long processNanos) {
+                    listener.onBatch(modelId, batchSize, processNanos);
+                }
+
+                @Override
+                public void onQueueDepth(int depth) {
+                    listener.onQueueDepth(modelId, depth);
+                }
+            };
+            this.batcher = new DynamicBatcher<>(this.id.toString(), config.batching(), TokenizedText::lengthBucket,
+                    this::runTextBatch, batchListener);
+        }
+        else {
+            this.batcher = null;
+        }
+    }
+
+    /**
+     * Opens a model version: session, tokenizer for text tasks, batcher. On any failure everything
+     * opened so far is closed again.
+     */
+    static LoadedModel open(ModelFiles files, EngineConfig config, InferenceListener listener) {
+        String modelId = files.id().toString();
+        ModelSession session = ModelSession.open(modelId, files.model(), config.session());
+        TextTokenizer tokenizer = null;
+        try {
+            if (files.manifest().isTextTask()) {
+                tokenizer = TextTokenizer.open(modelId, files.tokenizer().orElseThrow(), files.manifest().maxSequenceLength());
+            }
+            return new LoadedModel(files, session, tokenizer, config, listener);
+        }
+        catch (RuntimeException ex) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            session.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Checks that the graph fits the manifest: declared inputs and outputs, and for text tasks the
+     * conventional text inputs and a result output of the right rank.
+     * @return the name of the output that carries the result
+     */
+    private static String checkFit(String modelId, ModelManifest manifest, ModelSession session) {
+        checkDeclared(modelId, "input", manifest.inputs(), session.inputs());
+        checkDeclared(modelId, "output", manifest.outputs(), session.outputs());
+        String output = manifest.output() != null ? manifest.output() : session.outputs().get(0).name();
+        TensorInfo result = session.outputs().stream()
+            .filter(o -> o.name().equals(output))
+            .findFirst()
+            .orElseThrow(() -> new IncompatibleModelException(modelId, "model.json names output '" + output
+                    + "' but the graph's outputs are " + session.outputs()));
+        if (!manifest.isTextTask()) {
+            return output;
+        }
+        for (TensorInfo input : session.inputs()) {
+            if (!TokenBatch.INPUT_NAMES.contains(input.name()) || input.type() != ElementType.INT64 || input.rank() != 2) {
+                throw new IncompatibleModelException(modelId, "A " + manifest.task().id() + " model takes only INT64 [batch, sequence] inputs named "
+                        + TokenBatch.INPUT_NAMES + ", but the graph has input " + input);
+            }
+        }
+        if (!session.inputsByName().containsKey(TokenBatch.INPUT_IDS)) {
+            throw new IncompatibleModelException(modelId, "A text model needs an input named " + TokenBatch.INPUT_IDS
+                    + "; the graph's inputs are " + session.inputs());
+        }
+        if (result.type() != ElementType.FLOAT32) {
+            throw new IncompatibleModelException(modelId, "Output " + result + " must be FLOAT32");
+        }
+        if (manifest.task() == TaskType.TEXT_EMBEDDING) {
+            boolean tokens = result.rank() == 3;
+            if (!(tokens && manifest.pooling() != Pooling.NONE) && !(result.rank() == 2)) {
+                throw new IncompatibleModelException(modelId, "An embedding output must be [batch, sequence, hidden] with mean or cls pooling, or [batch, hidden]; "
+                        + result + " with pooling " + manifest.pooling() + " is neither");
+            }
+        }
+        else {
+            if (result.rank() != 2) {
+                throw new IncompatibleModelException(modelId, "A classification output must be [batch, classes] logits, was " + result);
+            }
+            long classes = result.shape().get(1);
+            if (!manifest.labels().isEmpty() && classes != TensorInfo.DYNAMIC && classes != manifest.labels().size()) {
+                throw new IncompatibleModelException(modelId, "model.json has " + manifest.labels().size()
+                        + " labels but output " + result + " has " + classes + " classes");
+            }
+        }
+        return output;
+    }
+
+    private static void checkDeclared(String modelId, String kind, List<TensorInfo> declared, List<TensorInfo> actual) {
+        for (TensorInfo want : declared) {
+            TensorInfo have = actual.stream().filter(a -> a.name().equals(want.name())).findFirst().orElse(null);
+            if (have == null) {
+                throw new IncompatibleModelException(modelId, "model.json declares " + kind + " " + want
+                        + " but the graph has " + actual);
+            }
+            boolean shapeFits = have.rank() == want.rank();
+            for (int i = 0; shapeFits && i < want.rank(); i++) {
+                shapeFits = want.isDynamic(i) || have.isDynamic(i) || want.shape().get(i).equals(have.shape().get(i));
+            }
+            if (have.type() != want.type() || !shapeFits) {
+                throw new IncompatibleModelException(modelId, "model.json declares " + kind + " " + want
+                        + " but the graph has " + have);
+            }
+        }
+    }
+
+    ModelId id() {
+        return this.id;
+    }
+
+    ModelDescriptor descriptor() {
+        return this.descriptor;
+    }
+
+    /** Takes a lease; fails once the model has been retired and drained. */
+    boolean tryAcquire() {
+        for (;;) {
+            int n = this.leases.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (this.leases.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Returns a lease; the last one closes the model. */
+    void release() {
+        if (this.leases.decrementAndGet() == 0) {
+            closeResources();
+        }
+    }
+
+    /** Stops serving: drops the engine's lease, so the model closes once requests in flight are done. */
+    void retire() {
+        if (this.retired.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /** Waits until the model's native resources are closed. */
+    boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void closeResources() {
+        try {
+            if (this.batcher != null) {
+                this.batcher.close();
+            }
+        }
+        finally {
+            try {
+                if (this.tokenizer != null) {
+                    this.tokenizer.close();
+                }
+            }
+            finally {
+                this.session.close();
+                this.closed.countDown();
+            }
+        }
+    }
+
+    /** Requires the model's task. */
+    void requireTask(TaskType task) {
+        if (this.manifest.task() != task) {
+            throw new IncompatibleModelException(this.id.toString(), "Model " + this.id + " is a "
+                    + this.manifest.task().id() + " model, not " + task.id());
+        }
+    }
+
+    /** Tokenizes on the caller's thread and queues the text for the batcher. */
+    CompletableFuture<float[]> submitText(String text) {
+        return this.batcher.submit(this.tokenizer.encode(text));
+    }
+
+    List<String> labels() {
+        return this.manifest.labels();
+    }
+
+    /** The batch processor of text tasks: pad, run, pool or softmax; one vector per text. */
+    private List<float[]> runTextBatch(List<TokenizedText> texts) {
+        TokenBatch batch = TokenBatch.pad(texts);
+        Map<String, OnnxTensor> inputs = null;
+        try {
+            inputs = batch.toTensors(ModelSession.environment(), this.textInputs);
+            try (OrtSession.Result result = this.session.run(inputs, Set.of(this.resultOutput))) {
+                OnnxTensor output = (OnnxTensor) result.get(this.resultOutput).orElseThrow();
+                return textResults(output, batch);
+            }
+        }
+        catch (OrtException ex) {
+            throw new InferenceFailedException(this.id.toString(), "ONNX Runtime failed on a batch of " + texts.size()
+                    + " texts: " + ex.getMessage(), ex);
+        }
+        finally {
+            if (inputs != null) {
+                inputs.values().forEach(OnnxTensor::close);
+            }
+        }
+    }
+
+    private List<float[]> textResults(OnnxTensor output, TokenBatch batch) {
+        long[] shape = output.getInfo().getShape();
+        FloatBuffer data = output.getFloatBuffer();
+        int rows = batch.batchSize();
+        float[][] vectors;
+        if (this.manifest.task() == TaskType.TEXT_EMBEDDING) {
+            vectors = shape.length == 3
+                    ? TextHeads.pool(data, rows, (int) shape[1], (int) shape[2], batch.attentionMask(), this.manifest.pooling(),
+                            this.manifest.normalize())
+                    : TextHeads.rows(data, rows, (int) shape[1], this.manifest.normalize());
+        }
+        else {
+            List<String> labels = this.manifest.labels();
+            if (!labels.isEmpty() && shape[1] != labels.size()) {
+                throw new IncompatibleModelException(this.id.toString(), "model.json has " + labels.size()
+                        + " labels but the model produced " + shape[1] + " logits");
+            }
+            vectors = TextHeads.rows(data, rows, (int) shape[1], false);
+            for (float[] logits : vectors) {
+                TextHeads.softmax(logits);
+            }
+        }
+        return List.of(vectors);
+    }
+
+    /** Runs raw, already validated tensors and copies every output to the heap. */
+    Map<String, Tensor> runRaw(Map<String, Tensor> inputs) {
+        Map<String, OnnxTensor> natives = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                natives.put(e.getKey(), OrtTensors.toNative(ModelSession.environment(), e.getValue()));
+            }
+            try (OrtSession.Result result = this.session.run(natives)) {
+                Map<String, Tensor> outputs = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    outputs.put(e.getKey(), OrtTensors.toHeap((OnnxTensor) e.getValue()));
+                }
+                return outputs;
+            }
+        }
+        catch (OrtException ex) {
+            throw new InferenceFailedException(this.id.toString(), "ONNX Runtime failed: " + ex.getMessage(), ex);
+        }
+        finally {
+            natives.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Graph inputs by name. */
+    Map<String, TensorInfo> inputsByName() {
+        return this.session.inputsByName();
+    }
+
+    /** Batcher queue depth, 0 for raw models. */
+    int queueDepth() {
+        return this.batcher == null ? 0 : this.batcher.queueDepth();
+    }
+
+    @Override
+    public String toString() {
+        return "LoadedModel[" + this.id + ", leases=" + this.leases.get() + "]";
+    }
+
+}

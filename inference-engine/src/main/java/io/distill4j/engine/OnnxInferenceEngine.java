@@ -1,0 +1,392 @@
+package io.distill4j.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.distill4j.api.Classification;
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.ModelId;
+import io.distill4j.api.RepositoryEntry;
+import io.distill4j.api.TaskType;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.exception.Distill4jException;
+import io.distill4j.api.exception.ErrorCode;
+import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.api.exception.TransientException;
+import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.repository.ModelFiles;
+import io.distill4j.engine.repository.ModelRepository;
+import io.distill4j.engine.text.TextHeads;
+import io.distill4j.engine.validation.InputValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link InferenceEngine} on ONNX Runtime over a {@link ModelRepository}.
+ *
+ * <pre>{@code
+ * try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
+ *         .modelRepository(Path.of("models")).build())) {
+ *     engine.load("minilm");
+ *     float[] vector = engine.embed("minilm", "Distillation makes models small.");
+ * }
+ * }</pre>
+ *
+ * <p>The engine owns every model it loads (session, tokenizer, batcher) and closes them in {@link
+ * #close()}, after letting requests in flight finish for up to {@link EngineConfig#drainTimeout()}.
+ * Administrative calls (load, unload) are serialized; requests are not blocked by them.
+ */
+public final class OnnxInferenceEngine implements InferenceEngine {
+
+    private static final Logger logger = LoggerFactory.getLogger(OnnxInferenceEngine.class);
+
+    private final EngineConfig config;
+
+    private final ModelRepository repository;
+
+    private final InputValidator validator;
+
+    private final InferenceListener listener;
+
+    private final Map<String, LoadedModel> models = new ConcurrentHashMap<>();
+
+    private final Object adminLock = new Object();
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OnnxInferenceEngine(EngineConfig config) {
+        this.config = config;
+        this.repository = ModelRepository.open(config.modelRepository());
+        this.validator = new InputValidator(config.maxTextBytes(), config.maxBatchItems(), config.maxTensorElements());
+        this.listener = new SafeListener(config.listener());
+    }
+
+    /**
+     * Opens an engine on a model repository. No model is loaded yet.
+     * @throws IllegalArgumentException if the repository folder does not exist
+     */
+    public static OnnxInferenceEngine open(EngineConfig config) {
+        return new OnnxInferenceEngine(config);
+    }
+
+    /** The repository this engine serves from. */
+    public ModelRepository repository() {
+        return this.repository;
+    }
+
+    /** The input validator, with this engine's limits; transports use it to decode wire text. */
+    public InputValidator validator() {
+        return this.validator;
+    }
+
+    /**
+     * Texts queued for a model's batcher and not yet running (0 for raw models); for gauges.
+     * @throws ModelNotFoundException if the model is not loaded
+     */
+    public int queueDepth(String modelName) {
+        ensureOpen();
+        LoadedModel model = this.models.get(modelName);
+        if (model == null) {
+            throw notLoaded(modelName);
+        }
+        return model.queueDepth();
+    }
+
+    @Override
+    public List<RepositoryEntry> repositoryIndex() {
+        ensureOpen();
+        List<RepositoryEntry> entries = new ArrayList<>();
+        for (String name : this.repository.modelNames()) {
+            LoadedModel served = this.models.get(name);
+            entries.add(new RepositoryEntry(name, this.repository.versions(name),
+                    served == null ? OptionalLong.empty() : OptionalLong.of(served.id().version())));
+        }
+        return entries;
+    }
+
+    @Override
+    public List<ModelDescriptor> loadedModels() {
+        ensureOpen();
+        return this.models.values()
+            .stream()
+            .map(LoadedModel::descriptor)
+            .sorted(Comparator.comparing(d -> d.id().name()))
+            .toList();
+    }
+
+    @Override
+    public ModelDescriptor describe(String modelName) {
+        ensureOpen();
+        LoadedModel model = this.models.get(modelName);
+        if (model == null) {
+            throw notLoaded(modelName);
+        }
+        return model.descriptor();
+    }
+
+    @Override
+    public ModelDescriptor load(String modelName) {
+        ensureOpen();
+        OptionalLong latest = this.repository.latestVersion(modelName);
+        if (latest.isEmpty()) {
+            throw new ModelNotFoundException(modelName, "Model " + modelName + " has no version folder in the repository");
+        }
+        return load(modelName, latest.getAsLong());
+    }
+
+    @Override
+    public ModelDescriptor load(String modelName, long version) {
+        synchronized (this.adminLock) {
+            ensureOpen();
+            ModelId id = modelId(modelName, version);
+            LoadedModel current = this.models.get(modelName);
+            if (current != null && current.id().equals(id)) {
+                return current.descriptor();
+            }
+            ModelFiles files = this.repository.resolve(id);
+            long start = System.nanoTime();
+            LoadedModel fresh = LoadedModel.open(files, this.config, this.listener);
+            this.models.put(modelName, fresh);
+            this.listener.onModelLoaded(fresh.descriptor());
+            logger.info("Loaded model {} ({}, provider {}) in {} ms", id, fresh.descriptor().task().id(),
+                    fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000);
+            if (current != null) {
+                current.retire();
+                this.listener.onModelUnloaded(current.id());
+                logger.info("Swapped model {} from version {} to {}; the old version closes once drained", modelName,
+                        current.id().version(), version);
+            }
+            return fresh.descriptor();
+        }
+    }
+
+    @Override
+    public boolean unload(String modelName) {
+        synchronized (this.adminLock) {
+            ensureOpen();
+            LoadedModel model = this.models.remove(modelName);
+            if (model == null) {
+                return false;
+            }
+            model.retire();
+            this.listener.onModelUnloaded(model.id());
+            logger.info("Unloaded model {}; it closes once drained", model.id());
+            return true;
+        }
+    }
+
+    @Override
+    public Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs) {
+        long start = System.nanoTime();
+        LoadedModel model = acquire(modelName);
+        boolean ok = false;
+        int rows = 0;
+        try {
+            this.validator.validateTensors(model.id().toString(), model.inputsByName(), inputs);
+            rows = inputs.values().stream().mapToInt(t -> t.rank() == 0 ? 1 : (int) t.shape()[0]).max().orElse(0);
+            Map<String, Tensor> outputs = model.runRaw(inputs);
+            ok = true;
+            return outputs;
+        }
+        finally {
+            model.release();
+            this.listener.onRequest(model.id(), rows, System.nanoTime() - start, ok);
+        }
+    }
+
+    @Override
+    public List<float[]> embed(String modelName, List<String> texts) {
+        return runText(modelName, TaskType.TEXT_EMBEDDING, texts, null);
+    }
+
+    @Override
+    public List<Classification> classify(String modelName, List<String> texts, int topK) {
+        if (topK < 1) {
+            throw new InvalidInputException(modelName, "topK", "must be >= 1, was " + topK);
+        }
+        List<Classification> results = new ArrayList<>();
+        runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, (model, probabilities) -> results
+            .add(TextHeads.topK(probabilities, model.labels(), topK)));
+        return results;
+    }
+
+    /** Post-processing of one text's result on the caller's thread. */
+    private interface TextResultConsumer {
+
+        void accept(LoadedModel model, float[] result);
+    }
+
+    private List<float[]> runText(String modelName, TaskType task, List<String> texts, TextResultConsumer consumer) {
+        long start = System.nanoTime();
+        LoadedModel model = acquire(modelName);
+        boolean ok = false;
+        try {
+            model.requireTask(task);
+            this.validator.validateTexts(model.id().toString(), texts);
+            List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
+            for (String text : texts) {
+                futures.add(model.submitText(text));
+            }
+            List<float[]> results = new ArrayList<>(texts.size());
+            for (CompletableFuture<float[]> future : futures) {
+                float[] result = await(model.id(), future);
+                if (consumer != null) {
+                    consumer.accept(model, result);
+                }
+                else {
+                    results.add(result);
+                }
+            }
+            ok = true;
+            return results;
+        }
+        finally {
+            model.release();
+            this.listener.onRequest(model.id(), texts == null ? 0 : texts.size(), System.nanoTime() - start, ok);
+        }
+    }
+
+    private static float[] await(ModelId id, CompletableFuture<float[]> future) {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new TransientException(ErrorCode.UNAVAILABLE, id.toString(), "Interrupted while waiting for model " + id, ex);
+        }
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof Distill4jException d) {
+                throw d;
+            }
+            throw new InferenceFailedException(id.toString(), "Inference failed: " + cause, cause);
+        }
+    }
+
+    private LoadedModel acquire(String modelName) {
+        ensureOpen();
+        if (modelName == null) {
+            throw new InvalidInputException(null, "model", "must not be null");
+        }
+        for (;;) {
+            LoadedModel model = this.models.get(modelName);
+            if (model == null) {
+                throw notLoaded(modelName);
+            }
+            if (model.tryAcquire()) {
+                return model;
+            }
+            // Lost a race with a swap or unload: the map already holds the successor (or nothing).
+            Thread.onSpinWait();
+        }
+    }
+
+    private ModelNotFoundException notLoaded(String modelName) {
+        boolean onDisk = ModelId.isValidName(modelName) && this.repository.modelNames().contains(modelName);
+        return new ModelNotFoundException(modelName, "Model " + modelName + " is not loaded"
+                + (onDisk ? " (it is in the repository: load it first)" : " and not in the repository"));
+    }
+
+    private static ModelId modelId(String modelName, long version) {
+        if (!ModelId.isValidName(modelName)) {
+            throw new InvalidInputException(modelName, "model", "must match " + ModelId.NAME_PATTERN + ", was '" + modelName + "'");
+        }
+        if (version < 1) {
+            throw new InvalidInputException(modelName, "version", "must be >= 1, was " + version);
+        }
+        return ModelId.of(modelName, version);
+    }
+
+    private void ensureOpen() {
+        if (this.closed.get()) {
+            throw new IllegalStateException("Inference engine is closed");
+        }
+    }
+
+    /**
+     * Stops serving every model, waits up to the drain timeout for requests in flight, and closes all
+     * sessions. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!this.closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<LoadedModel> retiring;
+        synchronized (this.adminLock) {
+            retiring = new ArrayList<>(this.models.values());
+            this.models.clear();
+            retiring.forEach(LoadedModel::retire);
+        }
+        long deadline = System.nanoTime() + this.config.drainTimeout().toNanos();
+        for (LoadedModel model : retiring) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!model.awaitClosed(Duration.ofNanos(left))) {
+                    logger.warn("Model {} still has requests in flight after {}; it closes when they finish", model.id(),
+                            this.config.drainTimeout());
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                logger.warn("Interrupted while draining model {}", model.id());
+                break;
+            }
+        }
+    }
+
+    /** Shields the engine from a listener that throws. */
+    private static final class SafeListener implements InferenceListener {
+
+        private final InferenceListener delegate;
+
+        SafeListener(InferenceListener delegate) {
+            this.delegate = delegate;
+        }
+
+        private void guard(Runnable call) {
+            try {
+                call.run();
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Inference listener {} failed", this.delegate, ex);
+            }
+        }
+
+        @Override
+        public void onRequest(ModelId model, int items, long latencyNanos, boolean success) {
+            guard(() -> this.delegate.onRequest(model, items, latencyNanos, success));
+        }
+
+        @Override
+        public void onBatch(ModelId model, int batchSize, long runNanos) {
+            guard(() -> this.delegate.onBatch(model, batchSize, runNanos));
+        }
+
+        @Override
+        public void onQueueDepth(ModelId model, int depth) {
+            guard(() -> this.delegate.onQueueDepth(model, depth));
+        }
+
+        @Override
+        public void onModelLoaded(ModelDescriptor model) {
+            guard(() -> this.delegate.onModelLoaded(model));
+        }
+
+        @Override
+        public void onModelUnloaded(ModelId model) {
+            guard(() -> this.delegate.onModelUnloaded(model));
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package io.distill4j.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.distill4j.api.Classification;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.ModelId;
+import io.distill4j.api.RepositoryEntry;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.exception.IncompatibleModelException;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.api.exception.ModelOverloadedException;
+import io.distill4j.engine.batching.BatchingConfig;
+import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.session.SessionConfig;
+import io.distill4j.engine.testing.MiniLm;
+import io.distill4j.engine.testing.ModelGenerators;
+import io.distill4j.engine.text.TextTokenizer;
+import io.distill4j.engine.text.TokenizedText;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The engine on small models generated in code, with the real MiniLM tokenizer (vocabulary 30522). */
+class OnnxInferenceEngineTests {
+
+    private static final int VOCAB = 30522;
+
+    private static final int HIDDEN = 8;
+
+    private static final long SEED = 42;
+
+    @TempDir
+    Path root;
+
+    private OnnxInferenceEngine engine;
+
+    @AfterEach
+    void close() {
+        if (this.engine != null) {
+            this.engine.close();
+        }
+    }
+
+    private OnnxInferenceEngine open(EngineConfig.Builder builder) {
+        this.engine = OnnxInferenceEngine.open(builder.modelRepository(this.root)
+            .session(SessionConfig.builder().intraOpThreads(1).interOpThreads(1).build())
+            .build());
+        return this.engine;
+    }
+
+    private OnnxInferenceEngine open() {
+        return open(EngineConfig.builder());
+    }
+
+    private Path install(String name, long version, byte[] model, String manifest) throws IOException {
+        Path dir = Files.createDirectories(this.root.resolve(name).resolve(Long.toString(version)));
+        Files.write(dir.resolve("model.onnx"), model);
+        Files.writeString(dir.resolve("model.json"), manifest);
+        Files.copy(MiniLm.tokenizerFile(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
+    private void installEncoder(String name, String pooling) throws IOException {
+        install(name, 1, ModelGenerators.toyTextEncoder(VOCAB, HIDDEN, SEED),
+                "{\"task\": \"text-embedding\", \"tokenizer\": \"tokenizer.json\", \"pooling\": \"" + pooling + "\"}");
+    }
+
+    private void installClassifier(String name, String labels) throws IOException {
+        install(name, 1, ModelGenerators.toyTextClassifier(VOCAB, HIDDEN, 3, SEED),
+                "{\"task\": \"text-classification\", \"tokenizer\": \"tokenizer.json\", \"labels\": " + labels + "}");
+    }
+
+    private static TokenizedText tokenize(String text) {
+        try (TextTokenizer tokenizer = TextTokenizer.open("t", MiniLm.tokenizerFile(), 512)) {
+            return tokenizer.encode(text);
+        }
+    }
+
+    @Test
+    void rawModelComputesItsOutputs() throws IOException {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open().load("add");
+        Map<String, Tensor> out = this.engine.infer("add", Map.of("x", Tensor.ofFloats(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 2, 4)));
+        assertThat(out.get("y").shape()).containsExactly(2, 4);
+        assertThat(out.get("y").floats()).containsExactly(3, 5, 7, 9, 11, 13, 15, 17);
+    }
+
+    @Test
+    void rawRequestsAreValidatedBeforeAnyNativeCall() throws IOException {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open().load("add");
+        assertThatThrownBy(() -> this.engine.infer("add", Map.of("x", Tensor.ofFloats(new float[3], 1, 3))))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("inputs.x.shape[1]: must be 4");
+        assertThatThrownBy(() -> this.engine.infer("add", Map.of("x", Tensor.ofLongs(new long[4], 1, 4))))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("datatype");
+    }
+
+    @Test
+    void clsPoolingReturnsTheClsTokenVector() throws IOException {
+        installEncoder("enc", "cls");
+        open().load("enc");
+        float[] table = ModelGenerators.randomFloats(SEED, VOCAB * HIDDEN);
+        float[] v = this.engine.embed("enc", "distillation works");
+        long cls = tokenize("distillation works").ids()[0];
+        for (int d = 0; d < HIDDEN; d++) {
+            assertThat(v[d]).isCloseTo(table[(int) cls * HIDDEN + d], within(1e-6f));
+        }
+    }
+
+    @Test
+    void meanPoolingAveragesTheTokenVectorsOfEachText() throws IOException {
+        installEncoder("enc", "mean");
+        open().load("enc");
+        float[] table = ModelGenerators.randomFloats(SEED, VOCAB * HIDDEN);
+        List<String> texts = List.of("short", "a much longer sentence that needs padding when batched with the short one");
+        List<float[]> vectors = this.engine.embed("enc", texts);
+        for (int i = 0; i < texts.size(); i++) {
+            long[] ids = tokenize(texts.get(i)).ids();
+            for (int d = 0; d < HIDDEN; d++) {
+                double sum = 0;
+                for (long id : ids) {
+                    sum += table[(int) id * HIDDEN + d];
+                }
+                assertThat(vectors.get(i)[d]).as("text %d dim %d", i, d).isCloseTo((float) (sum / ids.length), within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void tokenTypeIdsAreSentOnlyToModelsThatHaveThatInput() throws IOException {
+        installEncoder("plain", "mean");
+        install("typed", 1, ModelGenerators.toyTextEncoderWithTokenTypes(VOCAB, HIDDEN, SEED),
+                "{\"task\": \"text-embedding\", \"tokenizer\": \"tokenizer.json\"}");
+        open();
+        assertThat(this.engine.load("plain").inputs()).extracting(i -> i.name()).doesNotContain("token_type_ids");
+        assertThat(this.engine.load("typed").inputs()).extracting(i -> i.name()).contains("token_type_ids");
+        assertThat(this.engine.embed("plain", "hello")).hasSize(HIDDEN);
+        assertThat(this.engine.embed("typed", "hello")).hasSize(HIDDEN);
+    }
+
+    @Test
+    void classificationReturnsTopKLabelsWithProbabilities() throws IOException {
+        installClassifier("cls", "[\"negative\", \"neutral\", \"positive\"]");
+        open().load("cls");
+        List<Classification> results = this.engine.classify("cls", List.of("great movie", "terrible movie"), 3);
+        assertThat(results).hasSize(2);
+        for (Classification c : results) {
+            assertThat(c.top()).hasSize(3);
+            assertThat(c.top()).extracting(s -> s.label()).containsExactlyInAnyOrder("negative", "neutral", "positive");
+            assertThat(c.top().get(0).probability()).isGreaterThanOrEqualTo(c.top().get(1).probability());
+            assertThat(c.top().stream().mapToDouble(s -> s.probability()).sum()).isCloseTo(1.0, within(1e-5));
+        }
+        assertThat(this.engine.classify("cls", List.of("great movie"), 1).get(0).top()).hasSize(1);
+        assertThatThrownBy(() -> this.engine.classify("cls", List.of("x"), 0)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("topK");
+    }
+
+    @Test
+    void usingAModelForTheWrongTaskIsIncompatible() throws IOException {
+        installClassifier("cls", "[\"a\", \"b\", \"c\"]");
+        open().load("cls");
+        assertThatThrownBy(() -> this.engine.embed("cls", "x")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("is a text-classification model, not text-embedding");
+    }
+
+    @Test
+    void modelsThatDoNotFitTheirManifestAreRefusedAtLoad() throws IOException {
+        install("notext", 1, ModelGenerators.addAndScale(), "{\"task\": \"text-embedding\", \"tokenizer\": \"tokenizer.json\"}");
+        installClassifier("labels", "[\"only\", \"two\"]");
+        install("declared", 1, ModelGenerators.addAndScale(),
+                "{\"task\": \"raw\", \"inputs\": [{\"name\": \"x\", \"type\": \"INT64\", \"shape\": [-1, 4]}]}");
+        open();
+        assertThatThrownBy(() -> this.engine.load("notext")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("input_ids");
+        assertThatThrownBy(() -> this.engine.load("labels")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("2 labels").hasMessageContaining("3 classes");
+        assertThatThrownBy(() -> this.engine.load("declared")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("declares input x:INT64");
+        assertThat(this.engine.loadedModels()).isEmpty();
+    }
+
+    @Test
+    void aCorruptModelFailsToLoadAndTheEngineKeepsWorking() throws IOException {
+        install("bad", 1, "not an onnx file".getBytes(), "{\"task\": \"raw\"}");
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open();
+        assertThatThrownBy(() -> this.engine.load("bad")).isInstanceOf(ModelLoadException.class)
+            .hasMessageContaining("bad/1");
+        assertThat(this.engine.load("add").id()).isEqualTo(ModelId.of("add", 1));
+    }
+
+    @Test
+    void aFailedLoadOfANewVersionLeavesTheOldOneServing() throws IOException {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        install("add", 2, new byte[] { 0x08, 0x07, 0x12 }, "{\"task\": \"raw\"}");
+        open().load("add", 1);
+        assertThatThrownBy(() -> this.engine.load("add")).isInstanceOf(ModelLoadException.class);
+        assertThat(this.engine.describe("add").id().version()).isEqualTo(1);
+        assertThat(this.engine.infer("add", Map.of("x", Tensor.ofFloats(new float[4], 1, 4))).get("y").floats())
+            .containsExactly(1, 1, 1, 1);
+    }
+
+    @Test
+    void hotSwapServesTheNewVersionAndListsIt() throws IOException {
+        installEncoder("enc", "cls");
+        install("enc", 2, ModelGenerators.toyTextEncoder(VOCAB, HIDDEN, SEED + 1),
+                "{\"task\": \"text-embedding\", \"tokenizer\": \"tokenizer.json\", \"pooling\": \"cls\"}");
+        open().load("enc", 1);
+        float[] before = this.engine.embed("enc", "hello");
+        assertThat(this.engine.load("enc", 1)).isSameAs(this.engine.describe("enc"));
+        assertThat(this.engine.load("enc").id().version()).isEqualTo(2);
+        assertThat(this.engine.embed("enc", "hello")).isNotEqualTo(before);
+        assertThat(this.engine.repositoryIndex()).containsExactly(
+                new RepositoryEntry("enc", List.of(1L, 2L), java.util.OptionalLong.of(2)));
+    }
+
+    @Test
+    void unknownAndUnloadedModelsAreNotFound() throws IOException {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open();
+        assertThatThrownBy(() -> this.engine.describe("add")).isInstanceOf(ModelNotFoundException.class)
+            .hasMessageContaining("load it first");
+        assertThatThrownBy(() -> this.engine.embed("nope", "x")).isInstanceOf(ModelNotFoundException.class)
+            .hasMessageContaining("not in the repository");
+        assertThatThrownBy(() -> this.engine.load("nope")).isInstanceOf(ModelNotFoundException.class);
+        assertThatThrownBy(() -> this.engine.load("add", 9)).isInstanceOf(ModelNotFoundException.class)
+            .hasMessageContaining("no version 9");
+        assertThatThrownBy(() -> this.engine.load("../add", 1)).isInstanceOf(InvalidInputException.class);
+        this.engine.load("add");
+        assertThat(this.engine.unload("add")).isTrue();
+        assertThat(this.engine.unload("add")).isFalse();
+        assertThatThrownBy(() -> this.engine.infer("add", Map.of())).isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
+    void aFullQueueFailsFastWithATransientOverloadError() throws Exception {
+        installEncoder("enc", "mean");
+        CountDownLatch firstBatchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        open(EngineConfig.builder()
+            .batching(BatchingConfig.builder().maxBatchSize(1).queueCapacity(2).build())
+            .listener(new InferenceListener() {
+                @Override
+                public void onBatch(ModelId model, int batchSize, long runNanos) {
+                    firstBatchRunning.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // holds the worker so the queue fills up
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }));
+        this.engine.load("enc");
+        CompletableFuture<float[]> first = CompletableFuture.supplyAsync(() -> this.engine.embed("enc", "first"));
+        assertThat(firstBatchRunning.await(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<float[]>> queued = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String text = "queued " + i;
+            queued.add(CompletableFuture.supplyAsync(() -> this.engine.embed("enc", text)));
+        }
+        while (this.engine.queueDepth("enc") < 2) {
+            Thread.sleep(1);
+        }
+        assertThatThrownBy(() -> this.engine.embed("enc", "one too many"))
+            .isInstanceOf(ModelOverloadedException.class)
+            .hasMessageContaining("queueCapacity")
+            .satisfies(e -> assertThat(((ModelOverloadedException) e).isTransient()).isTrue());
+        release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS)).hasSize(HIDDEN);
+        for (CompletableFuture<float[]> f : queued) {
+            assertThat(f.get(30, TimeUnit.SECONDS)).hasSize(HIDDEN);
+        }
+    }
+
+    @Test
+    void listenerSeesRequestsBatchesQueueDepthAndLoads() throws IOException {
+        installEncoder("enc", "mean");
+        AtomicInteger requests = new AtomicInteger();
+        AtomicInteger items = new AtomicInteger();
+        AtomicInteger batched = new AtomicInteger();
+        AtomicInteger depthEvents = new AtomicInteger();
+        List<ModelDescriptor> loaded = Collections.synchronizedList(new ArrayList<>());
+        open(EngineConfig.builder().listener(new InferenceListener() {
+            @Override
+            public void onRequest(ModelId model, int n, long latencyNanos, boolean success) {
+                requests.incrementAndGet();
+                items.addAndGet(n);
+                assertThat(latencyNanos).isPositive();
+            }
+
+            @Override
+            public void onBatch(ModelId model, int batchSize, long runNanos) {
+                batched.addAndGet(batchSize);
+            }
+
+            @Override
+            public void onQueueDepth(ModelId model, int depth) {
+                depthEvents.incrementAndGet();
+            }
+
+            @Override
+            public void onModelLoaded(ModelDescriptor model) {
+                loaded.add(model);
+                throw new IllegalStateException("a broken listener must not break loading");
+            }
+        }));
+        this.engine.load("enc");
+        this.engine.embed("enc", List.of("one", "two", "three"));
+        assertThat(loaded).hasSize(1);
+        assertThat(requests.get()).isEqualTo(1);
+        assertThat(items.get()).isEqualTo(3);
+        assertThat(batched.get()).isEqualTo(3);
+        assertThat(depthEvents.get()).isPositive();
+    }
+
+    @Test
+    void closeIsIdempotentAndUseAfterCloseFails() throws IOException {
+        installEncoder("enc", "mean");
+        open().load("enc");
+        this.engine.embed("enc", "warm");
+        this.engine.close();
+        assertThatNoException().isThrownBy(this.engine::close);
+        assertThatThrownBy(() -> this.engine.embed("enc", "x")).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("closed");
+        assertThatThrownBy(() -> this.engine.load("enc")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(this.engine::loadedModels).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void badTextsAreRejectedWithTheFieldName() throws IOException {
+        installEncoder("enc", "mean");
+        open(EngineConfig.builder().maxTextBytes(32)).load("enc");
+        assertThatThrownBy(() -> this.engine.embed("enc", List.of("fine", "x".repeat(33))))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessage("texts[1]: is 33 bytes of UTF-8, limit is maxTextBytes=32");
+        assertThatThrownBy(() -> this.engine.embed("enc", List.of())).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("empty batch");
+    }
+}
