@@ -152,8 +152,9 @@ final class LoadedModel {
             throw new IncompatibleModelException(modelId, "Output " + result + " must be FLOAT32");
         }
         if (manifest.task() == TaskType.TEXT_EMBEDDING) {
-            boolean tokens = result.rank() == 3;
-            if (!(tokens && manifest.pooling() != Pooling.NONE) && !(result.rank() == 2)) {
+            boolean pooledByModel = result.rank() == 2;
+            boolean poolableTokens = result.rank() == 3 && manifest.pooling() != Pooling.NONE;
+            if (!pooledByModel && !poolableTokens) {
                 throw new IncompatibleModelException(modelId, "An embedding output must be [batch, sequence, hidden] with mean or cls pooling, or [batch, hidden]; "
                         + result + " with pooling " + manifest.pooling() + " is neither");
             }

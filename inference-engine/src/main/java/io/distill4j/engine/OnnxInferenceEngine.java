@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import io.distill4j.api.Classification;
 import io.distill4j.api.InferenceEngine;
@@ -207,7 +208,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     @Override
     public List<float[]> embed(String modelName, List<String> texts) {
-        return runText(modelName, TaskType.TEXT_EMBEDDING, texts, null);
+        return runText(modelName, TaskType.TEXT_EMBEDDING, texts, (model, vector) -> vector);
     }
 
     @Override
@@ -215,19 +216,16 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         if (topK < 1) {
             throw new InvalidInputException(modelName, "topK", "must be >= 1, was " + topK);
         }
-        List<Classification> results = new ArrayList<>();
-        runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, (model, probabilities) -> results
-            .add(TextHeads.topK(probabilities, model.labels(), topK)));
-        return results;
+        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts,
+                (model, probabilities) -> TextHeads.topK(probabilities, model.labels(), topK));
     }
 
-    /** Post-processing of one text's result on the caller's thread. */
-    private interface TextResultConsumer {
-
-        void accept(LoadedModel model, float[] result);
-    }
-
-    private List<float[]> runText(String modelName, TaskType task, List<String> texts, TextResultConsumer consumer) {
+    /**
+     * Runs texts through a model's batcher under one lease and post-processes each result on the
+     * caller's thread with the same model version that produced it.
+     */
+    private <R> List<R> runText(String modelName, TaskType task, List<String> texts,
+            BiFunction<LoadedModel, float[], R> postProcess) {
         long start = System.nanoTime();
         LoadedModel model = acquire(modelName);
         boolean ok = false;
@@ -238,15 +236,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             for (String text : texts) {
                 futures.add(model.submitText(text));
             }
-            List<float[]> results = new ArrayList<>(texts.size());
+            List<R> results = new ArrayList<>(texts.size());
             for (CompletableFuture<float[]> future : futures) {
-                float[] result = await(model.id(), future);
-                if (consumer != null) {
-                    consumer.accept(model, result);
-                }
-                else {
-                    results.add(result);
-                }
+                results.add(postProcess.apply(model, await(model.id(), future)));
             }
             ok = true;
             return results;
