@@ -41,13 +41,16 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
  * <h2>What it measures</h2>
  * All systems run in this one process on the same model files, the same sentences and, where a system
  * lets them be set, the same ONNX Runtime threads (2 intra-op, 1 inter-op); the report says where they
- * cannot be set. After a warm-up, each round runs every system in turn (engine, raw, langchain4j,
- * spring-ai, then again), and the report gives medians over rounds and the median of per-round ratios.
+ * cannot be set. After a warm-up, each round runs every system in turn, the order rotated by one place
+ * per round (engine raw langchain4j spring-ai, then raw langchain4j spring-ai engine, ...), and the report
+ * gives medians over rounds and the median of per-round ratios.
  * <ol>
  * <li>{@code latency}: engine vs raw at one caller, per-call p50 and p90, ratio engine / raw (target ≤ 1.1).</li>
  * <li>{@code throughput}: every system at 1, 4 and 16 concurrent callers, sentences per second, ratio
  * engine / best peer, peers being LangChain4j and Spring AI (target ≥ 1.3 at 16 callers); raw is shown
  * as a reference.</li>
+ * <li>{@code ceiling}: the engine fed 16 sentences per call by one caller vs one sentence per call: the
+ * most batching can gain on this machine.</li>
  * <li>{@code spearman}: STS-B test Spearman correlation of cosine similarity vs gold score (target for the
  * engine 0.820 ± 0.002), and each system's agreement with raw, sentence by sentence.</li>
  * </ol>
@@ -113,6 +116,9 @@ public final class EmbeddingBenchmark {
             if (this.options.scenarios().contains("throughput")) {
                 this.report.section(throughput(driver));
             }
+            if (this.options.scenarios().contains("ceiling")) {
+                this.report.section(ceiling(data));
+            }
             this.report.section(footer(tripwire, started));
         }
         finally {
@@ -159,6 +165,17 @@ public final class EmbeddingBenchmark {
         }
     }
 
+    /**
+     * The systems in the order of one round, rotated by one place per round (A B C, B C A, C A B, ...), so
+     * no system always runs right after the same other one. That matters: a system whose native thread
+     * pools keep spinning after a run (PyTorch's OpenMP does) slows down whichever system follows it.
+     */
+    private static List<EmbeddingSystem> rotated(List<EmbeddingSystem> systems, int round) {
+        List<EmbeddingSystem> order = new ArrayList<>(systems);
+        Collections.rotate(order, -((round - 1) % Math.max(1, order.size())));
+        return order;
+    }
+
     /** Scenario (a): per-call latency of the engine and the raw loop at one caller. */
     private String latency(LoadDriver driver) {
         StringBuilder out = new StringBuilder("## (a) Per-call latency at 1 caller: engine vs raw ONNX Runtime\n\n");
@@ -171,7 +188,7 @@ public final class EmbeddingBenchmark {
         List<Double> p90Ratios = new ArrayList<>();
         for (int round = 1; round <= this.options.rounds(); round++) {
             Map<String, RunResult> inRound = new LinkedHashMap<>();
-            for (EmbeddingSystem system : contenders) {
+            for (EmbeddingSystem system : rotated(contenders, round)) {
                 RunResult result = driver.run(system, 1, this.options.runDuration());
                 this.report.run("latency", round, result);
                 inRound.put(system.name(), result);
@@ -209,6 +226,51 @@ public final class EmbeddingBenchmark {
         return out.toString();
     }
 
+    /**
+     * Scenario (d): what batching can gain on this machine at best. One caller hands the engine 16
+     * consecutive sentences per call, so every batch is as full as the length buckets allow and nothing
+     * waits for callers; compared with the engine's own one-sentence-per-call rate in the same rounds.
+     */
+    private String ceiling(StsbData data) {
+        StringBuilder out = new StringBuilder("## (d) Batching ceiling: the engine fed 16 sentences per call\n\n");
+        EmbeddingSystem engine = this.systems.get(ENGINE);
+        if (engine == null) {
+            return out.append("Skipped: the engine was not selected.\n").toString();
+        }
+        List<String> sentences = data.distinctSentences();
+        List<Double> batched = new ArrayList<>();
+        List<Double> single = new ArrayList<>();
+        int next = 0;
+        for (int round = 1; round <= this.options.rounds(); round++) {
+            for (int perCall : List.of(16, 1)) {
+                long began = System.nanoTime();
+                long deadline = began + this.options.runDuration().toNanos();
+                int done = 0;
+                while (System.nanoTime() < deadline) {
+                    List<String> texts = new ArrayList<>(perCall);
+                    for (int i = 0; i < perCall; i++) {
+                        texts.add(sentences.get(next++ % sentences.size()));
+                    }
+                    engine.embedAll(texts);
+                    done += perCall;
+                }
+                double rate = done / ((System.nanoTime() - began) / 1e9);
+                (perCall == 1 ? single : batched).add(rate);
+            }
+            this.report.log("ceiling round " + round + "/" + this.options.rounds() + ": " + Report.format(batched.get(round - 1), 1)
+                    + "/s batched, " + Report.format(single.get(round - 1), 1) + "/s single");
+        }
+        double b = Stats.median(batched);
+        double s1 = Stats.median(single);
+        out.append(Report.table(List.of("engine, one caller", "sentences/s (median over rounds)"), List.of(
+                List.of("16 sentences per call", Report.format(b, 1)),
+                List.of("1 sentence per call", Report.format(s1, 1)))));
+        out.append("\n**Batching gain at best: ").append(Report.format(b / s1, 2))
+                .append("×** over one sentence per call. A peer running concurrent unbatched calls recovers part of this "
+                        + "gain by overlapping runs, which bounds how far ahead of it the engine can get on this machine.\n");
+        return out.toString();
+    }
+
     /** Scenario (b): sentences per second of every system at each caller count. */
     private String throughput(LoadDriver driver) {
         List<String> names = new ArrayList<>(this.systems.keySet());
@@ -223,7 +285,7 @@ public final class EmbeddingBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= this.options.rounds(); round++) {
                 Map<String, RunResult> inRound = new LinkedHashMap<>();
-                for (EmbeddingSystem system : this.systems.values()) {
+                for (EmbeddingSystem system : rotated(new ArrayList<>(this.systems.values()), round)) {
                     RunResult result = driver.run(system, callers, this.options.runDuration());
                     this.report.run("throughput", round, result);
                     inRound.put(system.name(), result);
@@ -354,7 +416,7 @@ public final class EmbeddingBenchmark {
                 List.of("threads", "ONNX Runtime " + this.options.intraOpThreads() + " intra-op / "
                         + this.options.interOpThreads() + " inter-op wherever a system lets them be set (see Systems)"),
                 List.of("method", "one JVM; after a warm-up of " + BenchmarkOptions.seconds(this.options.warmup())
-                        + " s per system, each round runs every system in turn for "
+                        + " s per system, each round runs every system in turn (order rotated by one per round) for "
                         + BenchmarkOptions.seconds(this.options.runDuration()) + " s (" + String.join(", ",
                                 this.options.systems()) + "); " + this.options.rounds()
                         + " rounds; figures are medians over rounds, a ratio is the median of per-round ratios"),

@@ -1,5 +1,7 @@
 package io.distill4j.benchmarks;
 
+import java.util.List;
+
 /**
  * One way of turning a sentence into an all-MiniLM-L6-v2 embedding, as the benchmark drives it.
  *
@@ -17,6 +19,14 @@ interface EmbeddingSystem extends AutoCloseable {
      * @return the sentence embedding; not necessarily L2-normalized (cosine similarity is used throughout)
      */
     float[] embed(String text);
+
+    /**
+     * Embeds several texts in one call. The default embeds them one by one; the engine overrides it to
+     * hand them to its batcher together.
+     */
+    default List<float[]> embedAll(List<String> texts) {
+        return texts.stream().map(this::embed).toList();
+    }
 
     /** What this system runs on and how its threads are set, for the report. */
     Settings settings();

@@ -1,6 +1,7 @@
 package io.distill4j.benchmarks;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.distill4j.api.InferenceEngine;
@@ -67,6 +68,11 @@ final class EngineSystem implements EmbeddingSystem {
     @Override
     public float[] embed(String text) {
         return this.engine.embed(ModelFiles.ENGINE_MODEL_NAME, text);
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        return this.engine.embed(ModelFiles.ENGINE_MODEL_NAME, texts);
     }
 
     @Override
