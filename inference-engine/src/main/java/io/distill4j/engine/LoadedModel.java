@@ -61,6 +61,8 @@ final class LoadedModel {
 
     private final String resultOutput;
 
+    private final InferenceListener listener;
+
     private final AtomicInteger leases = new AtomicInteger(1);
 
     private final AtomicBoolean retired = new AtomicBoolean();
@@ -73,6 +75,7 @@ final class LoadedModel {
         this.manifest = files.manifest();
         this.session = session;
         this.tokenizer = tokenizer;
+        this.listener = listener;
         this.resultOutput = checkFit(this.id.toString(), this.manifest, session);
         this.textInputs = this.manifest.isTextTask() ? session.inputsByName().keySet() : Set.of();
         this.descriptor = new ModelDescriptor(this.id, this.manifest.task(), session.inputs(), session.outputs(),
@@ -245,6 +248,7 @@ final class LoadedModel {
             finally {
                 this.session.close();
                 this.closed.countDown();
+                this.listener.onModelClosed(this.id);
             }
         }
     }

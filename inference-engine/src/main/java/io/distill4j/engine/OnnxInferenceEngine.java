@@ -380,5 +380,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         public void onModelUnloaded(ModelId model) {
             guard(() -> this.delegate.onModelUnloaded(model));
         }
+
+        @Override
+        public void onModelClosed(ModelId model) {
+            guard(() -> this.delegate.onModelClosed(model));
+        }
     }
 }

@@ -236,6 +236,55 @@ class OnnxInferenceEngineTests {
     }
 
     @Test
+    void theOldVersionClosesOnlyOnceItsRequestsInFlightHaveFinished() throws Exception {
+        installEncoder("enc", "cls");
+        install("enc", 2, ModelGenerators.toyTextEncoder(VOCAB, HIDDEN, SEED + 1),
+                "{\"task\": \"text-embedding\", \"tokenizer\": \"tokenizer.json\", \"pooling\": \"cls\"}");
+        ModelId v1 = ModelId.of("enc", 1);
+        CountDownLatch v1Running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch v1Closed = new CountDownLatch(1);
+        open(EngineConfig.builder().listener(new InferenceListener() {
+            @Override
+            public void onBatch(ModelId model, int batchSize, long runNanos) {
+                if (model.equals(v1)) {
+                    v1Running.countDown();
+                    await(release); // holds v1's request in flight
+                }
+            }
+
+            @Override
+            public void onModelClosed(ModelId model) {
+                if (model.equals(v1)) {
+                    v1Closed.countDown();
+                }
+            }
+        }));
+        this.engine.load("enc", 1);
+        CompletableFuture<float[]> inFlight = CompletableFuture.supplyAsync(() -> this.engine.embed("enc", "hello"));
+        assertThat(v1Running.await(30, TimeUnit.SECONDS)).isTrue();
+        this.engine.load("enc", 2);
+        float[] fromV2 = this.engine.embed("enc", "hello");
+        assertThat(v1Closed.getCount()).as("v1 closed while a request was in flight").isEqualTo(1);
+        release.countDown();
+        float[] fromV1 = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(v1Closed.await(30, TimeUnit.SECONDS)).as("v1 closed after draining").isTrue();
+        assertThat(fromV1).isNotEqualTo(fromV2);
+        float[] table = ModelGenerators.randomFloats(SEED, VOCAB * HIDDEN);
+        long cls = tokenize("hello").ids()[0];
+        assertThat(fromV1[0]).isCloseTo(table[(int) cls * HIDDEN], within(1e-6f));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void unknownAndUnloadedModelsAreNotFound() throws IOException {
         install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
         open();

@@ -39,4 +39,8 @@ public interface InferenceListener {
     /** A model version stopped serving (it may still be draining). */
     default void onModelUnloaded(ModelId model) {
     }
+
+    /** A model version that stopped serving has drained its requests and closed its session. */
+    default void onModelClosed(ModelId model) {
+    }
 }
