@@ -2,12 +2,14 @@ package io.distill4j.engine;
 
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +24,11 @@ import io.distill4j.api.ModelId;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.TensorInfo;
+import io.distill4j.api.exception.Distill4jException;
+import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.IncompatibleModelException;
 import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.batching.BatchListener;
 import io.distill4j.engine.batching.DynamicBatcher;
 import io.distill4j.engine.metrics.InferenceListener;
@@ -53,7 +58,11 @@ final class LoadedModel {
 
     private final TextTokenizer tokenizer;
 
-    private final DynamicBatcher<TokenizedText, float[]> batcher;
+    /** Batcher of text tasks, else {@code null}. */
+    private final DynamicBatcher<TokenizedText, float[]> textBatcher;
+
+    /** Batcher of raw models with {@code dynamicBatching}, else {@code null}. */
+    private final DynamicBatcher<RawBatch.Request, Map<String, Tensor>> rawBatcher;
 
     private final ModelDescriptor descriptor;
 
@@ -80,25 +89,24 @@ final class LoadedModel {
         this.textInputs = this.manifest.isTextTask() ? session.inputsByName().keySet() : Set.of();
         this.descriptor = new ModelDescriptor(this.id, this.manifest.task(), session.inputs(), session.outputs(),
                 session.provider().name(), this.manifest.description(), this.manifest.labels(), this.manifest.provenance());
-        if (tokenizer != null) {
-            ModelId modelId = this.id;
-            BatchListener batchListener = new BatchListener() {
-                @Override
-                public void onBatch(int batchSize, long processNanos) {
-                    listener.onBatch(modelId, batchSize, processNanos);
-                }
+        ModelId modelId = this.id;
+        BatchListener batchListener = new BatchListener() {
+            @Override
+            public void onBatch(int batchSize, long processNanos) {
+                listener.onBatch(modelId, batchSize, processNanos);
+            }
 
-                @Override
-                public void onQueueDepth(int depth) {
-                    listener.onQueueDepth(modelId, depth);
-                }
-            };
-            this.batcher = new DynamicBatcher<>(this.id.toString(), config.batching(), TokenizedText::lengthBucket,
-                    this::runTextBatch, batchListener);
-        }
-        else {
-            this.batcher = null;
-        }
+            @Override
+            public void onQueueDepth(int depth) {
+                listener.onQueueDepth(modelId, depth);
+            }
+        };
+        String name = this.id.toString();
+        this.textBatcher = tokenizer == null ? null
+                : new DynamicBatcher<>(name, config.batching(), TokenizedText::lengthBucket, this::runTextBatch, batchListener);
+        this.rawBatcher = this.manifest.task() == TaskType.RAW && this.manifest.dynamicBatching()
+                ? new DynamicBatcher<>(name, config.batching(), RawBatch.Request::shapeKey, this::runRawBatch, batchListener)
+                : null;
     }
 
     /**
@@ -139,6 +147,14 @@ final class LoadedModel {
             .orElseThrow(() -> new IncompatibleModelException(modelId, "model.json names output '" + output
                     + "' but the graph's outputs are " + session.outputs()));
         if (!manifest.isTextTask()) {
+            if (manifest.dynamicBatching()) {
+                for (TensorInfo t : concat(session.inputs(), session.outputs())) {
+                    if (t.rank() == 0 || !t.isDynamic(0)) {
+                        throw new IncompatibleModelException(modelId, "model.json sets dynamicBatching, which needs a dynamic "
+                                + "first (batch) dimension on every input and output, but the graph has " + t);
+                    }
+                }
+            }
             return output;
         }
         for (TensorInfo input : session.inputs()) {
@@ -173,6 +189,12 @@ final class LoadedModel {
             }
         }
         return output;
+    }
+
+    private static List<TensorInfo> concat(List<TensorInfo> a, List<TensorInfo> b) {
+        List<TensorInfo> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static void checkDeclared(String modelId, String kind, List<TensorInfo> declared, List<TensorInfo> actual) {
@@ -235,8 +257,11 @@ final class LoadedModel {
 
     private void closeResources() {
         try {
-            if (this.batcher != null) {
-                this.batcher.close();
+            if (this.textBatcher != null) {
+                this.textBatcher.close();
+            }
+            if (this.rawBatcher != null) {
+                this.rawBatcher.close();
             }
         }
         finally {
@@ -263,7 +288,7 @@ final class LoadedModel {
 
     /** Tokenizes on the caller's thread and queues the text for the batcher. */
     CompletableFuture<float[]> submitText(String text) {
-        return this.batcher.submit(this.tokenizer.encode(text));
+        return this.textBatcher.submit(this.tokenizer.encode(text));
     }
 
     List<String> labels() {
@@ -317,8 +342,42 @@ final class LoadedModel {
         return List.of(vectors);
     }
 
-    /** Runs raw, already validated tensors and copies every output to the heap. */
-    Map<String, Tensor> runRaw(Map<String, Tensor> inputs) {
+    /**
+     * Runs raw, already validated tensors: through the batcher if the model batches dynamically,
+     * else directly on the caller's thread.
+     */
+    Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+        if (this.rawBatcher == null) {
+            return runRaw(inputs);
+        }
+        return await(this.id, this.rawBatcher.submit(RawBatch.request(this.id.toString(), inputs)));
+    }
+
+    /** The batch processor of raw models: concatenate, run once, split. */
+    private List<Map<String, Tensor>> runRawBatch(List<RawBatch.Request> requests) {
+        return RawBatch.split(this.id.toString(), runRaw(RawBatch.concat(requests)), requests);
+    }
+
+    /** Waits for a batched result, rethrowing the engine's own exceptions as they are. */
+    static <T> T await(ModelId id, CompletableFuture<T> future) {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new TransientException(ErrorCode.UNAVAILABLE, id.toString(), "Interrupted while waiting for model " + id, ex);
+        }
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof Distill4jException d) {
+                throw d;
+            }
+            throw new InferenceFailedException(id.toString(), "Inference failed: " + cause, cause);
+        }
+    }
+
+    /** Runs tensors on the session and copies every output to the heap. */
+    private Map<String, Tensor> runRaw(Map<String, Tensor> inputs) {
         Map<String, OnnxTensor> natives = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -347,7 +406,8 @@ final class LoadedModel {
 
     /** Batcher queue depth, 0 for raw models. */
     int queueDepth() {
-        return this.batcher == null ? 0 : this.batcher.queueDepth();
+        return (this.textBatcher == null ? 0 : this.textBatcher.queueDepth())
+                + (this.rawBatcher == null ? 0 : this.rawBatcher.queueDepth());
     }
 
     @Override

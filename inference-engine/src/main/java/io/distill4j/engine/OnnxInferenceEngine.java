@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
@@ -19,12 +18,8 @@ import io.distill4j.api.ModelId;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
-import io.distill4j.api.exception.Distill4jException;
-import io.distill4j.api.exception.ErrorCode;
-import io.distill4j.api.exception.InferenceFailedException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelNotFoundException;
-import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
@@ -196,7 +191,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         try {
             this.validator.validateTensors(model.id().toString(), model.inputsByName(), inputs);
             rows = inputs.values().stream().mapToInt(t -> t.rank() == 0 ? 1 : (int) t.shape()[0]).max().orElse(0);
-            Map<String, Tensor> outputs = model.runRaw(inputs);
+            Map<String, Tensor> outputs = model.infer(inputs);
             ok = true;
             return outputs;
         }
@@ -238,7 +233,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             }
             List<R> results = new ArrayList<>(texts.size());
             for (CompletableFuture<float[]> future : futures) {
-                results.add(postProcess.apply(model, await(model.id(), future)));
+                results.add(postProcess.apply(model, LoadedModel.await(model.id(), future)));
             }
             ok = true;
             return results;
@@ -246,23 +241,6 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         finally {
             model.release();
             this.listener.onRequest(model.id(), texts == null ? 0 : texts.size(), System.nanoTime() - start, ok);
-        }
-    }
-
-    private static float[] await(ModelId id, CompletableFuture<float[]> future) {
-        try {
-            return future.get();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new TransientException(ErrorCode.UNAVAILABLE, id.toString(), "Interrupted while waiting for model " + id, ex);
-        }
-        catch (ExecutionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof Distill4jException d) {
-                throw d;
-            }
-            throw new InferenceFailedException(id.toString(), "Inference failed: " + cause, cause);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.distill4j.api.Classification;
 import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.ElementType;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.Tensor;
@@ -25,6 +27,7 @@ import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.exception.ModelOverloadedException;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.engine.testing.MiniLm;
 import io.distill4j.engine.testing.ModelGenerators;
@@ -114,6 +117,60 @@ class OnnxInferenceEngineTests {
         assertThatThrownBy(() -> this.engine.infer("add", Map.of("x", Tensor.ofLongs(new long[4], 1, 4))))
             .isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("datatype");
+    }
+
+    @Test
+    void rawRequestsAreCoalescedAndEveryCallerGetsItsOwnRows() throws Exception {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\", \"dynamicBatching\": true}");
+        CountDownLatch firstBatch = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        open(EngineConfig.builder().listener(new InferenceListener() {
+            @Override
+            public void onBatch(ModelId model, int batchSize, long runNanos) {
+                batchSizes.add(batchSize);
+                firstBatch.countDown();
+                await(release); // holds the worker so that the other requests queue up
+            }
+        }));
+        this.engine.load("add");
+        int callers = 6;
+        List<CompletableFuture<Map<String, Tensor>>> results = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            int rows = c % 3 + 1;
+            float[] x = new float[rows * 4];
+            Arrays.fill(x, c);
+            results.add(CompletableFuture.supplyAsync(() -> this.engine.infer("add", Map.of("x", Tensor.ofFloats(x, rows, 4)))));
+            if (c == 0) {
+                assertThat(firstBatch.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        CompletableFuture<Map<String, Tensor>> bad = CompletableFuture
+            .supplyAsync(() -> this.engine.infer("add", Map.of("x", Tensor.ofFloats(new float[3], 1, 3))));
+        while (this.engine.queueDepth("add") < callers - 1) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+        for (int c = 0; c < callers; c++) {
+            Tensor y = results.get(c).get(30, TimeUnit.SECONDS).get("y");
+            assertThat(y.shape()).containsExactly(c % 3 + 1, 4);
+            assertThat(y.floats()).containsOnly(2f * c + 1);
+        }
+        assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidInputException.class);
+        assertThat(batchSizes).first().isEqualTo(1);
+        assertThat(batchSizes).contains(callers - 1);
+    }
+
+    @Test
+    void dynamicBatchingNeedsADynamicBatchDimension() throws IOException {
+        byte[] fixed = OnnxModelBuilder.create("fixed")
+            .input("x", ElementType.FLOAT32, 2, 4)
+            .node("Identity", List.of("x"), List.of("y"))
+            .output("y", ElementType.FLOAT32, 2, 4)
+            .toByteArray();
+        install("fixed", 1, fixed, "{\"task\": \"raw\", \"dynamicBatching\": true}");
+        assertThatThrownBy(() -> open().load("fixed")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("dynamicBatching").hasMessageContaining("x:FLOAT32[2,4]");
     }
 
     @Test

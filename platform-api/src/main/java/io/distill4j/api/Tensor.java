@@ -30,6 +30,38 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Creates a tensor of any element type from its backing array: {@code float[]} for FLOAT32,
+     * {@code double[]} FLOAT64, {@code long[]} INT64, {@code int[]} INT32, {@code byte[]} INT8 and UINT8,
+     * {@code boolean[]} BOOL, {@code String[]} STRING.
+     * @throws IllegalArgumentException if the array does not fit the type, or the type has no heap form
+     */
+    public static Tensor of(ElementType type, Object data, long... shape) {
+        Class<?> expected = arrayClass(type);
+        if (!expected.isInstance(data)) {
+            throw new IllegalArgumentException("A " + type + " tensor needs a " + expected.getSimpleName() + ", got "
+                    + (data == null ? "null" : data.getClass().getSimpleName()));
+        }
+        return new Tensor(type, shape, data);
+    }
+
+    /**
+     * The Java array class that holds elements of a type.
+     * @throws IllegalArgumentException for FLOAT16, BFLOAT16 and INT16, which have no heap form here
+     */
+    public static Class<?> arrayClass(ElementType type) {
+        return switch (type) {
+            case FLOAT32 -> float[].class;
+            case FLOAT64 -> double[].class;
+            case INT64 -> long[].class;
+            case INT32 -> int[].class;
+            case INT8, UINT8 -> byte[].class;
+            case BOOL -> boolean[].class;
+            case STRING -> String[].class;
+            default -> throw new IllegalArgumentException(type + " tensors have no heap form");
+        };
+    }
+
     public static Tensor ofFloats(float[] data, long... shape) {
         return new Tensor(ElementType.FLOAT32, shape, data);
     }
@@ -89,6 +121,11 @@ public final class Tensor {
     /** Number of elements in the backing array. */
     public int dataLength() {
         return java.lang.reflect.Array.getLength(this.data);
+    }
+
+    /** The backing array, whatever the type ({@link #arrayClass(ElementType)}); not copied, must not be modified. */
+    public Object array() {
+        return this.data;
     }
 
     /** The backing array, not copied; must not be modified. */

@@ -56,6 +56,15 @@ class ApiTypesTests {
     }
 
     @Test
+    void genericFactoryChecksTheArrayAgainstTheType() {
+        assertThat(Tensor.of(ElementType.UINT8, new byte[2], 2).type()).isEqualTo(ElementType.UINT8);
+        assertThat(Tensor.of(ElementType.STRING, new String[] { "a" }, 1).array()).isInstanceOf(String[].class);
+        assertThatThrownBy(() -> Tensor.of(ElementType.INT64, new int[2], 2)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("INT64 tensor needs a long[], got int[]");
+        assertThatThrownBy(() -> Tensor.arrayClass(ElementType.FLOAT16)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void taskTypesParseManifestIds() {
         assertThat(TaskType.fromId("text-embedding")).isEqualTo(TaskType.TEXT_EMBEDDING);
         assertThat(TaskType.fromId("TEXT_CLASSIFICATION")).isEqualTo(TaskType.TEXT_CLASSIFICATION);

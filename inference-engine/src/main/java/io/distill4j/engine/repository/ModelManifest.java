@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   "normalize": true,                   // embedding: L2-normalize (default false)
  *   "labels": ["negative", "positive"],  // classification: one label per logit
  *   "output": "last_hidden_state",       // which graph output carries the result (default: the first)
+ *   "dynamicBatching": true,             // raw models: coalesce concurrent requests along dimension 0 (default false)
  *   "inputs":  [{"name": "input_ids", "type": "INT64", "shape": [-1, -1]}],  // optional, checked against the graph
  *   "outputs": [{"name": "logits", "type": "FLOAT32", "shape": [-1, 2]}],    // optional, checked against the graph
  *   "provenance": {"producer": "distill4j", "teacher": "minilm/1"}
@@ -46,12 +47,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param normalize whether embeddings are L2-normalized
  * @param labels class labels, may be empty
  * @param output name of the graph output that carries the result, or {@code null} for the first
+ * @param dynamicBatching for raw models, whether concurrent requests are concatenated along dimension 0
+ *     into one run (every input and output must have a dynamic first dimension); text models always batch
  * @param inputs declared inputs to check against the graph, may be empty
  * @param outputs declared outputs to check against the graph, may be empty
  * @param provenance free-form metadata
  */
 public record ModelManifest(TaskType task, String description, String tokenizer, int maxSequenceLength, Pooling pooling,
-        boolean normalize, List<String> labels, String output, List<TensorInfo> inputs, List<TensorInfo> outputs,
+        boolean normalize, List<String> labels, String output, boolean dynamicBatching, List<TensorInfo> inputs, List<TensorInfo> outputs,
         Map<String, String> provenance) {
 
     /** File name of the manifest inside a version folder. */
@@ -130,7 +133,7 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
 
     /** JSON shape of the file; validated into a {@link ModelManifest}. */
     record Json(String task, String description, String tokenizer, Integer maxSequenceLength, String pooling,
-            Boolean normalize, List<String> labels, String output, List<TensorJson> inputs, List<TensorJson> outputs,
+            Boolean normalize, List<String> labels, String output, Boolean dynamicBatching, List<TensorJson> inputs, List<TensorJson> outputs,
             Map<String, String> provenance) {
 
         ModelManifest validate(String modelId) {
@@ -171,7 +174,7 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
                 }
             }
             return new ModelManifest(taskType, this.description, this.tokenizer, maxLength, poolingMode,
-                    Boolean.TRUE.equals(this.normalize), this.labels, this.output, tensors(modelId, "inputs", this.inputs),
+                    Boolean.TRUE.equals(this.normalize), this.labels, this.output, Boolean.TRUE.equals(this.dynamicBatching), tensors(modelId, "inputs", this.inputs),
                     tensors(modelId, "outputs", this.outputs), this.provenance);
         }
 
