@@ -41,6 +41,8 @@ import io.distill4j.engine.text.TextHeads;
 import io.distill4j.engine.text.TextTokenizer;
 import io.distill4j.engine.text.TokenBatch;
 import io.distill4j.engine.text.TokenizedText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One served model version: its session, tokenizer and batcher, plus a lease count that makes hot
@@ -49,6 +51,8 @@ import io.distill4j.engine.text.TokenizedText;
  * tokenizer and session, in that order (the batcher drains before the session closes).
  */
 final class LoadedModel {
+
+    private static final Logger logger = LoggerFactory.getLogger(LoadedModel.class);
 
     private final ModelId id;
 
@@ -256,26 +260,31 @@ final class LoadedModel {
     }
 
     private void closeResources() {
+        boolean idle = closeBatcher(this.textBatcher) & closeBatcher(this.rawBatcher);
         try {
-            if (this.textBatcher != null) {
-                this.textBatcher.close();
+            if (!idle) {
+                // A batch is still running on the session: closing it under a native run can crash the JVM.
+                logger.error("Model {} still runs a batch after its batcher's close timeout; its session is left open", this.id);
+                return;
             }
-            if (this.rawBatcher != null) {
-                this.rawBatcher.close();
+            if (this.tokenizer != null) {
+                this.tokenizer.close();
             }
+            this.session.close();
         }
         finally {
-            try {
-                if (this.tokenizer != null) {
-                    this.tokenizer.close();
-                }
-            }
-            finally {
-                this.session.close();
-                this.closed.countDown();
-                this.listener.onModelClosed(this.id);
-            }
+            this.closed.countDown();
+            this.listener.onModelClosed(this.id);
         }
+    }
+
+    /** Closes a batcher (draining its queue); returns whether its worker has stopped. */
+    private static boolean closeBatcher(DynamicBatcher<?, ?> batcher) {
+        if (batcher == null) {
+            return true;
+        }
+        batcher.close();
+        return batcher.isTerminated();
     }
 
     /** Requires the model's task. */

@@ -216,6 +216,15 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the worker has exited, so no batch is running or will run. After {@link #close()} this is
+     * false only if the close timed out or was interrupted while a batch was still running: the owner
+     * must then not release what the processor uses.
+     */
+    public boolean isTerminated() {
+        return !this.worker.isAlive();
+    }
+
     @Override
     public String toString() {
         return "DynamicBatcher[" + this.name + "]";

@@ -384,9 +384,11 @@ class DynamicBatcherTests {
         DynamicBatcher<Integer, String> batcher = echoBatcher("twice", BatchingConfig.builder());
         assertThat(workerThread("twice")).hasValueSatisfying(thread -> assertThat(thread.isDaemon()).isTrue());
 
+        assertThat(batcher.isTerminated()).isFalse();
         batcher.close();
         batcher.close();
 
+        assertThat(batcher.isTerminated()).isTrue();
         assertThat(workerThread("twice")).isEmpty();
         assertThatIllegalStateException().isThrownBy(() -> batcher.submit(1)).withMessage("batcher twice is closed");
     }
@@ -420,9 +422,12 @@ class DynamicBatcherTests {
         batcher.close();
 
         assertFailedAsUnavailable(queued, "timeout");
+        assertThat(batcher.isTerminated()).as("a batch is still running").isFalse();
         this.releaseWorker.countDown();
         assertThat(blocker).succeedsWithin(WAIT).isEqualTo("r-1");
         assertThat(this.batches).containsExactly(List.of(BLOCKER));
+        batcher.close();
+        assertThat(batcher.isTerminated()).isTrue();
     }
 
     @Test
