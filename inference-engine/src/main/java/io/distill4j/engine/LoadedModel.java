@@ -2,7 +2,6 @@ package io.distill4j.engine;
 
 import java.nio.FloatBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -152,7 +152,7 @@ final class LoadedModel {
                     + "' but the graph's outputs are " + session.outputs()));
         if (!manifest.isTextTask()) {
             if (manifest.dynamicBatching()) {
-                for (TensorInfo t : concat(session.inputs(), session.outputs())) {
+                for (TensorInfo t : Stream.concat(session.inputs().stream(), session.outputs().stream()).toList()) {
                     if (t.rank() == 0 || !t.isDynamic(0)) {
                         throw new IncompatibleModelException(modelId, "model.json sets dynamicBatching, which needs a dynamic "
                                 + "first (batch) dimension on every input and output, but the graph has " + t);
@@ -193,12 +193,6 @@ final class LoadedModel {
             }
         }
         return output;
-    }
-
-    private static List<TensorInfo> concat(List<TensorInfo> a, List<TensorInfo> b) {
-        List<TensorInfo> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private static void checkDeclared(String modelId, String kind, List<TensorInfo> declared, List<TensorInfo> actual) {

@@ -92,6 +92,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
      */
     public int queueDepth(String modelName) {
         ensureOpen();
+        requireValidName(modelName);
         LoadedModel model = this.models.get(modelName);
         if (model == null) {
             throw notLoaded(modelName);
@@ -124,6 +125,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     @Override
     public ModelDescriptor describe(String modelName) {
         ensureOpen();
+        requireValidName(modelName);
         LoadedModel model = this.models.get(modelName);
         if (model == null) {
             throw notLoaded(modelName);
@@ -134,6 +136,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     @Override
     public ModelDescriptor load(String modelName) {
         ensureOpen();
+        requireValidName(modelName);
         OptionalLong latest = this.repository.latestVersion(modelName);
         if (latest.isEmpty()) {
             throw new ModelNotFoundException(modelName, "Model " + modelName + " has no version folder in the repository");
@@ -171,6 +174,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     public boolean unload(String modelName) {
         synchronized (this.adminLock) {
             ensureOpen();
+            requireValidName(modelName);
             LoadedModel model = this.models.remove(modelName);
             if (model == null) {
                 return false;
@@ -246,9 +250,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     private LoadedModel acquire(String modelName) {
         ensureOpen();
-        if (modelName == null) {
-            throw new InvalidInputException(null, "model", "must not be null");
-        }
+        requireValidName(modelName);
         for (;;) {
             LoadedModel model = this.models.get(modelName);
             if (model == null) {
@@ -263,15 +265,19 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     }
 
     private ModelNotFoundException notLoaded(String modelName) {
-        boolean onDisk = ModelId.isValidName(modelName) && this.repository.modelNames().contains(modelName);
+        boolean onDisk = this.repository.modelNames().contains(modelName);
         return new ModelNotFoundException(modelName, "Model " + modelName + " is not loaded"
                 + (onDisk ? " (it is in the repository: load it first)" : " and not in the repository"));
     }
 
-    private static ModelId modelId(String modelName, long version) {
+    private static void requireValidName(String modelName) {
         if (!ModelId.isValidName(modelName)) {
             throw new InvalidInputException(modelName, "model", "must match " + ModelId.NAME_PATTERN + ", was '" + modelName + "'");
         }
+    }
+
+    private static ModelId modelId(String modelName, long version) {
+        requireValidName(modelName);
         if (version < 1) {
             throw new InvalidInputException(modelName, "version", "must be >= 1, was " + version);
         }

@@ -353,6 +353,10 @@ class OnnxInferenceEngineTests {
         assertThatThrownBy(() -> this.engine.load("add", 9)).isInstanceOf(ModelNotFoundException.class)
             .hasMessageContaining("no version 9");
         assertThatThrownBy(() -> this.engine.load("../add", 1)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> this.engine.load("/etc")).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("model: must match");
+        assertThatThrownBy(() -> this.engine.describe(null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> this.engine.unload(null)).isInstanceOf(InvalidInputException.class);
         this.engine.load("add");
         assertThat(this.engine.unload("add")).isTrue();
         assertThat(this.engine.unload("add")).isFalse();
