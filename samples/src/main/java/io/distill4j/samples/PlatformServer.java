@@ -72,13 +72,16 @@ public final class PlatformServer {
         String name = model.id().name();
         System.out.println();
         System.out.println("Type a sentence and press Enter (" + name + "); end with Ctrl-D.");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        // Lines are read as raw bytes (ISO-8859-1 maps each byte to one char) and decoded strictly by the
+        // engine, so input that is not UTF-8 is reported instead of silently replaced.
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.ISO_8859_1));
         float[] previous = null;
-        for (String line; (line = in.readLine()) != null;) {
-            if (line.isBlank()) {
+        for (String raw; (raw = in.readLine()) != null;) {
+            if (raw.isBlank()) {
                 continue;
             }
             try {
+                String line = engine.validator().decodeUtf8(model.id().toString(), "line", raw.getBytes(StandardCharsets.ISO_8859_1));
                 if (model.task() == TaskType.TEXT_CLASSIFICATION) {
                     System.out.println("  " + engine.classify(name, List.of(line), 3).get(0).top());
                     continue;
