@@ -1,8 +1,5 @@
 package io.distill4j.engine.onnx.graph;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,9 +40,10 @@ import io.distill4j.engine.onnx.proto.ValueInfoProto;
  * <p>Checks are cheap and immediate, each failing with an {@link IllegalArgumentException} that names
  * the offending value: inputs, initializers and node outputs share one namespace in which every name
  * is defined once; a node may only read values defined before it (so the graph is a DAG in
- * topological order); node names are unique. {@link #build()} further checks that every graph output
- * is defined and that an operator set is imported for every node's domain. Shapes and operator
- * semantics are not checked; ONNX Runtime does that when it loads the model.
+ * topological order); node names are unique. {@link #build()} then runs the checks that every model
+ * Distill4j reads passes ({@link OnnxModelValidator}): among them, every graph output is defined, an
+ * operator set is imported for every node's domain, and every tensor holds as much data as its shape
+ * says. Shapes and operator semantics are not checked; ONNX Runtime does that when it loads the model.
  *
  * <p>The operator set of the default domain is {@value #DEFAULT_OPSET} unless {@link #opset} says
  * otherwise, the IR version {@value #DEFAULT_IR_VERSION}. A builder is not thread-safe and may build
@@ -268,31 +266,17 @@ public final class OnnxModelBuilder {
     }
 
     /**
-     * Builds the model.
+     * Builds the model and checks it with {@link OnnxModelValidator} (the checks every model Distill4j
+     * reads passes; tensors stored externally are not looked at).
      *
-     * @throws IllegalArgumentException if the graph has no outputs, an output is not defined, or a node
-     *     uses a domain with no imported operator set
+     * @throws IllegalArgumentException if the graph has no outputs, an output is not defined, a node
+     *     uses a domain with no imported operator set, or another check of {@link OnnxModelValidator}
+     *     fails
      */
     public ModelProto build() {
-        if (this.outputs.isEmpty()) {
-            throw new IllegalArgumentException("Graph '" + this.graphName + "' has no outputs");
-        }
-        for (ValueInfoProto output : this.outputs) {
-            if (!this.values.contains(output.getName())) {
-                throw new IllegalArgumentException("Graph output '" + output.getName()
-                        + "' is not defined by any graph input, initializer or node");
-            }
-        }
         Map<String, Long> imports = new LinkedHashMap<>();
         imports.put("", DEFAULT_OPSET);
         imports.putAll(this.opsets);
-        for (NodeProto node : this.nodes) {
-            if (!imports.containsKey(node.getDomain())) {
-                throw new IllegalArgumentException("Node '" + node.getName() + "' uses domain '" + node.getDomain()
-                        + "', for which no operator set is imported");
-            }
-        }
-
         GraphProto graph = GraphProto.newBuilder()
                 .setName(this.graphName)
                 .addAllInput(this.inputs)
@@ -310,17 +294,17 @@ public final class OnnxModelBuilder {
                 OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
         this.metadata.forEach((key, value) -> model.addMetadataProps(
                 StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
-        return model.build();
+        ModelProto built = model.build();
+        OnnxModelValidator.validate(built, OnnxModelValidator.ExternalDataCheck.UNCHECKED);
+        return built;
     }
 
-    /** Builds the model and serializes it in the {@code .onnx} file format. */
+    /**
+     * Builds the model and serializes it in the {@code .onnx} file format. To write a file, use
+     * {@code OnnxModelWriter.write(builder.build(), path)}, which writes atomically.
+     */
     public byte[] toByteArray() {
         return build().toByteArray();
-    }
-
-    /** Builds the model and writes it to {@code file}, replacing any existing file. */
-    public void writeTo(Path file) throws IOException {
-        Files.write(file, toByteArray());
     }
 
     static String normalizeDomain(String domain) {

@@ -16,8 +16,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.distill4j.api.ElementType;
+import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.proto.AttributeProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.onnx.proto.TensorShapeProto;
 import io.distill4j.engine.onnx.proto.TypeProto;
 import io.distill4j.engine.testing.ModelGenerators;
@@ -179,13 +181,13 @@ class OnnxModelBuilderTests {
     }
 
     @Test
-    void writeToWritesTheSerializedModel(@TempDir Path dir) throws Exception {
+    void aBuiltModelIsWrittenByTheModelWriter(@TempDir Path dir) throws Exception {
         OnnxModelBuilder builder = OnnxModelBuilder.builder()
                 .input("x", ElementType.INT64, 2)
                 .node("Identity", List.of("x"), List.of("y"))
                 .output("y", ElementType.INT64, 2);
         Path file = dir.resolve("identity.onnx");
-        builder.writeTo(file);
+        OnnxModelWriter.write(builder.build(), file);
         assertThat(ModelProto.parseFrom(Files.readAllBytes(file))).isEqualTo(builder.build());
     }
 
@@ -233,7 +235,7 @@ class OnnxModelBuilderTests {
                 .input("x", ElementType.FLOAT32, 4)
                 .output("y", ElementType.FLOAT32, 4);
         assertThatIllegalArgumentException().isThrownBy(builder::build)
-                .withMessage("Graph output 'y' is not defined by any graph input, initializer or node");
+                .withMessage("Output 'y' of graph 'g' is not defined by any graph input, initializer or node");
         assertThatIllegalArgumentException().isThrownBy(OnnxModelBuilder.create("empty")::build)
                 .withMessage("Graph 'empty' has no outputs");
     }
@@ -245,7 +247,8 @@ class OnnxModelBuilderTests {
                 .node("Gelu", List.of("x"), List.of("y"), n -> n.domain("com.microsoft"))
                 .output("y", ElementType.FLOAT32, 4);
         assertThatIllegalArgumentException().isThrownBy(builder::build)
-                .withMessage("Node 'Gelu_0' uses domain 'com.microsoft', for which no operator set is imported");
+                .withMessage("Node #0 'Gelu_0' (Gelu) in graph 'g' uses domain 'com.microsoft', "
+                        + "for which no operator set is imported");
     }
 
     @Test
@@ -253,6 +256,20 @@ class OnnxModelBuilderTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> OnnxModelBuilder.builder().initializer("w", new float[5], 2, 3))
                 .withMessage("Tensor 'w' has shape [2, 3] (6 elements) but 5 values");
+    }
+
+    @Test
+    void buildRejectsAHandMadeInitializerWhoseRawDataDoesNotFitItsDims() {
+        TensorProto shortTensor = OnnxTensors.ofFloats("w", new float[] {1f, 2f}, 2).toBuilder()
+                .clearDims().addDims(3).build();
+        OnnxModelBuilder builder = OnnxModelBuilder.create("g")
+                .input("x", ElementType.FLOAT32, 3)
+                .initializer(shortTensor)
+                .node("Add", List.of("x", "w"), List.of("y"))
+                .output("y", ElementType.FLOAT32, 3);
+        assertThatIllegalArgumentException().isThrownBy(builder::build)
+                .withMessage("Initializer 'w' of graph 'g' has dims [3] (3 elements of FLOAT, 12 bytes) "
+                        + "but raw_data holds 8 bytes");
     }
 
     @Test
