@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import io.distill4j.engine.onnx.compat.ModelInventory.Operator;
 import io.distill4j.engine.onnx.compat.ModelInventory.TensorRole;
 import io.distill4j.engine.onnx.compat.ModelInventory.TensorType;
+import io.distill4j.engine.onnx.graph.OnnxElementType;
 import io.distill4j.engine.onnx.proto.AttributeProto;
 import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
@@ -155,26 +156,9 @@ final class InventoryScanner {
         for (long dim : tensor.getDimsList()) {
             count = Math.multiplyExact(count, Math.max(dim, 0));
         }
-        return Math.addExact(Math.multiplyExact(count, elementBits(tensor.getDataType())), 7) / 8;
+        return Math.addExact(Math.multiplyExact(count, Math.max(0, OnnxElementType.bitsPerElement(tensor.getDataType()))), 7) / 8;
     }
 
-    /** Bits per element; 0 for STRING, undefined and unknown types. */
-    private static int elementBits(int dataType) {
-        TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);
-        if (type == null) {
-            return 0;
-        }
-        return switch (type) {
-            case UINT2, INT2 -> 2;
-            case UINT4, INT4, FLOAT4E2M1 -> 4;
-            case UINT8, INT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT8E8M0 -> 8;
-            case UINT16, INT16, FLOAT16, BFLOAT16 -> 16;
-            case FLOAT, INT32, UINT32 -> 32;
-            case INT64, UINT64, DOUBLE, COMPLEX64 -> 64;
-            case COMPLEX128 -> 128;
-            default -> 0;
-        };
-    }
 
     private static String typeName(int dataType) {
         TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);

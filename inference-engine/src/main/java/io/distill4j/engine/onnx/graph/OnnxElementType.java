@@ -62,4 +62,26 @@ public final class OnnxElementType {
                     "ONNX data type " + onnx + " (" + dataType + ") has no Distill4j element type");
         };
     }
+
+    /**
+     * Bits per element of an ONNX data type code (4 for INT4, 32 for FLOAT ...); -1 for STRING, whose
+     * elements have no fixed size, and 0 for UNDEFINED or unknown codes.
+     */
+    public static int bitsPerElement(int dataType) {
+        TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);
+        if (type == null) {
+            return 0;
+        }
+        return switch (type) {
+            case UNDEFINED, UNRECOGNIZED -> 0;
+            case STRING -> -1;
+            case UINT2, INT2 -> 2;
+            case UINT4, INT4, FLOAT4E2M1 -> 4;
+            case UINT8, INT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT8E8M0 -> 8;
+            case UINT16, INT16, FLOAT16, BFLOAT16 -> 16;
+            case FLOAT, INT32, UINT32 -> 32;
+            case INT64, UINT64, DOUBLE, COMPLEX64 -> 64;
+            case COMPLEX128 -> 128;
+        };
+    }
 }

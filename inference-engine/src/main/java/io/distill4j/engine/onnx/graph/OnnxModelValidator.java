@@ -91,7 +91,7 @@ public final class OnnxModelValidator {
      * @throws IllegalArgumentException if the size does not fit in 64 bits
      */
     private static long rawByteSize(int dataType, long count) {
-        int bits = elementBits(dataType);
+        int bits = OnnxElementType.bitsPerElement(dataType);
         if (bits < 0) {
             return -1;
         }
@@ -150,7 +150,7 @@ public final class OnnxModelValidator {
     private static void checkTensor(TensorProto tensor, String subject, ExternalDataCheck external) {
         String what = GraphView.capitalize(subject);
         int dataType = tensor.getDataType();
-        if (elementBits(dataType) == 0) {
+        if (OnnxElementType.bitsPerElement(dataType) == 0) {
             throw new IllegalArgumentException(what + " has unknown data type " + dataType);
         }
         long count = dimensions(tensor.getDimsList(), what);
@@ -210,24 +210,6 @@ public final class OnnxModelValidator {
         return count;
     }
 
-    /** Bits per element; -1 for STRING, 0 for unknown or UNDEFINED types. */
-    private static int elementBits(int dataType) {
-        TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);
-        if (type == null) {
-            return 0;
-        }
-        return switch (type) {
-            case UNDEFINED, UNRECOGNIZED -> 0;
-            case STRING -> -1;
-            case UINT2, INT2 -> 2;
-            case UINT4, INT4, FLOAT4E2M1 -> 4;
-            case UINT8, INT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT8E8M0 -> 8;
-            case UINT16, INT16, FLOAT16, BFLOAT16 -> 16;
-            case FLOAT, INT32, UINT32 -> 32;
-            case INT64, UINT64, DOUBLE, COMPLEX64 -> 64;
-            case COMPLEX128 -> 128;
-        };
-    }
 
     private static String typeName(int dataType) {
         TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);
