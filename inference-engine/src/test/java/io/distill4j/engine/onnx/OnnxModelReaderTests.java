@@ -1,5 +1,7 @@
 package io.distill4j.engine.onnx;
 
+import static io.distill4j.engine.testing.HandBuiltNodes.ifNode;
+import static io.distill4j.engine.testing.HandBuiltNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -430,15 +432,6 @@ class OnnxModelReaderTests {
                 .build();
     }
 
-    private static NodeProto ifNode(GraphProto thenBranch, GraphProto elseBranch) {
-        return node("if", "If", List.of("cond"), List.of("y")).toBuilder()
-                .addAttribute(AttributeProto.newBuilder().setName("then_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(thenBranch))
-                .addAttribute(AttributeProto.newBuilder().setName("else_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(elseBranch))
-                .build();
-    }
-
     private static TensorProto external(String name, long elements, String location, long offset, long length) {
         return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(elements)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
@@ -478,11 +471,6 @@ class OnnxModelReaderTests {
 
     private static OperatorSetIdProto defaultOpset() {
         return OperatorSetIdProto.newBuilder().setDomain("").setVersion(13).build();
-    }
-
-    private static NodeProto node(String name, String opType, List<String> inputs, List<String> outputs) {
-        return NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs).addAllOutput(outputs)
-                .build();
     }
 
     private static ValueInfoProto input(String name) {

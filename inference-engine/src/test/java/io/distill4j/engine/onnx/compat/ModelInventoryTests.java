@@ -1,5 +1,7 @@
 package io.distill4j.engine.onnx.compat;
 
+import static io.distill4j.engine.testing.HandBuiltNodes.ifNode;
+import static io.distill4j.engine.testing.HandBuiltNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
@@ -14,7 +16,6 @@ import io.distill4j.engine.onnx.compat.ModelInventory.Operator;
 import io.distill4j.engine.onnx.compat.ModelInventory.TensorRole;
 import io.distill4j.engine.onnx.compat.ModelInventory.TensorType;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
-import io.distill4j.engine.onnx.proto.AttributeProto;
 import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.NodeProto;
@@ -196,12 +197,7 @@ class ModelInventoryTests {
                 .addNode(node("copy", "Identity", List.of("doubled"), List.of("else_out")))
                 .addOutput(ValueInfoProto.newBuilder().setName("else_out"))
                 .build();
-        NodeProto ifNode = node("if", "If", List.of("cond"), List.of("y")).toBuilder()
-                .addAttribute(AttributeProto.newBuilder().setName("then_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(thenBranch))
-                .addAttribute(AttributeProto.newBuilder().setName("else_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(elseBranch))
-                .build();
+        NodeProto ifNode = ifNode(thenBranch, elseBranch);
         GraphProto graph = GraphProto.newBuilder().setName("g")
                 .addInput(valueInfo("cond", TensorProto.DataType.BOOL))
                 .addInput(valueInfo("x", TensorProto.DataType.FLOAT, "n"))
@@ -300,11 +296,6 @@ class ModelInventoryTests {
         assertThat(root.get("initializers").get("bytes").asLong()).isEqualTo(220);
         assertThat(root.get("externalData").get("used").asBoolean()).isFalse();
         assertThat(root.get("nonStandardDomains").size()).isZero();
-    }
-
-    private static NodeProto node(String name, String opType, List<String> inputs, List<String> outputs) {
-        return NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs).addAllOutput(outputs)
-                .build();
     }
 
     private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, Object... dims) {

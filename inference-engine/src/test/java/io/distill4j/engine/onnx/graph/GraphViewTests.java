@@ -1,5 +1,7 @@
 package io.distill4j.engine.onnx.graph;
 
+import static io.distill4j.engine.testing.HandBuiltNodes.ifNode;
+import static io.distill4j.engine.testing.HandBuiltNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -9,7 +11,6 @@ import java.util.List;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.distill4j.api.ElementType;
-import io.distill4j.engine.onnx.proto.AttributeProto;
 import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.NodeProto;
@@ -87,12 +88,7 @@ class GraphViewTests {
         GraphProto elseBranch = GraphProto.newBuilder().setName("else")
                 .addOutput(ValueInfoProto.newBuilder().setName("doubled"))
                 .build();
-        NodeProto ifNode = node("if", "If", List.of("cond"), List.of("y")).toBuilder()
-                .addAttribute(AttributeProto.newBuilder().setName("then_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(thenBranch))
-                .addAttribute(AttributeProto.newBuilder().setName("else_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH).setG(elseBranch))
-                .build();
+        NodeProto ifNode = ifNode(thenBranch, elseBranch);
         GraphProto graph = GraphProto.newBuilder().setName("g")
                 .addInput(ValueInfoProto.newBuilder().setName("cond"))
                 .addInput(ValueInfoProto.newBuilder().setName("x"))
@@ -134,10 +130,5 @@ class GraphViewTests {
 
     private static GraphProto encoderWithTokenTypes() throws InvalidProtocolBufferException {
         return ModelProto.parseFrom(ModelGenerators.toyTextEncoderWithTokenTypes(7, 3, 1)).getGraph();
-    }
-
-    private static NodeProto node(String name, String opType, List<String> inputs, List<String> outputs) {
-        return NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs).addAllOutput(outputs)
-                .build();
     }
 }
