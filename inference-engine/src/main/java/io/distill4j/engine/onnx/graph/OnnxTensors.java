@@ -42,6 +42,64 @@ public final class OnnxTensors {
         return tensor(name, TensorProto.DataType.INT32, buffer, dims);
     }
 
+    /** An {@code INT8} tensor; each byte is one signed element. */
+    public static TensorProto ofInt8(String name, byte[] data, long... dims) {
+        checkElementCount(name, data.length, dims);
+        return tensor(name, TensorProto.DataType.INT8, ByteBuffer.wrap(data), dims);
+    }
+
+    /** A {@code UINT8} tensor; each byte is one element read as unsigned ({@code b & 0xFF}). */
+    public static TensorProto ofUint8(String name, byte[] data, long... dims) {
+        checkElementCount(name, data.length, dims);
+        return tensor(name, TensorProto.DataType.UINT8, ByteBuffer.wrap(data), dims);
+    }
+
+    /**
+     * The elements of an in-line {@code FLOAT} tensor, from {@code raw_data} or {@code float_data},
+     * in row-major order.
+     *
+     * @throws IllegalArgumentException if the tensor is not {@code FLOAT}, keeps its data in an external
+     *     file, or holds a different number of elements than its dims say
+     */
+    public static float[] toFloats(TensorProto tensor) {
+        if (tensor.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+            throw new IllegalArgumentException("Tensor '" + tensor.getName() + "' is not FLOAT but data type "
+                    + tensor.getDataType());
+        }
+        if (tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new IllegalArgumentException("Tensor '" + tensor.getName()
+                    + "' keeps its data in an external file; load the data into the model first");
+        }
+        long count = 1;
+        for (long d : tensor.getDimsList()) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Tensor '" + tensor.getName() + "' has " + count
+                    + " elements, more than a Java array holds");
+        }
+        float[] values;
+        if (!tensor.getRawData().isEmpty()) {
+            if (tensor.getRawData().size() != count * Float.BYTES) {
+                throw new IllegalArgumentException("Tensor '" + tensor.getName() + "' has " + tensor.getRawData().size()
+                        + " bytes of raw_data, expected " + count * Float.BYTES + " for dims " + tensor.getDimsList());
+            }
+            values = new float[(int) count];
+            tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        }
+        else {
+            if (tensor.getFloatDataCount() != count) {
+                throw new IllegalArgumentException("Tensor '" + tensor.getName() + "' has " + tensor.getFloatDataCount()
+                        + " float_data values, expected " + count + " for dims " + tensor.getDimsList());
+            }
+            values = new float[(int) count];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = tensor.getFloatData(i);
+            }
+        }
+        return values;
+    }
+
     private static ByteBuffer littleEndian(int bytes) {
         return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -50,7 +108,7 @@ public final class OnnxTensors {
         TensorProto.Builder tensor = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(data.array()));
+                .setRawData(ByteString.copyFrom(data.array(), data.arrayOffset(), data.capacity()));
         for (long d : dims) {
             tensor.addDims(d);
         }
