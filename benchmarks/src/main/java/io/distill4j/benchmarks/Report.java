@@ -34,8 +34,16 @@ final class Report {
 
     /** @param markdownFile where the report goes; {@code runs.csv} is written in the same folder */
     Report(Path markdownFile, PrintStream console) {
+        this(markdownFile, "runs.csv", console);
+    }
+
+    /**
+     * @param markdownFile where the report goes
+     * @param csvFileName the name of the CSV of timed runs, written in the same folder
+     */
+    Report(Path markdownFile, String csvFileName, PrintStream console) {
         this.markdownFile = markdownFile.toAbsolutePath();
-        this.csvFile = this.markdownFile.resolveSibling("runs.csv");
+        this.csvFile = this.markdownFile.resolveSibling(csvFileName);
         this.console = console;
     }
 

@@ -5,15 +5,22 @@ package io.distill4j.benchmarks;
  *
  * @param system the system's name
  * @param callers how many caller threads ran
- * @param calls completed calls (one sentence each)
+ * @param calls completed calls
  * @param elapsedNanos from releasing the callers until the last one returned
  * @param sortedLatenciesNanos every call's latency, ascending
+ * @param sentencesPerCall how many sentences each call embedded
  */
-record RunResult(String system, int callers, long calls, long elapsedNanos, long[] sortedLatenciesNanos) {
+record RunResult(String system, int callers, long calls, long elapsedNanos, long[] sortedLatenciesNanos,
+        int sentencesPerCall) {
+
+    /** A run of calls that embed one sentence each. */
+    RunResult(String system, int callers, long calls, long elapsedNanos, long[] sortedLatenciesNanos) {
+        this(system, callers, calls, elapsedNanos, sortedLatenciesNanos, 1);
+    }
 
     /** Sentences per second over the whole run. */
     double throughput() {
-        return this.calls / (this.elapsedNanos / 1e9);
+        return this.calls * (double) this.sentencesPerCall / (this.elapsedNanos / 1e9);
     }
 
     /**

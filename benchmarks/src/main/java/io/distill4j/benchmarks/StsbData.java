@@ -15,7 +15,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * The STS-B English test split: 1,379 sentence pairs with a similarity score from 0 to 5.
+ * A split of STS-B English: the test split, 1,379 sentence pairs with a similarity score from 0 to 5, or
+ * the train split (5,749 pairs), whose sentences calibrate without touching the test data.
  *
  * <p>The file is CSV without a header, {@code sentence1,sentence2,score}, quoted where a sentence
  * holds a comma or a quote (RFC 4180), so it is read with Commons CSV rather than split on commas.
@@ -32,15 +33,30 @@ record StsbData(Path source, List<Pair> pairs) {
     record Pair(String sentence1, String sentence2, double score) {
     }
 
+    /** The file name of the train split inside an STS-B folder. */
+    static final String TRAIN_FILE = "stsb-en-train.csv";
+
     /**
      * Reads the test split.
      * @param path the STS-B folder (holding {@value #TEST_FILE}) or the CSV file itself
      */
     static StsbData readTest(Path path) {
-        Path file = Files.isDirectory(path) ? path.resolve(TEST_FILE) : path;
+        return read(Files.isDirectory(path) ? path.resolve(TEST_FILE) : path, "test");
+    }
+
+    /**
+     * Reads the train split.
+     * @param path the STS-B folder (holding {@value #TRAIN_FILE}), or any file in it such as the test CSV
+     */
+    static StsbData readTrain(Path path) {
+        return read(Files.isDirectory(path) ? path.resolve(TRAIN_FILE) : path.resolveSibling(TRAIN_FILE), "train");
+    }
+
+    private static StsbData read(Path file, String split) {
         if (!Files.isRegularFile(file)) {
-            throw new BenchmarkException("STS-B test file not found: " + file.toAbsolutePath()
-                    + " (pass --stsb with the folder holding " + TEST_FILE + ")");
+            throw new BenchmarkException("STS-B " + split + " file not found: " + file.toAbsolutePath()
+                    + " (pass --stsb with the folder holding " + (split.equals("test") ? TEST_FILE : TRAIN_FILE)
+                    + ")");
         }
         List<Pair> pairs = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);

@@ -1,10 +1,13 @@
 /**
- * Hand-run benchmarks that put Distill4j's inference engine beside what a Java user would otherwise
- * pick for the same job: a plain ONNX Runtime loop (the floor for per-call overhead), LangChain4j's
- * in-process MiniLM embeddings and Spring AI's {@code TransformersEmbeddingModel}, all on the same
- * all-MiniLM-L6-v2 fp32 files and the STS-B test sentences. Each system is an {@link
- * io.distill4j.benchmarks.EmbeddingSystem}; a {@link io.distill4j.benchmarks.LoadDriver} drives it
- * with concurrent callers, and a {@link io.distill4j.benchmarks.Report} writes the markdown tables.
- * The entry point and the command that runs it are in {@link io.distill4j.benchmarks.EmbeddingBenchmark}.
+ * Hand-run benchmarks, each a main class with the command that runs it in its javadoc.
+ * {@link io.distill4j.benchmarks.EmbeddingBenchmark} puts Distill4j's inference engine beside what a Java
+ * user would otherwise pick for the same job: a plain ONNX Runtime loop (the floor for per-call
+ * overhead), LangChain4j's in-process MiniLM embeddings and Spring AI's {@code TransformersEmbeddingModel},
+ * all on the same all-MiniLM-L6-v2 fp32 files and the STS-B test sentences; each system is an {@link
+ * io.distill4j.benchmarks.EmbeddingSystem}, which a {@link io.distill4j.benchmarks.LoadDriver} drives with
+ * concurrent callers. {@link io.distill4j.benchmarks.QuantizationBenchmark} puts the engine's INT8
+ * quantizer beside ONNX Runtime's own quantization of the same model and the fp32 original: size,
+ * latency at batch 1 and 32, and STS-B accuracy. Both write their markdown tables with a {@link
+ * io.distill4j.benchmarks.Report}.
  */
 package io.distill4j.benchmarks;
