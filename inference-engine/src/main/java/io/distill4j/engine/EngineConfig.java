@@ -46,6 +46,8 @@ public final class EngineConfig {
 
     private final InferenceListener listener;
 
+    private final boolean compatibilityCheck;
+
     private EngineConfig(Builder b) {
         this.modelRepository = Objects.requireNonNull(b.modelRepository, "modelRepository is required");
         this.session = b.session;
@@ -55,6 +57,7 @@ public final class EngineConfig {
         this.maxTensorElements = b.maxTensorElements;
         this.drainTimeout = b.drainTimeout;
         this.listener = b.listener;
+        this.compatibilityCheck = b.compatibilityCheck;
     }
 
     public static Builder builder() {
@@ -101,6 +104,16 @@ public final class EngineConfig {
         return this.listener;
     }
 
+    /**
+     * Whether the engine checks each model's operators against ONNX Runtime's kernel tables for the
+     * session's execution providers when it loads the model ({@code CompatibilityChecker}), refusing an
+     * incompatible one with an {@code IncompatibleModelException} unless its {@code model.json} sets
+     * {@code allowIncompatible}. Default true; false skips the check for every model.
+     */
+    public boolean compatibilityCheck() {
+        return this.compatibilityCheck;
+    }
+
     /** Builder for {@link EngineConfig}. */
     public static final class Builder {
 
@@ -119,6 +132,8 @@ public final class EngineConfig {
         private Duration drainTimeout = Duration.ofSeconds(30);
 
         private InferenceListener listener = InferenceListener.NONE;
+
+        private boolean compatibilityCheck = true;
 
         private Builder() {
         }
@@ -171,6 +186,12 @@ public final class EngineConfig {
 
         public Builder listener(InferenceListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Whether models are checked for operator compatibility when they load; default true. */
+        public Builder compatibilityCheck(boolean enabled) {
+            this.compatibilityCheck = enabled;
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import ai.onnxruntime.OnnxTensor;
@@ -28,14 +30,24 @@ import io.distill4j.api.exception.Distill4jException;
 import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.IncompatibleModelException;
 import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.batching.BatchListener;
 import io.distill4j.engine.batching.DynamicBatcher;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.onnx.OnnxModelReader.ParsedModel;
+import io.distill4j.engine.onnx.compat.CompatibilityChecker;
+import io.distill4j.engine.onnx.compat.CompatibilityReport;
+import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
+import io.distill4j.engine.onnx.compat.CompatibilityReport.Severity;
+import io.distill4j.engine.onnx.compat.CompatibilityTarget;
+import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelManifest;
 import io.distill4j.engine.session.ModelSession;
 import io.distill4j.engine.session.OrtTensors;
+import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.engine.text.Pooling;
 import io.distill4j.engine.text.TextHeads;
 import io.distill4j.engine.text.TextTokenizer;
@@ -76,15 +88,19 @@ final class LoadedModel {
 
     private final InferenceListener listener;
 
+    /** The operator-compatibility report made at load, or {@code null} if the engine's check is off. */
+    private final CompatibilityReport compatibility;
+
     private final AtomicInteger leases = new AtomicInteger(1);
 
     private final AtomicBoolean retired = new AtomicBoolean();
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private LoadedModel(ModelFiles files, ModelSession session, TextTokenizer tokenizer, EngineConfig config,
-            InferenceListener listener) {
+    private LoadedModel(ModelFiles files, ModelSession session, TextTokenizer tokenizer, CompatibilityReport compatibility,
+            EngineConfig config, InferenceListener listener) {
         this.id = files.id();
+        this.compatibility = compatibility;
         this.manifest = files.manifest();
         this.session = session;
         this.tokenizer = tokenizer;
@@ -114,18 +130,34 @@ final class LoadedModel {
     }
 
     /**
-     * Opens a model version: session, tokenizer for text tasks, batcher. On any failure everything
-     * opened so far is closed again.
+     * Opens a model version: reads and validates the model file once, checks its operators against
+     * the session's providers (unless the engine's check is off), opens the session from the bytes
+     * read (from the file when the model has external data, which ONNX Runtime finds next to it), the
+     * tokenizer for text tasks and the batcher. On any failure everything opened so far is closed
+     * again.
+     * @throws IncompatibleModelException if the check finds the model incompatible and its manifest
+     *     does not set {@code allowIncompatible}; the message holds the report
      */
     static LoadedModel open(ModelFiles files, EngineConfig config, InferenceListener listener) {
         String modelId = files.id().toString();
-        ModelSession session = ModelSession.open(modelId, files.model(), config.session());
+        ParsedModel parsed;
+        try {
+            parsed = OnnxModelReader.ofDefaults().readWithBytes(files.model(), modelId);
+        }
+        catch (ModelLoadException ex) {
+            // The reader names the file, not the model version it belongs to.
+            throw new ModelLoadException(modelId, "Model " + modelId + " cannot be loaded: " + ex.getMessage(), ex);
+        }
+        CompatibilityReport compatibility = config.compatibilityCheck()
+                ? checkCompatibility(modelId, parsed.model(), files.manifest(), config.session()) : null;
+        ModelSession session = parsed.usesExternalData() ? ModelSession.open(modelId, files.model(), config.session())
+                : ModelSession.open(modelId, parsed.bytes(), config.session());
         TextTokenizer tokenizer = null;
         try {
             if (files.manifest().isTextTask()) {
                 tokenizer = TextTokenizer.open(modelId, files.tokenizer().orElseThrow(), files.manifest().maxSequenceLength());
             }
-            return new LoadedModel(files, session, tokenizer, config, listener);
+            return new LoadedModel(files, session, tokenizer, compatibility, config, listener);
         }
         catch (RuntimeException ex) {
             if (tokenizer != null) {
@@ -134,6 +166,36 @@ final class LoadedModel {
             session.close();
             throw ex;
         }
+    }
+
+    /**
+     * Runs the operator-compatibility check against the session's providers: refuses an incompatible
+     * model unless the manifest allows it, and logs fallbacks and traps at WARN.
+     */
+    private static CompatibilityReport checkCompatibility(String modelId, ModelProto model, ModelManifest manifest,
+            SessionConfig session) {
+        CompatibilityReport report = CompatibilityChecker.check(model, CompatibilityTarget.of(session.executionProviders()));
+        switch (report.verdict()) {
+            case INCOMPATIBLE -> {
+                Finding first = report.findings(Severity.ERROR).get(0);
+                String what = first.modelLevel() ? first.reason() + ": " + first.message()
+                        : "node '" + first.node() + "' (" + first.operator() + ") " + first.reason() + ": " + first.message();
+                if (!manifest.allowIncompatible()) {
+                    throw new IncompatibleModelException(modelId, "Model " + modelId + " is incompatible with ONNX Runtime on "
+                            + report.target().describe() + ": " + what + ". To load it anyway, set \"allowIncompatible\": true in "
+                            + ModelManifest.FILE_NAME + ".\n" + report.toTable());
+                }
+                logger.warn("Model {} is incompatible with ONNX Runtime on {} but {} allows it; loading it anyway:\n{}", modelId,
+                        report.target().describe(), ModelManifest.FILE_NAME, report.toTable());
+            }
+            case COMPATIBLE_WITH_FALLBACKS -> logger.warn("Model {} is compatible with fallbacks on {}:\n{}", modelId,
+                    report.target().describe(), report.issues().stream()
+                        .map(f -> "  " + (f.modelLevel() ? "(model)" : f.node() + " (" + f.operator() + ")") + " " + f.reason()
+                                + ": " + f.message())
+                        .collect(Collectors.joining("\n")));
+            case COMPATIBLE -> logger.debug("Model {} is compatible with ONNX Runtime on {}", modelId, report.target().describe());
+        }
+        return report;
     }
 
     /**
@@ -219,6 +281,11 @@ final class LoadedModel {
 
     ModelDescriptor descriptor() {
         return this.descriptor;
+    }
+
+    /** The operator-compatibility report made when the model loaded; empty if the engine's check is off. */
+    Optional<CompatibilityReport> compatibility() {
+        return Optional.ofNullable(this.compatibility);
     }
 
     /** Takes a lease; fails once the model has been retired and drained. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
 import io.distill4j.engine.text.TextHeads;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *     float[] vector = engine.embed("minilm", "Distillation makes models small.");
  * }
  * }</pre>
+ *
+ * <p>Loading a model reads and validates its file, checks its operators against ONNX Runtime's kernel
+ * tables for the session's execution providers and refuses an incompatible model with an
+ * {@link io.distill4j.api.exception.IncompatibleModelException} holding the report, unless its
+ * {@code model.json} sets {@code allowIncompatible} (see {@link EngineConfig#compatibilityCheck()}).
  *
  * <p>The engine owns every model it loads (session, tokenizer, batcher) and closes them in {@link
  * #close()}, after letting requests in flight finish for up to {@link EngineConfig#drainTimeout()}.
@@ -131,6 +138,22 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             throw notLoaded(modelName);
         }
         return model.descriptor();
+    }
+
+    /**
+     * The operator-compatibility report made when the served version of a model was loaded: its
+     * verdict, where each node runs and why. Empty when the engine's check is off
+     * ({@link EngineConfig#compatibilityCheck()}).
+     * @throws ModelNotFoundException if the model is not loaded
+     */
+    public Optional<CompatibilityReport> compatibility(String modelName) {
+        ensureOpen();
+        requireValidName(modelName);
+        LoadedModel model = this.models.get(modelName);
+        if (model == null) {
+            throw notLoaded(modelName);
+        }
+        return model.compatibility();
     }
 
     @Override

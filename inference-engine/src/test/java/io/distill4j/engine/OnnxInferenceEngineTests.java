@@ -28,7 +28,17 @@ import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.exception.ModelOverloadedException;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.onnx.compat.CompatibilityReport;
+import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
+import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
+import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
+import io.distill4j.engine.onnx.graph.OnnxTensors;
+import io.distill4j.engine.onnx.proto.GraphProto;
+import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.proto.StringStringEntryProto;
+import io.distill4j.engine.onnx.proto.TensorProto;
+import io.distill4j.engine.session.ExecutionProvider;
 import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.engine.testing.MiniLm;
 import io.distill4j.engine.testing.ModelGenerators;
@@ -446,6 +456,115 @@ class OnnxInferenceEngineTests {
         assertThat(latency.get()).isPositive();
         assertThat(batched.get()).isEqualTo(3);
         assertThat(depthEvents.get()).isPositive();
+    }
+
+    /** {@code y = relu(x)} through an operator of a domain no ONNX Runtime provider knows. */
+    private static byte[] customOpModel() {
+        return OnnxModelBuilder.create("custom")
+            .opset("com.example.ops", 1)
+            .input("x", ElementType.FLOAT32, "batch", 4)
+            .node("FancyActivation", List.of("x"), List.of("y"), n -> n.name("suspect").domain("com.example.ops"))
+            .output("y", ElementType.FLOAT32, "batch", 4)
+            .toByteArray();
+    }
+
+    /** {@code y = relu(x)} at ai.onnx opset 6: below the checker's default range, yet ONNX Runtime runs it. */
+    private static byte[] opset6Model() {
+        return OnnxModelBuilder.create("old")
+            .opset("", 6)
+            .input("x", ElementType.FLOAT32, "batch", 4)
+            .node("Relu", List.of("x"), List.of("y"))
+            .output("y", ElementType.FLOAT32, "batch", 4)
+            .toByteArray();
+    }
+
+    @Test
+    void anIncompatibleModelIsRefusedWithAReportNamingTheNodeAndWhy() throws IOException {
+        install("custom", 1, customOpModel(), "{\"task\": \"raw\"}");
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open();
+        assertThatThrownBy(() -> this.engine.load("custom")).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("Model custom/1 is incompatible with ONNX Runtime on CPU")
+            .hasMessageContaining("node 'suspect' (com.example.ops FancyActivation) CUSTOM_DOMAIN")
+            .hasMessageContaining("a custom-op library")
+            .hasMessageContaining("set \"allowIncompatible\": true in model.json")
+            .hasMessageContaining("Verdict: incompatible")
+            .satisfies(e -> assertThat(((IncompatibleModelException) e).subject()).contains("custom/1"));
+        assertThat(this.engine.loadedModels()).isEmpty();
+        assertThat(this.engine.load("add").id()).isEqualTo(ModelId.of("add", 1));
+        assertThat(this.engine.compatibility("add").orElseThrow().verdict()).isEqualTo(Verdict.COMPATIBLE);
+    }
+
+    @Test
+    void aModelThatAllowsIncompatibilityLoadsWhenOnnxRuntimeCanRunIt() throws IOException {
+        install("old", 1, opset6Model(), "{\"task\": \"raw\", \"allowIncompatible\": true}");
+        install("old", 2, opset6Model(), "{\"task\": \"raw\"}");
+        open();
+        assertThatThrownBy(() -> this.engine.load("old", 2)).isInstanceOf(IncompatibleModelException.class)
+            .hasMessageContaining("OPSET_OUT_OF_RANGE: The model imports ai.onnx opset 6, below the target's lowest, 7");
+        this.engine.load("old", 1);
+        assertThat(this.engine.infer("old", Map.of("x", Tensor.ofFloats(new float[] { -1, 2, -3, 4 }, 1, 4))).get("y").floats())
+            .containsExactly(0, 2, 0, 4);
+        CompatibilityReport report = this.engine.compatibility("old").orElseThrow();
+        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.findings(Reason.OPSET_OUT_OF_RANGE)).hasSize(1);
+    }
+
+    @Test
+    void aModelThatAllowsIncompatibilityStillFailsIfOnnxRuntimeCannotRunIt() throws IOException {
+        install("custom", 1, customOpModel(), "{\"task\": \"raw\", \"allowIncompatible\": true}");
+        open();
+        assertThatThrownBy(() -> this.engine.load("custom")).isInstanceOf(ModelLoadException.class)
+            .hasMessageContaining("ONNX Runtime could not open model custom/1")
+            .hasMessageContaining("FancyActivation");
+        assertThat(this.engine.loadedModels()).isEmpty();
+    }
+
+    @Test
+    void theCheckCanBeTurnedOffForTheWholeEngine() throws IOException {
+        install("old", 1, opset6Model(), "{\"task\": \"raw\"}");
+        open(EngineConfig.builder().compatibilityCheck(false)).load("old");
+        assertThat(this.engine.compatibility("old")).isEmpty();
+        assertThat(this.engine.infer("old", Map.of("x", Tensor.ofFloats(new float[] { -1, 1, -1, 1 }, 1, 4))).get("y").floats())
+            .containsExactly(0, 1, 0, 1);
+        assertThatThrownBy(() -> this.engine.compatibility("nope")).isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
+    void aCudaTargetLoadsAQuantizedModelWithFallbacksAndKeepsTheWarnings() throws IOException {
+        install("int8", 1, ModelGenerators.dynamicallyQuantizedMatMul(), "{\"task\": \"raw\"}");
+        this.engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(this.root)
+            .session(SessionConfig.builder().intraOpThreads(1).executionProviders(ExecutionProvider.CUDA).build())
+            .build());
+        this.engine.load("int8");
+        CompatibilityReport report = this.engine.compatibility("int8").orElseThrow();
+        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.findings(Reason.QUANTIZED_ON_CUDA)).extracting(Finding::node).containsExactly("quantize", "matmul");
+        // Four ones times all-ones weights: each output is the row sum, within quantization error.
+        float[] y = this.engine.infer("int8", Map.of("x", Tensor.ofFloats(new float[] { 1, 1, 1, 1 }, 1, 4))).get("y").floats();
+        assertThat(y).containsExactly(new float[] { 4, 4 }, within(0.05f));
+    }
+
+    @Test
+    void aModelWithExternalDataIsOpenedFromItsFileSoOnnxRuntimeFindsTheData() throws IOException {
+        // y = x + w, with w = [1, 2, 3, 4] in weights.bin next to model.onnx.
+        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(4)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+            .build();
+        ModelProto inline = OnnxModelBuilder.create("external")
+            .input("x", ElementType.FLOAT32, 4)
+            .initializer("v", new float[] { 0, 0, 0, 0 }, 4)
+            .node("Add", List.of("x", "v"), List.of("y"))
+            .output("y", ElementType.FLOAT32, 4)
+            .build();
+        GraphProto graph = inline.getGraph().toBuilder().setInitializer(0, w)
+            .setNode(0, inline.getGraph().getNode(0).toBuilder().setInput(1, "w")).build();
+        Path dir = install("external", 1, inline.toBuilder().setGraph(graph).build().toByteArray(), "{\"task\": \"raw\"}");
+        Files.write(dir.resolve("weights.bin"), OnnxTensors.ofFloats("w", new float[] { 1, 2, 3, 4 }, 4).getRawData().toByteArray());
+        open().load("external");
+        assertThat(this.engine.infer("external", Map.of("x", Tensor.ofFloats(new float[] { 10, 20, 30, 40 }, 4))).get("y").floats())
+            .containsExactly(11, 22, 33, 44);
     }
 
     @Test

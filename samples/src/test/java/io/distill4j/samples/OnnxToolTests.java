@@ -57,9 +57,57 @@ class OnnxToolTests {
     }
 
     @Test
+    void checksCompatibilityAsATableOrJsonWithAnOptionalPreflight(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("relu.onnx");
+        OnnxModelWriter.write(OnnxModelBuilder.create("g")
+            .input("x", ElementType.FLOAT32, "batch", 4)
+            .node("Relu", List.of("x"), List.of("y"))
+            .output("y", ElementType.FLOAT32, "batch", 4)
+            .build(), model);
+
+        assertThat(OnnxTool.run(List.of("check", model.toString()))).isZero();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("Verdict: compatible\n")
+            .contains("Target: ONNX Runtime CPU;").contains("| ai.onnx Relu |").contains("Preflight: not run");
+        this.out.reset();
+        assertThat(OnnxTool.run(List.of("check", model.toString(), "--provider", "cuda", "--json"))).isZero();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("{").contains("\"verdict\" : \"COMPATIBLE\"")
+            .contains("\"providers\" : [ \"CUDA\", \"CPU\" ]");
+        this.out.reset();
+        assertThat(OnnxTool.run(List.of("check", model.toString(), "--provider", "cuda", "--preflight"))).isZero();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("Preflight: CUDA UNAVAILABLE (")
+            .contains("; CPU LOADED");
+    }
+
+    @Test
+    void checkExitsWithThreeForAnIncompatibleModelAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("custom.onnx");
+        OnnxModelWriter.write(OnnxModelBuilder.create("g")
+            .opset("com.example.ops", 1)
+            .input("x", ElementType.FLOAT32, 4)
+            .node("FancyActivation", List.of("x"), List.of("y"), n -> n.name("suspect").domain("com.example.ops"))
+            .output("y", ElementType.FLOAT32, 4)
+            .build(), model);
+
+        assertThat(OnnxTool.run(List.of("check", model.toString(), "--preflight"))).isEqualTo(3);
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("Verdict: incompatible\n")
+            .contains("| ERROR    | CUSTOM_DOMAIN").contains("suspect").contains("custom-op library")
+            .contains("Preflight: CPU FAILED (");
+    }
+
+    @Test
+    void checkRefusesUnknownOptions(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model.onnx");
+        assertThat(OnnxTool.run(List.of("check", model.toString(), "--provider", "tpu"))).isEqualTo(2);
+        assertThat(OnnxTool.run(List.of("check", model.toString(), "--verbose"))).isEqualTo(2);
+        assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--provider takes cpu or cuda")
+            .contains("unknown option '--verbose'").contains("OnnxTool check <model.onnx>");
+    }
+
+    @Test
     void reportsACorruptFileAndBadUsage(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.onnx"), "hello");
         assertThat(OnnxTool.run(List.of("inventory", bad.toString()))).isEqualTo(1);
+        assertThat(OnnxTool.run(List.of("check", bad.toString()))).isEqualTo(1);
         assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("error MODEL_LOAD_FAILED");
         assertThat(OnnxTool.run(List.of("quantize"))).isEqualTo(2);
         assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("usage: OnnxTool");

@@ -13,11 +13,13 @@ import io.distill4j.engine.onnx.proto.TensorProto;
  * Checks the {@code external_data} of tensors against the folder of the model file: the location is a
  * relative path that stays inside that folder (symbolic links resolved), names an existing regular
  * file, and {@code offset} and {@code length} (default: the rest of the file) lie within it and span
- * exactly the bytes the tensor's shape needs.
+ * exactly the bytes the tensor's shape needs. An instance serves one read and is not thread-safe.
  */
 final class ExternalDataFiles implements ExternalDataCheck {
 
     private final Path folder;
+
+    private boolean checkedAny;
 
     /** @param folder the folder of the model file, absolute */
     ExternalDataFiles(Path folder) {
@@ -33,8 +35,14 @@ final class ExternalDataFiles implements ExternalDataCheck {
         };
     }
 
+    /** Whether {@link #check} has been called, that is whether the model keeps any tensor externally. */
+    boolean checkedAny() {
+        return this.checkedAny;
+    }
+
     @Override
     public void check(TensorProto tensor, String subject, long expectedBytes) {
+        this.checkedAny = true;
         String what = capitalize(subject);
         String location = entry(tensor, "location");
         if (location == null || location.isEmpty()) {

@@ -103,6 +103,17 @@ public final class OnnxModelReader {
      * @throws ModelLoadException if the file cannot be read or is not a well-formed model
      */
     public ModelProto read(Path file, String modelId) {
+        return readWithBytes(file, modelId).model();
+    }
+
+    /**
+     * Reads the model in {@code file} as {@link #read(Path, String)} does, and returns the file's bytes
+     * with it, so that a caller that also hands the model to ONNX Runtime need not read the file twice.
+     *
+     * @param modelId the model the file belongs to, the subject of a {@link ModelLoadException}
+     * @throws ModelLoadException if the file cannot be read or is not a well-formed model
+     */
+    public ParsedModel readWithBytes(Path file, String modelId) {
         Objects.requireNonNull(file, "file");
         Path absolute = file.toAbsolutePath();
         String shown = String.valueOf(file.getFileName());
@@ -136,8 +147,9 @@ public final class OnnxModelReader {
         }
         // The array is ours alone, so the parsed tensors may share it rather than copy it.
         ModelProto model = parse(bytes, modelId, true);
-        validate(model, modelId, new ExternalDataFiles(absolute.getParent()));
-        return model;
+        ExternalDataFiles external = new ExternalDataFiles(absolute.getParent());
+        validate(model, modelId, external);
+        return new ParsedModel(model, bytes, external.checkedAny());
     }
 
     /**
@@ -213,6 +225,23 @@ public final class OnnxModelReader {
 
     private static int tag(int field, int wireType) {
         return field << 3 | wireType;
+    }
+
+    /**
+     * A model read from a file, with the file's bytes.
+     *
+     * @param model the parsed and validated model; its tensors share the memory of {@code bytes}
+     * @param bytes the file's content, for ONNX Runtime to create a session from; the parsed model
+     *     shares it, so it must not be modified
+     * @param usesExternalData whether tensors keep their data in external files, which ONNX Runtime only
+     *     finds when it opens the model from its path rather than from these bytes
+     */
+    public record ParsedModel(ModelProto model, byte[] bytes, boolean usesExternalData) {
+
+        public ParsedModel {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(bytes, "bytes");
+        }
     }
 
     /** Sets the limits of an {@link OnnxModelReader}; every setting is optional. */

@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   "labels": ["negative", "positive"],  // classification: one label per logit
  *   "output": "last_hidden_state",       // which graph output carries the result (default: the first)
  *   "dynamicBatching": true,             // raw models: coalesce concurrent requests along dimension 0 (default false)
+ *   "allowIncompatible": false,          // load even if the operator-compatibility check says incompatible (default false)
  *   "inputs":  [{"name": "input_ids", "type": "INT64", "shape": [-1, -1]}],  // optional, checked against the graph
  *   "outputs": [{"name": "logits", "type": "FLOAT32", "shape": [-1, 2]}],    // optional, checked against the graph
  *   "provenance": {"producer": "distill4j", "teacher": "minilm/1"}
@@ -49,13 +50,17 @@ import tools.jackson.databind.json.JsonMapper;
  * @param output name of the graph output that carries the result, or {@code null} for the first
  * @param dynamicBatching for raw models, whether concurrent requests are concatenated along dimension 0
  *     into one run (every input and output must have a dynamic first dimension); text models always batch
+ * @param allowIncompatible whether the engine loads the model even when its operator-compatibility check
+ *     ({@code CompatibilityChecker}, against the session's execution providers) finds it incompatible;
+ *     the report is then logged as a warning and kept with the model, and ONNX Runtime has the last
+ *     word: if it cannot create a session, loading fails with a {@code ModelLoadException}
  * @param inputs declared inputs to check against the graph, may be empty
  * @param outputs declared outputs to check against the graph, may be empty
  * @param provenance free-form metadata
  */
 public record ModelManifest(TaskType task, String description, String tokenizer, int maxSequenceLength, Pooling pooling,
-        boolean normalize, List<String> labels, String output, boolean dynamicBatching, List<TensorInfo> inputs, List<TensorInfo> outputs,
-        Map<String, String> provenance) {
+        boolean normalize, List<String> labels, String output, boolean dynamicBatching, boolean allowIncompatible,
+        List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, String> provenance) {
 
     /** File name of the manifest inside a version folder. */
     public static final String FILE_NAME = "model.json";
@@ -133,8 +138,8 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
 
     /** JSON shape of the file; validated into a {@link ModelManifest}. */
     record Json(String task, String description, String tokenizer, Integer maxSequenceLength, String pooling,
-            Boolean normalize, List<String> labels, String output, Boolean dynamicBatching, List<TensorJson> inputs, List<TensorJson> outputs,
-            Map<String, String> provenance) {
+            Boolean normalize, List<String> labels, String output, Boolean dynamicBatching, Boolean allowIncompatible,
+            List<TensorJson> inputs, List<TensorJson> outputs, Map<String, String> provenance) {
 
         ModelManifest validate(String modelId) {
             if (this.task == null) {
@@ -174,7 +179,8 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
                 }
             }
             return new ModelManifest(taskType, this.description, this.tokenizer, maxLength, poolingMode,
-                    Boolean.TRUE.equals(this.normalize), this.labels, this.output, Boolean.TRUE.equals(this.dynamicBatching), tensors(modelId, "inputs", this.inputs),
+                    Boolean.TRUE.equals(this.normalize), this.labels, this.output, Boolean.TRUE.equals(this.dynamicBatching),
+                    Boolean.TRUE.equals(this.allowIncompatible), tensors(modelId, "inputs", this.inputs),
                     tensors(modelId, "outputs", this.outputs), this.provenance);
         }
 

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -79,7 +80,8 @@ public final class ModelSession implements AutoCloseable {
     }
 
     /**
-     * Opens a session on an ONNX file.
+     * Opens a session on an ONNX file. ONNX Runtime reads the file itself, so tensors the model keeps
+     * in external data files are found next to it.
      * @param modelId model id for messages
      * @param modelFile the {@code .onnx} file
      * @param config threads, optimization level, providers
@@ -89,6 +91,32 @@ public final class ModelSession implements AutoCloseable {
         if (!Files.isRegularFile(modelFile)) {
             throw new ModelLoadException(modelId, "Model file " + modelFile + " does not exist or is not a regular file");
         }
+        return open(modelId, String.valueOf(modelFile.getFileName()), config,
+                (env, options) -> env.createSession(modelFile.toString(), options));
+    }
+
+    /**
+     * Opens a session on a model's bytes, for a model already read into memory (by
+     * {@code OnnxModelReader}, say), so the file is not read twice. A model with external data must be
+     * opened from its file instead, where ONNX Runtime can find the data. The array is only read.
+     * @param modelId model id for messages
+     * @param model the model in the {@code .onnx} format
+     * @param config threads, optimization level, providers
+     * @throws ModelLoadException if the bytes are not a model ONNX Runtime accepts
+     */
+    public static ModelSession open(String modelId, byte[] model, SessionConfig config) {
+        Objects.requireNonNull(model, "model");
+        return open(modelId, "model " + modelId, config, (env, options) -> env.createSession(model, options));
+    }
+
+    /** Creates the native session of one attempt; the caller owns and closes what it returns. */
+    @FunctionalInterface
+    private interface SessionFactory {
+
+        OrtSession create(OrtEnvironment env, SessionOptions options) throws OrtException;
+    }
+
+    private static ModelSession open(String modelId, String shownName, SessionConfig config, SessionFactory factory) {
         OrtEnvironment env = environment();
         List<String> notes = new ArrayList<>();
         List<ExecutionProvider> order = new ArrayList<>(config.executionProviders());
@@ -107,7 +135,7 @@ public final class ModelSession implements AutoCloseable {
                 if (candidate == ExecutionProvider.CUDA) {
                     options.addCUDA(config.cudaDeviceId());
                 }
-                session = env.createSession(modelFile.toString(), options);
+                session = factory.create(env, options);
                 String note = String.join("; ", notes);
                 ModelSession opened = new ModelSession(modelId, session, options, candidate, note);
                 handedOver = true;
@@ -118,7 +146,7 @@ public final class ModelSession implements AutoCloseable {
             }
             catch (OrtException ex) {
                 if (candidate == ExecutionProvider.CPU) {
-                    throw new ModelLoadException(modelId, "ONNX Runtime could not open " + modelFile.getFileName() + ": "
+                    throw new ModelLoadException(modelId, "ONNX Runtime could not open " + shownName + ": "
                             + ex.getMessage(), ex);
                 }
                 notes.add(candidate + " could not be used: " + ex.getMessage());

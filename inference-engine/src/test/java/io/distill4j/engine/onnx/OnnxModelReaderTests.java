@@ -315,12 +315,25 @@ class OnnxModelReaderTests {
         ModelProto model = READER.read(file);
 
         assertThat(model.getGraph().getInitializer(0).getDataLocation()).isEqualTo(TensorProto.DataLocation.EXTERNAL);
+        assertThat(READER.readWithBytes(file, "m").usesExternalData()).isTrue();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = ENV.createSession(file.toString(), options);
                 OnnxTensor x = OnnxTensor.createTensor(ENV, new float[] {10f, 20f, 30f, 40f});
                 OrtSession.Result result = session.run(Map.of("x", x))) {
             assertThat((float[]) result.get(0).getValue()).containsExactly(11f, 22f, 33f, 44f);
         }
+    }
+
+    @Test
+    void readWithBytesReturnsTheFilesBytesWithTheModel() throws IOException {
+        byte[] bytes = ModelGenerators.addAndScale();
+        Path file = Files.write(this.dir.resolve("add.onnx"), bytes);
+
+        OnnxModelReader.ParsedModel parsed = READER.readWithBytes(file, "add/1");
+
+        assertThat(parsed.bytes()).isEqualTo(bytes);
+        assertThat(parsed.model()).isEqualTo(READER.read(bytes, "add/1"));
+        assertThat(parsed.usesExternalData()).isFalse();
     }
 
     @Test

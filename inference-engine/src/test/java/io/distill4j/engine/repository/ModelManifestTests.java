@@ -36,6 +36,9 @@ class ModelManifestTests {
         assertThat(m.inputs()).containsExactly(TensorInfo.of("input_ids", ElementType.INT64, -1, -1));
         assertThat(m.outputs()).containsExactly(TensorInfo.of("logits", ElementType.FLOAT32, -1, 2));
         assertThat(m.provenance()).isEqualTo(Map.of("teacher", "minilm/1"));
+        assertThat(m.allowIncompatible()).isFalse();
+        assertThat(ModelManifest.parse("{\"task\": \"raw\", \"allowIncompatible\": true}", "m/1").allowIncompatible())
+            .isTrue();
     }
 
     @Test

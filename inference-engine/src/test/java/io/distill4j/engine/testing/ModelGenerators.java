@@ -3,9 +3,11 @@ package io.distill4j.engine.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import com.google.protobuf.ByteString;
 import io.distill4j.api.ElementType;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.proto.TensorProto;
@@ -98,6 +100,40 @@ public final class ModelGenerators {
                 .node("MatMul", List.of("pooled", "classifier_weight"), List.of("projected"))
                 .node("Add", List.of("projected", "classifier_bias"), List.of("logits"))
                 .output("logits", ElementType.FLOAT32, "batch", numClasses)
+                .toByteArray();
+    }
+
+    /**
+     * A matrix product quantized the way ONNX Runtime's dynamic quantizer writes it:
+     * {@code DynamicQuantizeLinear} (node {@code quantize}) turns input {@code x}, FLOAT32 {@code [batch, 4]},
+     * into uint8 {@code x_quantized} with {@code x_scale} and {@code x_zero_point}; {@code MatMulInteger}
+     * (node {@code matmul}) multiplies it by the int8 weight {@code w} {@code [4, 2]} (all ones) into int32;
+     * {@code Cast} (node {@code to_float}) and {@code Mul} by {@code x_scale} (node {@code rescale}) give
+     * output {@code y}, FLOAT32 {@code [batch, 2]}.
+     */
+    public static byte[] dynamicallyQuantizedMatMul() {
+        byte[] ones = new byte[8];
+        Arrays.fill(ones, (byte) 1);
+        TensorProto weight = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.INT8.getNumber())
+                .addDims(4)
+                .addDims(2)
+                .setRawData(ByteString.copyFrom(ones))
+                .build();
+        return OnnxModelBuilder.create("dynamically_quantized_matmul")
+                .opset("", OPSET)
+                .producer("distill4j-tests", "0")
+                .input("x", ElementType.FLOAT32, "batch", 4)
+                .initializer(weight)
+                .node("DynamicQuantizeLinear", List.of("x"), List.of("x_quantized", "x_scale", "x_zero_point"),
+                        n -> n.name("quantize"))
+                .node("MatMulInteger", List.of("x_quantized", "w", "x_zero_point"), List.of("y_int32"),
+                        n -> n.name("matmul"))
+                .node("Cast", List.of("y_int32"), List.of("y_float"),
+                        n -> n.name("to_float").intAttribute("to", TensorProto.DataType.FLOAT.getNumber()))
+                .node("Mul", List.of("y_float", "x_scale"), List.of("y"), n -> n.name("rescale"))
+                .output("y", ElementType.FLOAT32, "batch", 2)
                 .toByteArray();
     }
 

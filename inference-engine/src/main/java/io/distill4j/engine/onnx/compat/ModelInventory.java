@@ -158,38 +158,15 @@ public record ModelInventory(long irVersion, Map<String, Long> opsetImports, Str
      * versions, followed by one summary line per other fact.
      */
     public String toTable() {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"Domain", "Operator", "Count", "Opset imported"});
+        MarkdownTable table = new MarkdownTable(new String[] {"Domain", "Operator", "Count", "Opset imported"}, false,
+                false, true, true);
         for (Operator op : this.operators) {
-            rows.add(new String[] {displayDomain(op.domain()) + (op.standardDomain() ? "" : " (non-standard)"),
-                    op.opType(), Integer.toString(op.count()),
-                    op.importedOpsetVersion() > 0 ? Long.toString(op.importedOpsetVersion()) : "not imported"});
-        }
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
+            table.row(displayDomain(op.domain()) + (op.standardDomain() ? "" : " (non-standard)"), op.opType(),
+                    Integer.toString(op.count()),
+                    op.importedOpsetVersion() > 0 ? Long.toString(op.importedOpsetVersion()) : "not imported");
         }
         StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            String[] row = rows.get(r);
-            out.append('|');
-            for (int i = 0; i < widths.length; i++) {
-                String cell = row[i];
-                String pad = " ".repeat(widths[i] - cell.length());
-                // Numbers right-aligned, text left-aligned.
-                out.append(' ').append(i >= 2 && r > 0 ? pad + cell : cell + pad).append(" |");
-            }
-            out.append('\n');
-            if (r == 0) {
-                out.append('|');
-                for (int i = 0; i < widths.length; i++) {
-                    out.append(i >= 2 ? "-".repeat(widths[i] + 1) + ":|" : "-".repeat(widths[i] + 2) + "|");
-                }
-                out.append('\n');
-            }
-        }
+        table.appendTo(out);
         out.append('\n');
         out.append("IR version: ").append(this.irVersion).append('\n');
         out.append("Opset imports: ").append(this.opsetImports.entrySet().stream()
