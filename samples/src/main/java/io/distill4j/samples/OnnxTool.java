@@ -1,5 +1,6 @@
 package io.distill4j.samples;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import io.distill4j.engine.session.SessionConfig;
  * <pre>
  * mvn -q -Ponnx-tool -DskipTests verify -Dtool.args="inventory path/to/model.onnx [--json]"
  * mvn -q -Ponnx-tool -DskipTests verify -Dtool.args="check path/to/model.onnx --provider cuda --preflight"
+ * mvn -q -Ponnx-tool -DskipTests verify -Dtool.args="quantize in.onnx out.onnx --gate-texts lines.txt --tokenizer tokenizer.json"
  * </pre>
  *
  * <p>{@code inventory} reads a model with the safe reader (a corrupt or forged file is reported, not
@@ -33,6 +35,10 @@ import io.distill4j.engine.session.SessionConfig;
  * also creates a real session with each provider and reports whether it loads. The exit status is 0
  * for a compatible model (with or without fallbacks), {@value #EXIT_INCOMPATIBLE} for an incompatible
  * one, 1 when the file cannot be read as a model and 2 for a usage error.
+ *
+ * <p>{@code quantize} writes a dynamically INT8-quantized copy of a model (see {@link QuantizeCommand}
+ * for the options), prints what was quantized, excluded and skipped, the sizes and the accuracy gate;
+ * it exits with 1 and writes nothing when the gate fails.
  */
 public final class OnnxTool {
 
@@ -42,10 +48,11 @@ public final class OnnxTool {
     private static final String USAGE = """
             usage: OnnxTool inventory <model.onnx> [--json]
                    OnnxTool check <model.onnx> [--provider cpu|cuda] [--json] [--preflight]
+                   OnnxTool quantize <in.onnx> <out.onnx> [options, see below]
               inventory   operators per domain, opset imports, tensor types, dynamic dimensions, external data
               check       operator compatibility with ONNX Runtime on CPU (default) or CUDA then CPU;
                           --preflight also creates a session with each provider; exit status 3 if incompatible
-            """;
+            """ + QuantizeCommand.USAGE;
 
     private OnnxTool() {
     }
@@ -64,11 +71,24 @@ public final class OnnxTool {
             return switch (args.get(0)) {
                 case "inventory" -> inventory(model, options);
                 case "check" -> check(model, options);
+                case "quantize" -> QuantizeCommand.run(args.subList(1, args.size()));
                 default -> usage("unknown command '" + args.get(0) + "'");
             };
         }
+        catch (QuantizeCommand.UsageException ex) {
+            return usage(ex.getMessage());
+        }
         catch (Distill4jException ex) {
             System.err.println("error " + ex.code() + ": " + ex.getMessage());
+            return 1;
+        }
+        catch (IllegalArgumentException ex) {
+            // The quantizer's refusals: an already quantized model, an opset too old.
+            System.err.println("error: " + ex.getMessage());
+            return 1;
+        }
+        catch (IOException ex) {
+            System.err.println("error: " + ex);
             return 1;
         }
     }

@@ -112,4 +112,61 @@ class OnnxToolTests {
         assertThat(OnnxTool.run(List.of("quantize"))).isEqualTo(2);
         assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("usage: OnnxTool");
     }
+
+    @Test
+    void quantizesAModelAndRefusesToQuantizeItTwice(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("dense.onnx");
+        OnnxModelWriter.write(OnnxModelBuilder.create("g")
+            .input("x", ElementType.FLOAT32, "batch", 4)
+            .initializer("w", new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 4, 4)
+            .node("MatMul", List.of("x", "w"), List.of("y"), n -> n.name("dense"))
+            .output("y", ElementType.FLOAT32, "batch", 4)
+            .build(), model);
+        Path quantized = dir.resolve("dense-int8.onnx");
+
+        assertThat(OnnxTool.run(List.of("quantize", model.toString(), quantized.toString()))).isZero();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("Quantized 1 node(s), excluded 0, skipped 0")
+            .contains("Wrote " + quantized);
+        assertThat(quantized).isRegularFile();
+
+        assertThat(OnnxTool.run(List.of("quantize", quantized.toString(), dir.resolve("again.onnx").toString())))
+            .isEqualTo(1);
+        assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("already quantized");
+        assertThat(dir.resolve("again.onnx")).doesNotExist();
+
+        assertThat(OnnxTool.run(List.of("quantize", model.toString(), quantized.toString(), "--exclude-type", "Conv")))
+            .isEqualTo(2);
+        assertThat(OnnxTool.run(List.of("quantize", model.toString(), quantized.toString(), "--gate-texts", "t.txt")))
+            .isEqualTo(2);
+        assertThat(OnnxTool.run(List.of("quantize", model.toString(), quantized.toString(), "--gate-texts",
+            "t.txt", "--tokenizer", "tokenizer.json"))).isEqualTo(2);
+        assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("'Conv' is not an operator the quantizer touches")
+            .contains("--gate-texts needs --tokenizer").contains("needs a text model with an 'input_ids' input");
+    }
+
+    @Test
+    void quantizesMiniLmGatedOnSentencesFromAFile(@TempDir Path dir) throws Exception {
+        PlatformServer.installDefaultModelIfEmpty(dir.resolve("models"));
+        Path version = dir.resolve("models").resolve("minilm").resolve("1");
+        Path texts = Files.writeString(dir.resolve("texts.txt"),
+            "A man is playing a guitar.\n\nThe weather is lovely today.\nHow do I reset my password?\n");
+        Path quantized = dir.resolve("minilm-int8.onnx");
+
+        int status = OnnxTool.run(List.of("quantize", version.resolve("model.onnx").toString(), quantized.toString(),
+            "--gate-texts", texts.toString(), "--tokenizer", version.resolve("tokenizer.json").toString(),
+            "--min-cosine", "0.98"));
+
+        assertThat(status).as(this.err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("Quantized 39 node(s)")
+            .contains("Gate of the result: passed").contains("Wrote ");
+        assertThat(Files.size(quantized)).isLessThan(Files.size(version.resolve("model.onnx")) / 3);
+
+        // An unreachable gate (and no node may go back to float): nothing is written, the exit status says so.
+        Path strict = dir.resolve("strict.onnx");
+        assertThat(OnnxTool.run(List.of("quantize", version.resolve("model.onnx").toString(), strict.toString(),
+            "--gate-texts", texts.toString(), "--tokenizer", version.resolve("tokenizer.json").toString(),
+            "--min-cosine", "1.0", "--max-exclusions", "0"))).isEqualTo(1);
+        assertThat(strict).doesNotExist();
+        assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("Nothing written.");
+    }
 }
