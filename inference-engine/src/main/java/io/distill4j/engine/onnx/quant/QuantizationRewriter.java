@@ -217,13 +217,6 @@ final class QuantizationRewriter {
             boolean transposed = "Gemm".equals(candidate.opType()) && intAttribute(node, "transB", 0) != 0;
             List<String> weight = weights.computeIfAbsent(candidate.weight() + (transposed ? "^T" : ""),
                     key -> quantizeWeight(candidate.weight(), transposed, names, newInitializers));
-            if (Boolean.getBoolean("d4j.fused")) {
-                out.add(NodeProto.newBuilder().setOpType("DynamicQuantizeMatMul").setDomain("com.microsoft")
-                        .setName(names.fresh(base + "_dqmm"))
-                        .addInput(node.getInput(0)).addInput(weight.get(0)).addInput(weight.get(1)).addInput(weight.get(2))
-                        .addOutput(node.getOutput(0)).build());
-                continue;
-            }
             QuantizedActivation activation = activations.get(node.getInput(0));
             if (activation == null) {
                 String input = node.getInput(0);
@@ -263,9 +256,6 @@ final class QuantizationRewriter {
         GraphProto.Builder graph = this.model.getGraph().toBuilder().clearNode().addAllNode(out);
         dropUnread(graph, newInitializers);
         ModelProto.Builder result = this.model.toBuilder().setGraph(graph);
-        if (Boolean.getBoolean("d4j.fused")) {
-            result.addOpsetImport(io.distill4j.engine.onnx.proto.OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
-        }
         requireOpset(result, usesDynamicQuantization ? 11 : byIndex.isEmpty() ? 0 : 10);
         return result.build();
     }
