@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * unlabelled), and the bad rows it skipped, counted by reason, with the first few kept as examples.
  *
  * <pre>{@code
- * DataReport report = dataset.report();
+ * DataReport report = dataset.report().orElseThrow();
  * log.info(report.summary());  // "train.tsv (TSV): 10003 rows, 10003 kept (10003 labelled, 0 unlabelled), 0 bad"
  * report.badRowsByReason().get(BadRow.Reason.EMPTY_TEXT);
  * }</pre>

@@ -11,11 +11,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable list of {@link TextExample}s with its label vocabulary and the {@link DataReport} of
- * the read it came from.
+ * An immutable list of {@link TextExample}s with its label vocabulary and, when it was read from a
+ * file, the {@link DataReport} of that read.
  *
  * <p>The label vocabulary is sorted and stable, so label indices do not depend on row order: labels
  * that are all numbers ({@code 0, 1, 2, 10}) sort numerically, any other set sorts as strings. A
@@ -44,16 +45,21 @@ public final class TextDataset implements Iterable<TextExample> {
     private final DataReport report;
 
     /**
-     * @param name what the data set is called in logs and messages (a file name, {@code train}, ...)
+     * A data set built in memory (no read behind it, so no {@link #report()}).
+     *
+     * @param name what the data set is called in logs and messages
      * @param examples the examples, in order
      * @param labels the label vocabulary in index order; must contain every example's label and no duplicates
-     * @param report the read this data set came from
      */
-    public TextDataset(String name, List<TextExample> examples, List<String> labels, DataReport report) {
+    public TextDataset(String name, List<TextExample> examples, List<String> labels) {
+        this(name, examples, labels, null);
+    }
+
+    TextDataset(String name, List<TextExample> examples, List<String> labels, DataReport report) {
         this.name = Objects.requireNonNull(name, "name");
         this.examples = List.copyOf(examples);
         this.labels = List.copyOf(labels);
-        this.report = Objects.requireNonNull(report, "report");
+        this.report = report;
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < this.labels.size(); i++) {
             if (index.put(this.labels.get(i), i) != null) {
@@ -70,12 +76,12 @@ public final class TextDataset implements Iterable<TextExample> {
     }
 
     /**
-     * A data set whose vocabulary is the sorted set of its examples' labels.
+     * A data set built in memory whose vocabulary is the sorted set of its examples' labels.
      */
-    public static TextDataset of(String name, List<TextExample> examples, DataReport report) {
+    public static TextDataset of(String name, List<TextExample> examples) {
         Set<String> labels = new LinkedHashSet<>();
         examples.forEach(example -> example.label().ifPresent(labels::add));
-        return new TextDataset(name, examples, sortLabels(labels), report);
+        return new TextDataset(name, examples, sortLabels(labels), null);
     }
 
     /**
@@ -150,9 +156,12 @@ public final class TextDataset implements Iterable<TextExample> {
         return this.examples.stream().anyMatch(example -> example.textPair().isPresent());
     }
 
-    /** The report of the read this data set came from (shared by the splits and augmentations of it). */
-    public DataReport report() {
-        return this.report;
+    /**
+     * The report of the read this data set came from, shared by its splits and augmentations; empty for
+     * a data set built in memory.
+     */
+    public Optional<DataReport> report() {
+        return Optional.ofNullable(this.report);
     }
 
     /** The same examples' successor: another name and example list over the same vocabulary and report. */

@@ -50,7 +50,7 @@ class DatasetReaderTests {
         assertThat(dataset.labelIndex("nope")).isEqualTo(-1);
         assertThat(dataset.labelCounts()).containsExactly(Map.entry("greeting", 3L), Map.entry("multi", 1L),
                 Map.entry("pin_blocked", 1L), Map.entry("quote", 1L));
-        DataReport report = dataset.report();
+        DataReport report = dataset.report().orElseThrow();
         assertThat(report.rows()).isEqualTo(7);
         assertThat(report.labeled()).isEqualTo(6);
         assertThat(report.unlabeled()).isEqualTo(1);
@@ -88,12 +88,12 @@ class DatasetReaderTests {
     void readsJsonLinesWithNumericNullAndAbsentLabels() {
         TextDataset dataset = DatasetReader.builder().build().read(fixture("reviews.jsonl"));
 
-        assertThat(dataset.report().format()).isEqualTo(DataFormat.JSON_LINES);
+        assertThat(dataset.report().orElseThrow().format()).isEqualTo(DataFormat.JSON_LINES);
         assertThat(dataset.examples()).extracting(TextExample::line).containsExactly(1L, 2L, 4L, 5L, 6L);
         assertThat(dataset.examples()).extracting(example -> example.label().orElse(null))
                 .containsExactly("1", "0", null, "1", null);
         assertThat(dataset.labels()).containsExactly("0", "1");
-        assertThat(dataset.report().unlabeled()).isEqualTo(2);
+        assertThat(dataset.report().orElseThrow().unlabeled()).isEqualTo(2);
     }
 
     @Test
@@ -112,7 +112,7 @@ class DatasetReaderTests {
         TextDataset dataset = DatasetReader.builder().maxBadRowShare(1.0).build().read(file);
 
         assertThat(dataset.examples()).extracting(TextExample::text).containsExactly("fine", "also fine");
-        assertThat(dataset.report().firstBadRows()).extracting(BadRow::line, BadRow::reason).containsExactly(
+        assertThat(dataset.report().orElseThrow().firstBadRows()).extracting(BadRow::line, BadRow::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(2L, BadRow.Reason.MALFORMED_JSON),
                 org.assertj.core.groups.Tuple.tuple(3L, BadRow.Reason.MALFORMED_JSON),
                 org.assertj.core.groups.Tuple.tuple(4L, BadRow.Reason.WRONG_TYPE),
@@ -120,9 +120,9 @@ class DatasetReaderTests {
                 org.assertj.core.groups.Tuple.tuple(6L, BadRow.Reason.WRONG_TYPE),
                 org.assertj.core.groups.Tuple.tuple(7L, BadRow.Reason.EMPTY_TEXT),
                 org.assertj.core.groups.Tuple.tuple(8L, BadRow.Reason.MALFORMED_JSON));
-        assertThat(dataset.report().firstBadRows().get(1).detail()).contains("not a JSON object but array");
-        assertThat(dataset.report().firstBadRows().get(2).detail()).isEqualTo("field 'text' is number, not a string");
-        assertThat(dataset.report().badRowsByReason()).containsEntry(BadRow.Reason.MALFORMED_JSON, 3L);
+        assertThat(dataset.report().orElseThrow().firstBadRows().get(1).detail()).contains("not a JSON object but array");
+        assertThat(dataset.report().orElseThrow().firstBadRows().get(2).detail()).isEqualTo("field 'text' is number, not a string");
+        assertThat(dataset.report().orElseThrow().badRowsByReason()).containsEntry(BadRow.Reason.MALFORMED_JSON, 3L);
     }
 
     @Test
@@ -152,7 +152,7 @@ class DatasetReaderTests {
     void badRowsUnderTheLimitAreSkippedAndReportedWithTheirLines() {
         TextDataset dataset = DatasetReader.builder().maxBadRowShare(0.15).build().read(fixture("bad-rows.tsv"));
 
-        DataReport report = dataset.report();
+        DataReport report = dataset.report().orElseThrow();
         assertThat(report.rows()).isEqualTo(20);
         assertThat(report.badRows()).isEqualTo(3);
         assertThat(report.keptRows()).isEqualTo(17);
@@ -216,7 +216,7 @@ class DatasetReaderTests {
         assertThat(dataset.examples()).extracting(TextExample::text)
                 .containsExactly("café au lait", "quoted over\nlines 4 and 5", "fine again");
         assertThat(dataset.examples()).extracting(TextExample::line).containsExactly(2L, 4L, 8L);
-        assertThat(dataset.report().firstBadRows()).extracting(BadRow::toString)
+        assertThat(dataset.report().orElseThrow().firstBadRows()).extracting(BadRow::toString)
                 .containsExactly("line 3: invalid UTF-8", "line 6: invalid UTF-8", "line 9: invalid UTF-8");
         assertThat(dataset.examples()).noneMatch(example -> example.text().contains("\uFFFD"));
     }
@@ -236,7 +236,7 @@ class DatasetReaderTests {
         TextDataset dataset = DatasetReader.builder().build().read(file);
 
         assertThat(dataset.size()).isEqualTo(5000);
-        assertThat(dataset.report().firstBadRows()).extracting(BadRow::toString).containsExactly("line 5001: invalid UTF-8");
+        assertThat(dataset.report().orElseThrow().firstBadRows()).extracting(BadRow::toString).containsExactly("line 5001: invalid UTF-8");
         assertThat(dataset.examples().get(4999).line()).isEqualTo(5002);
         assertThat(dataset.examples().get(1234).text()).isEqualTo("sentence number 1236 with ünïcödé");
     }
@@ -253,7 +253,7 @@ class DatasetReaderTests {
                 .read(new ByteArrayInputStream(bytes.toByteArray()), "stream.jsonl", DataFormat.JSON_LINES);
 
         assertThat(dataset.examples()).extracting(TextExample::text).containsExactly("ok", "ok too");
-        assertThat(dataset.report().firstBadRows()).extracting(BadRow::toString).containsExactly("line 2: invalid UTF-8");
+        assertThat(dataset.report().orElseThrow().firstBadRows()).extracting(BadRow::toString).containsExactly("line 2: invalid UTF-8");
     }
 
     @Test
@@ -275,7 +275,7 @@ class DatasetReaderTests {
         TextDataset read = DatasetReader.builder().knownLabels(train.labels()).maxBadRowShare(0.5).build().read(test);
 
         assertThat(read.examples()).extracting(TextExample::text).containsExactly("hello", "unlabelled");
-        assertThat(read.report().firstBadRows()).singleElement().satisfies(bad -> {
+        assertThat(read.report().orElseThrow().firstBadRows()).singleElement().satisfies(bad -> {
             assertThat(bad.reason()).isEqualTo(BadRow.Reason.UNKNOWN_LABEL);
             assertThat(bad.line()).isEqualTo(3);
             assertThat(bad.detail()).isEqualTo("unknown label 'never_seen' (not among the 4 known labels)");
@@ -286,7 +286,7 @@ class DatasetReaderTests {
 
         TextDataset strict = DatasetReader.builder().knownLabels(train.labels()).requireLabels(true)
                 .maxBadRowShare(1.0).build().read(test);
-        assertThat(strict.report().badRowsByReason()).containsExactly(
+        assertThat(strict.report().orElseThrow().badRowsByReason()).containsExactly(
                 Map.entry(BadRow.Reason.UNKNOWN_LABEL, 1L), Map.entry(BadRow.Reason.MISSING_LABEL, 1L));
     }
 
