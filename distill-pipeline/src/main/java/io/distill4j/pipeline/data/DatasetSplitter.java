@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * stratified by label so every label keeps its share in both parts.
  *
  * <ul>
- *   <li>Each label gets {@code validationShare × count} validation examples, rounded so the whole
- *       validation set has {@code round(validationShare × labelled)} labelled examples and no label is
- *       off by one example or more (largest-remainder rounding).</li>
+ *   <li>Each label gets {@code validationShare × count} validation examples, rounded so no label is
+ *       off by one example or more and the validation set has {@code round(validationShare ×
+ *       labelled)} labelled examples, or as close to it as the next rule allows (largest-remainder
+ *       rounding).</li>
  *   <li>A label with two or more examples keeps at least one in train; a label with one example stays
  *       in train.</li>
  *   <li>Unlabelled examples are split at random in the same share.</li>
