@@ -1,6 +1,7 @@
 /**
- * The distillation pipeline: data preparation, the teacher stage and its on-disk soft-target cache,
- * DJL student models, knowledge-distillation losses, training, auto-tuning and ONNX export.
- * Nothing is implemented yet: this module is built out in wave 1, step 3.
+ * The distillation pipeline: data preparation ({@code data}), the teacher stage ({@code teacher}: an
+ * encoder plus a fitted head as one teacher graph) and its on-disk soft-target cache, DJL student
+ * models, knowledge-distillation losses, training, auto-tuning and ONNX export. Built out in wave 1,
+ * step 3; see each sub-package for what exists.
  */
 package io.distill4j.pipeline;
