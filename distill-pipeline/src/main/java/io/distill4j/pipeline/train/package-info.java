@@ -1,0 +1,10 @@
+/**
+ * Training building blocks on DJL's PyTorch engine: {@link io.distill4j.pipeline.train.PyTorchRuntime}
+ * loads the engine from the bundled jars only (never downloading) and sets its thread pools; the
+ * knowledge-distillation losses extend DJL's {@code Loss}, so they plug into a DJL {@code Trainer}:
+ * {@link io.distill4j.pipeline.train.DistillationLoss} (soft teacher logits plus optional hard labels)
+ * and {@link io.distill4j.pipeline.train.EmbeddingDistillationLoss} (MSE or cosine between
+ * embeddings), with {@link io.distill4j.pipeline.train.ProjectionHead} as the learned map when the
+ * student is narrower than the teacher (a loss has no parameters in DJL, a block does).
+ */
+package io.distill4j.pipeline.train;
