@@ -17,6 +17,8 @@ public enum ErrorCode {
     INFERENCE_FAILED(false),
     /** A distillation job failed. */
     DISTILLATION_FAILED(false),
+    /** A distillation job was cancelled (by its owner, by an interrupted caller, or on shutdown). */
+    DISTILLATION_CANCELLED(false),
     /** A queue or bulkhead is full; retry later. */
     OVERLOADED(true),
     /** A deadline passed before the work finished; retry may succeed. */

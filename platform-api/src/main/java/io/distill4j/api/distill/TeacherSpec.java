@@ -1,0 +1,215 @@
+package io.distill4j.api.distill;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+import io.distill4j.api.ModelId;
+
+/**
+ * The model whose behaviour the student learns. Create one with a static factory:
+ *
+ * <pre>{@code
+ * TeacherSpec.onnxClassifier(Path.of("sst2-bert/model.onnx"), Path.of("sst2-bert/tokenizer.json"));
+ * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"));
+ * TeacherSpec.repositoryModel("minilm");            // newest version in the engine's model repository
+ * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.tsv"));
+ * }</pre>
+ *
+ * <p>The distiller opens the teacher only for the {@link Stage#TEACHER} stage and closes it before the
+ * student is built (unless {@link MemoryMode#ONLINE}); its outputs go to the soft-target cache, so a
+ * second run on the same teacher and data does not open it at all. Students use the teacher's
+ * tokenizer (with a pruned vocabulary, see {@link StudentSpec#pruneVocabulary()}).
+ */
+public sealed interface TeacherSpec
+        permits TeacherSpec.OnnxClassifier, TeacherSpec.OnnxEncoder, TeacherSpec.RepositoryModel, TeacherSpec.PrecomputedLogits {
+
+    /**
+     * A short name for reports, provenance and the default student name: the model file's name without
+     * extension, or its folder's name when the file is called {@code model.onnx}; the repository name.
+     */
+    String name();
+
+    /** Whether this kind of teacher can teach the task; checked when a {@link DistillationSpec} is built. */
+    boolean supports(DistillationTask task);
+
+    /**
+     * An ONNX text classifier whose output is logits {@code [batch, classes]}.
+     * @param model the ONNX file
+     * @param tokenizer its HuggingFace {@code tokenizer.json}
+     */
+    static OnnxClassifier onnxClassifier(Path model, Path tokenizer) {
+        return new OnnxClassifier(model, tokenizer, List.of());
+    }
+
+    /**
+     * An ONNX text encoder whose output is hidden states {@code [batch, tokens, hidden]}, mean-pooled
+     * over the attention mask. For {@link DistillationTask#TEXT_EMBEDDING} the student learns the pooled
+     * vectors; for {@link DistillationTask#TEXT_CLASSIFICATION} the distiller first fits a classification
+     * head on them with the data's labels (so the data must be labelled) and the student learns the
+     * head's distribution.
+     * @param model the ONNX file
+     * @param tokenizer its HuggingFace {@code tokenizer.json}
+     */
+    static OnnxEncoder onnxEncoder(Path model, Path tokenizer) {
+        return new OnnxEncoder(model, tokenizer);
+    }
+
+    /** The newest version of a model in the engine's model repository; its {@code model.json} says its task. */
+    static RepositoryModel repositoryModel(String name) {
+        return new RepositoryModel(name, OptionalLong.empty());
+    }
+
+    /** One version of a model in the engine's model repository. */
+    static RepositoryModel repositoryModel(String name, long version) {
+        return new RepositoryModel(name, OptionalLong.of(version));
+    }
+
+    /**
+     * Logits computed elsewhere, one row per training row and in the same order; the file's format is
+     * the data's (CSV, TSV or JSON Lines with one number per class). No model is loaded.
+     */
+    static PrecomputedLogits precomputedLogits(Path file) {
+        return new PrecomputedLogits(file, List.of());
+    }
+
+    /**
+     * @param model the ONNX file
+     * @param tokenizer its HuggingFace {@code tokenizer.json}
+     * @param labels the class of each logit, in order; empty when the classes are the integers
+     *        {@code 0 .. n-1} that the data's label column holds (as in SST-2)
+     */
+    record OnnxClassifier(Path model, Path tokenizer, List<String> labels) implements TeacherSpec {
+
+        public OnnxClassifier {
+            Checks.path(model, "teacher.model");
+            Checks.path(tokenizer, "teacher.tokenizer");
+            labels = copyLabels(labels);
+        }
+
+        /** A copy that maps logit {@code i} to {@code labels.get(i)}. */
+        public OnnxClassifier labels(List<String> labels) {
+            return new OnnxClassifier(this.model, this.tokenizer, labels);
+        }
+
+        @Override
+        public String name() {
+            return nameOf(this.model);
+        }
+
+        @Override
+        public boolean supports(DistillationTask task) {
+            return task == DistillationTask.TEXT_CLASSIFICATION;
+        }
+    }
+
+    /**
+     * @param model the ONNX file
+     * @param tokenizer its HuggingFace {@code tokenizer.json}
+     */
+    record OnnxEncoder(Path model, Path tokenizer) implements TeacherSpec {
+
+        public OnnxEncoder {
+            Checks.path(model, "teacher.model");
+            Checks.path(tokenizer, "teacher.tokenizer");
+        }
+
+        @Override
+        public String name() {
+            return nameOf(this.model);
+        }
+
+        @Override
+        public boolean supports(DistillationTask task) {
+            return true;
+        }
+    }
+
+    /**
+     * @param name the model's name in the repository
+     * @param version the version to use; empty for the newest on disk
+     */
+    record RepositoryModel(String name, OptionalLong version) implements TeacherSpec {
+
+        public RepositoryModel {
+            try {
+                ModelId.requireValidName(name);
+            }
+            catch (IllegalArgumentException | NullPointerException ex) {
+                throw new IllegalArgumentException("teacher.name: " + ex.getMessage(), ex);
+            }
+            Checks.notNull(version, "teacher.version");
+            if (version.isPresent() && version.getAsLong() < 1) {
+                throw new IllegalArgumentException("teacher.version must be >= 1, was " + version.getAsLong());
+            }
+        }
+
+        @Override
+        public boolean supports(DistillationTask task) {
+            return true;
+        }
+    }
+
+    /**
+     * @param file the logits, one row per training row
+     * @param labels the class of each column, in order; empty when the classes are the integers
+     *        {@code 0 .. n-1} that the data's label column holds
+     */
+    record PrecomputedLogits(Path file, List<String> labels) implements TeacherSpec {
+
+        public PrecomputedLogits {
+            Checks.path(file, "teacher.file");
+            labels = copyLabels(labels);
+        }
+
+        /** A copy that maps column {@code i} to {@code labels.get(i)}. */
+        public PrecomputedLogits labels(List<String> labels) {
+            return new PrecomputedLogits(this.file, labels);
+        }
+
+        @Override
+        public String name() {
+            return nameOf(this.file);
+        }
+
+        @Override
+        public boolean supports(DistillationTask task) {
+            return task == DistillationTask.TEXT_CLASSIFICATION;
+        }
+    }
+
+    private static List<String> copyLabels(List<String> labels) {
+        Checks.notNull(labels, "teacher.labels");
+        for (int i = 0; i < labels.size(); i++) {
+            Checks.notBlank(labels.get(i), "teacher.labels[" + i + "]");
+        }
+        if (labels.stream().distinct().count() != labels.size()) {
+            throw new IllegalArgumentException("teacher.labels must be distinct, was " + labels);
+        }
+        return List.copyOf(labels);
+    }
+
+    /** {@code minilm/model.onnx} → {@code minilm}; {@code sst2-bert.onnx} → {@code sst2-bert}; made a valid model name. */
+    private static String nameOf(Path file) {
+        String stem = stem(file.getFileName());
+        Path folder = file.getParent() == null ? null : file.getParent().getFileName();
+        if (stem.toLowerCase(Locale.ROOT).equals("model") && folder != null) {
+            stem = folder.toString();
+        }
+        String name = stem.replaceAll("[^A-Za-z0-9_.-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        if (name.length() > 100) {
+            name = name.substring(0, 100);
+        }
+        return ModelId.isValidName(name) ? name : "teacher";
+    }
+
+    private static String stem(Path fileName) {
+        if (fileName == null) {
+            return "";
+        }
+        String s = fileName.toString();
+        int dot = s.lastIndexOf('.');
+        return dot > 0 ? s.substring(0, dot) : s;
+    }
+}
