@@ -365,7 +365,7 @@ final class LoadedModel {
         return this.manifest.labels();
     }
 
-    /** The batch processor of text tasks: pad, run, pool or softmax; one vector per text. */
+    /** The batch processor of text tasks: pad, run, pool (embeddings) or not (logits); one vector per text. */
     private List<float[]> runTextBatch(List<TokenizedText> texts) {
         TokenBatch batch = TokenBatch.pad(texts);
         Map<String, OnnxTensor> inputs = null;
@@ -404,10 +404,8 @@ final class LoadedModel {
                 throw new IncompatibleModelException(this.id.toString(), "model.json has " + labels.size()
                         + " labels but the model produced " + shape[1] + " logits");
             }
+            // Raw logits: classify() applies the softmax per request, logits() hands them on as they are.
             vectors = TextHeads.rows(data, rows, (int) shape[1], false);
-            for (float[] logits : vectors) {
-                TextHeads.softmax(logits);
-            }
         }
         return List.of(vectors);
     }

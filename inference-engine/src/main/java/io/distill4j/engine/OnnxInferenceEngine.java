@@ -239,7 +239,12 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             throw new InvalidInputException(modelName, "topK", "must be >= 1, was " + topK);
         }
         return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts,
-                (model, probabilities) -> TextHeads.topK(probabilities, model.labels(), topK));
+                (model, logits) -> TextHeads.topK(TextHeads.softmax(logits), model.labels(), topK));
+    }
+
+    @Override
+    public List<float[]> logits(String modelName, List<String> texts) {
+        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, (model, logits) -> logits);
     }
 
     /**

@@ -42,6 +42,7 @@ import io.distill4j.engine.session.ExecutionProvider;
 import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.engine.testing.MiniLm;
 import io.distill4j.engine.testing.ModelGenerators;
+import io.distill4j.engine.text.TextHeads;
 import io.distill4j.engine.text.TextTokenizer;
 import io.distill4j.engine.text.TokenizedText;
 import org.junit.jupiter.api.AfterEach;
@@ -242,6 +243,26 @@ class OnnxInferenceEngineTests {
         assertThat(this.engine.classify("cls", List.of("great movie"), 1).get(0).top()).hasSize(1);
         assertThatThrownBy(() -> this.engine.classify("cls", List.of("x"), 0)).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("topK");
+    }
+
+    @Test
+    void logitsAreTheRawRowsWhoseSoftmaxClassifyReports() throws IOException {
+        installClassifier("cls", "[\"negative\", \"neutral\", \"positive\"]");
+        open().load("cls");
+        List<String> texts = List.of("great movie", "terrible movie");
+        List<float[]> logits = this.engine.logits("cls", texts);
+        List<Classification> classified = this.engine.classify("cls", texts, 3);
+        List<String> labels = List.of("negative", "neutral", "positive");
+        for (int i = 0; i < texts.size(); i++) {
+            float[] row = logits.get(i);
+            assertThat(row).hasSize(3);
+            // Not probabilities: the raw outputs need not sum to 1.
+            float[] probabilities = TextHeads.softmax(row.clone());
+            for (var scored : classified.get(i).top()) {
+                assertThat(scored.probability()).isCloseTo(probabilities[labels.indexOf(scored.label())], within(1e-6f));
+            }
+        }
+        assertThatThrownBy(() -> this.engine.embed("cls", texts)).isInstanceOf(IncompatibleModelException.class);
     }
 
     @Test

@@ -83,6 +83,15 @@ public interface InferenceEngine extends AutoCloseable {
      */
     List<Classification> classify(String modelName, List<String> texts, int topK);
 
+    /**
+     * The raw output rows (logits, before the softmax) of a text-classification model, one per text,
+     * in the order of the model's labels: what distillation caches as the teacher's soft targets.
+     *
+     * @throws io.distill4j.api.exception.IncompatibleModelException if the model is not a
+     *     text-classification model
+     */
+    List<float[]> logits(String modelName, List<String> texts);
+
     /** Closes every model and stops the batchers. Idempotent. */
     @Override
     void close();
