@@ -1,0 +1,151 @@
+package io.distill4j.pipeline.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.training.tracker.Tracker;
+import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.StudentModel;
+import org.junit.jupiter.api.Test;
+
+/** The training loop on a small synthetic task with real DJL training on the PyTorch engine. */
+class StudentTrainerTests {
+
+    private static final int CLASSES = 3;
+
+    private static final int VOCAB = 40;
+
+    /**
+     * Class c is marked by token 1 + c somewhere in a text of 2 to 12 filler tokens; the teacher is sure
+     * of the class; every fourth example has no hard label.
+     */
+    private static StudentTrainer.EncodedSplit split(int size, long seed) {
+        Random random = new Random(seed);
+        long[][] ids = new long[size][];
+        long[] hard = new long[size];
+        float[][] teacher = new float[size][CLASSES];
+        for (int i = 0; i < size; i++) {
+            int label = i % CLASSES;
+            int length = 2 + random.nextInt(11);
+            ids[i] = new long[length];
+            for (int t = 0; t < length; t++) {
+                ids[i][t] = 5 + random.nextInt(VOCAB - 5);
+            }
+            ids[i][random.nextInt(length)] = 1 + label;
+            hard[i] = i % 4 == 3 ? DistillationLoss.NO_LABEL : label;
+            Arrays.fill(teacher[i], -2f);
+            teacher[i][label] = 3f;
+        }
+        return new StudentTrainer.EncodedSplit(ids, hard, SoftTargets.of(teacher));
+    }
+
+    private static StudentModel student(int seed) {
+        return StudentModel.create(BagOfEmbeddingsConfig.builder().vocabSize(VOCAB).embeddingDim(16).hiddenSizes(32)
+                .outputSize(CLASSES).build().newBlock(), seed);
+    }
+
+    @Test
+    void theStudentLearnsFromTheTeachersLogitsAndKeepsTheBestEpoch() {
+        StudentTrainer.EncodedSplit train = split(240, 1);
+        StudentTrainer.EncodedSplit validation = split(60, 2);
+        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(12, 16, 1e-2f, 0.1, 0.01f, 1f, 2f, 0.7f,
+                4, 42));
+        List<StudentTrainer.Progress> events = new ArrayList<>();
+        try (StudentModel model = student(42)) {
+            double before = trainer.accuracy(model, validation);
+            StudentTrainer.Result result = trainer.train(model, train, validation, events::add, () -> false);
+
+            assertThat(result.bestValidationScore()).isGreaterThan(0.95).isGreaterThan(before);
+            assertThat(result.history()).hasSize(result.epochs());
+            assertThat(result.bestEpoch()).isBetween(1, result.epochs());
+            assertThat(trainer.accuracy(model, validation)).as("the best epoch's weights are restored")
+                    .isEqualTo(result.bestValidationScore());
+            assertThat(result.history().get(result.history().size() - 1).trainLoss())
+                    .isLessThan(result.history().get(0).trainLoss());
+            // Per-batch events carry an ETA, per-epoch events the figures.
+            assertThat(events).filteredOn(e -> e.eta().isPresent()).isNotEmpty();
+            assertThat(events).filteredOn(e -> !Double.isNaN(e.validationScore())).hasSize(result.epochs());
+        }
+    }
+
+    @Test
+    void trainingStopsEarlyWhenValidationStopsImproving() {
+        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(30, 16, 1e-9f, 0.0, 0f, 1f, 2f, 0.5f,
+                2, 42));
+        try (StudentModel model = student(7)) {
+            StudentTrainer.Result result = trainer.train(model, split(60, 3), split(30, 4), e -> { }, () -> false);
+            // A learning rate of 1e-9 changes nothing: the first epoch stays best and patience 2 ends at epoch 3.
+            assertThat(result.bestEpoch()).isEqualTo(1);
+            assertThat(result.epochs()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void cancellationStopsBetweenBatches() {
+        AtomicInteger batches = new AtomicInteger();
+        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.ofDefaults());
+        try (StudentModel model = student(1)) {
+            assertThatExceptionOfType(DistillationCancelledException.class)
+                    .isThrownBy(() -> trainer.train(model, split(200, 5), split(20, 6), e -> batches.incrementAndGet(),
+                            () -> batches.get() >= 3))
+                    .withMessageContaining("Cancelled in training, epoch 1, step 3");
+        }
+    }
+
+    @Test
+    void theLearningRateWarmsUpThenDecaysLinearly() {
+        Tracker schedule = StudentTrainer.schedule(1f, 10, 110);
+        assertThat(schedule.getNewValue(0)).isCloseTo(0.1f, within(1e-6f));
+        assertThat(schedule.getNewValue(9)).isCloseTo(1f, within(1e-6f));
+        assertThat(schedule.getNewValue(10)).isCloseTo(1f, within(1e-6f));
+        assertThat(schedule.getNewValue(60)).isCloseTo(0.5f, within(1e-6f));
+        assertThat(schedule.getNewValue(110)).isCloseTo(1e-3f, within(1e-9f));
+    }
+
+    @Test
+    void bucketedBatchesCoverEveryExampleOnceAndGroupSimilarLengths() {
+        Random lengthsRandom = new Random(9);
+        int[] lengths = new int[1000];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = 1 + lengthsRandom.nextInt(64);
+        }
+        List<int[]> batches = StudentTrainer.bucketedBatches(lengths, 32, new Random(42));
+        int[] seen = new int[lengths.length];
+        double spread = 0;
+        for (int[] batch : batches) {
+            int min = Integer.MAX_VALUE;
+            int max = 0;
+            for (int index : batch) {
+                seen[index]++;
+                min = Math.min(min, lengths[index]);
+                max = Math.max(max, lengths[index]);
+            }
+            spread += max - min;
+        }
+        assertThat(seen).containsOnly(1);
+        // Random batches of 32 from lengths 1..64 would span ~60 tokens; buckets span a few.
+        assertThat(spread / batches.size()).isLessThan(10);
+        assertThat(StudentTrainer.bucketedBatches(lengths, 32, new Random(42)))
+                .usingRecursiveComparison().isEqualTo(batches);
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.Config(0, 16, 1e-3f, 0.1, 0f, 1f, 2f,
+                0.5f, 2, 1)).withMessage("epochs must be >= 1, was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.Config(1, 16, 1e-3f, 1.0, 0f, 1f, 2f,
+                0.5f, 2, 1)).withMessage("warmupShare must be in [0, 1), was 1.0");
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.EncodedSplit(new long[][] {{1}},
+                new long[0], SoftTargets.of(new float[][] {{1}}))).withMessageContaining("one row per example");
+    }
+}
