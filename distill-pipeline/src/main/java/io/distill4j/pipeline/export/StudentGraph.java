@@ -1,0 +1,193 @@
+package io.distill4j.pipeline.export;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.distill4j.engine.onnx.graph.NodeBuilder;
+import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
+import io.distill4j.engine.onnx.graph.OnnxTensors;
+import io.distill4j.engine.onnx.proto.TensorProto;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentBlock;
+
+/**
+ * The operators students are made of, written into an {@link OnnxModelBuilder} in the forms ONNX
+ * Runtime and the INT8 quantizer expect; every {@link ArchitectureGraph} builds from these, so that the
+ * same DJL operation is always exported the same way. Each method adds its nodes and returns the name
+ * of the value it produced; a node and its output share a name, which the caller chooses.
+ *
+ * <ul>
+ * <li>embedding lookups are {@code Gather(table, ids)} on axis 0 with a constant table, which the
+ * quantizer stores as uint8;</li>
+ * <li>a DJL {@code Linear} is {@code Gemm(x, W, b, transB = 1)} with {@code W} in DJL's own
+ * {@code [out, in]} layout, which the quantizer transposes and stores as int8;</li>
+ * <li>reductions and {@code Unsqueeze} take {@code axes} as an input (opset 13 and later);</li>
+ * <li>GELU is the exact erf form {@code 0.5 * x * (1 + erf(x / sqrt 2))}, node for node as PyTorch
+ * exports it before opset 20, which ONNX Runtime fuses into its own GELU kernel.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe; one instance per export.
+ */
+final class StudentGraph {
+
+    /** Name of the dynamic batch dimension of inputs and output. */
+    static final String BATCH = "batch";
+
+    /** Name of the dynamic sequence dimension of the inputs. */
+    static final String SEQUENCE = "sequence";
+
+    private static final float SQRT_2 = (float) Math.sqrt(2.0);
+
+    private final OnnxModelBuilder builder;
+
+    private final StudentParameters parameters;
+
+    private final long[] vocabularyRemap;
+
+    private final Map<String, String> constants = new HashMap<>();
+
+    private String tokenIds;
+
+    private String floatMask;
+
+    /**
+     * @param builder the model being built, with the graph inputs already declared
+     * @param parameters where the architecture reads its weights from
+     * @param vocabularyRemap {@code null}, or a table from the tokenizer's ids to the rows of a pruned
+     *     embedding table (see {@link #tokenIds()})
+     */
+    StudentGraph(OnnxModelBuilder builder, StudentParameters parameters, long[] vocabularyRemap) {
+        this.builder = builder;
+        this.parameters = parameters;
+        this.vocabularyRemap = vocabularyRemap;
+    }
+
+    StudentParameters parameters() {
+        return this.parameters;
+    }
+
+    /**
+     * The token ids the embedding table is indexed with: the {@code input_ids} input itself, or, where
+     * the student's vocabulary was pruned, {@code Gather(token_id_remap, input_ids)}, which maps each
+     * tokenizer id to its row of the smaller table, so that the exported model still takes the
+     * tokenizer's ids. This is the one place vocabulary pruning plugs into the graphs; the pruning itself
+     * (choosing the rows, mapping unseen ids to the unknown token's row) is not implemented yet.
+     */
+    String tokenIds() {
+        if (this.tokenIds == null) {
+            if (this.vocabularyRemap == null) {
+                this.tokenIds = StudentBlock.INPUT_IDS;
+            }
+            else {
+                String table = initializer(OnnxTensors.ofLongs("token_id_remap", this.vocabularyRemap,
+                        this.vocabularyRemap.length));
+                this.tokenIds = node("Gather", "token_id_remap_gather", List.of(table, StudentBlock.INPUT_IDS),
+                        n -> n.intAttribute("axis", 0));
+            }
+        }
+        return this.tokenIds;
+    }
+
+    /** The attention mask as float {@code [batch, sequence]}: {@code Cast(attention_mask, FLOAT)}, added once. */
+    String floatMask() {
+        if (this.floatMask == null) {
+            this.floatMask = node("Cast", "attention_mask_float", List.of(StudentBlock.ATTENTION_MASK),
+                    n -> n.intAttribute("to", TensorProto.DataType.FLOAT.getNumber()));
+        }
+        return this.floatMask;
+    }
+
+    /** Adds a parameter as a float initializer named as the parameter. */
+    String initializer(StudentParameters.Weights weights) {
+        return initializer(OnnxTensors.ofFloats(weights.name(), weights.values(), weights.dims()));
+    }
+
+    /** {@code Gather(table, ids)} on axis 0: the rows of {@code table} for each id. */
+    String embeddingLookup(String name, StudentParameters.Weights table, String ids) {
+        return node("Gather", name, List.of(initializer(table), ids), n -> n.intAttribute("axis", 0));
+    }
+
+    /**
+     * The mean of {@code tokens [batch, sequence, width]} over the positions where the attention mask is
+     * 1, {@code [batch, width]}: {@code ReduceSum(tokens * mask) / max(ReduceSum(mask), 1)}, so a row
+     * whose mask is all zero pools to zeros, as the students compute it.
+     */
+    String maskedMean(String name, String tokens) {
+        String mask = floatMask();
+        String mask3 = node("Unsqueeze", name + "_mask", List.of(mask, axes(2)));
+        String masked = node("Mul", name + "_masked", List.of(tokens, mask3));
+        String sum = node("ReduceSum", name + "_sum", List.of(masked, axes(1)), n -> n.intAttribute("keepdims", 0));
+        String count = node("ReduceSum", name + "_count", List.of(mask, axes(1)), n -> n.intAttribute("keepdims", 1));
+        String clamped = node("Max", name + "_count_at_least_one", List.of(count, constant(1f)));
+        return node("Div", name, List.of(sum, clamped));
+    }
+
+    /**
+     * A DJL {@code Linear} on {@code x [batch, in]}: {@code Gemm(x, weight, bias, transB = 1)} with the
+     * weight {@code [out, in]} as DJL keeps it.
+     */
+    String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
+        return linear(name, x, weight, bias, name);
+    }
+
+    /**
+     * {@link #linear(String, String, StudentParameters.Weights, StudentParameters.Weights)} into the value
+     * {@code output}, for example a graph output.
+     */
+    String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
+            String output) {
+        String w = initializer(weight);
+        String b = initializer(bias);
+        this.builder.node("Gemm", List.of(x, w, b), List.of(output), n -> n.name(name).intAttribute("transB", 1));
+        return output;
+    }
+
+    /** The activation applied element-wise; its nodes are named from {@code name}. */
+    String activation(String name, HiddenActivation activation, String x) {
+        return switch (activation) {
+            case RELU -> node("Relu", name, List.of(x));
+            case GELU -> gelu(name, x);
+        };
+    }
+
+    /** Exact GELU, {@code 0.5 * x * (1 + erf(x / sqrt 2))}, as PyTorch exports it before opset 20. */
+    String gelu(String name, String x) {
+        String scaled = node("Div", name + "_div", List.of(x, constant(SQRT_2)));
+        String erf = node("Erf", name + "_erf", List.of(scaled));
+        String onePlus = node("Add", name + "_add", List.of(erf, constant(1f)));
+        String times = node("Mul", name + "_mul", List.of(x, onePlus));
+        return node("Mul", name, List.of(times, constant(0.5f)));
+    }
+
+    /** Adds a node without attributes named {@code name} whose single output is also named {@code name}. */
+    String node(String opType, String name, List<String> inputs) {
+        return node(opType, name, inputs, n -> {
+        });
+    }
+
+    /** Adds a node named {@code name} whose single output is also named {@code name}. */
+    String node(String opType, String name, List<String> inputs, Consumer<NodeBuilder> attributes) {
+        this.builder.node(opType, inputs, List.of(name), n -> attributes.accept(n.name(name)));
+        return name;
+    }
+
+    private String initializer(TensorProto tensor) {
+        this.builder.initializer(tensor);
+        return tensor.getName();
+    }
+
+    /** A float scalar, added once per value. */
+    private String constant(float value) {
+        String name = "const_" + Float.toString(value).replace('.', '_').replace('-', 'm');
+        return this.constants.computeIfAbsent(name,
+                key -> initializer(OnnxTensors.ofFloats(key, new float[] {value})));
+    }
+
+    /** A one-element int64 {@code axes} tensor, added once per axis. */
+    private String axes(long axis) {
+        return this.constants.computeIfAbsent("axes_" + axis,
+                key -> initializer(OnnxTensors.ofLongs(key, new long[] {axis}, 1)));
+    }
+}
