@@ -28,7 +28,8 @@ import io.distill4j.pipeline.student.StudentModel;
 
 /**
  * Trains a classification student on the teacher's cached logits with {@link DistillationLoss}: AdamW
- * with linear warm-up and linear decay of the learning rate, element-wise gradient clipping,
+ * with linear warm-up and linear decay of the learning rate, DJL's gradient clipping (which its PyTorch
+ * engine applies from above only, {@code clamp_max}: negative gradients are not clipped),
  * length-bucketed batches (texts of similar length share a batch, so little is padding), validation
  * after every epoch with early stopping, the best epoch's weights restored at the end, progress events
  * with an ETA, and cancellation between batches. Everything random (batch order, dropout through the
@@ -347,7 +348,8 @@ public final class StudentTrainer {
      * @param learningRate peak learning rate
      * @param warmupShare share of all steps spent warming up
      * @param weightDecay AdamW's decoupled weight decay
-     * @param clipGradient element-wise gradient clipping bound
+     * @param clipGradient DJL's clipping bound: gradients above it are clamped (the PyTorch engine does
+     *     not clamp from below)
      * @param temperature distillation temperature T
      * @param alpha weight of the distillation term (1 - alpha weighs the hard labels)
      * @param patience epochs without a better validation score before stopping
