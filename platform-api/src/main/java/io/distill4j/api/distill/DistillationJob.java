@@ -2,7 +2,6 @@ package io.distill4j.api.distill;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +10,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * DistillationJob job = distiller.submit(spec);
- * try (AutoCloseable watch = job.subscribe(event -> System.out.println(event.message()))) {
+ * try (DistillationJob.Subscription watch = job.subscribe(event -> System.out.println(event.message()))) {
  *     DistillationResult result = job.await();
  * }
  * }</pre>
@@ -39,7 +38,7 @@ public interface DistillationJob {
      * after the job ended receives only the terminal event. Listeners must return quickly; an exception
      * from one is logged and does not affect the job.
      */
-    AutoCloseable subscribe(Consumer<ProgressEvent> listener);
+    Subscription subscribe(Consumer<ProgressEvent> listener);
 
     /**
      * Asks the job to stop: a queued job never starts, a running one stops at its next check (between
@@ -53,16 +52,26 @@ public interface DistillationJob {
      * Waits for the job to end.
      *
      * @return the result of a {@link JobState#SUCCEEDED} job
-     * @throws io.distill4j.api.exception.DistillationCancelledException if it was cancelled, or the
-     *     waiting thread was interrupted (the job keeps running then)
+     * @throws io.distill4j.api.exception.DistillationCancelledException if the job was cancelled
      * @throws io.distill4j.api.exception.DistillationException if it failed; the cause is the error
+     * @throws io.distill4j.api.exception.TransientException with code {@code UNAVAILABLE} if the waiting
+     *     thread was interrupted; the thread's interrupt flag is set again and the job keeps running
+     *     (only {@link Distiller#distill} cancels its job on an interrupt)
      */
     DistillationResult await();
 
     /**
      * Waits at most {@code timeout} for the job to end; see {@link #await()}.
      *
-     * @throws TimeoutException if it is still running when the time is up
+     * @throws io.distill4j.api.exception.TransientException with code {@code TIMEOUT} if the job is still
+     *     running when the time is up (it keeps running)
      */
-    DistillationResult await(Duration timeout) throws TimeoutException;
+    DistillationResult await(Duration timeout);
+
+    /** A registration made by {@link #subscribe}; closing it stops the events. Closing twice is harmless. */
+    interface Subscription extends AutoCloseable {
+
+        @Override
+        void close();
+    }
 }

@@ -2,6 +2,8 @@ package io.distill4j.api.distill;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,8 +36,16 @@ public record ProgressEvent(String jobId, JobState state, Stage stage, long step
         if (totalSteps < -1) {
             throw new IllegalArgumentException("totalSteps must be >= 0, or -1 for unknown, was " + totalSteps);
         }
+        if (totalSteps >= 0 && step > totalSteps) {
+            throw new IllegalArgumentException("step must be <= totalSteps (" + totalSteps + "), was " + step);
+        }
         Checks.probability(fraction, "fraction");
-        metrics = Map.copyOf(Checks.notNull(metrics, "metrics"));
+        Checks.notNull(metrics, "metrics");
+        Map<String, Double> copy = new LinkedHashMap<>();
+        metrics.forEach((name, value) -> copy.put(Checks.notBlank(name, "metrics key"),
+                Checks.notNull(value, "metrics['" + name + "']")));
+        // Keeps the caller's order (loss before accuracy reads better in a progress line).
+        metrics = Collections.unmodifiableMap(copy);
         Checks.notNull(eta, "eta");
         Checks.notNull(message, "message");
         Checks.notNull(time, "time");

@@ -102,6 +102,22 @@ class DistillationSpecTests {
         assertThatIllegalArgumentException().isThrownBy(() -> new ProgressEvent("job-1", JobState.RUNNING,
                 Stage.TEACHER, -1, -1, 0, Map.of(), Optional.empty(), "", Instant.EPOCH))
                 .withMessage("step must be >= 0, was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> new ProgressEvent("job-1", JobState.RUNNING,
+                Stage.TEACHER, 11, 10, 0, Map.of(), Optional.empty(), "", Instant.EPOCH))
+                .withMessage("step must be <= totalSteps (10), was 11");
+        Map<String, Double> withNull = new java.util.HashMap<>();
+        withNull.put("loss", null);
+        assertThatIllegalArgumentException().isThrownBy(() -> new ProgressEvent("job-1", JobState.RUNNING,
+                Stage.STUDENT, 0, -1, 0, withNull, Optional.empty(), "", Instant.EPOCH))
+                .withMessage("metrics['loss'] must not be null");
+        Map<String, Double> ordered = new java.util.LinkedHashMap<>();
+        ordered.put("loss", 0.5);
+        ordered.put("accuracy", 0.9);
+        ProgressEvent keepsOrder = new ProgressEvent("job-1", JobState.RUNNING, Stage.STUDENT, 0, -1, 0, ordered,
+                Optional.empty(), "", Instant.EPOCH);
+        assertThat(keepsOrder.metrics().keySet()).containsExactly("loss", "accuracy");
+        ordered.put("lr", 1e-3);
+        assertThat(keepsOrder.metrics()).hasSize(2);
     }
 
     @Test
@@ -119,6 +135,15 @@ class DistillationSpecTests {
         assertThat(DataSpec.of(Path.of("a/train.tsv")).format()).isEqualTo(DataFormat.TSV);
         assertThat(DataSpec.of(Path.of("a/train.csv")).format()).isEqualTo(DataFormat.CSV);
         assertThat(DataSpec.of(Path.of("a/train.jsonl")).format()).isEqualTo(DataFormat.JSON_LINES);
+        assertThat(DataSpec.of(Path.of("a/train.ndjson")).format()).isEqualTo(DataFormat.JSON_LINES);
+        assertThat(DataSpec.of(Path.of("a/TRAIN.TAB")).format()).isEqualTo(DataFormat.TSV);
+        assertThatIllegalArgumentException().isThrownBy(() -> DataSpec.of(Path.of("a/train")));
+        DataSpec original = DataSpec.tsv(Path.of("train.tsv"));
+        DataSpec derived = original.test(Path.of("test.tsv"));
+        assertThat(original.test()).isEmpty();
+        assertThat(derived.test()).contains(Path.of("test.tsv"));
+        assertThat(TeacherSpec.onnxEncoder(Path.of("models/minilm/model.onnx"), Path.of("t.json")).name())
+                .isEqualTo("minilm");
         assertThatIllegalArgumentException().isThrownBy(() -> DataSpec.of(Path.of("a/train.xlsx")));
         assertThat(TeacherSpec.onnxClassifier(Path.of("sst2-bert.onnx"), Path.of("t.json")).name())
                 .isEqualTo("sst2-bert");
