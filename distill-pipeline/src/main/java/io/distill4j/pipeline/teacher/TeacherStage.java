@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,15 +109,15 @@ public final class TeacherStage {
         Path tokenizer = files.tokenizer().orElseThrow(() -> new DistillationException(null,
                 "Teacher '" + this.teacher + "' has no tokenizer", null));
         OptionalLong rssBefore = ResidentMemory.currentBytes();
-        List<SplitTargets> results = new ArrayList<>();
+        Map<String, SplitTargets> results = new HashMap<>();
         Map<String, CacheKey> misses = new LinkedHashMap<>();
         for (Map.Entry<String, TextDataset> split : this.splits.entrySet()) {
             CacheKey key = key(files, tokenizer, split.getKey(), split.getValue());
             CacheLookup lookup = this.cache.lookup(key);
             if (lookup.isHit()) {
                 try (SoftTargets targets = lookup.targets().orElseThrow()) {
-                    results.add(new SplitTargets(split.getKey(), key, true, targets.rows(), targets.width(),
-                            lookup.path()));
+                    results.put(split.getKey(), new SplitTargets(split.getKey(), key, true, targets.rows(),
+                            targets.width(), lookup.path()));
                 }
                 logger.info("Teacher stage: split {} served from the cache ({})", split.getKey(), lookup.path());
             }
@@ -136,7 +137,7 @@ public final class TeacherStage {
                 long total = misses.keySet().stream().mapToLong(name -> this.splits.get(name).size()).sum();
                 for (Map.Entry<String, CacheKey> miss : misses.entrySet()) {
                     TextDataset data = this.splits.get(miss.getKey());
-                    results.add(runSplit(miss.getKey(), miss.getValue(), data, task, texts, total));
+                    results.put(miss.getKey(), runSplit(miss.getKey(), miss.getValue(), data, task, texts, total));
                     texts += data.size();
                 }
                 rssWithTeacher = ResidentMemory.currentBytes();
@@ -148,11 +149,8 @@ public final class TeacherStage {
                 }
             }
         }
-        // Keep the splits in the order they were given.
-        List<SplitTargets> ordered = new ArrayList<>();
-        for (String name : this.splits.keySet()) {
-            results.stream().filter(r -> r.split().equals(name)).findFirst().ifPresent(ordered::add);
-        }
+        // In the order the splits were given.
+        List<SplitTargets> ordered = this.splits.keySet().stream().map(results::get).toList();
         return new Result(ordered, !misses.isEmpty(), loadedHere, texts, Duration.ofNanos(System.nanoTime() - start),
                 rssBefore, rssWithTeacher, ResidentMemory.currentBytes());
     }

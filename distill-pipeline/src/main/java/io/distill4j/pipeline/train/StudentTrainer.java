@@ -101,8 +101,9 @@ public final class StudentTrainer {
                     }
                     step++;
                     double elapsed = (System.nanoTime() - start) / 1e9;
-                    Optional<Duration> eta = step == 0 ? Optional.empty()
-                            : Optional.of(Duration.ofMillis((long) (elapsed / step * (totalSteps - step) * 1000)));
+                    // step >= 1 here: the time per step so far times the steps left.
+                    Optional<Duration> eta = Optional.of(
+                            Duration.ofMillis((long) (elapsed / step * (totalSteps - step) * 1000)));
                     progress.accept(new Progress(epoch, step, totalSteps, Double.NaN, Double.NaN, eta));
                 }
                 double trainLoss = lossSum / train.size();
