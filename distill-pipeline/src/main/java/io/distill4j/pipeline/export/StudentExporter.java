@@ -18,6 +18,8 @@ import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TextCnnConfig;
+import io.distill4j.pipeline.student.TextCnnStudent;
 import io.distill4j.pipeline.teacher.TeacherGraphs;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.slf4j.Logger;
@@ -55,7 +57,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@value #JOB_ID_METADATA}, {@value #LABELS_METADATA} (a JSON array, the key teacher graphs use) and any
  * further entries.
  *
- * <p>Architectures: the bag-of-embeddings student. Stateless and thread-safe, but the student must not be
+ * <p>Architectures: the bag-of-embeddings student ({@link BagOfEmbeddingsGraph}) and the TextCNN student
+ * ({@link TextCnnGraph}). Stateless and thread-safe, but the student must not be
  * trained while it is exported (a {@link StudentModel} is used from one thread at a time). The student
  * model stays the caller's to close; the export only reads its parameters and holds no native memory.
  */
@@ -166,14 +169,17 @@ public final class StudentExporter {
         return onnx;
     }
 
-    /** The graph writer of the block's architecture. TextCNN and Transformer students add their line here. */
+    /** The graph writer of the block's architecture; each architecture adds its line here. */
     private static ArchitectureGraph architectureOf(StudentBlock block, String jobId) {
         if (block instanceof BagOfEmbeddingsStudent bag) {
             return new BagOfEmbeddingsGraph(bag);
         }
+        if (block instanceof TextCnnStudent cnn) {
+            return new TextCnnGraph(cnn);
+        }
         throw new DistillationException(jobId, "No ONNX export for the student architecture '"
                 + block.config().architecture() + "' (" + block.getClass().getName() + "); exportable architectures: "
-                + BagOfEmbeddingsConfig.ARCHITECTURE, null);
+                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TextCnnConfig.ARCHITECTURE, null);
     }
 
     private static void checkLabels(StudentConfig config, ExportOptions options) {

@@ -233,7 +233,7 @@ class StudentExporterTests {
             assertThatThrownBy(() -> StudentExporter.export(student, ExportOptions.builder().jobId("job-9").build()))
                 .isInstanceOf(DistillationException.class)
                 .hasMessageContaining("No ONNX export for the student architecture 'unknown'")
-                .hasMessageContaining("bag-of-embeddings")
+                .hasMessageContaining("bag-of-embeddings, text-cnn")
                 .satisfies(ex -> assertThat(((DistillationException) ex).subject()).contains("job-9"));
         }
     }
