@@ -72,8 +72,9 @@ final class StudentGraph {
      * The token ids the embedding table is indexed with: the {@code input_ids} input itself, or, where
      * the student's vocabulary was pruned, {@code Gather(token_id_remap, input_ids)}, which maps each
      * tokenizer id to its row of the smaller table, so that the exported model still takes the
-     * tokenizer's ids. This is the one place vocabulary pruning plugs into the graphs; the pruning itself
-     * (choosing the rows, mapping unseen ids to the unknown token's row) is not implemented yet.
+     * tokenizer's ids. This is the one place vocabulary pruning plugs into the graphs; the table comes from
+     * {@link ExportOptions#vocabularyRemap()}, built by {@code io.distill4j.pipeline.vocab.VocabularyPruning}
+     * (which chooses the rows and maps unseen ids to the unknown token's row).
      */
     String tokenIds() {
         if (this.tokenIds == null) {
