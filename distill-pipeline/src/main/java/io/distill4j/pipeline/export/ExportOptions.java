@@ -10,10 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How {@link StudentExporter} writes a student: the {@code ai.onnx} operator set, and the provenance a
+ * How {@link StudentExporter} writes a student: the {@code ai.onnx} operator set, the provenance a
  * distillation job adds to the model's {@code metadata_props} besides the student's own (architecture,
- * configuration, parameter count). Immutable; every setter of the builder checks its value and names
- * the field and the limit when it refuses one.
+ * configuration, parameter count), and, for a student whose vocabulary was pruned, the table from the
+ * tokenizer's ids to the rows of its embedding table. Immutable; every setter of the builder checks its value
+ * and names the field and the limit when it refuses one.
  *
  * <pre>{@code
  * ExportOptions options = ExportOptions.builder()
@@ -53,6 +54,9 @@ public final class ExportOptions {
     /** The longest value accepted for {@link Builder#teacherHash} and {@link Builder#jobId}. */
     public static final int MAX_ID_LENGTH = 256;
 
+    /** The longest {@link Builder#vocabularyRemap} accepted: one entry per id of the largest tokenizer accepted. */
+    public static final int MAX_REMAP_LENGTH = 4_000_000;
+
     /** Key prefix reserved for the exporter's own entries; {@link Builder#metadata} refuses it. */
     public static final String RESERVED_PREFIX = "distill4j.student.";
 
@@ -66,12 +70,15 @@ public final class ExportOptions {
 
     private final Map<String, String> metadata;
 
+    private final long[] vocabularyRemap;
+
     private ExportOptions(Builder builder) {
         this.opset = builder.opset;
         this.teacherHash = builder.teacherHash;
         this.jobId = builder.jobId;
         this.labels = List.copyOf(builder.labels);
         this.metadata = Map.copyOf(builder.metadata);
+        this.vocabularyRemap = builder.vocabularyRemap;
     }
 
     /** Opset {@value #DEFAULT_OPSET} and no provenance beyond the student's own. */
@@ -108,10 +115,20 @@ public final class ExportOptions {
         return this.metadata;
     }
 
+    /**
+     * The row of the student's embedding table for each tokenizer id ({@code remap[id]}), if its vocabulary
+     * was pruned; a copy. The exported graph then starts with {@code Gather(token_id_remap, input_ids)} and
+     * takes the tokenizer's ids.
+     */
+    public Optional<long[]> vocabularyRemap() {
+        return Optional.ofNullable(this.vocabularyRemap).map(long[]::clone);
+    }
+
     @Override
     public String toString() {
         return "ExportOptions[opset=" + this.opset + ", teacherHash=" + this.teacherHash + ", jobId=" + this.jobId
-                + ", labels=" + this.labels + ", metadata=" + this.metadata.keySet() + "]";
+                + ", labels=" + this.labels + ", metadata=" + this.metadata.keySet() + ", vocabularyRemap="
+                + (this.vocabularyRemap == null ? "none" : this.vocabularyRemap.length + " ids") + "]";
     }
 
     /** Builder of {@link ExportOptions}; nothing is required. */
@@ -126,6 +143,8 @@ public final class ExportOptions {
         private List<String> labels = List.of();
 
         private final Map<String, String> metadata = new LinkedHashMap<>();
+
+        private long[] vocabularyRemap;
 
         private Builder() {
         }
@@ -192,6 +211,29 @@ public final class ExportOptions {
             if (this.metadata.putIfAbsent(key, value) != null) {
                 throw new IllegalArgumentException("metadata key '" + key + "' is already set");
             }
+            return this;
+        }
+
+        /**
+         * The table from the tokenizer's ids to the rows of a pruned embedding table, for example
+         * {@code VocabularyPruning.remap()}: {@code remap[id]} is the row of tokenizer id {@code id}, so its
+         * length is the tokenizer's vocabulary size (1 to {@value ExportOptions#MAX_REMAP_LENGTH}) and every
+         * entry is a row, {@code >= 0}; that it is below the student's {@code vocabSize} is checked at export.
+         * The array is copied. The export writes {@value StudentExporter#VOCABULARY_METADATA}.
+         */
+        public Builder vocabularyRemap(long[] remap) {
+            Objects.requireNonNull(remap, "vocabularyRemap");
+            if (remap.length == 0 || remap.length > MAX_REMAP_LENGTH) {
+                throw new IllegalArgumentException("vocabularyRemap must map between 1 and " + MAX_REMAP_LENGTH
+                        + " token ids, was " + remap.length);
+            }
+            for (int i = 0; i < remap.length; i++) {
+                if (remap[i] < 0) {
+                    throw new IllegalArgumentException("vocabularyRemap[" + i + "] must be a row of the embedding "
+                            + "table, >= 0, was " + remap[i]);
+                }
+            }
+            this.vocabularyRemap = remap.clone();
             return this;
         }
 

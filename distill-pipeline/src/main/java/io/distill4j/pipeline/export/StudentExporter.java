@@ -18,6 +18,8 @@ import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TextCnnConfig;
+import io.distill4j.pipeline.student.TextCnnStudent;
 import io.distill4j.pipeline.teacher.TeacherGraphs;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.slf4j.Logger;
@@ -44,18 +46,23 @@ import tools.jackson.databind.node.ObjectNode;
  * example {@link BagOfEmbeddingsGraph}). Token ids outside {@code 0 .. vocabSize - 1} are an error in ONNX
  * Runtime, as they are in DJL. Weight layouts are those the {@code Int8Quantizer} rewrites: embedding tables
  * as constant tables of {@code Gather} on axis 0, dense layers as {@code Gemm} with a constant
- * {@code [out, in]} weight and {@code transB = 1}. Operator set {@link ExportOptions#opset()} (17 by default,
+ * {@code [out, in]} weight and {@code transB = 1}; convolutions ({@code Conv}) stay float. With
+ * {@link ExportOptions#vocabularyRemap()} (a pruned vocabulary) the graph first maps the tokenizer's ids to
+ * rows with {@code Gather(token_id_remap, input_ids)}, so it still takes the tokenizer's ids; ids outside the
+ * remap table are then the error. Operator set {@link ExportOptions#opset()} (17 by default,
  * see {@link ExportOptions#DEFAULT_OPSET} for why), IR version {@value OnnxModelBuilder#DEFAULT_IR_VERSION}
  * (the builder's default).
  *
  * <p><b>Provenance</b> in {@code metadata_props}: {@value #ARCHITECTURE_METADATA} (for example
  * {@code bag-of-embeddings}), {@value #CONFIG_METADATA} (the configuration as JSON),
  * {@value #PARAMETERS_METADATA} (the number of trainable scalars), {@value #FRAMEWORK_METADATA} (the DJL and
- * PyTorch versions that trained it), and from the options {@value #TEACHER_HASH_METADATA},
+ * PyTorch versions that trained it), {@value #VOCABULARY_METADATA} for a pruned vocabulary, and from the
+ * options {@value #TEACHER_HASH_METADATA},
  * {@value #JOB_ID_METADATA}, {@value #LABELS_METADATA} (a JSON array, the key teacher graphs use) and any
  * further entries.
  *
- * <p>Architectures: the bag-of-embeddings student. Stateless and thread-safe, but the student must not be
+ * <p>Architectures: the bag-of-embeddings student ({@link BagOfEmbeddingsGraph}) and the TextCNN student
+ * ({@link TextCnnGraph}). Stateless and thread-safe, but the student must not be
  * trained while it is exported (a {@link StudentModel} is used from one thread at a time). The student
  * model stays the caller's to close; the export only reads its parameters and holds no native memory.
  */
@@ -72,6 +79,13 @@ public final class StudentExporter {
 
     /** Metadata key of the frameworks that trained the student, for example {@code DJL 0.35.1, PyTorch 2.7.1}. */
     public static final String FRAMEWORK_METADATA = "distill4j.student.framework";
+
+    /**
+     * Metadata key of the student's vocabulary, written only for a pruned one
+     * ({@link ExportOptions#vocabularyRemap()}): {@code pruned <rows> of <tokenizer ids>}, for example
+     * {@code pruned 1234 of 30522}.
+     */
+    public static final String VOCABULARY_METADATA = "distill4j.student.vocabulary";
 
     /** Metadata key of {@link ExportOptions#teacherHash()}. */
     public static final String TEACHER_HASH_METADATA = "distill4j.teacher.hash";
@@ -97,12 +111,13 @@ public final class StudentExporter {
      *
      * @throws IllegalStateException if the model is closed
      * @throws IllegalArgumentException if labels are given for a student whose output is not logits, or
-     *     their number differs from its classes
+     *     their number differs from its classes, or the vocabulary remap points past the embedding table
      * @throws DistillationException if the architecture has no exporter, or a parameter is missing or of
      *     another shape than the configuration says
      */
     public static ModelProto export(StudentModel model, ExportOptions options) {
-        return export(model, options, null);
+        Objects.requireNonNull(options, "options");
+        return export(model, options, options.vocabularyRemap().orElse(null));
     }
 
     /**
@@ -122,7 +137,8 @@ public final class StudentExporter {
     /**
      * The export with an optional vocabulary remapping at the graph's start (see
      * {@link StudentGraph#tokenIds()}): {@code vocabularyRemap[id]} is the embedding row of tokenizer id
-     * {@code id}. Vocabulary pruning will call this once it exists; until then only tests do.
+     * {@code id}. The public overload passes {@link ExportOptions#vocabularyRemap()}; the remap given here
+     * is the one used.
      */
     static ModelProto export(StudentModel model, ExportOptions options, long[] vocabularyRemap) {
         Objects.requireNonNull(model, "model");
@@ -153,6 +169,9 @@ public final class StudentExporter {
                 .metadata(PARAMETERS_METADATA, Long.toString(parameters))
                 .metadata(FRAMEWORK_METADATA, "DJL " + Engine.getDjlVersion() + ", PyTorch "
                         + PyTorchRuntime.engine().getVersion());
+        if (vocabularyRemap != null) {
+            builder.metadata(VOCABULARY_METADATA, "pruned " + config.vocabSize() + " of " + vocabularyRemap.length);
+        }
         options.teacherHash().ifPresent(hash -> builder.metadata(TEACHER_HASH_METADATA, hash));
         options.jobId().ifPresent(id -> builder.metadata(JOB_ID_METADATA, id));
         if (!options.labels().isEmpty()) {
@@ -166,14 +185,17 @@ public final class StudentExporter {
         return onnx;
     }
 
-    /** The graph writer of the block's architecture. TextCNN and Transformer students add their line here. */
+    /** The graph writer of the block's architecture; each architecture adds its line here. */
     private static ArchitectureGraph architectureOf(StudentBlock block, String jobId) {
         if (block instanceof BagOfEmbeddingsStudent bag) {
             return new BagOfEmbeddingsGraph(bag);
         }
+        if (block instanceof TextCnnStudent cnn) {
+            return new TextCnnGraph(cnn);
+        }
         throw new DistillationException(jobId, "No ONNX export for the student architecture '"
                 + block.config().architecture() + "' (" + block.getClass().getName() + "); exportable architectures: "
-                + BagOfEmbeddingsConfig.ARCHITECTURE, null);
+                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TextCnnConfig.ARCHITECTURE, null);
     }
 
     private static void checkLabels(StudentConfig config, ExportOptions options) {

@@ -72,8 +72,9 @@ final class StudentGraph {
      * The token ids the embedding table is indexed with: the {@code input_ids} input itself, or, where
      * the student's vocabulary was pruned, {@code Gather(token_id_remap, input_ids)}, which maps each
      * tokenizer id to its row of the smaller table, so that the exported model still takes the
-     * tokenizer's ids. This is the one place vocabulary pruning plugs into the graphs; the pruning itself
-     * (choosing the rows, mapping unseen ids to the unknown token's row) is not implemented yet.
+     * tokenizer's ids. This is the one place vocabulary pruning plugs into the graphs; the table comes from
+     * {@link ExportOptions#vocabularyRemap()}, built by {@code io.distill4j.pipeline.vocab.VocabularyPruning}
+     * (which chooses the rows and maps unseen ids to the unknown token's row).
      */
     String tokenIds() {
         if (this.tokenIds == null) {
@@ -160,6 +161,78 @@ final class StudentGraph {
         String times = node("Mul", name + "_mul", List.of(x, onePlus));
         return node("Mul", name, List.of(times, constant(0.5f)));
     }
+
+    // ---- Convolution over time and masked max-over-time (TextCNN) -------------------------------------
+
+    /**
+     * {@code tokens [batch, sequence, width]} with the rows of padding positions set to zero:
+     * {@code Mul(tokens, Unsqueeze(mask, 2))}.
+     */
+    String zeroPadding(String name, String tokens) {
+        String mask3 = node("Unsqueeze", name + "_mask", List.of(floatMask(), axes(2)));
+        return node("Mul", name, List.of(tokens, mask3));
+    }
+
+    /** {@code Transpose(x, perm)}. */
+    String transpose(String name, String x, long... perm) {
+        return node("Transpose", name, List.of(x), n -> n.intsAttribute("perm", perm));
+    }
+
+    /**
+     * A DJL {@code Conv1d} (stride 1, no dilation, one group) on {@code x [batch, channels, time]}:
+     * {@code Conv(x, weight [filters, channels, k], bias [filters])} with the weight as DJL keeps it, after
+     * {@code padEnd} zeros appended to the time axis, which the node's own {@code pads = [0, padEnd]} attribute
+     * does (ONNX pads a convolution's input with zeros, on each side separately). The result is
+     * {@code [batch, filters, time + padEnd - k + 1]}. The quantizer leaves {@code Conv} in float.
+     */
+    String conv1d(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
+            long padEnd) {
+        long kernel = weight.dims()[2];
+        return node("Conv", name, List.of(x, initializer(weight), initializer(bias)), n -> n
+            .intsAttribute("kernel_shape", kernel)
+            .intsAttribute("pads", 0, padEnd)
+            .intsAttribute("strides", 1)
+            .intsAttribute("dilations", 1)
+            .intAttribute("group", 1));
+    }
+
+    /**
+     * The maximum of {@code values [batch, channels, sequence]} over the positions where the attention mask
+     * is 1, {@code [batch, channels]}, as the TextCNN student computes it:
+     * {@code ReduceMax(values + Unsqueeze((mask - 1) * penalty, 1), axes = [2]) * ReduceMax(mask, axes = [1])}.
+     * A padding position gets {@code -penalty} added and cannot win over a real one; a row without any real
+     * position is multiplied by zero. The penalty and the row factor are added once per graph, so every
+     * call in one graph must pass the same penalty.
+     * {@code ReduceMax} takes {@code axes} as an attribute up to opset 17.
+     */
+    String maskedMaxOverTime(String name, String values, float penalty) {
+        String timePenalty = this.constants.get("time_mask_penalty");
+        if (timePenalty == null) {
+            String shifted = node("Sub", "time_mask_shifted", List.of(floatMask(), constant(1f)));
+            String scaled = node("Mul", "time_mask_scaled", List.of(shifted, constant(penalty)));
+            timePenalty = node("Unsqueeze", "time_mask_penalty", List.of(scaled, axes(1)));
+            this.constants.put("time_mask_penalty", timePenalty);
+        }
+        String anyToken = this.constants.get("time_mask_any");
+        if (anyToken == null) {
+            anyToken = node("ReduceMax", "time_mask_any", List.of(floatMask()), n -> n
+                .intsAttribute("axes", 1)
+                .intAttribute("keepdims", 1));
+            this.constants.put("time_mask_any", anyToken);
+        }
+        String penalised = node("Add", name + "_penalised", List.of(values, timePenalty));
+        String max = node("ReduceMax", name + "_reduce", List.of(penalised), n -> n
+            .intsAttribute("axes", 2)
+            .intAttribute("keepdims", 0));
+        return node("Mul", name, List.of(max, anyToken));
+    }
+
+    /** {@code Concat(inputs, axis)}. */
+    String concat(String name, long axis, List<String> inputs) {
+        return node("Concat", name, inputs, n -> n.intAttribute("axis", axis));
+    }
+
+    // ---- end of the TextCNN block ------------------------------------------------------------------------
 
     /** Adds a node without attributes named {@code name} whose single output is also named {@code name}. */
     String node(String opType, String name, List<String> inputs) {

@@ -5,8 +5,9 @@
  * {@code input_ids} and {@code attention_mask} ({@code [batch, sequence]} int64), one output
  * {@code logits} or {@code embedding} ({@code [batch, outputSize]} float32), and its provenance in
  * {@code metadata_props}, so that the engine serves it as a text model and the INT8 quantizer
- * understands its weights. {@link io.distill4j.pipeline.export.ExportOptions} carries the operator set
- * and the provenance a job adds (teacher hash, job id, labels). Each architecture has one package-private
+ * understands its weights. {@link io.distill4j.pipeline.export.ExportOptions} carries the operator set,
+ * the provenance a job adds (teacher hash, job id, labels) and, for a pruned vocabulary, the table from
+ * tokenizer ids to embedding rows. Each architecture has one package-private
  * graph writer, chosen explicitly by the block's type; a parity test per architecture proves that DJL
  * and ONNX Runtime compute the same outputs.
  */

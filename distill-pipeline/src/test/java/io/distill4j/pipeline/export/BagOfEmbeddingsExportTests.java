@@ -105,7 +105,7 @@ class BagOfEmbeddingsExportTests {
             remap[i] = random.nextInt(config.vocabSize());
         }
         try (StudentModel student = StudentModel.create(config.newBlock(), 15)) {
-            ModelProto onnx = StudentExporter.export(student, ExportOptions.ofDefaults(), remap);
+            ModelProto onnx = StudentExporter.export(student, ExportOptions.builder().vocabularyRemap(remap).build());
             assertThat(onnx.getGraph().getNode(0).getOpType()).isEqualTo("Gather");
             try (var session = Parity.session(onnx)) {
                 Parity.Batch batch = Parity.randomBatch(random, 6, 12, remap.length);

@@ -19,6 +19,7 @@ class ExportOptionsTests {
         assertThat(options.jobId()).isEmpty();
         assertThat(options.labels()).isEmpty();
         assertThat(options.metadata()).isEmpty();
+        assertThat(options.vocabularyRemap()).isEmpty();
     }
 
     @Test
@@ -69,5 +70,24 @@ class ExportOptionsTests {
             .withMessage("metadata key 'k' is already set");
         assertThatIllegalArgumentException().isThrownBy(() -> ExportOptions.builder().metadata("", "1"))
             .withMessage("metadata key must not be blank");
+    }
+
+    @Test
+    void vocabularyRemapIsCopiedInAndOut() {
+        long[] remap = { 0, 3, 1, 1 };
+        ExportOptions options = ExportOptions.builder().vocabularyRemap(remap).build();
+        remap[1] = 9;
+        assertThat(options.vocabularyRemap()).hasValueSatisfying(r -> assertThat(r).containsExactly(0, 3, 1, 1));
+        options.vocabularyRemap().orElseThrow()[0] = 7;
+        assertThat(options.vocabularyRemap().orElseThrow()[0]).isZero();
+        assertThat(options.toString()).contains("vocabularyRemap=4 ids");
+    }
+
+    @Test
+    void vocabularyRemapMustBeNonEmptyAndNonNegative() {
+        assertThatIllegalArgumentException().isThrownBy(() -> ExportOptions.builder().vocabularyRemap(new long[0]))
+            .withMessage("vocabularyRemap must map between 1 and 4000000 token ids, was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> ExportOptions.builder().vocabularyRemap(new long[] { 0, -1 }))
+            .withMessage("vocabularyRemap[1] must be a row of the embedding table, >= 0, was -1");
     }
 }

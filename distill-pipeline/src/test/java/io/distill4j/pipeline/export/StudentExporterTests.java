@@ -222,7 +222,8 @@ class StudentExporterTests {
     void vocabularyRemapMustPointAtRowsOfTheTable() {
         try (StudentModel student = StudentModel.create(CLASSIFIER.newBlock(), 9)) {
             assertThatIllegalArgumentException()
-                .isThrownBy(() -> StudentExporter.export(student, ExportOptions.ofDefaults(), new long[] { 0, 100 }))
+                .isThrownBy(() -> StudentExporter.export(student,
+                        ExportOptions.builder().vocabularyRemap(new long[] { 0, 100 }).build()))
                 .withMessage("vocabularyRemap[1] must be a row of the embedding table, 0..99, was 100");
         }
     }
@@ -233,7 +234,7 @@ class StudentExporterTests {
             assertThatThrownBy(() -> StudentExporter.export(student, ExportOptions.builder().jobId("job-9").build()))
                 .isInstanceOf(DistillationException.class)
                 .hasMessageContaining("No ONNX export for the student architecture 'unknown'")
-                .hasMessageContaining("bag-of-embeddings")
+                .hasMessageContaining("bag-of-embeddings, text-cnn")
                 .satisfies(ex -> assertThat(((DistillationException) ex).subject()).contains("job-9"));
         }
     }
