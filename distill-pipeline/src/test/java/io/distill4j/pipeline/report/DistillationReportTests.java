@@ -12,12 +12,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
+import io.distill4j.api.ElementType;
 import io.distill4j.api.distill.DistillationResult.ModelFigures;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.pipeline.data.BadRow;
 import io.distill4j.pipeline.data.DataFormat;
 import io.distill4j.pipeline.data.DataReport;
+import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
+import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.quant.Int8Quantizer;
+import io.distill4j.engine.onnx.quant.QuantizationConfig;
+import io.distill4j.engine.onnx.quant.QuantizationResult;
 import org.junit.jupiter.api.Test;
 
 class DistillationReportTests {
@@ -134,5 +140,36 @@ class DistillationReportTests {
         assertThat(summary.badRows()).isEqualTo(4);
         assertThat(summary.badRowExamples()).containsExactly("train.tsv line 5: the text is empty",
                 "test.tsv line 3: the text is empty");
+    }
+
+    @Test
+    void aQuantizationSummaryCountsTheQuantizersNodes() {
+        ModelProto model = OnnxModelBuilder.create("toy")
+                .opset("", 13)
+                .input("input_ids", ElementType.INT64, "batch", "sequence")
+                .initializer("table", new float[64 * 8], 64, 8)
+                .initializer("weight", new float[3 * 8], 3, 8)
+                .initializer("bias", new float[3], 3)
+                .node("Gather", List.of("table", "input_ids"), List.of("tokens"))
+                .node("ReduceMean", List.of("tokens"), List.of("pooled"), n -> n.intsAttribute("axes", 1)
+                        .intAttribute("keepdims", 0))
+                .node("Gemm", List.of("pooled", "weight", "bias"), List.of("logits"), n -> n.name("head")
+                        .intAttribute("transB", 1))
+                .output("logits", ElementType.FLOAT32, "batch", 3)
+                .build();
+        QuantizationResult result = new Int8Quantizer(QuantizationConfig.builder().quantizeEmbeddings(true)
+                .excludeNodes("head").build()).quantize(model);
+
+        QuantizationSummary summary = QuantizationSummary.from(result);
+
+        assertThat(summary.quantizedNodes()).isEqualTo(result.quantized().size()).isEqualTo(1);
+        assertThat(summary.excludedNodes()).isEqualTo(1);
+        assertThat(summary.skippedNodes()).isEqualTo(result.skipped().size());
+        assertThat(summary.sourceBytes()).isEqualTo(result.sourceBytes());
+        assertThat(summary.quantizedBytes()).isEqualTo(result.quantizedBytes()).isLessThan(result.sourceBytes());
+        assertThat(summary.gateBefore()).isEmpty();
+        assertThat(summary.gateAfter()).isEmpty();
+        assertThat(summary.exclusions()).singleElement().asString().startsWith("Gemm 'head': ")
+                .contains(result.excluded().get(0).reason());
     }
 }
