@@ -1,0 +1,87 @@
+package io.distill4j.pipeline.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.distill4j.pipeline.data.BadRow;
+import io.distill4j.pipeline.data.DataReport;
+
+/**
+ * The data a job used: rows per split, and the bad rows skipped while reading, counted by reason, with
+ * at most {@value #MAX_EXAMPLES} examples of the form {@code "train.tsv line 12: the text is empty"}.
+ *
+ * <pre>{@code
+ * DataSummary data = DataSummary.fromReports(Map.of("train", 8000L, "validation", 1000L, "test", 1000L),
+ *         List.of(trainFile.report().orElseThrow(), testFile.report().orElseThrow()));
+ * }</pre>
+ *
+ * @param rowsPerSplit rows per split, in the caller's order (train, validation, test)
+ * @param badRowsByReason skipped rows by reason, in the caller's order
+ * @param badRowExamples the first skipped rows, one line each, at most {@value #MAX_EXAMPLES}
+ */
+public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
+        List<String> badRowExamples) {
+
+    /** How many bad-row examples a summary keeps. */
+    public static final int MAX_EXAMPLES = DataReport.MAX_EXAMPLES;
+
+    public DataSummary {
+        rowsPerSplit = ReportChecks.orderedCopy(rowsPerSplit, "data.rowsPerSplit");
+        rowsPerSplit.forEach((split, rows) -> ReportChecks.atLeast(rows, 0, "data.rowsPerSplit['" + split + "']"));
+        badRowsByReason = ReportChecks.orderedCopy(badRowsByReason, "data.badRowsByReason");
+        badRowsByReason.forEach((reason, rows) -> ReportChecks.atLeast(rows, 0,
+                "data.badRowsByReason['" + reason + "']"));
+        badRowExamples = List.copyOf(ReportChecks.notNull(badRowExamples, "data.badRowExamples"));
+        if (badRowExamples.size() > MAX_EXAMPLES) {
+            throw new IllegalArgumentException("data.badRowExamples holds at most " + MAX_EXAMPLES + " lines, was "
+                    + badRowExamples.size() + "; use DataSummary.of to keep the first ones");
+        }
+    }
+
+    /** A summary with no splits and no bad rows. */
+    public static DataSummary empty() {
+        return new DataSummary(Map.of(), Map.of(), List.of());
+    }
+
+    /** A summary that keeps the first {@value #MAX_EXAMPLES} of {@code badRowExamples}. */
+    public static DataSummary of(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
+            List<String> badRowExamples) {
+        ReportChecks.notNull(badRowExamples, "data.badRowExamples");
+        return new DataSummary(rowsPerSplit, badRowsByReason,
+                badRowExamples.subList(0, Math.min(MAX_EXAMPLES, badRowExamples.size())));
+    }
+
+    /**
+     * A summary of the files {@code DatasetReader} read: their bad rows added up by reason (in
+     * lower case, e.g. {@code empty_text}), and the first examples of the files in order, each prefixed
+     * with its file's name.
+     */
+    public static DataSummary fromReports(Map<String, Long> rowsPerSplit, List<DataReport> reports) {
+        ReportChecks.notNull(reports, "reports");
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        List<String> examples = new ArrayList<>();
+        for (DataReport report : reports) {
+            report.badRowsByReason().forEach((reason, count) -> byReason.merge(
+                    reason.name().toLowerCase(Locale.ROOT), count, Long::sum));
+            for (BadRow row : report.firstBadRows()) {
+                if (examples.size() < MAX_EXAMPLES) {
+                    examples.add(report.source() + " " + row);
+                }
+            }
+        }
+        return new DataSummary(rowsPerSplit, byReason, examples);
+    }
+
+    /** All skipped rows. */
+    public long badRows() {
+        return this.badRowsByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** All rows in the splits. */
+    public long totalRows() {
+        return this.rowsPerSplit.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,183 @@
+package io.distill4j.pipeline.report;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.UUID;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a {@link DistillationReport} as JSON (and reads it back) and as one self-contained HTML page.
+ *
+ * <pre>{@code
+ * DistillationReportWriter.writeJson(report, out.resolve("report.json"));
+ * DistillationReportWriter.writeHtml(report, out.resolve("report.html"));
+ * DistillationReport again = DistillationReportWriter.readJson(out.resolve("report.json"));
+ * }</pre>
+ *
+ * <p><b>JSON.</b> One object: {@code "reportVersion": }{@value #REPORT_VERSION}, then the report's
+ * components in declaration order (nested records likewise), pretty-printed. Maps keep the report's
+ * order (hyper-parameters sorted by name, splits and providers in the caller's order); times are ISO-8601
+ * ({@code "2025-03-01T10:15:30.123Z"}, durations {@code "PT12.5S"}); a number that is not known is the
+ * string {@code "NaN"}; an absent optional is {@code null}. Reading is strict: an unknown or missing key,
+ * or another {@code reportVersion}, is an error.
+ *
+ * <p><b>HTML.</b> A single UTF-8 file with inline CSS and inline SVG charts (training loss and the
+ * validation metric per epoch, with ticked axes), and tables for the model comparison, the gates, the
+ * stages, the hyper-parameters, the trials, the data, quantization and compatibility. It loads nothing:
+ * no scripts, fonts, style sheets or images, and a {@code Content-Security-Policy} that forbids them, so
+ * it can be mailed, archived or opened offline. Every text from the report is HTML-escaped; numbers are
+ * formatted with {@link java.util.Locale#ROOT}.
+ *
+ * <p>Both files are written atomically: to a temporary file in the target's folder (created if missing),
+ * forced to disk, then moved over the target, so a reader sees the old file or the new one, never part
+ * of one. Stateless and thread-safe.
+ */
+public final class DistillationReportWriter {
+
+    /** The version of the JSON layout, written as {@code reportVersion}. */
+    public static final int REPORT_VERSION = 1;
+
+    /** The name of the JSON field carrying {@link #REPORT_VERSION}. */
+    public static final String VERSION_FIELD = "reportVersion";
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .build();
+
+    private DistillationReportWriter() {
+    }
+
+    /** The report as JSON text. */
+    public static String toJson(DistillationReport report) {
+        Objects.requireNonNull(report, "report");
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put(VERSION_FIELD, REPORT_VERSION);
+        root.setAll((ObjectNode) MAPPER.valueToTree(report));
+        return MAPPER.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * Parses a report written by {@link #toJson}.
+     *
+     * @throws IllegalArgumentException if the text is not JSON, has another {@code reportVersion}, has an
+     *     unknown or missing key, or describes an invalid report
+     */
+    public static DistillationReport fromJson(String json) {
+        Objects.requireNonNull(json, "json");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException("The report is not valid JSON: " + ex.getOriginalMessage(), ex);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("The report must be a JSON object");
+        }
+        JsonNode version = root.get(VERSION_FIELD);
+        if (version == null || !version.isInt() || version.intValue() != REPORT_VERSION) {
+            throw new IllegalArgumentException("The report's " + VERSION_FIELD + " must be " + REPORT_VERSION
+                    + ", was " + version);
+        }
+        ObjectNode fields = ((ObjectNode) root).deepCopy();
+        fields.remove(VERSION_FIELD);
+        try {
+            return MAPPER.treeToValue(fields, DistillationReport.class);
+        }
+        catch (JacksonException ex) {
+            Throwable cause = ex.getCause();
+            String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
+            throw new IllegalArgumentException("The report is invalid: " + reason, ex);
+        }
+    }
+
+    /** The report as one self-contained HTML page. */
+    public static String toHtml(DistillationReport report) {
+        Objects.requireNonNull(report, "report");
+        return new HtmlReport(report).render();
+    }
+
+    /**
+     * Writes {@link #toJson} to {@code file} atomically.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeJson(DistillationReport report, Path file) throws IOException {
+        writeAtomically(toJson(report), file);
+    }
+
+    /**
+     * Writes {@link #toHtml} to {@code file} atomically.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeHtml(DistillationReport report, Path file) throws IOException {
+        writeAtomically(toHtml(report), file);
+    }
+
+    /**
+     * Reads a report that {@link #writeJson} wrote.
+     *
+     * @throws IOException if the file cannot be read, or does not hold a valid report (the cause then says why)
+     */
+    public static DistillationReport readJson(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return fromJson(json);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IOException(file + " does not hold a valid Distill4j report: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void writeAtomically(String text, Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Path target = file.toAbsolutePath();
+        Path folder = Files.createDirectories(target.getParent());
+        // Not createTempFile: that makes the file private to its owner, and a report is meant to be read.
+        Path temp = Files.createFile(folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part"));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (AtomicMoveNotSupportedException ex) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.distill4j.pipeline.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.distill4j.api.distill.DistillationResult.ModelFigures;
+import io.distill4j.api.distill.DistillationTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DistillationReportWriterTests {
+
+    private static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReportReadBackFromJsonEqualsTheOneWritten() throws IOException {
+        DistillationReport report = ReportFixtures.full(ReportFixtures.HOSTILE_NAME, 5).build();
+        Path file = this.dir.resolve("out/report.json");
+
+        DistillationReportWriter.writeJson(report, file);
+        DistillationReport read = DistillationReportWriter.readJson(file);
+
+        assertThat(read).isEqualTo(report);
+        // Not-a-number scores (the failed trial's) survive as such.
+        assertThat(read.trials().get(2).validationScore()).isNaN();
+        assertThat(read.data().rowsPerSplit().keySet()).containsExactly("train", "validation", "test");
+        assertThat(read.compatibility().keySet()).containsExactly("CPU", "CUDA");
+    }
+
+    @Test
+    void theJsonHasAVersionThenTheFieldsInDeclarationOrderAndIsStable() {
+        DistillationReport report = ReportFixtures.full("stable", 3).build();
+
+        String json = DistillationReportWriter.toJson(report);
+
+        assertThat(DistillationReportWriter.toJson(DistillationReportWriter.fromJson(json))).isEqualTo(json);
+        assertThat(json).startsWith("{\n  \"reportVersion\" : 1,\n  \"jobId\" : \"job-7\",");
+        List<String> keys = List.of("\"reportVersion\"", "\"jobId\"", "\"name\"", "\"task\"", "\"metric\"", "\"created\"",
+                "\"teacher\"", "\"studentFp32\"", "\"studentInt8\"", "\"stages\"", "\"hyperParameters\"", "\"trials\"",
+                "\"chosenTrial\"", "\"trainingCurve\"", "\"gates\"", "\"data\"", "\"quantization\"", "\"compatibility\"",
+                "\"warnings\"");
+        List<Integer> positions = keys.stream().map(json::indexOf).toList();
+        assertThat(positions).doesNotContain(-1).isSorted();
+        assertThat(json).contains("\"created\" : \"2025-03-01T10:15:30.123Z\"")
+                .contains("\"duration\" : \"PT1M35S\"")
+                .contains("\"task\" : \"TEXT_CLASSIFICATION\"");
+        assertThat(json.indexOf("\"hidden\"")).isLessThan(json.indexOf("\"learningRate\""));
+        assertThat(json.indexOf("\"learningRate\"")).isLessThan(json.indexOf("\"temperature\""));
+    }
+
+    @Test
+    void writingReplacesTheFileAndLeavesNoTemporaryFileBehind() throws IOException {
+        Path file = this.dir.resolve("report.json");
+        DistillationReportWriter.writeJson(ReportFixtures.full("first", 2).build(), file);
+        DistillationReportWriter.writeJson(ReportFixtures.full("second", 2).build(), file);
+        DistillationReportWriter.writeHtml(ReportFixtures.full("second", 2).build(), this.dir.resolve("report.html"));
+
+        assertThat(DistillationReportWriter.readJson(file).name()).isEqualTo("second");
+        try (Stream<Path> files = Files.list(this.dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("report.json", "report.html");
+        }
+    }
+
+    @Test
+    void readingRefusesAnotherVersionUnknownOrMissingKeysAndInvalidReports() throws IOException {
+        String json = DistillationReportWriter.toJson(ReportFixtures.full("strict", 2).build());
+
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
+                json.replace("\"reportVersion\" : 1", "\"reportVersion\" : 2"))).withMessageContaining("reportVersion must be 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
+                json.replace("\"jobId\" :", "\"surprise\" : 1, \"jobId\" :"))).withMessageContaining("surprise");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
+                json.replace("\"metric\" : \"accuracy\",", ""))).withMessageContaining("metric");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
+                json.replace("\"chosenTrial\" : \"t1\"", "\"chosenTrial\" : \"t42\""))).withMessageContaining("t42");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson("[1, 2"))
+                .withMessageContaining("not valid JSON");
+
+        Path file = this.dir.resolve("broken.json");
+        Files.writeString(file, json.replace("\"reportVersion\" : 1", "\"reportVersion\" : 0"));
+        assertThatExceptionOfType(IOException.class).isThrownBy(() -> DistillationReportWriter.readJson(file))
+                .withMessageContaining("broken.json").withMessageContaining("reportVersion");
+    }
+
+    @Test
+    void everyTextOfTheReportIsEscapedInTheHtml() {
+        DistillationReport report = ReportFixtures.full(ReportFixtures.HOSTILE_NAME, 3)
+                .hyperParameters(Map.of("<b>bold</b>", "x & y"))
+                .compatibility("<img src=x>", "\"quoted\" 'single'")
+                .warning("</section><script>steal()</script>")
+                .build();
+
+        String html = DistillationReportWriter.toHtml(report);
+
+        assertThat(html).doesNotContain("<script").doesNotContain("<b>").doesNotContain("<img")
+                .doesNotContain("</section><")
+                .contains("banking &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;friends&quot;")
+                .contains("&lt;b&gt;bold&lt;/b&gt;").contains("x &amp; y")
+                .contains("&lt;img src=x&gt;").contains("&quot;quoted&quot; &#39;single&#39;")
+                .contains("below the median of rung 0 &amp; &lt;pruned&gt;");
+        // The title and the first heading carry the escaped name.
+        assertThat(html).contains("<title>banking &lt;script&gt;").contains("<h1>banking &lt;script&gt;");
+    }
+
+    @Test
+    void theHtmlIsSelfContained() {
+        String html = DistillationReportWriter.toHtml(ReportFixtures.full("self-contained", 4).build());
+
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<meta charset=\"utf-8\">").contains("<style>")
+                .contains("default-src 'none'");
+        assertThat(html.toLowerCase(Locale.ROOT)).doesNotContain("http://").doesNotContain("https://")
+                .doesNotContain("src=").doesNotContain("href=").doesNotContain("<script").doesNotContain("<link")
+                .doesNotContain("<img").doesNotContain("<iframe").doesNotContain("url(").doesNotContain("@import")
+                .doesNotContain("xlink");
+        assertThat(html).contains("<section id=\"comparison\">").contains("<section id=\"gates\">")
+                .contains("<section id=\"stages\">").contains("<section id=\"hyperparameters\">")
+                .contains("<section id=\"trials\">").contains("<section id=\"data\">")
+                .contains("<section id=\"quantization\">").contains("<section id=\"compatibility\">")
+                .contains("<section id=\"warnings\" class=\"warnings\">");
+    }
+
+    @Test
+    void theChartsHaveOnePointPerEpochWithAValue() {
+        DistillationReport.Builder builder = ReportFixtures.full("charts", 0);
+        for (int epoch = 1; epoch <= 7; epoch++) {
+            builder.epoch(new EpochRecord(epoch, 2.0 / epoch, epoch == 4 ? Double.NaN : 0.7 + 0.02 * epoch, 0.001));
+        }
+
+        List<String> charts = charts(DistillationReportWriter.toHtml(builder.build()));
+
+        assertThat(charts).hasSize(2);
+        assertThat(count(charts.get(0), "<circle ")).isEqualTo(7);
+        assertThat(polylinePoints(charts.get(0))).hasSize(7);
+        // Epoch 4 has no validation score: that chart has six points.
+        assertThat(count(charts.get(1), "<circle ")).isEqualTo(6);
+        assertThat(polylinePoints(charts.get(1))).hasSize(6);
+        assertThat(charts.get(0)).contains("<title>Training loss per epoch</title>");
+        assertThat(charts.get(1)).contains("<title>Validation accuracy per epoch</title>");
+    }
+
+    @Test
+    void theChartsHaveTickedAndLabelledAxesAndPointsInsideThePlot() {
+        String chart = charts(DistillationReportWriter.toHtml(ReportFixtures.full("axes", 5).build())).get(0);
+
+        // Loss 1.5 / epoch for epochs 1..5 spans 0.3 to 1.5: a step of 1.2 / 5 rounds up to 0.5.
+        List<String> ticks = texts(chart, "tick");
+        assertThat(ticks).containsExactly("0.0", "0.5", "1.0", "1.5", "1", "2", "3", "4", "5");
+        assertThat(texts(chart, "label")).contains("epoch");
+        assertThat(chart).contains(">training loss</text>");
+        for (double[] point : polylinePoints(chart)) {
+            assertThat(point[0]).isBetween(0.0, (double) SvgLineChart.WIDTH);
+            assertThat(point[1]).isBetween(0.0, (double) SvgLineChart.HEIGHT);
+        }
+        // The loss falls, so each point lies further down the page (SVG's y grows downwards).
+        List<double[]> points = polylinePoints(chart);
+        for (int i = 1; i < points.size(); i++) {
+            assertThat(points.get(i)[0]).isGreaterThan(points.get(i - 1)[0]);
+            assertThat(points.get(i)[1]).isGreaterThan(points.get(i - 1)[1]);
+        }
+    }
+
+    @Test
+    void aReportWithoutCurveTrialsOrQuantizationStillRenders() {
+        ModelFigures figures = new ModelFigures(Double.NaN, -1, -1, Double.NaN, Double.NaN);
+        DistillationReport report = DistillationReport.builder("job-2", DistillationTask.TEXT_EMBEDDING)
+                .figures(figures, figures, figures).build();
+
+        String html = DistillationReportWriter.toHtml(report);
+
+        assertThat(charts(html)).isEmpty();
+        assertThat(html).contains("No training curve was recorded.").contains("No tuning ran")
+                .contains("No quality gates were set.").contains("n/a").doesNotContain("NaN");
+        assertThat(DistillationReportWriter.fromJson(DistillationReportWriter.toJson(report))).isEqualTo(report);
+    }
+
+    @Test
+    void numbersAreFormattedTheSameWhateverTheDefaultLocale() {
+        DistillationReport report = ReportFixtures.full("locale", 2).build();
+        String html;
+        String json;
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
+        try {
+            html = DistillationReportWriter.toHtml(report);
+            json = DistillationReportWriter.toJson(report);
+        }
+        finally {
+            Locale.setDefault(before);
+        }
+
+        assertThat(html).isEqualTo(DistillationReportWriter.toHtml(report));
+        assertThat(html).contains(">0.9312<").contains(">22,713,216<").contains(">86.7 MiB<").contains(">11.25 ms<")
+                .contains(">14,020.4 texts/s<").contains(">1 min 35 s<");
+        assertThat(json).contains("\"metric\" : 0.9312");
+    }
+
+    @Test
+    void ticksAreOneTwoOrFiveTimesAPowerOfTen() {
+        SvgLineChart.Ticks ticks = SvgLineChart.Ticks.nice(0.13, 0.87, 6);
+        assertThat(ticks.step()).isEqualTo(0.2, within(1e-12));
+        assertThat(ticks.values()).hasSize(6);
+        assertThat(ticks.values().stream().map(ticks::label)).containsExactly("0.0", "0.2", "0.4", "0.6", "0.8", "1.0");
+
+        SvgLineChart.Ticks large = SvgLineChart.Ticks.nice(120, 980, 6);
+        assertThat(large.values().stream().map(large::label)).containsExactly("0", "200", "400", "600", "800", "1000");
+        assertThat(SvgLineChart.Ticks.niceStep(0.0031)).isEqualTo(0.005, within(1e-15));
+    }
+
+    private static List<String> charts(String html) {
+        List<String> charts = new ArrayList<>();
+        Matcher matcher = SVG.matcher(html);
+        while (matcher.find()) {
+            charts.add(matcher.group());
+        }
+        return charts;
+    }
+
+    private static int count(String text, String what) {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static List<double[]> polylinePoints(String svg) {
+        Matcher matcher = Pattern.compile("<polyline [^>]*points=\"([^\"]*)\"").matcher(svg);
+        assertThat(matcher.find()).as("a polyline in " + svg).isTrue();
+        List<double[]> points = new ArrayList<>();
+        for (String pair : matcher.group(1).trim().split(" ")) {
+            String[] xy = pair.split(",");
+            points.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
+        }
+        return points;
+    }
+
+    private static List<String> texts(String svg, String cssClass) {
+        Matcher matcher = Pattern.compile("<text class=\"" + cssClass + "\"[^>]*>([^<]*)</text>").matcher(svg);
+        List<String> texts = new ArrayList<>();
+        while (matcher.find()) {
+            texts.add(matcher.group(1));
+        }
+        return texts;
+    }
+}
