@@ -1,7 +1,5 @@
 package io.distill4j.pipeline.teacher;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +26,7 @@ import io.distill4j.pipeline.cache.SoftTargetWriter;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.memory.ResidentMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -349,32 +348,6 @@ public final class TeacherStage {
                 throw new IllegalArgumentException("split: the teacher stage needs at least one split");
             }
             return new TeacherStage(this);
-        }
-    }
-
-    /** The resident set size of this process, from {@code /proc/self/status} where there is one. */
-    static final class ResidentMemory {
-
-        private ResidentMemory() {
-        }
-
-        static OptionalLong currentBytes() {
-            Path status = Path.of("/proc/self/status");
-            if (!Files.isReadable(status)) {
-                return OptionalLong.empty();
-            }
-            try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmRSS:")) {
-                        String[] parts = line.substring(6).trim().split("\\s+");
-                        return OptionalLong.of(Long.parseLong(parts[0]) * 1024);
-                    }
-                }
-            }
-            catch (IOException | RuntimeException ex) {
-                logger.debug("Could not read the resident set size: {}", ex.toString());
-            }
-            return OptionalLong.empty();
         }
     }
 }
