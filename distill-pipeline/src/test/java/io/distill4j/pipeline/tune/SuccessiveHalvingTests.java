@@ -1,0 +1,164 @@
+package io.distill4j.pipeline.tune;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.distill4j.api.exception.DistillationCancelledException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SuccessiveHalvingTests {
+
+    /** A model that knows whether it was closed. */
+    static final class Model implements AutoCloseable {
+
+        final Candidate candidate;
+
+        final int epochs;
+
+        boolean closed;
+
+        Model(Candidate candidate, int epochs) {
+            this.candidate = candidate;
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void close() {
+            this.closed = true;
+        }
+    }
+
+    private static List<Candidate> candidates(int n) {
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Candidate("s" + i, Map.of("size", Integer.toString(i)), 2f, 0.5f, 1e-3f * (i + 1)));
+        }
+        return out;
+    }
+
+    /** Candidate i scores i/100 + epochs/1000: the later candidates are better, more epochs help a little. */
+    private static double score(Candidate candidate, int epochs) {
+        return Integer.parseInt(candidate.studentSettings().get("size")) / 100.0 + epochs / 1000.0;
+    }
+
+    @Test
+    void planFillsTheTrialBudgetAcrossRungs() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofHours(1), System::nanoTime);
+        List<SuccessiveHalving.Rung> plan = search.plan(100);
+        assertThat(plan).extracting(SuccessiveHalving.Rung::epochs).containsExactly(1, 3, 9);
+        assertThat(plan.stream().mapToInt(SuccessiveHalving.Rung::candidates).sum()).isLessThanOrEqualTo(16);
+        // 11 + 3 + 1 = 15 trials; 12 starting candidates would need 12 + 4 + 1 = 17.
+        assertThat(plan).extracting(SuccessiveHalving.Rung::candidates).containsExactly(11, 3, 1);
+    }
+
+    @Test
+    void oneTrialTrainsOneCandidateForTheFullEpochs() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 12, 1, Duration.ofHours(1), System::nanoTime);
+        assertThat(search.plan(20)).containsExactly(new SuccessiveHalving.Rung(0, 1, 12));
+    }
+
+    @Test
+    void fewCandidatesGiveFewerRungs() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 12, 100, Duration.ofHours(1), System::nanoTime);
+        assertThat(search.plan(2)).containsExactly(new SuccessiveHalving.Rung(0, 2, 12));
+        assertThat(search.plan(3)).extracting(SuccessiveHalving.Rung::candidates).containsExactly(3, 1);
+    }
+
+    @Test
+    void theBestCandidatesArePromotedAndTheWinnerIsKeptOpen() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofHours(1), System::nanoTime);
+        List<Model> built = new ArrayList<>();
+        List<TrialRecord> seen = new ArrayList<>();
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates(12), (candidate, epochs, stop) -> {
+            Model model = new Model(candidate, epochs);
+            built.add(model);
+            return new SuccessiveHalving.TrialRun<>(model, score(candidate, epochs), true);
+        }, () -> false, seen::add);
+        // Rung 0 trains candidates 0..10 for 1 epoch; 10, 9, 8 go on for 3 epochs; 10 for 9 epochs.
+        assertThat(outcome.trials()).hasSize(15).isEqualTo(seen);
+        assertThat(outcome.trials().subList(11, 14)).extracting(t -> t.candidate().student())
+                .containsExactly("s10", "s9", "s8");
+        assertThat(outcome.trials().get(14).candidate().student()).isEqualTo("s10");
+        assertThat(outcome.trials().get(14).epochs()).isEqualTo(9);
+        Model winner = outcome.model().orElseThrow();
+        assertThat(winner.candidate.student()).isEqualTo("s10");
+        assertThat(winner.epochs).isEqualTo(9);
+        assertThat(winner.closed).isFalse();
+        assertThat(built).filteredOn(m -> m != winner).allMatch(m -> m.closed);
+        assertThat(outcome.score()).isEqualTo(score(winner.candidate, 9));
+        assertThat(outcome.stoppedByBudget()).isFalse();
+    }
+
+    @Test
+    void aFailedTrialIsRecordedAndTheSearchGoesOn() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 3, 4, Duration.ofHours(1), System::nanoTime);
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates(3), (candidate, epochs, stop) -> {
+            if (candidate.student().equals("s2")) {
+                throw new IllegalStateException("loss is NaN");
+            }
+            return new SuccessiveHalving.TrialRun<>(new Model(candidate, epochs), score(candidate, epochs), true);
+        }, () -> false, t -> { });
+        assertThat(outcome.trials()).filteredOn(t -> t.status() == TrialRecord.Status.FAILED).singleElement()
+                .satisfies(t -> assertThat(t.detail()).contains("loss is NaN"));
+        assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s1");
+    }
+
+    @Test
+    void whenTheTimeRunsOutTheBestModelSoFarIsKept() {
+        AtomicLong now = new AtomicLong();
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofSeconds(10), now::get);
+        List<Model> built = new ArrayList<>();
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates(12), (candidate, epochs, stop) -> {
+            now.addAndGet(Duration.ofSeconds(4).toNanos());
+            Model model = new Model(candidate, epochs);
+            built.add(model);
+            return new SuccessiveHalving.TrialRun<>(model, score(candidate, epochs), !stop.getAsBoolean());
+        }, () -> false, t -> { });
+        // Trials at 4 s and 8 s complete; the third ends at 12 s, past the budget, as a partial run.
+        assertThat(outcome.trials()).extracting(TrialRecord::status).containsExactly(TrialRecord.Status.COMPLETED,
+                TrialRecord.Status.COMPLETED, TrialRecord.Status.STOPPED_BY_BUDGET);
+        assertThat(outcome.stoppedByBudget()).isTrue();
+        assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s1");
+        assertThat(built.get(2).closed).isTrue();
+    }
+
+    @Test
+    void cancellationStopsTheSearchAndClosesEveryModel() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofHours(1), System::nanoTime);
+        List<Model> built = new ArrayList<>();
+        assertThatThrownBy(() -> search.run(candidates(12), (candidate, epochs, stop) -> {
+            Model model = new Model(candidate, epochs);
+            built.add(model);
+            if (built.size() == 3) {
+                cancelled.set(true);
+            }
+            return new SuccessiveHalving.TrialRun<>(model, score(candidate, epochs), true);
+        }, cancelled::get, t -> { })).isInstanceOf(DistillationCancelledException.class);
+        assertThat(built).hasSize(3).allMatch(m -> m.closed);
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new SuccessiveHalving(1, 9, 16, Duration.ofHours(1),
+                System::nanoTime)).withMessageContaining("eta");
+        assertThatIllegalArgumentException().isThrownBy(() -> new SuccessiveHalving(3, 0, 16, Duration.ofHours(1),
+                System::nanoTime)).withMessageContaining("maxEpochs");
+        assertThatIllegalArgumentException().isThrownBy(() -> new SuccessiveHalving(3, 9, 0, Duration.ofHours(1),
+                System::nanoTime)).withMessageContaining("maxTrials");
+        assertThatIllegalArgumentException().isThrownBy(() -> new SuccessiveHalving(3, 9, 4, Duration.ofHours(1),
+                System::nanoTime).plan(0)).withMessageContaining("candidate");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Candidate("s", Map.of(), 0f, 0.5f, 1e-3f))
+                .withMessageContaining("temperature");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Candidate("s", Map.of(), 1f, 1.5f, 1e-3f))
+                .withMessageContaining("alpha");
+    }
+}
