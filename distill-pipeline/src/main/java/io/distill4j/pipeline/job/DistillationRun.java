@@ -1,0 +1,846 @@
+package io.distill4j.pipeline.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.distill4j.api.TaskType;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.distill.DistillationResult;
+import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.QualityGate;
+import io.distill4j.api.distill.SoftTargetPrecision;
+import io.distill4j.api.distill.Stage;
+import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.api.exception.DistillationException;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.onnx.compat.CompatibilityChecker;
+import io.distill4j.engine.onnx.compat.CompatibilityReport;
+import io.distill4j.engine.onnx.compat.CompatibilityTarget;
+import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.proto.TensorProto;
+import io.distill4j.engine.onnx.quant.AccuracyGate;
+import io.distill4j.engine.onnx.quant.Int8Quantizer;
+import io.distill4j.engine.onnx.quant.QuantizationConfig;
+import io.distill4j.engine.onnx.quant.QuantizationResult;
+import io.distill4j.engine.session.SessionConfig;
+import io.distill4j.engine.text.TextTokenizer;
+import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.cache.Precision;
+import io.distill4j.pipeline.cache.SoftTargetCache;
+import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.data.TextDataset;
+import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.export.ExportOptions;
+import io.distill4j.pipeline.export.StudentExporter;
+import io.distill4j.pipeline.memory.ResidentMemory;
+import io.distill4j.pipeline.registry.ModelRegistrar;
+import io.distill4j.pipeline.registry.RegistrationRequest;
+import io.distill4j.pipeline.report.StageRecord;
+import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.teacher.EncoderTeacher;
+import io.distill4j.pipeline.teacher.HeadTrainer;
+import io.distill4j.pipeline.teacher.TeacherStage;
+import io.distill4j.pipeline.train.DistillationLoss;
+import io.distill4j.pipeline.train.PyTorchRuntime;
+import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.tune.Candidate;
+import io.distill4j.pipeline.tune.SuccessiveHalving;
+import io.distill4j.pipeline.tune.TrialRecord;
+import io.distill4j.pipeline.vocab.TokenizerVocabulary;
+import io.distill4j.pipeline.vocab.VocabularyPruning;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One distillation job from spec to result, stage after stage (see {@link Stage}): each stage reports
+ * progress through the job, is timed, and records the process's resident memory before, after and at
+ * its peak. The teacher lives in its own engine, which is closed — sessions, options, tokenizers —
+ * before the first student is built unless the spec asks for {@link MemoryMode#ONLINE}.
+ *
+ * <p>Runs on the distiller's worker thread; one instance runs once.
+ */
+final class DistillationRun {
+
+    private static final Logger logger = LoggerFactory.getLogger(DistillationRun.class);
+
+    /** Share of the whole job each stage stands for, for the progress fraction. */
+    private static final Map<Stage, Double> WEIGHTS = new EnumMap<>(Map.of(Stage.PREPARE_DATA, 0.03, Stage.TEACHER,
+            0.30, Stage.TUNING, 0.50, Stage.STUDENT, 0.02, Stage.EXPORT, 0.03, Stage.QUANTIZE, 0.07,
+            Stage.COMPATIBILITY, 0.02, Stage.REPORT, 0.02, Stage.REGISTER, 0.01));
+
+    /** Texts of the validation split the export is compared on, and the INT8 gate judged on. */
+    private static final int CHECK_TEXTS = 128;
+
+    /** Largest difference between the trained student and its ONNX export, on logits. */
+    static final double PARITY_TOLERANCE = 1e-4;
+
+    /** Batch size of student training. */
+    private static final int BATCH_SIZE = 32;
+
+    private final PipelineJob job;
+
+    private final DistillationSpec spec;
+
+    private final DistillerConfig config;
+
+    private final Path output;
+
+    private final Map<Stage, StageRecord> stages = new EnumMap<>(Stage.class);
+
+    private final long jobStart = System.nanoTime();
+
+    private Stage stage = Stage.PREPARE_DATA;
+
+    private long stageStart;
+
+    private OptionalLong stageRssBefore = OptionalLong.empty();
+
+    private double doneWeight;
+
+    private long lastProgress;
+
+    DistillationRun(PipelineJob job, DistillerConfig config, Path output) {
+        this.job = job;
+        this.spec = job.spec();
+        this.config = config;
+        this.output = output;
+    }
+
+    /** The stage running now, for a failure's message. */
+    Stage stage() {
+        return this.stage;
+    }
+
+    DistillationResult run() {
+        if (this.spec.task() != DistillationTask.TEXT_CLASSIFICATION) {
+            throw new DistillationException(this.job.id(), "Only TEXT_CLASSIFICATION distillation runs end to end in "
+                    + "this version; " + this.spec.task() + " is not available yet", null);
+        }
+        if (this.spec.teacher() instanceof TeacherSpec.PrecomputedLogits) {
+            throw new DistillationException(this.job.id(), "A teacher of precomputed logits is not available yet; "
+                    + "give an ONNX classifier, an ONNX encoder or a repository model", null);
+        }
+        StudentCatalog catalog;
+        try {
+            catalog = StudentCatalog.of(this.spec.student());
+        }
+        catch (UnsupportedOperationException ex) {
+            throw new DistillationException(this.job.id(), "student: " + ex.getMessage(), ex);
+        }
+        createDirectories(this.output);
+        PyTorchRuntime.engine(this.config.threads(), 1);
+
+        begin(Stage.PREPARE_DATA);
+        PreparedData data = PreparedData.read(this.spec.data(), this.spec.augmentation(), this.spec.seed(), true,
+                this.job.id());
+        if (data.labels().size() < 2) {
+            throw new DistillationException(this.job.id(), "data: a classification needs at least two labels in the "
+                    + "training data, found " + data.labels(), null);
+        }
+        report(0, -1, 1, Map.of(), String.format(Locale.ROOT, "data: train %d (+%d augmented), validation %d, test %s, "
+                + "%d labels", data.train().size(), data.transfer().size() - data.train().size(), data.validation().size(),
+                data.test().map(t -> Integer.toString(t.size())).orElse("none"), data.labels().size()));
+        end();
+
+        begin(Stage.TEACHER);
+        TeacherOutcome teacher = runTeacher(data);
+        end();
+
+        try (TextTokenizer tokenizer = TextTokenizer.open("student", teacher.tokenizer(),
+                this.config.maxSequenceLength());
+                SoftTargets trainTargets = teacher.open("train");
+                SoftTargets validationTargets = teacher.open("validation");
+                SoftTargets testTargets = data.test().isPresent() ? teacher.open("test") : null) {
+            Labels labels = new Labels(data.labels());
+            StudentTrainer.EncodedSplit train = encode(tokenizer, data.transfer(), trainTargets, labels);
+            StudentTrainer.EncodedSplit validation = encode(tokenizer, data.validation(), validationTargets, labels);
+            StudentTrainer.EncodedSplit test = testTargets == null ? validation
+                    : encode(tokenizer, data.test().get(), testTargets, labels);
+            TokenizerVocabulary tokenizerVocabulary = TokenizerVocabulary.read(teacher.tokenizer());
+            Optional<VocabularyPruning> pruning = Optional.empty();
+            int vocabSize = tokenizerVocabulary.size();
+            if (catalog.pruneVocabulary()) {
+                VocabularyPruning pruned = VocabularyPruning.fit(train.ids(), tokenizerVocabulary.size(),
+                        tokenizerVocabulary.unknownId(), tokenizerVocabulary.specialIds());
+                train = pruned(train, pruned);
+                validation = pruned(validation, pruned);
+                test = pruned(test, pruned);
+                vocabSize = pruned.prunedVocabSize();
+                pruning = Optional.of(pruned);
+                logger.info("Job {}: vocabulary {}", this.job.id(), pruned.summary());
+            }
+            TextDataset scored = data.test().orElse(data.validation());
+            double teacherMetric = teacherAccuracy(test);
+            double teacherValidation = teacherAccuracy(validation);
+            logger.info("Job {}: teacher accuracy {} on {}, {} on validation", this.job.id(), teacherMetric,
+                    scored.name(), teacherValidation);
+
+            Searched searched = searchStudent(catalog, train, validation, vocabSize);
+            try (StudentModel student = searched.model()) {
+                begin(Stage.EXPORT);
+                Path fp32File = this.output.resolve("student-fp32.onnx");
+                ModelProto fp32 = export(student, data.labels(), teacher, pruning, fp32File);
+                Path evaluation = this.output.resolve("evaluation");
+                register(evaluation, "student-fp32", fp32File, teacher.tokenizer(), data.labels());
+                List<String> checkTexts = texts(data.validation(), CHECK_TEXTS);
+                try (OnnxInferenceEngine engine = studentEngine(evaluation)) {
+                    double parity = checkParity(engine, student, tokenizer, pruning, checkTexts);
+                    report(1, 1, 1, Map.of("parity_max_abs_diff", parity), String.format(Locale.ROOT,
+                            "exported %s: parity max |diff| %.2e", fp32File.getFileName(), parity));
+                    end();
+                    student.close();
+
+                    begin(Stage.QUANTIZE);
+                    Path int8File = this.output.resolve("student-int8.onnx");
+                    QuantizationResult quantized = quantize(fp32, tokenizer, checkTexts);
+                    quantized.writeTo(int8File);
+                    Files.writeString(this.output.resolve("quantization.json"), quantized.toJson());
+                    register(evaluation, "student-int8", int8File, teacher.tokenizer(), data.labels());
+                    report(1, 2, 0.5, Map.of(), "INT8: " + quantized.summary().lines().findFirst().orElse(""));
+                    double fp32Metric = engineAccuracy(engine, "student-fp32", scored, labels);
+                    double int8Metric = engineAccuracy(engine, "student-int8", scored, labels);
+                    SpeedProbe.Figures fp32Speed = SpeedProbe.measure(engine, "student-fp32",
+                            TaskType.TEXT_CLASSIFICATION, checkTexts);
+                    SpeedProbe.Figures int8Speed = SpeedProbe.measure(engine, "student-int8",
+                            TaskType.TEXT_CLASSIFICATION, checkTexts);
+                    report(2, 2, 1, Map.of("accuracy_fp32", fp32Metric, "accuracy_int8", int8Metric),
+                            String.format(Locale.ROOT, "student accuracy fp32 %.4f, INT8 %.4f (teacher %.4f)",
+                                    fp32Metric, int8Metric, teacherMetric));
+                    end();
+
+                    begin(Stage.COMPATIBILITY);
+                    ModelProto int8 = OnnxModelReader.ofDefaults().read(int8File);
+                    CompatibilityReport cpu = CompatibilityChecker.check(int8, CompatibilityTarget.cpu());
+                    CompatibilityReport cuda = CompatibilityChecker.check(int8, CompatibilityTarget.cuda());
+                    if (cpu.verdict() == CompatibilityReport.Verdict.INCOMPATIBLE) {
+                        throw new DistillationException(this.job.id(), "The INT8 student is not compatible with the "
+                                + "CPU provider: " + cpu.summary(), null);
+                    }
+                    Files.writeString(this.output.resolve("compatibility-cpu.json"), cpu.toJson());
+                    Files.writeString(this.output.resolve("compatibility-cuda.json"), cuda.toJson());
+                    report(1, 1, 1, Map.of(), "compatibility: CPU " + cpu.verdict().label() + ", CUDA "
+                            + cuda.verdict().label());
+                    end();
+
+                    long studentParameters = searched.parameters();
+                    DistillationResult.ModelFigures teacherFigures = new DistillationResult.ModelFigures(teacherMetric,
+                            teacher.parameters(), teacher.fileBytes(), teacher.speed().p50LatencyMillis(),
+                            teacher.speed().throughput());
+                    DistillationResult.ModelFigures fp32Figures = new DistillationResult.ModelFigures(fp32Metric,
+                            studentParameters, Files.size(fp32File), fp32Speed.p50LatencyMillis(),
+                            fp32Speed.throughput());
+                    DistillationResult.ModelFigures int8Figures = new DistillationResult.ModelFigures(int8Metric,
+                            studentParameters, Files.size(int8File), int8Speed.p50LatencyMillis(),
+                            int8Speed.throughput());
+                    List<DistillationResult.GateOutcome> gates = gates(teacherMetric, fp32Metric, int8Metric);
+                    return finish(data, teacher, searched, teacherFigures, fp32Figures, int8Figures, gates, fp32File,
+                            int8File, quantized, cpu, cuda);
+                }
+            }
+        }
+        catch (IOException ex) {
+            throw new DistillationException(this.job.id(), "I/O error in " + this.stage + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    // --- teacher -------------------------------------------------------------------------------------
+
+    private TeacherOutcome runTeacher(PreparedData data) {
+        Path repository;
+        String name;
+        TeacherSpec teacherSpec = this.spec.teacher();
+        if (teacherSpec instanceof TeacherSpec.RepositoryModel model) {
+            repository = this.config.modelRepository().orElseThrow(() -> new DistillationException(this.job.id(),
+                    "teacher: a repository model needs the distiller's modelRepository to be set", null));
+            name = model.name();
+            if (model.version().isPresent()) {
+                throw new DistillationException(this.job.id(), "teacher: a pinned repository version is not "
+                        + "supported yet; the latest version of '" + name + "' is used when no version is given", null);
+            }
+        }
+        else {
+            repository = this.config.cacheDirectory().resolve(TeacherSetup.TEACHERS);
+            createDirectories(repository);
+            name = null;
+        }
+        SoftTargetCache cache = SoftTargetCache.inDirectory(this.config.cacheDirectory().resolve("soft-targets"));
+        OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
+                .session(SessionConfig.builder().intraOpThreads(this.config.threads()).interOpThreads(1).build())
+                .build());
+        boolean closeEngine = true;
+        try {
+            if (teacherSpec instanceof TeacherSpec.OnnxClassifier classifier) {
+                List<String> labels = classifier.labels().isEmpty() ? data.labels() : classifier.labels();
+                if (!labels.equals(data.labels())) {
+                    throw new DistillationException(this.job.id(), "teacher.labels " + labels + " differ from the "
+                            + "data's labels " + data.labels() + "; give the classifier's labels in logit order", null);
+                }
+                name = TeacherSetup.installClassifier(repository, classifier.model(), classifier.tokenizer(), labels,
+                        this.config.maxSequenceLength(), this.job.id());
+            }
+            else if (teacherSpec instanceof TeacherSpec.OnnxEncoder encoder) {
+                name = fitEncoderTeacher(engine, repository, encoder, data);
+            }
+            Path teacherDirectory = latestVersion(engine, name);
+            Path tokenizer = engine.repository().resolve(io.distill4j.api.ModelId.of(name,
+                    Long.parseLong(teacherDirectory.getFileName().toString()))).tokenizer().orElseThrow(
+                            () -> new DistillationException(this.job.id(), "The teacher has no tokenizer", null));
+            Path modelFile = teacherDirectory.resolve("model.onnx");
+            Path speedFile = this.config.cacheDirectory().resolve(TeacherSetup.TEACHERS)
+                    .resolve(".speed-" + name + "-" + Files.size(modelFile) + ".json");
+            SpeedProbe.Figures speed = TeacherSpeed.read(speedFile);
+            if (speed == null) {
+                engine.load(name);
+                speed = SpeedProbe.measure(engine, name, TaskType.TEXT_CLASSIFICATION, texts(data.validation(), 64));
+                TeacherSpeed.write(speedFile, speed);
+            }
+            String teacherName = name;
+            TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, cache)
+                    .split("train", data.transfer()).split("validation", data.validation())
+                    .precision(this.spec.softTargetPrecision() == SoftTargetPrecision.FLOAT16 ? Precision.FP16
+                            : Precision.FP32)
+                    .progress(p -> throttled(p.done(), p.total(), p.total() == 0 ? 1 : (double) p.done() / p.total(),
+                            Map.of(), "teacher: " + p.split() + " " + p.splitDone() + " of " + p.splitTotal() + " texts"))
+                    .cancelled(this.job::isCancelRequested);
+            data.test().ifPresent(test -> stageBuilder.split("test", test));
+            TeacherStage.Result stage = stageBuilder.build().run();
+            MemoryMode mode = memoryMode(modelFile);
+            boolean loaded = engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(teacherName));
+            if (mode == MemoryMode.STAGED && loaded) {
+                engine.unload(teacherName);
+            }
+            else if (mode == MemoryMode.ONLINE) {
+                // Online: the teacher stays loaded beside the student until the job ends.
+                if (!loaded) {
+                    engine.load(teacherName);
+                }
+                closeEngine = false;
+            }
+            // What the engine holds now: nothing in staged mode, the teacher in online mode.
+            report(stage.texts(), stage.texts(), 1, Map.of("teacher_models_loaded",
+                    (double) engine.loadedModels().size()), String.format(Locale.ROOT,
+                    "teacher %s: %s, %d texts; memory mode %s", name, stage.allCached() ? "every split from the cache"
+                            : "ran", stage.texts(), mode));
+            return new TeacherOutcome(name, modelFile, tokenizer, parameterCount(modelFile), Files.size(modelFile),
+                    speed, stage, cache, mode, closeEngine ? null : engine);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        finally {
+            if (closeEngine) {
+                engine.close();
+            }
+        }
+    }
+
+    private String fitEncoderTeacher(OnnxInferenceEngine engine, Path repository, TeacherSpec.OnnxEncoder encoder,
+            PreparedData data) {
+        String encoderName = TeacherSetup.installEncoder(repository, encoder.model(), encoder.tokenizer(),
+                this.config.maxSequenceLength(), this.job.id());
+        HeadTrainer headTrainer = HeadTrainer.builder().learningRate(0.003).batchSize(32).maxEpochs(100).patience(8)
+                .seed(this.spec.seed()).build();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("head", "lr=0.003,batch=32,epochs=100,patience=8");
+        settings.put("seed", this.spec.seed());
+        settings.put("maxSequenceLength", this.config.maxSequenceLength());
+        String fitted = TeacherSetup.fittedName(encoder.model(), encoder.tokenizer(), data.train(), data.validation(),
+                settings);
+        if (TeacherSetup.isInstalled(repository, fitted)) {
+            report(0, -1, 0.1, Map.of(), "teacher: head on " + encoder.model().getFileName() + " found fitted");
+            return fitted;
+        }
+        Path staged = TeacherSetup.staging(repository, fitted);
+        try {
+            int texts = data.train().size() + data.validation().size();
+            EncoderTeacher.Fitted result = EncoderTeacher.fit(engine, encoderName, data.train(), data.validation(),
+                    headTrainer, staged.resolve("1"), done -> throttled(done, texts, 0.3 * done / Math.max(1, texts),
+                            Map.of(), "teacher: embedding " + done + " of " + texts + " texts to fit a head"));
+            engine.unload(encoderName);
+            report(0, -1, 0.35, Map.of("teacher_head_val_accuracy", result.head().validationAccuracy()),
+                    String.format(Locale.ROOT, "teacher: head fitted on %s, validation accuracy %.4f",
+                            encoder.model().getFileName(), result.head().validationAccuracy()));
+        }
+        catch (RuntimeException ex) {
+            TeacherSetup.deleteTree(staged);
+            throw ex;
+        }
+        TeacherSetup.publish(staged, repository, fitted);
+        return fitted;
+    }
+
+    private MemoryMode memoryMode(Path teacherModel) throws IOException {
+        if (this.spec.memoryMode() != MemoryMode.AUTO) {
+            return this.spec.memoryMode();
+        }
+        MemoryPlanner.Plan plan = MemoryPlanner.plan(Files.size(teacherModel), 4_000_000L,
+                this.config.memoryLimitBytes());
+        logger.info("Job {}: {}", this.job.id(), plan);
+        return plan.mode();
+    }
+
+    private static Path latestVersion(OnnxInferenceEngine engine, String name) {
+        OptionalLong version = engine.repository().latestVersion(name);
+        if (version.isEmpty()) {
+            throw new DistillationException(null, "Teacher '" + name + "' is not in the model repository "
+                    + engine.repository().root(), null);
+        }
+        return engine.repository().root().resolve(name).resolve(Long.toString(version.getAsLong()));
+    }
+
+    private static long parameterCount(Path model) {
+        ModelProto proto = OnnxModelReader.ofDefaults().read(model);
+        long count = 0;
+        for (TensorProto tensor : proto.getGraph().getInitializerList()) {
+            long elements = 1;
+            for (long dim : tensor.getDimsList()) {
+                elements *= dim;
+            }
+            count += elements;
+        }
+        return count;
+    }
+
+    // --- student ---------------------------------------------------------------------------------------
+
+    private Searched searchStudent(StudentCatalog catalog, StudentTrainer.EncodedSplit train,
+            StudentTrainer.EncodedSplit validation, int vocabSize) {
+        int classes = train.teacher().width();
+        List<Candidate> candidates = catalog.candidates(this.spec.seed());
+        int maxTrials = catalog.tuned() ? this.spec.budget().maxTrials() : 1;
+        Duration budget = this.spec.budget().maxDuration();
+        SuccessiveHalving search = new SuccessiveHalving(3, this.config.maxEpochs(), maxTrials, budget, System::nanoTime);
+        List<SuccessiveHalving.Rung> plan = search.plan(candidates.size());
+        int plannedTrials = plan.stream().mapToInt(SuccessiveHalving.Rung::candidates).sum();
+        Stage searchStage = catalog.tuned() ? Stage.TUNING : Stage.STUDENT;
+        if (!catalog.tuned()) {
+            this.doneWeight += WEIGHTS.get(Stage.TUNING);
+        }
+        begin(searchStage);
+        double[] best = {Double.NEGATIVE_INFINITY};
+        List<TrialRecord> trials = new ArrayList<>();
+        Map<Integer, List<StudentTrainer.EpochRecord>> histories = new LinkedHashMap<>();
+        SuccessiveHalving.Outcome<StudentModel> outcome = search.run(candidates, (candidate, epochs, stop) -> {
+            StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, StudentOutput.LOGITS);
+            StudentModel model = StudentModel.create(studentConfig.newBlock(), (int) this.spec.seed());
+            try {
+                StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(epochs, BATCH_SIZE,
+                        candidate.learningRate(), 0.05, 0.01f, 1f, candidate.temperature(), candidate.alpha(),
+                        Math.min(epochs, 4), this.spec.seed()));
+                int trial = trials.size() + 1;
+                try {
+                    StudentTrainer.Result result = trainer.train(model, train, validation, p -> throttled(trials.size(),
+                            plannedTrials, (trials.size() + (double) p.step() / p.totalSteps()) / plannedTrials,
+                            metrics(best[0]), String.format(Locale.ROOT, "trial %d of %d: %s, epoch %d of %d", trial,
+                                    plannedTrials, candidate, p.epoch(), epochs)), stop);
+                    histories.put(trial, result.history());
+                    return new SuccessiveHalving.TrialRun<>(model, result.bestValidationScore(), true);
+                }
+                catch (DistillationCancelledException ex) {
+                    if (this.job.isCancelRequested()) {
+                        throw ex;
+                    }
+                    return new SuccessiveHalving.TrialRun<>(model, trainer.accuracy(model, validation), false);
+                }
+            }
+            catch (RuntimeException ex) {
+                model.close();
+                throw ex;
+            }
+        }, this.job::isCancelRequested, trial -> {
+            trials.add(trial);
+            if (trial.status() == TrialRecord.Status.COMPLETED) {
+                best[0] = Math.max(best[0], trial.score());
+            }
+            report(trials.size(), Math.max(trials.size(), plannedTrials), (double) trials.size() / plannedTrials,
+                    metrics(best[0]), String.format(Locale.ROOT, "trial %d %s: %s -> %.4f", trial.id(), trial.status(),
+                            trial.candidate(), trial.score()));
+        });
+        StudentModel model = outcome.model().orElseThrow(() -> new DistillationException(this.job.id(),
+                "No student could be trained: " + outcome.trials().size() + " trials, the last "
+                        + (outcome.trials().isEmpty() ? "none" : outcome.trials().get(outcome.trials().size() - 1)),
+                null));
+        Candidate chosen = outcome.candidate().orElseThrow();
+        end();
+        if (catalog.tuned()) {
+            begin(Stage.STUDENT);
+            report(1, 1, 1, Map.of("val_accuracy", outcome.score()), "student: " + chosen + ", validation accuracy "
+                    + String.format(Locale.ROOT, "%.4f", outcome.score()) + " (trial " + outcome.trial() + ")");
+            end();
+        }
+        else {
+            this.doneWeight += WEIGHTS.get(Stage.STUDENT);
+        }
+        logger.info("Job {}: chose {} (trial {}, validation {})", this.job.id(), chosen, outcome.trial(),
+                outcome.score());
+        return new Searched(model, chosen, outcome.score(), outcome.trial(), model.parameterCount(), outcome.trials(),
+                histories.getOrDefault(outcome.trial(), List.of()), plan, outcome.stoppedByBudget(), catalog.tuned());
+    }
+
+    private static Map<String, Double> metrics(double best) {
+        return Double.isFinite(best) ? Map.of("best_val_accuracy", best) : Map.of();
+    }
+
+    private static StudentTrainer.EncodedSplit pruned(StudentTrainer.EncodedSplit split, VocabularyPruning pruning) {
+        return new StudentTrainer.EncodedSplit(pruning.apply(split.ids()), split.hardLabels(), split.teacher());
+    }
+
+    // --- export, quantization --------------------------------------------------------------------------
+
+    private ModelProto export(StudentModel student, List<String> labels, TeacherOutcome teacher,
+            Optional<VocabularyPruning> pruning, Path file) throws IOException {
+        ExportOptions.Builder options = ExportOptions.builder().jobId(this.job.id()).labels(labels)
+                .teacherHash(teacher.stage().splits().get(0).key().hex());
+        pruning.ifPresent(p -> options.vocabularyRemap(p.remap()));
+        return StudentExporter.write(student, options.build(), file);
+    }
+
+    private double checkParity(OnnxInferenceEngine engine, StudentModel student, TextTokenizer tokenizer,
+            Optional<VocabularyPruning> pruning, List<String> texts) {
+        engine.load("student-fp32");
+        List<float[]> served = engine.logits("student-fp32", texts);
+        double worst = 0;
+        int disagreements = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            long[] tokenIds = tokenizer.encode(texts.get(i)).ids();
+            long[] ids = pruning.map(p -> p.apply(new long[][] {tokenIds})[0]).orElse(tokenIds);
+            long[] mask = new long[ids.length];
+            java.util.Arrays.fill(mask, 1);
+            float[] trained = student.predict(new long[][] {ids}, new long[][] {mask})[0];
+            float[] exported = served.get(i);
+            for (int c = 0; c < trained.length; c++) {
+                worst = Math.max(worst, Math.abs(trained[c] - exported[c]));
+            }
+            disagreements += argmax(trained) == argmax(exported) ? 0 : 1;
+        }
+        if (worst > PARITY_TOLERANCE || disagreements > 0) {
+            throw new DistillationException(this.job.id(), String.format(Locale.ROOT, "The exported student differs "
+                    + "from the trained one: max |diff| %.3e (limit %.0e), %d of %d predictions disagree", worst,
+                    PARITY_TOLERANCE, disagreements, texts.size()), null);
+        }
+        return worst;
+    }
+
+    private QuantizationResult quantize(ModelProto fp32, TextTokenizer tokenizer, List<String> texts) {
+        List<Map<String, Tensor>> samples = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += BATCH_SIZE) {
+            List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH_SIZE));
+            int length = 0;
+            List<long[]> rows = new ArrayList<>();
+            for (String text : batch) {
+                long[] ids = tokenizer.encode(text).ids();
+                rows.add(ids);
+                length = Math.max(length, ids.length);
+            }
+            long[] ids = new long[batch.size() * length];
+            long[] mask = new long[ids.length];
+            for (int i = 0; i < rows.size(); i++) {
+                long[] row = rows.get(i);
+                System.arraycopy(row, 0, ids, i * length, row.length);
+                java.util.Arrays.fill(mask, i * length, i * length + row.length, 1);
+            }
+            samples.add(Map.of("input_ids", Tensor.ofLongs(ids, batch.size(), length), "attention_mask",
+                    Tensor.ofLongs(mask, batch.size(), length)));
+        }
+        AccuracyGate gate = AccuracyGate.classifier(samples, 0.98, 0.3);
+        QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32, gate);
+        if (!result.passed()) {
+            throw new DistillationException(this.job.id(), "INT8 quantization did not pass its accuracy gate even "
+                    + "with exclusions: " + result.summary(), null);
+        }
+        return result;
+    }
+
+    private double engineAccuracy(OnnxInferenceEngine engine, String model, TextDataset data, Labels labels) {
+        if (engine.loadedModels().stream().noneMatch(d -> d.id().name().equals(model))) {
+            engine.load(model);
+        }
+        int correct = 0;
+        int counted = 0;
+        List<String> texts = new ArrayList<>();
+        for (TextExample example : data) {
+            texts.add(example.text());
+        }
+        for (int from = 0; from < texts.size(); from += 256) {
+            List<float[]> logits = engine.logits(model, texts.subList(from, Math.min(texts.size(), from + 256)));
+            for (int i = 0; i < logits.size(); i++) {
+                TextExample example = data.examples().get(from + i);
+                if (example.label().isPresent()) {
+                    counted++;
+                    correct += argmax(logits.get(i)) == labels.index(example.label().get()) ? 1 : 0;
+                }
+            }
+            if (this.job.isCancelRequested()) {
+                throw new DistillationCancelledException(this.job.id(), "Cancelled while evaluating " + model);
+            }
+        }
+        return counted == 0 ? Double.NaN : (double) correct / counted;
+    }
+
+    private OnnxInferenceEngine studentEngine(Path repository) {
+        return OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
+                .session(SessionConfig.builder().intraOpThreads(this.config.threads()).interOpThreads(1).build())
+                .build());
+    }
+
+    // --- gates, result --------------------------------------------------------------------------------
+
+    private List<DistillationResult.GateOutcome> gates(double teacher, double fp32, double int8) {
+        List<DistillationResult.GateOutcome> outcomes = new ArrayList<>();
+        for (QualityGate gate : this.spec.gates()) {
+            String metric = gate.metricFor(this.spec.task());
+            double student = gate.afterInt8() ? int8 : fp32;
+            if (!metric.equals(this.spec.task().primaryMetric())) {
+                outcomes.add(new DistillationResult.GateOutcome(gate.describe(this.spec.task()) + " (metric '" + metric
+                        + "' is not measured for " + this.spec.task() + ")", Double.NaN, gate.threshold(), false));
+                continue;
+            }
+            double required = gate.relative() ? gate.threshold() * teacher : gate.threshold();
+            outcomes.add(new DistillationResult.GateOutcome(gate.describe(this.spec.task()), student, required,
+                    gate.passes(student, teacher)));
+        }
+        return outcomes;
+    }
+
+    private DistillationResult finish(PreparedData data, TeacherOutcome teacher, Searched searched,
+            DistillationResult.ModelFigures teacherFigures, DistillationResult.ModelFigures fp32,
+            DistillationResult.ModelFigures int8, List<DistillationResult.GateOutcome> gates, Path fp32File,
+            Path int8File, QuantizationResult quantized, CompatibilityReport cpu, CompatibilityReport cuda)
+            throws IOException {
+        begin(Stage.REPORT);
+        Path reportJson = this.output.resolve("report.json");
+        Path reportHtml = this.output.resolve("report.html");
+        Map<String, String> hyperParameters = new LinkedHashMap<>(searched.candidate().describe());
+        hyperParameters.put("parameters", Long.toString(searched.parameters()));
+        hyperParameters.put("maxEpochs", Integer.toString(this.config.maxEpochs()));
+        hyperParameters.put("batchSize", Integer.toString(BATCH_SIZE));
+        hyperParameters.put("memoryMode", teacher.mode().name());
+        JobReport.write(reportJson, reportHtml, this.job, data, teacher, searched, teacherFigures, fp32, int8, gates,
+                quantized, cpu, cuda, this.stages, hyperParameters);
+        end();
+        Optional<String> registered = Optional.empty();
+        OptionalLong version = OptionalLong.empty();
+        if (this.spec.register().isPresent()) {
+            begin(Stage.REGISTER);
+            Path repository = this.config.modelRepository().orElseThrow(() -> new DistillationException(this.job.id(),
+                    "register: the distiller has no modelRepository to register '" + this.spec.register().get()
+                            + "' in", null));
+            long registeredVersion = register(repository, this.spec.register().get(), int8File, teacher.tokenizer(),
+                    data.labels());
+            registered = this.spec.register();
+            version = OptionalLong.of(registeredVersion);
+            report(1, 1, 1, Map.of(), "registered " + registered.get() + " version " + registeredVersion);
+            end();
+        }
+        teacher.closeEngine();
+        Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
+        this.stages.forEach((s, r) -> durations.put(s, r.duration()));
+        return new DistillationResult(this.job.id(), this.spec.task(), this.spec.task().primaryMetric(),
+                teacherFigures, fp32, int8, new DistillationResult.Files(this.output, fp32File, int8File, reportJson,
+                        reportHtml), registered, version, hyperParameters, searched.trials().size(), gates, durations,
+                teacher.stage().allCached());
+    }
+
+    /** Registers an ONNX student as the next version of {@code name} in the repository at {@code root}. */
+    private long register(Path root, String name, Path onnx, Path tokenizer, List<String> labels) throws IOException {
+        return ModelRegistrar.inDirectory(root).register(RegistrationRequest.builder(name, onnx,
+                this.spec.task().taskType()).tokenizer(tokenizer).labels(labels)
+                .maxSequenceLength(this.config.maxSequenceLength())
+                .description(this.spec.name() + " student of " + this.spec.teacher().name() + " (job " + this.job.id() + ")")
+                .provenance("distill4j.job.id", this.job.id()).build()).id().version();
+    }
+
+    // --- progress, stages ------------------------------------------------------------------------------
+
+    private void begin(Stage next) {
+        this.stage = next;
+        this.stageStart = System.nanoTime();
+        ResidentMemory.resetPeak();
+        this.stageRssBefore = ResidentMemory.currentBytes();
+        report(0, -1, 0, Map.of(), next.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
+
+    private void end() {
+        StageRecord record = StageRecord.of(this.stage, Duration.ofNanos(System.nanoTime() - this.stageStart),
+                this.stageRssBefore, ResidentMemory.currentBytes(), ResidentMemory.peakBytes());
+        this.stages.put(this.stage, record);
+        this.doneWeight += WEIGHTS.get(this.stage);
+        logger.info("Job {}: {} took {} ms, resident memory {} -> {} MiB, peak {} MiB", this.job.id(), this.stage,
+                record.duration().toMillis(), record.rssBeforeBytes() >> 20, record.rssAfterBytes() >> 20,
+                record.peakRssBytes() >> 20);
+    }
+
+    private void throttled(long step, long total, double stageFraction, Map<String, Double> metrics, String message) {
+        long now = System.nanoTime();
+        if (now - this.lastProgress < 500_000_000L) {
+            return;
+        }
+        report(step, total, stageFraction, metrics, message);
+    }
+
+    private void report(long step, long total, double stageFraction, Map<String, Double> metrics, String message) {
+        this.lastProgress = System.nanoTime();
+        double fraction = Math.min(1, Math.max(0, this.doneWeight + WEIGHTS.get(this.stage)
+                * Math.min(1, Math.max(0, stageFraction))));
+        double elapsed = (System.nanoTime() - this.jobStart) / 1e9;
+        Optional<Duration> eta = fraction >= 0.05 && fraction < 1
+                ? Optional.of(Duration.ofSeconds((long) (elapsed / fraction * (1 - fraction))))
+                : Optional.empty();
+        long boundedStep = total >= 0 ? Math.min(step, total) : step;
+        this.job.report(this.stage, Math.max(0, boundedStep), total, fraction, metrics, eta, message);
+        if (this.job.isCancelRequested()) {
+            throw new DistillationCancelledException(this.job.id(), "Cancelled in " + this.stage);
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------
+
+    private static StudentTrainer.EncodedSplit encode(TextTokenizer tokenizer, TextDataset data, SoftTargets teacher,
+            Labels labels) {
+        long[][] ids = new long[data.size()][];
+        long[] hard = new long[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            TextExample example = data.examples().get(i);
+            ids[i] = tokenizer.encode(example.text()).ids();
+            hard[i] = example.label().map(l -> (long) labels.index(l)).orElse(DistillationLoss.NO_LABEL);
+        }
+        return new StudentTrainer.EncodedSplit(ids, hard, teacher);
+    }
+
+    private static double teacherAccuracy(StudentTrainer.EncodedSplit split) {
+        int correct = 0;
+        int counted = 0;
+        for (int i = 0; i < split.size(); i++) {
+            if (split.hardLabels()[i] == DistillationLoss.NO_LABEL) {
+                continue;
+            }
+            counted++;
+            correct += argmax(split.teacher().row(i)) == split.hardLabels()[i] ? 1 : 0;
+        }
+        return counted == 0 ? Double.NaN : (double) correct / counted;
+    }
+
+    private static List<String> texts(TextDataset data, int limit) {
+        List<String> texts = new ArrayList<>();
+        for (TextExample example : data) {
+            if (texts.size() == limit) {
+                break;
+            }
+            texts.add(example.text());
+        }
+        return texts;
+    }
+
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void createDirectories(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Label to logit column. */
+    private record Labels(List<String> names) {
+
+        int index(String label) {
+            int index = this.names.indexOf(label);
+            if (index < 0) {
+                throw new IllegalArgumentException("unknown label '" + label + "'");
+            }
+            return index;
+        }
+    }
+
+    /** What the search produced. */
+    record Searched(StudentModel model, Candidate candidate, double validationScore, int trial, long parameters,
+            List<TrialRecord> trials, List<StudentTrainer.EpochRecord> history, List<SuccessiveHalving.Rung> plan,
+            boolean stoppedByBudget, boolean tuned) {
+    }
+
+    /** What the teacher stage left for the student stages. */
+    record TeacherOutcome(String name, Path model, Path tokenizer, long parameters, long fileBytes,
+            SpeedProbe.Figures speed, TeacherStage.Result stage, SoftTargetCache cache, MemoryMode mode,
+            OnnxInferenceEngine onlineEngine) {
+
+        SoftTargets open(String split) {
+            for (TeacherStage.SplitTargets targets : this.stage.splits()) {
+                if (targets.split().equals(split)) {
+                    return this.cache.open(targets.key()).orElseThrow(() -> new DistillationException(null,
+                            "The soft targets of split '" + split + "' vanished from the cache " + targets.path(), null));
+                }
+            }
+            throw new IllegalArgumentException("no split '" + split + "'");
+        }
+
+        void closeEngine() {
+            if (this.onlineEngine != null) {
+                this.onlineEngine.close();
+            }
+        }
+    }
+
+    /** Reads and writes the teacher's measured speed next to the teacher repository, so a warm run keeps it. */
+    static final class TeacherSpeed {
+
+        private static final tools.jackson.databind.json.JsonMapper MAPPER =
+                tools.jackson.databind.json.JsonMapper.builder().build();
+
+        private TeacherSpeed() {
+        }
+
+        static SpeedProbe.Figures read(Path file) {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(file.toFile(), SpeedProbe.Figures.class);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Ignoring the unreadable teacher speed file {}: {}", file, ex.toString());
+                return null;
+            }
+        }
+
+        static void write(Path file, SpeedProbe.Figures figures) {
+            try {
+                Files.createDirectories(file.getParent());
+                Path temp = Files.createTempFile(file.getParent(), ".speed", ".tmp");
+                MAPPER.writeValue(temp.toFile(), figures);
+                Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (IOException | RuntimeException ex) {
+                logger.warn("Could not record the teacher's speed in {}: {}", file, ex.toString());
+            }
+        }
+    }
+}

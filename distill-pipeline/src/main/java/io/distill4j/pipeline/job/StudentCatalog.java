@@ -1,0 +1,147 @@
+package io.distill4j.pipeline.job;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TextCnnConfig;
+import io.distill4j.pipeline.tune.Candidate;
+
+/**
+ * The students a spec allows and the search space around them: a fixed {@link StudentSpec} gives one
+ * shape, {@link StudentSpec#auto()} the ladder of sizes the auto-tuner climbs. Each shape builds its
+ * {@link StudentConfig} once the vocabulary (after pruning) and the output width are known.
+ */
+final class StudentCatalog {
+
+    /** Temperatures searched (Hinton et al. use 1 to 20; small students do best at low ones). */
+    static final float[] TEMPERATURES = {1f, 2f, 4f};
+
+    /** Weights of the distillation term searched. */
+    static final float[] ALPHAS = {0.5f, 0.7f, 0.9f};
+
+    /** Peak learning rates searched. */
+    static final float[] LEARNING_RATES = {1e-3f, 3e-3f, 1e-2f};
+
+    /** The defaults a fixed student trains with when nothing is tuned. */
+    static final float DEFAULT_TEMPERATURE = 2f;
+
+    static final float DEFAULT_ALPHA = 0.5f;
+
+    static final float DEFAULT_LEARNING_RATE = 3e-3f;
+
+    private final Map<String, Shape> shapes = new LinkedHashMap<>();
+
+    private final boolean tuned;
+
+    private final boolean pruneVocabulary;
+
+    private StudentCatalog(List<Shape> shapes, boolean tuned, boolean pruneVocabulary) {
+        shapes.forEach(shape -> this.shapes.put(shape.label(), shape));
+        this.tuned = tuned;
+        this.pruneVocabulary = pruneVocabulary;
+    }
+
+    /** The shapes for a spec. */
+    static StudentCatalog of(StudentSpec spec) {
+        if (spec instanceof StudentSpec.Auto auto) {
+            return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4))), true,
+                    auto.pruneVocabulary());
+        }
+        if (spec instanceof StudentSpec.BagOfEmbeddings bag) {
+            return new StudentCatalog(List.of(bag(bag.embeddingSize(), bag.hiddenSize())), false,
+                    bag.pruneVocabulary());
+        }
+        if (spec instanceof StudentSpec.TextCnn cnn) {
+            return new StudentCatalog(List.of(cnn(cnn.embeddingSize(), cnn.filters(), cnn.kernelSizes())), false,
+                    cnn.pruneVocabulary());
+        }
+        throw unsupported("transformer");
+    }
+
+    private static UnsupportedOperationException unsupported(String architecture) {
+        return new UnsupportedOperationException("the " + architecture + " student is not available yet; use "
+                + "StudentSpec.auto() or StudentSpec.bagOfEmbeddings(...)");
+    }
+
+    /** Whether the search space has more than one point (the spec is {@code auto}). */
+    boolean tuned() {
+        return this.tuned;
+    }
+
+    boolean pruneVocabulary() {
+        return this.pruneVocabulary;
+    }
+
+    /** The config of the shape a candidate names. */
+    StudentConfig config(Candidate candidate, int vocabSize, int outputSize, StudentOutput output) {
+        Shape shape = this.shapes.get(candidate.student());
+        if (shape == null) {
+            throw new IllegalArgumentException("unknown student '" + candidate.student() + "'; known: "
+                    + this.shapes.keySet());
+        }
+        return shape.factory().build(vocabSize, outputSize, output);
+    }
+
+    /**
+     * The candidates in the order the tuner should try them: each shape once with the default
+     * hyper-parameters first (so even a short search compares sizes), then the rest of the grid in a
+     * seeded random order. A catalog that is not tuned has one candidate.
+     */
+    List<Candidate> candidates(long seed) {
+        List<Candidate> first = new ArrayList<>();
+        List<Candidate> rest = new ArrayList<>();
+        for (Shape shape : this.shapes.values()) {
+            first.add(new Candidate(shape.label(), shape.settings(), DEFAULT_TEMPERATURE, DEFAULT_ALPHA,
+                    DEFAULT_LEARNING_RATE));
+            if (!this.tuned) {
+                continue;
+            }
+            for (float t : TEMPERATURES) {
+                for (float a : ALPHAS) {
+                    for (float lr : LEARNING_RATES) {
+                        if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != DEFAULT_LEARNING_RATE) {
+                            rest.add(new Candidate(shape.label(), shape.settings(), t, a, lr));
+                        }
+                    }
+                }
+            }
+        }
+        java.util.Collections.shuffle(rest, new Random(seed));
+        first.addAll(rest);
+        return first;
+    }
+
+    private static Shape bag(int embeddingDim, int hidden) {
+        return new Shape(BagOfEmbeddingsConfig.ARCHITECTURE + "/" + embeddingDim + "x" + hidden,
+                Map.of("embeddingDim", Integer.toString(embeddingDim), "hiddenSizes", Integer.toString(hidden)),
+                (vocab, out, output) -> BagOfEmbeddingsConfig.builder().vocabSize(vocab).embeddingDim(embeddingDim)
+                        .hiddenSizes(hidden).outputSize(out).output(output).build());
+    }
+
+    private static Shape cnn(int embeddingDim, int filters, List<Integer> kernelSizes) {
+        String kernels = kernelSizes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        return new Shape(TextCnnConfig.ARCHITECTURE + "/" + embeddingDim + "x" + filters + "k" + kernels.replace(",", ""),
+                Map.of("embeddingDim", Integer.toString(embeddingDim), "filters", Integer.toString(filters),
+                        "kernelSizes", kernels),
+                (vocab, out, output) -> TextCnnConfig.builder().vocabSize(vocab).embeddingDim(embeddingDim)
+                        .filters(filters).kernelSizes(kernelSizes).outputSize(out).output(output).build());
+    }
+
+    /** Builds a config once the vocabulary and output are known. */
+    @FunctionalInterface
+    interface Factory {
+
+        StudentConfig build(int vocabSize, int outputSize, StudentOutput output);
+    }
+
+    /** One size of one architecture. */
+    record Shape(String label, Map<String, String> settings, Factory factory) {
+    }
+}
