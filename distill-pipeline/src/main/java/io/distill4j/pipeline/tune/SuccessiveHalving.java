@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * Successive halving (Jamieson and Talwalkar 2016) over student candidates: every candidate of the first
  * rung trains for a few epochs, the best {@code 1/eta} of them go on to the next rung with {@code eta}
  * times the epochs, and so on up to the full epochs; the best trial overall wins. The trial budget counts
- * every trial of every rung; the time budget stops the search between or inside trials (the best model
- * so far is kept, trained as far as it got).
+ * every trial of every rung. Time: each rung gets an equal share of the budget (the rungs train about as
+ * many epochs in all); a rung that used its share starts no more trials and promotes the best of those
+ * it ran, so a slow machine still reaches the long trials; the whole budget running out stops the search
+ * between or inside trials (the best model so far is kept, trained as far as it got).
  *
  * <pre>{@code
  * SuccessiveHalving.Outcome<StudentModel> outcome = new SuccessiveHalving(3, 12, 16, Duration.ofMinutes(10), System::nanoTime)
@@ -127,7 +129,8 @@ public final class SuccessiveHalving {
         Objects.requireNonNull(cancelled, "cancelled");
         Objects.requireNonNull(onTrial, "onTrial");
         List<Rung> rungs = plan(Objects.requireNonNull(candidates, "candidates").size());
-        long deadline = this.nanoTime.getAsLong() + this.budget.toNanos();
+        long begin = this.nanoTime.getAsLong();
+        long deadline = begin + this.budget.toNanos();
         BooleanSupplier outOfTime = () -> this.nanoTime.getAsLong() - deadline >= 0;
         List<TrialRecord> trials = new ArrayList<>();
         Scored<M> best = null;
@@ -137,7 +140,16 @@ public final class SuccessiveHalving {
         try {
             for (Rung rung : rungs) {
                 List<Scored<Candidate>> ranked = new ArrayList<>();
+                // Each rung trains about as many epochs in all as the others, so each gets an equal share
+                // of the time: a rung past its share stops starting trials and promotes from those done.
+                long rungDeadline = begin + this.budget.toNanos() / rungs.size() * (rung.index() + 1);
                 for (Candidate candidate : current) {
+                    if (rung.index() < rungs.size() - 1 && !ranked.isEmpty()
+                            && this.nanoTime.getAsLong() - rungDeadline >= 0) {
+                        logger.info("Rung {} used its share of the time budget after {} of {} trials; promoting",
+                                rung.index(), ranked.size(), current.size());
+                        break;
+                    }
                     if (cancelled.getAsBoolean()) {
                         throw new DistillationCancelledException(null, "Cancelled while tuning, after " + trials.size()
                                 + " trials");

@@ -122,12 +122,36 @@ class SuccessiveHalvingTests {
             built.add(model);
             return new SuccessiveHalving.TrialRun<>(model, score(candidate, epochs), !stop.getAsBoolean());
         }, () -> false, t -> { });
-        // Trials at 4 s and 8 s complete; the third ends at 12 s, past the budget, as a partial run.
+        // Each rung's share is 10/3 s: rung 0 runs one trial (to 4 s), rung 1 trains it on (to 8 s), and the
+        // last rung's trial ends at 12 s, past the budget, as a partial run; the rung-1 model is kept.
         assertThat(outcome.trials()).extracting(TrialRecord::status).containsExactly(TrialRecord.Status.COMPLETED,
                 TrialRecord.Status.COMPLETED, TrialRecord.Status.STOPPED_BY_BUDGET);
+        assertThat(outcome.trials()).extracting(TrialRecord::rung).containsExactly(0, 1, 2);
         assertThat(outcome.stoppedByBudget()).isTrue();
-        assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s1");
+        assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s0");
+        assertThat(outcome.model().orElseThrow().epochs).isEqualTo(3);
         assertThat(built.get(2).closed).isTrue();
+    }
+
+    @Test
+    void aRungThatUsedItsShareOfTheTimePromotesFromTheTrialsItRan() {
+        AtomicLong now = new AtomicLong();
+        // 3 rungs in 90 s: rung 0 may start trials until 30 s, rung 1 until 60 s.
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofSeconds(90), now::get);
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates(12), (candidate, epochs, stop) -> {
+            now.addAndGet(Duration.ofSeconds(epochs * 4L).toNanos());
+            return new SuccessiveHalving.TrialRun<>(new Model(candidate, epochs), score(candidate, epochs),
+                    !stop.getAsBoolean());
+        }, () -> false, t -> { });
+        // Rung 0: 1-epoch trials of 4 s start at 0..28 s (8 trials); rung 1: 3-epoch trials of 12 s start at
+        // 32 and 44 s and the third at 56 s; rung 2 trains the best for 9 epochs, 68 s to 104 s, past 90 s.
+        assertThat(outcome.trials()).filteredOn(t -> t.rung() == 0).hasSize(8);
+        assertThat(outcome.trials()).filteredOn(t -> t.rung() == 1).extracting(t -> t.candidate().student())
+                .containsExactly("s7", "s6", "s5");
+        assertThat(outcome.trials()).filteredOn(t -> t.rung() == 2).singleElement()
+                .satisfies(t -> assertThat(t.status()).isEqualTo(TrialRecord.Status.STOPPED_BY_BUDGET));
+        assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s7");
+        assertThat(outcome.model().orElseThrow().epochs).isEqualTo(3);
     }
 
     @Test

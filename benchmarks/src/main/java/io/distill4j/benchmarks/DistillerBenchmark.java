@@ -1,0 +1,204 @@
+package io.distill4j.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.distill4j.api.distill.Budget;
+import io.distill4j.api.distill.DataSpec;
+import io.distill4j.api.distill.DistillationResult;
+import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.QualityGate;
+import io.distill4j.api.distill.Stage;
+import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.pipeline.report.DistillationReport;
+import io.distill4j.pipeline.report.DistillationReportWriter;
+import io.distill4j.pipeline.report.StageRecord;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The distiller end to end on Banking77, one phase per JVM so that each phase's resident memory is its
+ * own: {@code cold} (empty cache: the teacher's head is fitted, the teacher runs, the student is tuned,
+ * exported, quantized, reported and registered), {@code warm} (the same spec again: the teacher is
+ * skipped, so this JVM's peak is the student stage alone), {@code online} (the teacher kept loaded
+ * beside the student) and {@code summary} (reads the phases' JSON and writes the markdown table).
+ *
+ * <pre>
+ * for phase in cold warm online summary; do
+ *   mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.DistillerBenchmark \
+ *       -Dbench.args="--banking77 ../shared/datasets/banking77 --phase $phase"
+ * done
+ * </pre>
+ */
+public final class DistillerBenchmark {
+
+    static final String USAGE = """
+            usage: DistillerBenchmark --banking77 <folder with train.tsv and test.tsv> --phase cold|warm|online|summary
+                                      [--work-dir DIR] [--out-dir DIR] [--minutes 10] [--trials 16] [--epochs 15]
+            """;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private DistillerBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        BenchmarkSupport.main(args, USAGE, a -> Flags.parse(USAGE, a), DistillerBenchmark::run);
+    }
+
+    private static void run(Flags flags) {
+        Path data = Path.of(flags.required("banking77"));
+        String phase = flags.string("phase", "cold");
+        Path work = BenchmarkSupport.createDirectories(Path.of(flags.string("work-dir", "benchmarks/target/bench-work")));
+        Path outDir = BenchmarkSupport.createDirectories(Path.of(flags.string("out-dir", "benchmarks/target")));
+        int minutes = flags.positiveInt("minutes", 10);
+        int trials = flags.positiveInt("trials", 16);
+        int epochs = flags.positiveInt("epochs", 15);
+        if (phase.equals("summary")) {
+            summary(outDir);
+            return;
+        }
+        if (!List.of("cold", "warm", "online").contains(phase)) {
+            throw new IllegalArgumentException("--phase must be cold, warm, online or summary, was " + phase);
+        }
+        ModelFiles minilm = ModelFiles.extract(work);
+        Path distillerWork = work.resolve("distiller");
+        if (phase.equals("cold")) {
+            deleteTree(distillerWork);
+        }
+        DistillerConfig config = DistillerConfig.builder(distillerWork).modelRepository(distillerWork.resolve("models"))
+                .threads(Runtime.getRuntime().availableProcessors()).maxEpochs(epochs).build();
+        DistillationSpec spec = DistillationSpec.builder()
+                .name("banking77")
+                .teacher(TeacherSpec.onnxEncoder(minilm.onnxModel(), minilm.tokenizer()))
+                .data(DataSpec.tsv(data.resolve("train.tsv")).test(data.resolve("test.tsv")))
+                .budget(Budget.of(Duration.ofMinutes(minutes), trials))
+                .gate(QualityGate.relativeToTeacher(0.97))
+                .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
+                .register("banking77-student")
+                .build();
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        DistillationResult result;
+        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
+            result = distiller.distill(spec);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        DistillationReport report;
+        try {
+            report = DistillationReportWriter.readJson(result.files().reportJson());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("phase", phase).put("started", started.toString()).put("seconds", seconds)
+                .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
+                .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
+                .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())
+                .put("int8Metric", result.studentInt8().metric())
+                .put("teacherParameters", result.teacher().parameters())
+                .put("studentParameters", result.studentInt8().parameters())
+                .put("teacherBytes", result.teacher().fileBytes()).put("fp32Bytes", result.studentFp32().fileBytes())
+                .put("int8Bytes", result.studentInt8().fileBytes())
+                .put("teacherThroughput", result.teacher().throughput())
+                .put("int8Throughput", result.studentInt8().throughput())
+                .put("fp32Throughput", result.studentFp32().throughput())
+                .put("teacherP50", result.teacher().p50LatencyMillis())
+                .put("int8P50", result.studentInt8().p50LatencyMillis())
+                .put("trials", result.trials()).put("gatesPassed", result.gatesPassed())
+                .put("report", result.files().reportHtml().toString());
+        ObjectNode hyper = json.putObject("hyperParameters");
+        result.hyperParameters().forEach(hyper::put);
+        ObjectNode stages = json.putObject("stages");
+        long peak = -1;
+        for (StageRecord stage : report.stages()) {
+            stages.putObject(stage.stage().name()).put("seconds", stage.duration().toMillis() / 1000.0)
+                    .put("rssBeforeMiB", stage.rssBeforeBytes() >> 20).put("rssAfterMiB", stage.rssAfterBytes() >> 20)
+                    .put("peakMiB", stage.peakRssBytes() >> 20);
+            peak = Math.max(peak, stage.peakRssBytes());
+        }
+        json.put("peakMiB", peak >> 20);
+        Path out = outDir.resolve("distiller-" + phase + ".json");
+        try {
+            Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        System.out.println(result.summary());
+        System.out.printf(Locale.ROOT, "[bench] %s: %.1f s, peak %d MiB, wrote %s%n", phase, seconds, peak >> 20, out);
+    }
+
+    private static void summary(Path outDir) {
+        Map<String, tools.jackson.databind.JsonNode> phases = new LinkedHashMap<>();
+        for (String phase : List.of("cold", "warm", "online")) {
+            Path file = outDir.resolve("distiller-" + phase + ".json");
+            if (Files.isRegularFile(file)) {
+                phases.put(phase, MAPPER.readTree(file.toFile()));
+            }
+        }
+        StringBuilder md = new StringBuilder("# Distiller on Banking77 (MiniLM + fitted head teacher, auto student)\n\n");
+        md.append("| phase | seconds | teacher cache | teacher acc | student fp32 | student INT8 | % of teacher (INT8) "
+                + "| student params | INT8 bytes | teacher texts/s | INT8 texts/s | throughput ratio | peak RSS MiB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        phases.forEach((phase, j) -> md.append(String.format(Locale.ROOT,
+                "| %s | %.0f | %s | %.4f | %.4f | %.4f | %.1f | %,d | %,d | %.0f | %.0f | %.1f | %d |%n", phase,
+                j.get("seconds").asDouble(), j.get("teacherCacheHit").asBoolean() ? "hit" : "miss",
+                j.get("teacherMetric").asDouble(), j.get("fp32Metric").asDouble(), j.get("int8Metric").asDouble(),
+                100 * j.get("int8Metric").asDouble() / j.get("teacherMetric").asDouble(),
+                j.get("studentParameters").asLong(), j.get("int8Bytes").asLong(), j.get("teacherThroughput").asDouble(),
+                j.get("int8Throughput").asDouble(),
+                j.get("int8Throughput").asDouble() / j.get("teacherThroughput").asDouble(), j.get("peakMiB").asLong())));
+        md.append("\nPer stage (seconds / peak RSS MiB):\n\n| phase |");
+        for (Stage stage : Stage.values()) {
+            md.append(' ').append(stage.name().toLowerCase(Locale.ROOT)).append(" |");
+        }
+        md.append("\n|---|").append("---|".repeat(Stage.values().length)).append('\n');
+        phases.forEach((phase, j) -> {
+            md.append("| ").append(phase).append(" |");
+            for (Stage stage : Stage.values()) {
+                tools.jackson.databind.JsonNode s = j.get("stages").get(stage.name());
+                md.append(s == null ? " - |" : String.format(Locale.ROOT, " %.1f / %d |", s.get("seconds").asDouble(),
+                        s.get("peakMiB").asLong()));
+            }
+            md.append('\n');
+        });
+        phases.forEach((phase, j) -> md.append("\n").append(phase).append(" chose: ")
+                .append(j.get("hyperParameters").toString()).append('\n'));
+        Path out = outDir.resolve("distiller-results.md");
+        try {
+            Files.writeString(out, md);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        System.out.println(md);
+        System.out.println("[bench] wrote " + out.toAbsolutePath());
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
