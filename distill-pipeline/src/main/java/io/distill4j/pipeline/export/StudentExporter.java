@@ -18,6 +18,8 @@ import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.student.TransformerStudent;
 import io.distill4j.pipeline.teacher.TeacherGraphs;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.slf4j.Logger;
@@ -43,8 +45,10 @@ import tools.jackson.databind.node.ObjectNode;
  * architecture's forward pass in inference mode, node for node (see each architecture's graph class, for
  * example {@link BagOfEmbeddingsGraph}). Token ids outside {@code 0 .. vocabSize - 1} are an error in ONNX
  * Runtime, as they are in DJL. Weight layouts are those the {@code Int8Quantizer} rewrites: embedding tables
- * as constant tables of {@code Gather} on axis 0, dense layers as {@code Gemm} with a constant
- * {@code [out, in]} weight and {@code transB = 1}. Operator set {@link ExportOptions#opset()} (17 by default,
+ * as constant tables of {@code Gather} on axis 0, dense layers on {@code [batch, in]} as {@code Gemm} with a
+ * constant {@code [out, in]} weight and {@code transB = 1}, dense layers on {@code [batch, sequence, in]}
+ * as {@code MatMul} with a constant {@code [in, out]} weight followed by {@code Add} of the bias (see
+ * {@link StudentGraph}). Operator set {@link ExportOptions#opset()} (17 by default,
  * see {@link ExportOptions#DEFAULT_OPSET} for why), IR version {@value OnnxModelBuilder#DEFAULT_IR_VERSION}
  * (the builder's default).
  *
@@ -55,7 +59,15 @@ import tools.jackson.databind.node.ObjectNode;
  * {@value #JOB_ID_METADATA}, {@value #LABELS_METADATA} (a JSON array, the key teacher graphs use) and any
  * further entries.
  *
- * <p>Architectures: the bag-of-embeddings student. Stateless and thread-safe, but the student must not be
+ * <p>Architectures:
+ * <ul>
+ * <li>{@value BagOfEmbeddingsConfig#ARCHITECTURE}: {@link BagOfEmbeddingsStudent}, written by
+ * {@link BagOfEmbeddingsGraph};</li>
+ * <li>{@value TransformerConfig#ARCHITECTURE}: {@link TransformerStudent}, written by
+ * {@link TransformerGraph} (any opset from 13; {@code LayerNormalization} from 17, its explicit form
+ * before).</li>
+ * </ul>
+ * Stateless and thread-safe, but the student must not be
  * trained while it is exported (a {@link StudentModel} is used from one thread at a time). The student
  * model stays the caller's to close; the export only reads its parameters and holds no native memory.
  */
@@ -146,7 +158,8 @@ public final class StudentExporter {
                 .input(StudentBlock.INPUT_IDS, ElementType.INT64, StudentGraph.BATCH, StudentGraph.SEQUENCE)
                 .input(StudentBlock.ATTENTION_MASK, ElementType.INT64, StudentGraph.BATCH, StudentGraph.SEQUENCE);
         String output = config.output().tensorName();
-        architecture.write(new StudentGraph(builder, new StudentParameters(block, jobId), vocabularyRemap), output);
+        architecture.write(new StudentGraph(builder, new StudentParameters(block, jobId), vocabularyRemap,
+                options.opset()), output);
         builder.output(output, ElementType.FLOAT32, StudentGraph.BATCH, config.outputSize())
                 .metadata(ARCHITECTURE_METADATA, config.architecture())
                 .metadata(CONFIG_METADATA, configJson(config))
@@ -166,14 +179,17 @@ public final class StudentExporter {
         return onnx;
     }
 
-    /** The graph writer of the block's architecture. TextCNN and Transformer students add their line here. */
+    /** The graph writer of the block's architecture. A new architecture (TextCNN, ...) adds its line here. */
     private static ArchitectureGraph architectureOf(StudentBlock block, String jobId) {
         if (block instanceof BagOfEmbeddingsStudent bag) {
             return new BagOfEmbeddingsGraph(bag);
         }
+        if (block instanceof TransformerStudent transformer) {
+            return new TransformerGraph(transformer);
+        }
         throw new DistillationException(jobId, "No ONNX export for the student architecture '"
                 + block.config().architecture() + "' (" + block.getClass().getName() + "); exportable architectures: "
-                + BagOfEmbeddingsConfig.ARCHITECTURE, null);
+                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TransformerConfig.ARCHITECTURE, null);
     }
 
     private static void checkLabels(StudentConfig config, ExportOptions options) {
