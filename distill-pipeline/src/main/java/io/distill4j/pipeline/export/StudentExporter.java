@@ -20,6 +20,8 @@ import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.TextCnnConfig;
 import io.distill4j.pipeline.student.TextCnnStudent;
+import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.student.TransformerStudent;
 import io.distill4j.pipeline.teacher.TeacherGraphs;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.slf4j.Logger;
@@ -45,8 +47,10 @@ import tools.jackson.databind.node.ObjectNode;
  * architecture's forward pass in inference mode, node for node (see each architecture's graph class, for
  * example {@link BagOfEmbeddingsGraph}). Token ids outside {@code 0 .. vocabSize - 1} are an error in ONNX
  * Runtime, as they are in DJL. Weight layouts are those the {@code Int8Quantizer} rewrites: embedding tables
- * as constant tables of {@code Gather} on axis 0, dense layers as {@code Gemm} with a constant
- * {@code [out, in]} weight and {@code transB = 1}; convolutions ({@code Conv}) stay float. With
+ * as constant tables of {@code Gather} on axis 0, dense layers on {@code [batch, in]} as {@code Gemm} with a
+ * constant {@code [out, in]} weight and {@code transB = 1}, dense layers on {@code [batch, sequence, in]}
+ * as {@code MatMul} with a constant {@code [in, out]} weight followed by {@code Add} of the bias (see
+ * {@link StudentGraph}); convolutions ({@code Conv}) stay float. With
  * {@link ExportOptions#vocabularyRemap()} (a pruned vocabulary) the graph first maps the tokenizer's ids to
  * rows with {@code Gather(token_id_remap, input_ids)}, so it still takes the tokenizer's ids; ids outside the
  * remap table are then the error. Operator set {@link ExportOptions#opset()} (17 by default,
@@ -61,8 +65,16 @@ import tools.jackson.databind.node.ObjectNode;
  * {@value #JOB_ID_METADATA}, {@value #LABELS_METADATA} (a JSON array, the key teacher graphs use) and any
  * further entries.
  *
- * <p>Architectures: the bag-of-embeddings student ({@link BagOfEmbeddingsGraph}) and the TextCNN student
- * ({@link TextCnnGraph}). Stateless and thread-safe, but the student must not be
+ * <p>Architectures:
+ * <ul>
+ * <li>{@value BagOfEmbeddingsConfig#ARCHITECTURE}: {@link BagOfEmbeddingsStudent}, written by
+ * {@link BagOfEmbeddingsGraph};</li>
+ * <li>{@value TextCnnConfig#ARCHITECTURE}: {@link TextCnnStudent}, written by {@link TextCnnGraph};</li>
+ * <li>{@value TransformerConfig#ARCHITECTURE}: {@link TransformerStudent}, written by
+ * {@link TransformerGraph} (any opset from 13; {@code LayerNormalization} from 17, its explicit form
+ * before).</li>
+ * </ul>
+ * Stateless and thread-safe, but the student must not be
  * trained while it is exported (a {@link StudentModel} is used from one thread at a time). The student
  * model stays the caller's to close; the export only reads its parameters and holds no native memory.
  */
@@ -162,7 +174,8 @@ public final class StudentExporter {
                 .input(StudentBlock.INPUT_IDS, ElementType.INT64, StudentGraph.BATCH, StudentGraph.SEQUENCE)
                 .input(StudentBlock.ATTENTION_MASK, ElementType.INT64, StudentGraph.BATCH, StudentGraph.SEQUENCE);
         String output = config.output().tensorName();
-        architecture.write(new StudentGraph(builder, new StudentParameters(block, jobId), vocabularyRemap), output);
+        architecture.write(new StudentGraph(builder, new StudentParameters(block, jobId), vocabularyRemap,
+                options.opset()), output);
         builder.output(output, ElementType.FLOAT32, StudentGraph.BATCH, config.outputSize())
                 .metadata(ARCHITECTURE_METADATA, config.architecture())
                 .metadata(CONFIG_METADATA, configJson(config))
@@ -193,9 +206,13 @@ public final class StudentExporter {
         if (block instanceof TextCnnStudent cnn) {
             return new TextCnnGraph(cnn);
         }
+        if (block instanceof TransformerStudent transformer) {
+            return new TransformerGraph(transformer);
+        }
         throw new DistillationException(jobId, "No ONNX export for the student architecture '"
                 + block.config().architecture() + "' (" + block.getClass().getName() + "); exportable architectures: "
-                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TextCnnConfig.ARCHITECTURE, null);
+                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TextCnnConfig.ARCHITECTURE + ", "
+                + TransformerConfig.ARCHITECTURE, null);
     }
 
     private static void checkLabels(StudentConfig config, ExportOptions options) {

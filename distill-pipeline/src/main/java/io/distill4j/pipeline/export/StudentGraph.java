@@ -21,8 +21,14 @@ import io.distill4j.pipeline.student.StudentBlock;
  * <ul>
  * <li>embedding lookups are {@code Gather(table, ids)} on axis 0 with a constant table, which the
  * quantizer stores as uint8;</li>
- * <li>a DJL {@code Linear} is {@code Gemm(x, W, b, transB = 1)} with {@code W} in DJL's own
- * {@code [out, in]} layout, which the quantizer transposes and stores as int8;</li>
+ * <li>a DJL {@code Linear} on a {@code [batch, in]} input is {@code Gemm(x, W, b, transB = 1)} with
+ * {@code W} in DJL's own {@code [out, in]} layout, which the quantizer transposes and stores as int8; on
+ * a {@code [batch, sequence, in]} input ({@code Gemm} takes only matrices) it is
+ * {@code Add(MatMul(x, W^T), b)} with the constant {@code W^T [in, out]}, which the quantizer stores as
+ * int8 as it is, and ONNX Runtime fuses with the bias;</li>
+ * <li>layer normalization over the last axis is {@code LayerNormalization} from opset 17, and before it
+ * the explicit {@code ReduceMean}/{@code Sub}/{@code Pow}/{@code Sqrt}/{@code Div} form PyTorch exports,
+ * which ONNX Runtime fuses into the same kernel;</li>
  * <li>reductions and {@code Unsqueeze} take {@code axes} as an input (opset 13 and later);</li>
  * <li>GELU is the exact erf form {@code 0.5 * x * (1 + erf(x / sqrt 2))}, node for node as PyTorch
  * exports it before opset 20, which ONNX Runtime fuses into its own GELU kernel.</li>
@@ -46,26 +52,37 @@ final class StudentGraph {
 
     private final long[] vocabularyRemap;
 
+    private final int opset;
+
     private final Map<String, String> constants = new HashMap<>();
 
     private String tokenIds;
 
     private String floatMask;
 
+    private String positionIds;
+
     /**
      * @param builder the model being built, with the graph inputs already declared
      * @param parameters where the architecture reads its weights from
      * @param vocabularyRemap {@code null}, or a table from the tokenizer's ids to the rows of a pruned
      *     embedding table (see {@link #tokenIds()})
+     * @param opset the {@code ai.onnx} operator set the model imports
      */
-    StudentGraph(OnnxModelBuilder builder, StudentParameters parameters, long[] vocabularyRemap) {
+    StudentGraph(OnnxModelBuilder builder, StudentParameters parameters, long[] vocabularyRemap, int opset) {
         this.builder = builder;
         this.parameters = parameters;
         this.vocabularyRemap = vocabularyRemap;
+        this.opset = opset;
     }
 
     StudentParameters parameters() {
         return this.parameters;
+    }
+
+    /** The {@code ai.onnx} operator set the model imports. */
+    int opset() {
+        return this.opset;
     }
 
     /**
@@ -98,6 +115,20 @@ final class StudentGraph {
                     n -> n.intAttribute("to", TensorProto.DataType.FLOAT.getNumber()));
         }
         return this.floatMask;
+    }
+
+    /**
+     * The positions {@code 0 .. sequence - 1} as int64 {@code [sequence]}, added once:
+     * {@code Range(0, Gather(Shape(input_ids), 1), 1)}.
+     */
+    String positionIds() {
+        if (this.positionIds == null) {
+            String shape = node("Shape", "input_ids_shape", List.of(StudentBlock.INPUT_IDS));
+            String length = node("Gather", "sequence_length", List.of(shape, longScalar(1)),
+                    n -> n.intAttribute("axis", 0));
+            this.positionIds = node("Range", "position_ids", List.of(longScalar(0), length, longScalar(1)));
+        }
+        return this.positionIds;
     }
 
     /** Adds a parameter as a float initializer named as the parameter. */
@@ -145,6 +176,71 @@ final class StudentGraph {
         return output;
     }
 
+    /**
+     * A DJL {@code Linear} on {@code x [..., in]} of any rank: {@code Add(MatMul(x, W^T), bias)}, the
+     * weight stored transposed as a constant {@code [in, out]} (under the parameter's name) so that the
+     * quantizer reads it as a {@code MatMul} weight. The {@code MatMul} is named {@code name_matmul}.
+     */
+    String dense(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
+        String product = node("MatMul", name + "_matmul", List.of(x, initializer(weight.transposed())));
+        return node("Add", name, List.of(product, initializer(bias)));
+    }
+
+    /**
+     * Layer normalization of {@code x} over its last axis, as DJL's {@code LayerNorm} (PyTorch's
+     * {@code layer_norm}, biased variance): {@code (x - mean) / sqrt(var + epsilon) * gamma + beta}.
+     * One {@code LayerNormalization} node from opset 17; the explicit form before it.
+     */
+    String layerNorm(String name, String x, StudentParameters.Weights gamma, StudentParameters.Weights beta,
+            float epsilon) {
+        String scale = initializer(gamma);
+        String shift = initializer(beta);
+        if (this.opset >= 17) {
+            return node("LayerNormalization", name, List.of(x, scale, shift),
+                    n -> n.intAttribute("axis", -1).floatAttribute("epsilon", epsilon));
+        }
+        // Before opset 18, ReduceMean takes its axes as an attribute.
+        String mean = node("ReduceMean", name + "_mean", List.of(x), n -> n.intsAttribute("axes", -1));
+        String centered = node("Sub", name + "_centered", List.of(x, mean));
+        String squared = node("Pow", name + "_squared", List.of(centered, constant(2f)));
+        String variance = node("ReduceMean", name + "_variance", List.of(squared), n -> n.intsAttribute("axes", -1));
+        String shifted = node("Add", name + "_variance_eps", List.of(variance, constant(epsilon)));
+        String deviation = node("Sqrt", name + "_deviation", List.of(shifted));
+        String normalized = node("Div", name + "_normalized", List.of(centered, deviation));
+        String scaled = node("Mul", name + "_scaled", List.of(normalized, scale));
+        return node("Add", name, List.of(scaled, shift));
+    }
+
+    /** {@code MatMul(a, b)} of two computed values (a batched matrix product). */
+    String matMul(String name, String a, String b) {
+        return node("MatMul", name, List.of(a, b));
+    }
+
+    /** {@code Reshape(x, shape)} with a constant shape, where 0 copies the input's dimension. */
+    String reshape(String name, String x, long... shape) {
+        return node("Reshape", name, List.of(x, longs("shape", shape)));
+    }
+
+    /** {@code Transpose(x, perm)}. */
+    String transpose(String name, String x, long... perm) {
+        return node("Transpose", name, List.of(x), n -> n.intsAttribute("perm", perm));
+    }
+
+    /** {@code Unsqueeze(x, axes)}. */
+    String unsqueeze(String name, String x, long... axes) {
+        return node("Unsqueeze", name, List.of(x, longs("axes", axes)));
+    }
+
+    /** {@code Softmax} over the last axis. */
+    String softmax(String name, String x) {
+        return node("Softmax", name, List.of(x), n -> n.intAttribute("axis", -1));
+    }
+
+    /** The first position of {@code tokens [batch, sequence, width]}, {@code [batch, width]}: {@code Gather} on axis 1. */
+    String firstToken(String name, String tokens) {
+        return node("Gather", name, List.of(tokens, longScalar(0)), n -> n.intAttribute("axis", 1));
+    }
+
     /** The activation applied element-wise; its nodes are named from {@code name}. */
     String activation(String name, HiddenActivation activation, String x) {
         return switch (activation) {
@@ -171,11 +267,6 @@ final class StudentGraph {
     String zeroPadding(String name, String tokens) {
         String mask3 = node("Unsqueeze", name + "_mask", List.of(floatMask(), axes(2)));
         return node("Mul", name, List.of(tokens, mask3));
-    }
-
-    /** {@code Transpose(x, perm)}. */
-    String transpose(String name, String x, long... perm) {
-        return node("Transpose", name, List.of(x), n -> n.intsAttribute("perm", perm));
     }
 
     /**
@@ -252,7 +343,7 @@ final class StudentGraph {
     }
 
     /** A float scalar, added once per value. */
-    private String constant(float value) {
+    String constant(float value) {
         String name = "const_" + Float.toString(value).replace('.', '_').replace('-', 'm');
         return this.constants.computeIfAbsent(name,
                 key -> initializer(OnnxTensors.ofFloats(key, new float[] {value})));
@@ -260,7 +351,22 @@ final class StudentGraph {
 
     /** A one-element int64 {@code axes} tensor, added once per axis. */
     private String axes(long axis) {
-        return this.constants.computeIfAbsent("axes_" + axis,
-                key -> initializer(OnnxTensors.ofLongs(key, new long[] {axis}, 1)));
+        return longs("axes", axis);
+    }
+
+    /** A 1-D int64 tensor named from {@code kind} and its values, added once per name. */
+    private String longs(String kind, long... values) {
+        StringBuilder name = new StringBuilder(kind);
+        for (long value : values) {
+            name.append('_').append(Long.toString(value).replace('-', 'm'));
+        }
+        return this.constants.computeIfAbsent(name.toString(),
+                key -> initializer(OnnxTensors.ofLongs(key, values.clone(), values.length)));
+    }
+
+    /** An int64 scalar, added once per value. */
+    private String longScalar(long value) {
+        return this.constants.computeIfAbsent("const_i64_" + Long.toString(value).replace('-', 'm'),
+                key -> initializer(OnnxTensors.ofLongs(key, new long[] {value})));
     }
 }

@@ -105,6 +105,27 @@ final class StudentParameters {
      */
     record Weights(String name, float[] values, long[] dims) {
 
+        /**
+         * The same matrix transposed, under the same name: a DJL {@code Linear} weight {@code [out, in]}
+         * becomes the {@code [in, out]} right-hand side of a {@code MatMul}.
+         *
+         * @throws IllegalStateException if this is not a matrix
+         */
+        Weights transposed() {
+            if (this.dims.length != 2) {
+                throw new IllegalStateException(this + " is not a matrix and cannot be transposed");
+            }
+            int rows = Math.toIntExact(this.dims[0]);
+            int columns = Math.toIntExact(this.dims[1]);
+            float[] out = new float[this.values.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < columns; c++) {
+                    out[c * rows + r] = this.values[r * columns + c];
+                }
+            }
+            return new Weights(this.name, out, new long[] {columns, rows});
+        }
+
         @Override
         public String toString() {
             return "Weights[" + this.name + " " + Arrays.toString(this.dims) + "]";

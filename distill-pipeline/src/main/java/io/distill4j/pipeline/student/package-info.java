@@ -6,9 +6,9 @@
  * output {@code [B, outputSize]} float32 (logits or an embedding), structure fully given by an
  * immutable {@link io.distill4j.pipeline.student.StudentConfig} record, parameters as named DJL
  * parameters of plain child blocks, and the forward pass as explicit code the exporter mirrors node
- * for node. {@link io.distill4j.pipeline.student.BagOfEmbeddingsStudent} and
- * {@link io.distill4j.pipeline.student.TextCnnStudent} exist; a small Transformer encoder and BERT-family
- * encoders with imported weights follow the same contract.
+ * for node. {@link io.distill4j.pipeline.student.BagOfEmbeddingsStudent},
+ * {@link io.distill4j.pipeline.student.TextCnnStudent} and {@link io.distill4j.pipeline.student.TransformerStudent}
+ * (a small BERT-style encoder) exist; BERT-family encoders with imported weights follow the same contract.
  * {@link io.distill4j.pipeline.student.StudentModel} owns the native memory of an initialised student
  * and is closed with try-with-resources.
  */

@@ -1,6 +1,7 @@
 package io.distill4j.pipeline.export;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,6 +79,13 @@ final class Parity {
                 assertThat(ort.length).isEqualTo(djl.length);
                 for (int b = 0; b < djl.length; b++) {
                     assertThat(ort[b]).hasSameSizeAs(djl[b]);
+                    for (int c = 0; c < djl[b].length; c++) {
+                        // A NaN would otherwise only show as a NaN maximum difference, without saying whose.
+                        assertThat(Float.isFinite(djl[b][c]) && Float.isFinite(ort[b][c]))
+                            .as("finite outputs in row %d of batch %s: DJL %s, ONNX Runtime %s", b,
+                                    shape[0] + "x" + shape[1], Arrays.toString(djl[b]), Arrays.toString(ort[b]))
+                            .isTrue();
+                    }
                     for (int c = 0; c < djl[b].length; c++) {
                         worst = Math.max(worst, Math.abs(djl[b][c] - ort[b][c]));
                     }
