@@ -138,13 +138,7 @@ final class DistillationRun {
             throw new DistillationException(this.job.id(), "A teacher of precomputed logits is not available yet; "
                     + "give an ONNX classifier, an ONNX encoder or a repository model", null);
         }
-        StudentCatalog catalog;
-        try {
-            catalog = StudentCatalog.of(this.spec.student());
-        }
-        catch (UnsupportedOperationException ex) {
-            throw new DistillationException(this.job.id(), "student: " + ex.getMessage(), ex);
-        }
+        StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength());
         createDirectories(this.output);
         PyTorchRuntime.engine(this.config.threads(), 1);
 

@@ -11,6 +11,7 @@ import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.TextCnnConfig;
+import io.distill4j.pipeline.student.TransformerConfig;
 import io.distill4j.pipeline.tune.Candidate;
 
 /**
@@ -49,10 +50,10 @@ final class StudentCatalog {
     }
 
     /** The shapes for a spec. */
-    static StudentCatalog of(StudentSpec spec) {
+    static StudentCatalog of(StudentSpec spec, int maxSequenceLength) {
         if (spec instanceof StudentSpec.Auto auto) {
-            return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4))), true,
-                    auto.pruneVocabulary());
+            return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4)),
+                    transformer(2, 128, 4, 256, maxSequenceLength)), true, auto.pruneVocabulary());
         }
         if (spec instanceof StudentSpec.BagOfEmbeddings bag) {
             return new StudentCatalog(List.of(bag(bag.embeddingSize(), bag.hiddenSize())), false,
@@ -62,12 +63,10 @@ final class StudentCatalog {
             return new StudentCatalog(List.of(cnn(cnn.embeddingSize(), cnn.filters(), cnn.kernelSizes())), false,
                     cnn.pruneVocabulary());
         }
-        throw unsupported("transformer");
-    }
-
-    private static UnsupportedOperationException unsupported(String architecture) {
-        return new UnsupportedOperationException("the " + architecture + " student is not available yet; use "
-                + "StudentSpec.auto() or StudentSpec.bagOfEmbeddings(...)");
+        StudentSpec.Transformer transformer = (StudentSpec.Transformer) spec;
+        return new StudentCatalog(List.of(transformer(transformer.layers(), transformer.hiddenSize(),
+                transformer.heads(), transformer.intermediateSize(), maxSequenceLength)), false,
+                transformer.pruneVocabulary());
     }
 
     /** Whether the search space has more than one point (the spec is {@code auto}). */
@@ -132,6 +131,15 @@ final class StudentCatalog {
                         "kernelSizes", kernels),
                 (vocab, out, output) -> TextCnnConfig.builder().vocabSize(vocab).embeddingDim(embeddingDim)
                         .filters(filters).kernelSizes(kernelSizes).outputSize(out).output(output).build());
+    }
+
+    private static Shape transformer(int layers, int hidden, int heads, int intermediate, int maxPositions) {
+        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + hidden,
+                Map.of("layers", Integer.toString(layers), "hiddenSize", Integer.toString(hidden), "heads",
+                        Integer.toString(heads), "intermediateSize", Integer.toString(intermediate)),
+                (vocab, out, output) -> TransformerConfig.builder().vocabSize(vocab).maxPositions(maxPositions)
+                        .hiddenSize(hidden).layers(layers).heads(heads).intermediateSize(intermediate).outputSize(out)
+                        .output(output).build());
     }
 
     /** Builds a config once the vocabulary and output are known. */
