@@ -342,6 +342,8 @@ final class DistillationRun {
         finally {
             if (closeEngine) {
                 engine.close();
+                ResidentMemory.trimNativeHeap().ifPresent(line -> logger.info("Job {}: teacher closed; {}",
+                        this.job.id(), line));
             }
         }
     }

@@ -56,6 +56,28 @@ public final class ResidentMemory {
         }
     }
 
+    /**
+     * Asks the C library to give memory freed by native code back to the operating system (HotSpot's
+     * {@code System.trim_native_heap} diagnostic command, glibc's {@code malloc_trim}). ONNX Runtime and
+     * PyTorch free their buffers into glibc's arenas, which otherwise keep them resident after a session
+     * is closed; the staged pipeline calls this between stages so the next stage starts from what is
+     * really in use.
+     *
+     * @return the command's one-line report, or empty where the JVM or the platform lacks it
+     */
+    public static java.util.Optional<String> trimNativeHeap() {
+        try {
+            Object result = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "systemTrimNativeHeap", new Object[] {null}, new String[] {String[].class.getName()});
+            return java.util.Optional.ofNullable(result).map(Object::toString).map(String::strip);
+        }
+        catch (Exception | LinkageError ex) {
+            logger.debug("Could not trim the native heap: {}", ex.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
     private static OptionalLong read(String field) {
         if (!Files.isReadable(STATUS)) {
             return OptionalLong.empty();
