@@ -13,9 +13,12 @@ import java.util.function.Consumer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -28,8 +31,7 @@ import io.distill4j.pipeline.student.StudentModel;
 
 /**
  * Trains a classification student on the teacher's cached logits with {@link DistillationLoss}: AdamW
- * with linear warm-up and linear decay of the learning rate, DJL's gradient clipping (which its PyTorch
- * engine applies from above only, {@code clamp_max}: negative gradients are not clipped),
+ * with linear warm-up and linear decay of the learning rate, gradient clipping by global norm,
  * length-bucketed batches (texts of similar length share a batch, so little is padding), validation
  * after every epoch with early stopping, the best epoch's weights restored at the end, progress events
  * with an ETA, and cancellation between batches. Everything random (batch order, dropout through the
@@ -69,8 +71,10 @@ public final class StudentTrainer {
                 totalSteps);
         DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(DistillationLoss.builder()
                 .temperature(this.config.temperature()).alpha(this.config.alpha()).build())
+                // DJL's own clipping is off (< 0): its PyTorch kernel clamps from above only. The gradients
+                // are clipped by their global norm before each step instead.
                 .optOptimizer(Optimizer.adamW().optLearningRateTracker(learningRate)
-                        .optWeightDecays(this.config.weightDecay()).optClipGrad(this.config.clipGradient()).build())
+                        .optWeightDecays(this.config.weightDecay()).optClipGrad(-1f).build())
                 .optDevices(new Device[] {Device.cpu()});
         List<EpochRecord> history = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
@@ -97,6 +101,7 @@ public final class StudentTrainer {
                             lossSum += loss.getFloat() * batch.length;
                             collector.backward(loss);
                         }
+                        clipGradientNorm(gradients(model.block(), scope), this.config.clipGradient());
                         trainer.step();
                     }
                     step++;
@@ -187,6 +192,53 @@ public final class StudentTrainer {
             batches.set(j, swap);
         }
         return batches;
+    }
+
+    /**
+     * Scales {@code gradients} in place so that their global L2 norm (the norm of all their elements
+     * taken together) is at most {@code maxNorm}, as PyTorch's {@code torch.nn.utils.clip_grad_norm_}:
+     * every gradient is multiplied by {@code min(1, maxNorm / (norm + 1e-6))}. Direction is kept and
+     * negative components are scaled like positive ones.
+     *
+     * @return the global norm before clipping
+     */
+    static float clipGradientNorm(List<NDArray> gradients, float maxNorm) {
+        if (gradients.isEmpty()) {
+            return 0f;
+        }
+        float total;
+        try (NDManager scope = gradients.get(0).getManager().newSubManager()) {
+            // Intermediate results land in scope (freed here); the gradients go back to their manager.
+            scope.tempAttachAll(gradients.toArray(new NDArray[0]));
+            NDList norms = new NDList(gradients.size());
+            for (NDArray gradient : gradients) {
+                norms.add(gradient.norm());
+            }
+            total = NDArrays.stack(norms).norm().getFloat();
+        }
+        float scale = maxNorm / (total + 1e-6f);
+        if (scale < 1f) {
+            for (NDArray gradient : gradients) {
+                gradient.muli(scale);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The gradients of the block's trainable parameters. Each is a view of the parameter's gradient
+     * (writing to it changes the gradient); the views are attached to {@code scope}, which frees them.
+     */
+    private static List<NDArray> gradients(Block block, NDManager scope) {
+        List<NDArray> gradients = new ArrayList<>();
+        for (Parameter parameter : block.getParameters().values()) {
+            if (parameter.requiresGradient()) {
+                NDArray gradient = parameter.getArray().getGradient();
+                gradient.attach(scope);
+                gradients.add(gradient);
+            }
+        }
+        return gradients;
     }
 
     /** Linear warm-up from 0 to {@code peak} over {@code warmup} updates, then linear decay to 0 at {@code total}. */
@@ -349,8 +401,9 @@ public final class StudentTrainer {
      * @param learningRate peak learning rate
      * @param warmupShare share of all steps spent warming up
      * @param weightDecay AdamW's decoupled weight decay
-     * @param clipGradient DJL's clipping bound: gradients above it are clamped (the PyTorch engine does
-     *     not clamp from below)
+     * @param clipGradient the largest global L2 norm of the gradients: before each step, all gradients
+     *     together are scaled by {@code min(1, clipGradient / (norm + 1e-6))}, as PyTorch's
+     *     {@code clip_grad_norm_}; {@code Float.POSITIVE_INFINITY} turns clipping off
      * @param temperature distillation temperature T
      * @param alpha weight of the distillation term (1 - alpha weighs the hard labels)
      * @param patience epochs without a better validation score before stopping
