@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,44 +17,18 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.Tracker;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import org.junit.jupiter.api.Test;
 
 /** The training loop on a small synthetic task with real DJL training on the PyTorch engine. */
 class StudentTrainerTests {
 
-    private static final int CLASSES = 3;
-
-    private static final int VOCAB = 40;
-
-    /**
-     * Class c is marked by token 1 + c somewhere in a text of 2 to 12 filler tokens; the teacher is sure
-     * of the class; every fourth example has no hard label.
-     */
     private static StudentTrainer.EncodedSplit split(int size, long seed) {
-        Random random = new Random(seed);
-        long[][] ids = new long[size][];
-        long[] hard = new long[size];
-        float[][] teacher = new float[size][CLASSES];
-        for (int i = 0; i < size; i++) {
-            int label = i % CLASSES;
-            int length = 2 + random.nextInt(11);
-            ids[i] = new long[length];
-            for (int t = 0; t < length; t++) {
-                ids[i][t] = 5 + random.nextInt(VOCAB - 5);
-            }
-            ids[i][random.nextInt(length)] = 1 + label;
-            hard[i] = i % 4 == 3 ? DistillationLoss.NO_LABEL : label;
-            Arrays.fill(teacher[i], -2f);
-            teacher[i][label] = 3f;
-        }
-        return new StudentTrainer.EncodedSplit(ids, hard, SoftTargets.of(teacher));
+        return TrainingFixtures.classification(size, seed);
     }
 
     private static StudentModel student(int seed) {
-        return StudentModel.create(BagOfEmbeddingsConfig.builder().vocabSize(VOCAB).embeddingDim(16).hiddenSizes(32)
-                .outputSize(CLASSES).build().newBlock(), seed);
+        return TrainingFixtures.classifier(seed, 0f);
     }
 
     @Test
