@@ -3,6 +3,7 @@ package io.distill4j.pipeline.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import ai.djl.Device;
@@ -21,10 +22,15 @@ import ai.djl.training.optimizer.AdamW;
  * and, for a parameter with saved moments, makes {@code initial} return them instead of zeros. The
  * update itself, bias correction and the native kernel stay DJL's; the update count is restored with
  * the public {@code optBeginNumUpdate}. No reflection is used. Should a later DJL change the order in
- * which AdamW asks for its state, the resume test of {@link StudentTrainer} would fail, and a third
- * state map fails at once.
+ * which AdamW asks for its state, {@code CheckpointedAdamWTests} and the resume tests of {@link
+ * StudentTrainer} would fail, and a third state map fails at once.
+ *
+ * <p>DJL detaches the moment arrays from every {@code NDManager}, so nothing would ever free them;
+ * {@link #close()} does. It is idempotent; an update after it throws {@link IllegalStateException}.
  */
-final class CheckpointedAdamW extends AdamW {
+final class CheckpointedAdamW extends AdamW implements AutoCloseable {
+
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** AdamW's state maps in the order it asks for them: first moments, second moments. */
     private final List<Map<String, Map<Device, NDArray>>> states = new ArrayList<>(2);
@@ -39,6 +45,14 @@ final class CheckpointedAdamW extends AdamW {
     CheckpointedAdamW(AdamW.Builder builder, Map<String, float[][]> saved) {
         super(builder);
         this.saved = Map.copyOf(saved);
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        if (this.closed.get()) {
+            throw new IllegalStateException("The optimizer is closed: its moment estimates are freed");
+        }
+        super.update(parameterId, weight, grad);
     }
 
     @Override
@@ -68,6 +82,19 @@ final class CheckpointedAdamW extends AdamW {
         float[] first = values(this.states.get(0), parameterId);
         float[] second = values(this.states.get(1), parameterId);
         return (first == null || second == null) ? null : new float[][] {first, second};
+    }
+
+    /** Frees the moment arrays. */
+    @Override
+    public void close() {
+        if (this.closed.compareAndSet(false, true)) {
+            for (Map<String, Map<Device, NDArray>> state : this.states) {
+                for (Map<Device, NDArray> perDevice : state.values()) {
+                    perDevice.values().forEach(NDArray::close);
+                }
+                state.clear();
+            }
+        }
     }
 
     private int momentOf(Map<String, Map<Device, NDArray>> state) {

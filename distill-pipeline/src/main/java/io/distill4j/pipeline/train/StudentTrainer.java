@@ -186,7 +186,8 @@ public final class StudentTrainer {
             long callStart = System.nanoTime();
             long mark = callStart;
             int firstStep = state.step;
-            try (Trainer trainer = trained.newTrainer(trainingConfig)) {
+            // The trainer closes first, then the optimizer frees the moments DJL left unowned.
+            try (CheckpointedAdamW owned = optimizer; Trainer trainer = trained.newTrainer(trainingConfig)) {
                 for (int epoch = state.epoch + 1; epoch <= this.config.epochs(); epoch++) {
                     long epochStart = System.nanoTime();
                     // Batch order and dropout depend only on (seed, epoch), so a resumed run repeats them.

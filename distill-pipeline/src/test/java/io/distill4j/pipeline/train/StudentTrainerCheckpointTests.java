@@ -156,6 +156,18 @@ class StudentTrainerCheckpointTests {
     }
 
     @Test
+    void anUnusableCheckpointDirectoryFailsTheTrainingNamingIt() throws IOException {
+        Path notADirectory = Files.writeString(this.directory.resolve("file"), "x");
+        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16).build());
+        try (StudentModel model = TrainingFixtures.classifier(3, 0f)) {
+            assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> trainer.train(model, TRAIN,
+                    VALIDATION, e -> { }, () -> false, Checkpoints.in(notADirectory)))
+                    .withMessageStartingWith("Cannot read the training checkpoint " + notADirectory.resolve(
+                            Checkpoints.FILE_NAME));
+        }
+    }
+
+    @Test
     void checkpointsNameTheirFile() {
         assertThat(Checkpoints.none().file()).isEmpty();
         assertThat(Checkpoints.in(this.directory).file()).contains(this.directory.resolve(Checkpoints.FILE_NAME));
