@@ -141,7 +141,7 @@ public final class StudentTrainer {
      * @throws DistillationException if a checkpoint cannot be written, or the one found is damaged or
      *     belongs to another run (another fingerprint)
      * @throws IllegalArgumentException if the student does not fit the objective
-     * @throws InvalidInputException if the training split is empty or the splits' teacher rows differ in width
+     * @throws InvalidInputException if a split is empty or the splits' teacher rows differ in width
      */
     public Result train(StudentModel model, EncodedSplit train, EncodedSplit validation, Consumer<Progress> progress,
             BooleanSupplier cancelled, Checkpoints checkpoints) {
@@ -264,6 +264,10 @@ public final class StudentTrainer {
     private void requireFit(StudentModel model, EncodedSplit train, EncodedSplit validation) {
         if (train.size() == 0) {
             throw new InvalidInputException(null, "train", "the training split holds no example");
+        }
+        if (validation.size() == 0) {
+            throw new InvalidInputException(null, "validation", "the validation split holds no example; early stopping"
+                    + " and the choice of the best epoch need one");
         }
         if (validation.teacher().width() != train.teacher().width()) {
             throw new InvalidInputException(null, "validation", "the teacher's rows are " + validation.teacher().width()

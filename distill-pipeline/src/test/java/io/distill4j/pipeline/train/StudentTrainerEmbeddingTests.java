@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
@@ -155,6 +156,13 @@ class StudentTrainerEmbeddingTests {
                     .train(embedding, TRAIN, VALIDATION, e -> { }, () -> false))
                     .withMessage("objective CLASSIFICATION needs a student with 8 logits (the teacher's classes), got 8"
                             + " EMBEDDING");
+        }
+        StudentTrainer.EncodedSplit narrow = StudentTrainer.EncodedSplit.unlabelled(new long[][] {{1, 2}},
+                SoftTargets.of(new float[][] {{1, 0, 0, 0}}));
+        try (StudentModel embedding = student(TEACHER_WIDTH, 0f)) {
+            assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> trainer(
+                    StudentTrainer.Objective.EMBEDDING_MSE).train(embedding, TRAIN, narrow, e -> { }, () -> false))
+                    .withMessageContaining("4 wide in the validation split but 8 in the training split");
         }
         try (StudentModel logits = TrainingFixtures.classifier(1, 0f)) {
             assertThatIllegalArgumentException().isThrownBy(() -> trainer(StudentTrainer.Objective.EMBEDDING_MSE)
