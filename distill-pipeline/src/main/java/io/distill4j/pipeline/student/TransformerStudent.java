@@ -160,7 +160,10 @@ public final class TransformerStudent extends StudentBlock {
                 .transpose(0, 2, 3, 1);
             NDArray value = apply(layer.value(), parameterStore, x, training).reshape(batch, length, heads, headSize)
                 .transpose(0, 2, 1, 3);
-            NDArray scores = query.matMul(key).div(scale).add(attentionBias);
+            // The scale as a PyTorch-owned scalar: DJL's div(Number) frees its Java-backed scalar while autograd
+            // still holds it for the backward pass.
+            NDArray scores = query.matMul(key).div(x.getManager().full(new Shape(), scale, x.getDataType()))
+                .add(attentionBias);
             NDArray probabilities = dropout(scores.softmax(-1), training);
             NDArray context = probabilities.matMul(value).transpose(0, 2, 1, 3)
                 .reshape(batch, length, this.config.hiddenSize());

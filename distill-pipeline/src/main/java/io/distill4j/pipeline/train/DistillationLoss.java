@@ -41,7 +41,8 @@ import io.distill4j.api.exception.InvalidInputException;
  * }</pre>
  *
  * <p>A loss has no parameters and holds no native memory; its results are attached to the manager of
- * the student's logits.
+ * the student's logits. Its constants live in PyTorch's memory, not in Java buffers, so that the
+ * backward pass never reads a buffer the garbage collector has freed (see {@code Scalars}).
  */
 public final class DistillationLoss extends Loss {
 
@@ -85,10 +86,10 @@ public final class DistillationLoss extends Loss {
         NDArray teacher = teacherLogits(labels, student);
         NDArray soft = null;
         if (this.alpha > 0) {
-            NDArray studentLogProbs = student.div(this.temperature).logSoftmax(1);
-            NDArray teacherLogProbs = teacher.div(this.temperature).logSoftmax(1);
+            NDArray studentLogProbs = student.div(Scalars.of(student, this.temperature)).logSoftmax(1);
+            NDArray teacherLogProbs = teacher.div(Scalars.of(teacher, this.temperature)).logSoftmax(1);
             NDArray perRow = teacherLogProbs.exp().mul(teacherLogProbs.sub(studentLogProbs)).sum(new int[] { 1 });
-            soft = perRow.mean().mul(this.alpha * this.temperature * this.temperature);
+            soft = perRow.mean().mul(Scalars.of(perRow, this.alpha * this.temperature * this.temperature));
         }
         if (this.alpha == 1f) {
             return soft;
@@ -101,7 +102,7 @@ public final class DistillationLoss extends Loss {
             }
             return soft;
         }
-        hard = hard.mul(1f - this.alpha);
+        hard = hard.mul(Scalars.of(hard, 1f - this.alpha));
         return (soft != null) ? soft.add(hard) : hard;
     }
 
@@ -167,7 +168,7 @@ public final class DistillationLoss extends Loss {
             .get(new NDIndex().addAllDim().addPickDim(safeIndices.reshape(batch, 1)))
             .reshape(batch);
         NDArray sum = picked.neg().mul(labelled).sum();
-        return sum.div(labelled.sum().maximum(1f));
+        return sum.div(labelled.sum().maximum(Scalars.of(labelled, 1f)));
     }
 
     /** Builder for {@link DistillationLoss}. */

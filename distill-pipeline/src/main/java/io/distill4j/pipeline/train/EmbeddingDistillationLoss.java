@@ -108,10 +108,10 @@ public final class EmbeddingDistillationLoss extends Loss {
             return student.sub(teacher).square().mean();
         }
         NDArray dot = student.mul(teacher).sum(new int[] { 1 });
-        NDArray studentNorm = student.square().sum(new int[] { 1 }).sqrt().maximum(NORM_EPSILON);
-        NDArray teacherNorm = teacher.square().sum(new int[] { 1 }).sqrt().maximum(NORM_EPSILON);
+        NDArray studentNorm = student.square().sum(new int[] { 1 }).sqrt().maximum(Scalars.of(student, NORM_EPSILON));
+        NDArray teacherNorm = teacher.square().sum(new int[] { 1 }).sqrt().maximum(Scalars.of(teacher, NORM_EPSILON));
         NDArray cos = dot.div(studentNorm.mul(teacherNorm));
-        return cos.neg().add(1f).mean();
+        return cos.neg().add(Scalars.of(cos, 1f)).mean();
     }
 
     private static NDArray single(NDList list, String field, String what) {

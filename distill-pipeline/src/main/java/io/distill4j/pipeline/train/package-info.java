@@ -6,5 +6,8 @@
  * and {@link io.distill4j.pipeline.train.EmbeddingDistillationLoss} (MSE or cosine between
  * embeddings), with {@link io.distill4j.pipeline.train.ProjectionHead} as the learned map when the
  * student is narrower than the teacher (a loss has no parameters in DJL, a block does).
+ * {@link io.distill4j.pipeline.train.StudentTrainer} runs the training loop on the cached teacher rows
+ * (classification or embeddings), with checkpoints after every epoch in a
+ * {@link io.distill4j.pipeline.train.Checkpoints} directory and a bit-identical resume.
  */
 package io.distill4j.pipeline.train;

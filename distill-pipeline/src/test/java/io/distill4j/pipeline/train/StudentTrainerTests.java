@@ -6,52 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.Tracker;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import org.junit.jupiter.api.Test;
 
 /** The training loop on a small synthetic task with real DJL training on the PyTorch engine. */
 class StudentTrainerTests {
 
-    private static final int CLASSES = 3;
-
-    private static final int VOCAB = 40;
-
-    /**
-     * Class c is marked by token 1 + c somewhere in a text of 2 to 12 filler tokens; the teacher is sure
-     * of the class; every fourth example has no hard label.
-     */
     private static StudentTrainer.EncodedSplit split(int size, long seed) {
-        Random random = new Random(seed);
-        long[][] ids = new long[size][];
-        long[] hard = new long[size];
-        float[][] teacher = new float[size][CLASSES];
-        for (int i = 0; i < size; i++) {
-            int label = i % CLASSES;
-            int length = 2 + random.nextInt(11);
-            ids[i] = new long[length];
-            for (int t = 0; t < length; t++) {
-                ids[i][t] = 5 + random.nextInt(VOCAB - 5);
-            }
-            ids[i][random.nextInt(length)] = 1 + label;
-            hard[i] = i % 4 == 3 ? DistillationLoss.NO_LABEL : label;
-            Arrays.fill(teacher[i], -2f);
-            teacher[i][label] = 3f;
-        }
-        return new StudentTrainer.EncodedSplit(ids, hard, SoftTargets.of(teacher));
+        return TrainingFixtures.classification(size, seed);
     }
 
     private static StudentModel student(int seed) {
-        return StudentModel.create(BagOfEmbeddingsConfig.builder().vocabSize(VOCAB).embeddingDim(16).hiddenSizes(32)
-                .outputSize(CLASSES).build().newBlock(), seed);
+        return TrainingFixtures.classifier(seed, 0f);
     }
 
     @Test
@@ -99,6 +76,34 @@ class StudentTrainerTests {
                     .isThrownBy(() -> trainer.train(model, split(200, 5), split(20, 6), e -> batches.incrementAndGet(),
                             () -> batches.get() >= 3))
                     .withMessageContaining("Cancelled in training, epoch 1, step 3");
+        }
+    }
+
+    @Test
+    void gradientsAreScaledTogetherToTheMaxNormNegativeOnesToo() {
+        try (NDManager manager = PyTorchRuntime.engine().newBaseManager()) {
+            NDArray a = manager.zeros(new Shape(2, 2));
+            NDArray b = manager.zeros(new Shape(3));
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            // loss = sum(a * ga) + sum(b * gb), so the gradients are ga and gb; their global norm is
+            // sqrt(3^2 + 4^2 + 12^2 + 84^2) = sqrt(7225) = 85.
+            try (GradientCollector collector = PyTorchRuntime.engine().newGradientCollector()) {
+                NDArray loss = a.mul(manager.create(new float[] {3, -4, -12, 0}, new Shape(2, 2))).sum()
+                        .add(b.mul(manager.create(new float[] {-84, 0, 0})).sum());
+                collector.backward(loss);
+            }
+            float norm = StudentTrainer.clipGradientNorm(List.of(a.getGradient(), b.getGradient()), 1f);
+
+            assertThat(norm).isEqualTo(85f);
+            // Scaled in place by 1 / (85 + 1e-6): the direction is kept, negative components included.
+            assertThat(a.getGradient().toFloatArray()).containsExactly(new float[] {3 / 85f, -4 / 85f, -12 / 85f, 0},
+                    within(1e-7f));
+            assertThat(b.getGradient().toFloatArray()).containsExactly(new float[] {-84 / 85f, 0, 0}, within(1e-7f));
+            float clipped = StudentTrainer.clipGradientNorm(List.of(a.getGradient(), b.getGradient()), 100f);
+            assertThat(clipped).isCloseTo(1f, within(1e-6f));
+            // Below the bound nothing changes.
+            assertThat(b.getGradient().toFloatArray()).containsExactly(new float[] {-84 / 85f, 0, 0}, within(1e-7f));
         }
     }
 
