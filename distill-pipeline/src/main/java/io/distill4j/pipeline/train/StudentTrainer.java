@@ -485,8 +485,15 @@ public final class StudentTrainer {
      * gives; a resumed run keeps its arrays where an uninterrupted one has them.)
      */
     static void copyInto(NDArray target, float[] values) {
+        // PyTorch's grad mode is per thread and on by default in a new one (a distiller's worker): an
+        // in-place write into a parameter that requires grad is refused there unless grad mode is off.
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try (NDArray source = target.getManager().create(values, target.getShape())) {
             target.set(EVERYTHING, source);
+        }
+        finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
     }
 
