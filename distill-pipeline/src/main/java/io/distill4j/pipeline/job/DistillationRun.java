@@ -487,8 +487,8 @@ final class DistillationRun {
         }
         logger.info("Job {}: chose {} (trial {}, validation {})", this.job.id(), chosen, outcome.trial(),
                 outcome.score());
-        return new Searched(model, chosen, outcome.score(), outcome.trial(), model.parameterCount(), outcome.trials(),
-                histories.getOrDefault(outcome.trial(), List.of()), plan, outcome.stoppedByBudget(), catalog.tuned());
+        return new Searched(model, chosen, outcome.trial(), model.parameterCount(), outcome.trials(),
+                histories.getOrDefault(outcome.trial(), List.of()), outcome.stoppedByBudget(), catalog.tuned());
     }
 
     private static Map<String, Double> metrics(double best) {
@@ -777,9 +777,8 @@ final class DistillationRun {
     }
 
     /** What the search produced. */
-    record Searched(StudentModel model, Candidate candidate, double validationScore, int trial, long parameters,
-            List<TrialRecord> trials, List<StudentTrainer.EpochRecord> history, List<SuccessiveHalving.Rung> plan,
-            boolean stoppedByBudget, boolean tuned) {
+    record Searched(StudentModel model, Candidate candidate, int trial, long parameters, List<TrialRecord> trials,
+            List<StudentTrainer.EpochRecord> history, boolean stoppedByBudget, boolean tuned) {
     }
 
     /** What the teacher stage left for the student stages. */

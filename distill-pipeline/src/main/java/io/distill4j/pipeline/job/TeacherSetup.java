@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.repository.ModelManifest;
 import io.distill4j.pipeline.cache.CacheKey;
@@ -177,10 +176,5 @@ final class TeacherSetup {
     private static String hash(Path model, Path tokenizer, Map<String, ?> settings) {
         return CacheKey.builder().teacher(model).tokenizer(tokenizer).data(List.of()).preprocessing(settings).build()
                 .hex().substring(0, 16);
-    }
-
-    /** The task a teacher of this repository folder runs, read from its manifest. */
-    static TaskType task(Path repository, String name) {
-        return ModelManifest.read(repository.resolve(name).resolve("1").resolve(ModelManifest.FILE_NAME), name).task();
     }
 }

@@ -14,7 +14,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -78,19 +77,12 @@ public final class BagOfEmbeddingsStudent extends StudentBlock {
         NDArray embedded = Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow();
         NDArray mask = attentionMask.toType(table.getDataType(), false).expandDims(2);
         NDArray pooled = embedded.mul(mask).sum(new int[] { 1 }).div(mask.sum(new int[] { 1 }).maximum(1f));
-        NDArray x = dropout(pooled, training);
+        NDArray x = dropout(pooled, this.config.dropout(), training);
         for (Linear layer : this.hidden) {
             x = layer.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-            x = dropout(this.config.activation().apply(x), training);
+            x = dropout(this.config.activation().apply(x), this.config.dropout(), training);
         }
         return this.output.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-    }
-
-    private NDArray dropout(NDArray x, boolean training) {
-        if (!training || this.config.dropout() == 0f) {
-            return x;
-        }
-        return Dropout.dropout(x, this.config.dropout(), true).singletonOrThrow();
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.distill4j.api.exception.InvalidInputException;
@@ -66,6 +67,14 @@ public abstract class StudentBlock extends AbstractBlock {
      */
     protected abstract NDArray forward(ParameterStore parameterStore, NDArray inputIds, NDArray attentionMask,
             boolean training);
+
+    /** Inverted dropout with probability {@code rate} while training; the identity otherwise or at rate 0. */
+    protected static NDArray dropout(NDArray x, float rate, boolean training) {
+        if (!training || rate == 0f) {
+            return x;
+        }
+        return Dropout.dropout(x, rate, true).singletonOrThrow();
+    }
 
     @Override
     protected final NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,

@@ -16,7 +16,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -131,19 +130,13 @@ public final class TextCnnStudent extends StudentBlock {
             features = this.config.activation().apply(features);
             pooled.add(features.add(penalty).max(new int[] { 2 }).mul(anyToken));
         }
-        NDArray x = dropout(pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1), training);
+        NDArray x = dropout(pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1), this.config.dropout(),
+                training);
         for (Linear layer : this.hidden) {
             x = layer.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-            x = dropout(this.config.activation().apply(x), training);
+            x = dropout(this.config.activation().apply(x), this.config.dropout(), training);
         }
         return this.output.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-    }
-
-    private NDArray dropout(NDArray x, boolean training) {
-        if (!training || this.config.dropout() == 0f) {
-            return x;
-        }
-        return Dropout.dropout(x, this.config.dropout(), true).singletonOrThrow();
     }
 
     @Override

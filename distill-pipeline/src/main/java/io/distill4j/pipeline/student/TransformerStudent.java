@@ -16,7 +16,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.distill4j.api.exception.InvalidInputException;
@@ -146,7 +145,8 @@ public final class TransformerStudent extends StudentBlock {
         NDArray positionIds = inputIds.getManager().arange(0, (int) length, 1, DataType.INT64, device);
         NDArray positions = Embedding.embedding(positionIds,
                 parameterStore.getValue(this.positionEmbeddings, device, training), SparseFormat.DENSE).singletonOrThrow();
-        NDArray x = dropout(apply(this.embeddingsNorm, parameterStore, words.add(positions), training), training);
+        NDArray x = dropout(apply(this.embeddingsNorm, parameterStore, words.add(positions), training),
+                this.config.dropout(), training);
 
         NDArray mask = attentionMask.toType(words.getDataType(), false);
         NDArray attentionBias = mask.neg().add(1f).mul(MASK_VALUE).reshape(batch, 1, 1, length);
@@ -164,14 +164,15 @@ public final class TransformerStudent extends StudentBlock {
             // still holds it for the backward pass.
             NDArray scores = query.matMul(key).div(x.getManager().full(new Shape(), scale, x.getDataType()))
                 .add(attentionBias);
-            NDArray probabilities = dropout(scores.softmax(-1), training);
+            NDArray probabilities = dropout(scores.softmax(-1), this.config.dropout(), training);
             NDArray context = probabilities.matMul(value).transpose(0, 2, 1, 3)
                 .reshape(batch, length, this.config.hiddenSize());
-            NDArray attended = dropout(apply(layer.attentionOutput(), parameterStore, context, training), training);
+            NDArray attended = dropout(apply(layer.attentionOutput(), parameterStore, context, training),
+                    this.config.dropout(), training);
             x = apply(layer.attentionNorm(), parameterStore, x.add(attended), training);
             NDArray intermediate = this.config.activation()
                 .apply(apply(layer.intermediate(), parameterStore, x, training));
-            NDArray fed = dropout(apply(layer.output(), parameterStore, intermediate, training), training);
+            NDArray fed = dropout(apply(layer.output(), parameterStore, intermediate, training), this.config.dropout(), training);
             x = apply(layer.outputNorm(), parameterStore, x.add(fed), training);
         }
 
@@ -182,18 +183,11 @@ public final class TransformerStudent extends StudentBlock {
             }
             case CLS -> x.get(new NDIndex(":, 0, :"));
         };
-        return apply(this.output, parameterStore, dropout(pooled, training), training);
+        return apply(this.output, parameterStore, dropout(pooled, this.config.dropout(), training), training);
     }
 
     private static NDArray apply(Block block, ParameterStore parameterStore, NDArray x, boolean training) {
         return block.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-    }
-
-    private NDArray dropout(NDArray x, boolean training) {
-        if (!training || this.config.dropout() == 0f) {
-            return x;
-        }
-        return Dropout.dropout(x, this.config.dropout(), true).singletonOrThrow();
     }
 
     @Override
