@@ -155,7 +155,7 @@ final class DistillationRun {
         end();
 
         begin(Stage.TEACHER);
-        TeacherOutcome teacher = runTeacher(data);
+        TeacherOutcome teacher = runTeacher(data, catalog);
         end();
 
         try (TextTokenizer tokenizer = TextTokenizer.open("student", teacher.tokenizer(),
@@ -257,7 +257,7 @@ final class DistillationRun {
 
     // --- teacher -------------------------------------------------------------------------------------
 
-    private TeacherOutcome runTeacher(PreparedData data) {
+    private TeacherOutcome runTeacher(PreparedData data, StudentCatalog catalog) {
         Path repository;
         String name;
         TeacherSpec teacherSpec = this.spec.teacher();
@@ -316,7 +316,7 @@ final class DistillationRun {
                     .cancelled(this.job::isCancelRequested);
             data.test().ifPresent(test -> stageBuilder.split("test", test));
             TeacherStage.Result stage = stageBuilder.build().run();
-            MemoryMode mode = memoryMode(modelFile);
+            MemoryMode mode = memoryMode(modelFile, tokenizer, catalog, data.labels().size());
             boolean loaded = engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(teacherName));
             if (mode == MemoryMode.STAGED && loaded) {
                 engine.unload(teacherName);
@@ -383,11 +383,15 @@ final class DistillationRun {
         return fitted;
     }
 
-    private MemoryMode memoryMode(Path teacherModel) throws IOException {
+    /** The spec's memory mode; for AUTO the planner's, sized by the largest student the search may build. */
+    private MemoryMode memoryMode(Path teacherModel, Path tokenizer, StudentCatalog catalog, int classes)
+            throws IOException {
         if (this.spec.memoryMode() != MemoryMode.AUTO) {
             return this.spec.memoryMode();
         }
-        MemoryPlanner.Plan plan = MemoryPlanner.plan(Files.size(teacherModel), 4_000_000L,
+        long largestStudent = catalog.largestParameterCount(TokenizerVocabulary.read(tokenizer).size(), classes,
+                StudentOutput.LOGITS);
+        MemoryPlanner.Plan plan = MemoryPlanner.plan(Files.size(teacherModel), largestStudent,
                 this.config.memoryLimitBytes());
         logger.info("Job {}: {}", this.job.id(), plan);
         return plan.mode();

@@ -78,6 +78,13 @@ final class StudentCatalog {
         return this.pruneVocabulary;
     }
 
+    /** Parameters of the largest shape, before vocabulary pruning (an upper bound for the memory planner). */
+    long largestParameterCount(int vocabSize, int outputSize, StudentOutput output) {
+        return this.shapes.values().stream()
+                .mapToLong(shape -> shape.factory().build(vocabSize, outputSize, output).parameterCount()).max()
+                .orElse(0);
+    }
+
     /** The config of the shape a candidate names. */
     StudentConfig config(Candidate candidate, int vocabSize, int outputSize, StudentOutput output) {
         Shape shape = this.shapes.get(candidate.student());
