@@ -25,7 +25,10 @@ class ResidentMemoryTests {
     }
 
     @Test
-    void trimmingTheNativeHeapReportsWhatItDidOrNothing() {
-        ResidentMemory.trimNativeHeap().ifPresent(line -> assertThat(line).containsIgnoringCase("trim"));
+    void trimmingTheNativeHeapReportsWhatItDid() {
+        // HotSpot has had System.trim_native_heap on Linux since 17.0.9; elsewhere the result may be empty.
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "Linux only");
+        assertThat(ResidentMemory.trimNativeHeap()).hasValueSatisfying(
+                line -> assertThat(line).containsIgnoringCase("trim").contains("RSS"));
     }
 }
