@@ -99,6 +99,8 @@ public final class DatasetReader {
 
     private final boolean requireLabels;
 
+    private final boolean singleTexts;
+
     private final boolean quoting;
 
     private final String jobId;
@@ -109,6 +111,7 @@ public final class DatasetReader {
         this.maxBadRowShare = builder.maxBadRowShare;
         this.knownLabels = builder.knownLabels;
         this.requireLabels = builder.requireLabels;
+        this.singleTexts = builder.singleTexts;
         this.quoting = builder.quoting;
         this.jobId = builder.jobId;
     }
@@ -125,6 +128,7 @@ public final class DatasetReader {
         builder.maxBadRowShare = this.maxBadRowShare;
         builder.knownLabels = this.knownLabels;
         builder.requireLabels = this.requireLabels;
+        builder.singleTexts = this.singleTexts;
         builder.quoting = this.quoting;
         builder.jobId = this.jobId;
         return builder;
@@ -221,8 +225,9 @@ public final class DatasetReader {
                 String textPair = indices[1] < 0 ? null : field(record, indices[1]);
                 String label = indices[2] < 0 ? null : field(record, indices[2]);
                 Column missing = text == null ? this.columns.text()
-                        : indices[1] >= 0 && textPair == null ? this.columns.textPair().orElseThrow()
-                        : indices[2] >= 0 && label == null ? this.columns.label().orElseThrow() : null;
+                        : indices[1] >= 0 && textPair == null && !this.singleTexts ? this.columns.textPair().orElseThrow()
+                        : indices[2] >= 0 && label == null && !this.singleTexts ? this.columns.label().orElseThrow()
+                        : null;
                 if (missing != null) {
                     rows.bad(start, BadRow.Reason.MISSING_COLUMN, missing + " missing (the record has "
                             + record.size() + (record.size() == 1 ? " field)" : " fields)"));
@@ -269,9 +274,16 @@ public final class DatasetReader {
     private int[] indicesOf(Map<String, Integer> header, String source) {
         return new int[] {
             indexOf("columns.text", this.columns.text(), header, source),
-            this.columns.textPair().map(column -> indexOf("columns.textPair", column, header, source)).orElse(-1),
-            this.columns.label().map(column -> indexOf("columns.label", column, header, source)).orElse(-1)
+            this.columns.textPair().filter(column -> !absentSingleTextColumn(column, header))
+                    .map(column -> indexOf("columns.textPair", column, header, source)).orElse(-1),
+            this.columns.label().filter(column -> !absentSingleTextColumn(column, header))
+                    .map(column -> indexOf("columns.label", column, header, source)).orElse(-1)
         };
+    }
+
+    /** A named second-text or label column a file of single texts leaves out of its header. */
+    private boolean absentSingleTextColumn(Column column, Map<String, Integer> header) {
+        return this.singleTexts && column.isNamed() && !header.containsKey(column.name());
     }
 
     private int indexOf(String field, Column column, Map<String, Integer> header, String source) {
@@ -342,16 +354,19 @@ public final class DatasetReader {
                 String pairValue = null;
                 if (textPair.isPresent()) {
                     JsonNode pairNode = lookup(node, textPair.get());
-                    if (pairNode.isMissingNode() || pairNode.isNull()) {
+                    if ((pairNode.isMissingNode() || pairNode.isNull()) && this.singleTexts) {
+                        pairNode = null;
+                    }
+                    else if (pairNode.isMissingNode() || pairNode.isNull()) {
                         rows.bad(number, BadRow.Reason.MISSING_COLUMN, "field '" + textPair.get().name() + "' missing");
                         continue;
                     }
-                    if (!pairNode.isString()) {
+                    if (pairNode != null && !pairNode.isString()) {
                         rows.bad(number, BadRow.Reason.WRONG_TYPE, "field '" + textPair.get().name() + "' is "
                                 + describe(pairNode) + ", not a string");
                         continue;
                     }
-                    pairValue = pairNode.stringValue();
+                    pairValue = pairNode == null ? null : pairNode.stringValue();
                 }
                 String labelValue = null;
                 if (label.isPresent()) {
@@ -423,8 +438,8 @@ public final class DatasetReader {
             }
             Optional<String> textPair = Optional.empty();
             if (rawPair != null) {
-                textPair = Optional.of(rawPair.strip());
-                if (textPair.get().isEmpty()) {
+                textPair = Optional.of(rawPair.strip()).filter(pair -> !pair.isEmpty() || !DatasetReader.this.singleTexts);
+                if (textPair.isPresent() && textPair.get().isEmpty()) {
                     reject(line, BadRow.Reason.EMPTY_TEXT, "empty second text");
                     return;
                 }
@@ -510,6 +525,8 @@ public final class DatasetReader {
 
         private boolean requireLabels;
 
+        private boolean singleTexts;
+
         private boolean quoting = true;
 
         private String jobId;
@@ -561,6 +578,17 @@ public final class DatasetReader {
         /** Whether an unlabelled row is a bad row (for validation and test files); default {@code false}. */
         public Builder requireLabels(boolean requireLabels) {
             this.requireLabels = requireLabels;
+            return this;
+        }
+
+        /**
+         * Whether rows may be single texts although a second-text column is mapped (the training file of an
+         * embedding distillation, which mixes pairs and plain sentences); default {@code false}. When on, a
+         * missing or empty second text means the row has none, and a record too short to hold the label
+         * column is unlabelled; when off, each is a bad row.
+         */
+        public Builder singleTexts(boolean singleTexts) {
+            this.singleTexts = singleTexts;
             return this;
         }
 

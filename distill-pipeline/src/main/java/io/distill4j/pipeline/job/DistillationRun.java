@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
@@ -92,6 +91,9 @@ final class DistillationRun {
     /** Largest difference between the trained student and its ONNX export, on logits. */
     static final double PARITY_TOLERANCE = 1e-4;
 
+    /** Smallest mean cosine between the INT8 and the fp32 embedding student on the check texts. */
+    private static final double INT8_MIN_COSINE = 0.99;
+
     /** Batch size of student training. */
     private static final int BATCH_SIZE = 32;
 
@@ -130,10 +132,6 @@ final class DistillationRun {
     }
 
     DistillationResult run() {
-        if (this.spec.task() != DistillationTask.TEXT_CLASSIFICATION) {
-            throw new DistillationException(this.job.id(), "Only TEXT_CLASSIFICATION distillation runs end to end in "
-                    + "this version; " + this.spec.task() + " is not available yet", null);
-        }
         if (this.spec.teacher() instanceof TeacherSpec.PrecomputedLogits) {
             throw new DistillationException(this.job.id(), "A teacher of precomputed logits is not available yet; "
                     + "give an ONNX classifier, an ONNX encoder or a repository model", null);
@@ -143,15 +141,17 @@ final class DistillationRun {
         PyTorchRuntime.engine(this.config.threads(), 1);
 
         begin(Stage.PREPARE_DATA);
-        PreparedData data = PreparedData.read(this.spec.data(), this.spec.augmentation(), this.spec.seed(), true,
-                this.job.id());
-        if (data.labels().size() < 2) {
+        PreparedData data = PreparedData.read(this.spec.data(), this.spec.augmentation(), this.spec.seed(),
+                this.spec.task(), this.job.id());
+        if (!embedding() && data.labels().size() < 2) {
             throw new DistillationException(this.job.id(), "data: a classification needs at least two labels in the "
                     + "training data, found " + data.labels(), null);
         }
         report(0, -1, 1, Map.of(), String.format(Locale.ROOT, "data: train %d (+%d augmented), validation %d, test %s, "
-                + "%d labels", data.train().size(), data.transfer().size() - data.train().size(), data.validation().size(),
-                data.test().map(t -> Integer.toString(t.size())).orElse("none"), data.labels().size()));
+                + "%s", data.train().size(), data.transfer().size() - data.train().size(), data.validation().size(),
+                data.test().map(t -> Integer.toString(t.size())).orElse("none"), embedding()
+                        ? "texts" + data.validationPairs().map(p -> ", " + p.size() + " scored validation pairs").orElse("")
+                        : data.labels().size() + " labels"));
         end();
 
         begin(Stage.TEACHER);
@@ -182,18 +182,20 @@ final class DistillationRun {
                 logger.info("Job {}: vocabulary {}", this.job.id(), pruned.summary());
             }
             TextDataset scored = data.test().orElse(data.validation());
-            double teacherMetric = teacherAccuracy(test);
-            double teacherValidation = teacherAccuracy(validation);
-            logger.info("Job {}: teacher accuracy {} on {}, {} on validation", this.job.id(), teacherMetric,
+            Optional<PreparedData.ScoredPairs> scoredPairs = data.test().isPresent() ? data.testPairs()
+                    : data.validationPairs();
+            double teacherMetric = teacherMetric(test, scoredPairs);
+            double teacherValidation = teacherMetric(validation, data.validationPairs());
+            logger.info("Job {}: teacher {} {} on {}, {} on validation", this.job.id(), metricName(), teacherMetric,
                     scored.name(), teacherValidation);
 
-            Searched searched = searchStudent(catalog, train, validation, vocabSize);
+            Searched searched = searchStudent(catalog, train, validation, data.validationPairs(), vocabSize);
             try (StudentModel student = searched.model()) {
                 begin(Stage.EXPORT);
                 Path fp32File = this.output.resolve("student-fp32.onnx");
                 ModelProto fp32 = export(student, data.labels(), teacher, pruning, fp32File);
                 Path evaluation = this.output.resolve("evaluation");
-                register(evaluation, "student-fp32", fp32File, teacher.tokenizer(), data.labels());
+                register(evaluation, "student-fp32", fp32File, teacher.tokenizer(), data.labels(), false);
                 List<String> checkTexts = texts(data.validation(), CHECK_TEXTS);
                 try (OnnxInferenceEngine engine = studentEngine(evaluation)) {
                     double parity = checkParity(engine, student, tokenizer, pruning, checkTexts);
@@ -207,16 +209,16 @@ final class DistillationRun {
                     QuantizationResult quantized = quantize(fp32, tokenizer, checkTexts);
                     quantized.writeTo(int8File);
                     Files.writeString(this.output.resolve("quantization.json"), quantized.toJson());
-                    register(evaluation, "student-int8", int8File, teacher.tokenizer(), data.labels());
+                    register(evaluation, "student-int8", int8File, teacher.tokenizer(), data.labels(), false);
                     report(1, 2, 0.5, Map.of(), "INT8: " + quantized.summary().lines().findFirst().orElse(""));
-                    double fp32Metric = engineAccuracy(engine, "student-fp32", scored, labels);
-                    double int8Metric = engineAccuracy(engine, "student-int8", scored, labels);
+                    double fp32Metric = engineMetric(engine, "student-fp32", scored, labels, scoredPairs);
+                    double int8Metric = engineMetric(engine, "student-int8", scored, labels, scoredPairs);
                     SpeedProbe.Figures fp32Speed = SpeedProbe.measure(engine, "student-fp32",
-                            TaskType.TEXT_CLASSIFICATION, checkTexts);
+                            this.spec.task().taskType(), checkTexts);
                     SpeedProbe.Figures int8Speed = SpeedProbe.measure(engine, "student-int8",
-                            TaskType.TEXT_CLASSIFICATION, checkTexts);
-                    report(2, 2, 1, Map.of("accuracy_fp32", fp32Metric, "accuracy_int8", int8Metric),
-                            String.format(Locale.ROOT, "student accuracy fp32 %.4f, INT8 %.4f (teacher %.4f)",
+                            this.spec.task().taskType(), checkTexts);
+                    report(2, 2, 1, Map.of(metricName() + "_fp32", fp32Metric, metricName() + "_int8", int8Metric),
+                            String.format(Locale.ROOT, "student %s fp32 %.4f, INT8 %.4f (teacher %.4f)", metricName(),
                                     fp32Metric, int8Metric, teacherMetric));
                     end();
 
@@ -291,19 +293,29 @@ final class DistillationRun {
                         this.config.maxSequenceLength(), this.job.id());
             }
             else if (teacherSpec instanceof TeacherSpec.OnnxEncoder encoder) {
-                name = fitEncoderTeacher(engine, repository, encoder, data);
+                // Classification: the encoder becomes a task teacher through a fitted head. Embedding: the
+                // encoder's pooled vectors are the targets themselves.
+                name = embedding() ? TeacherSetup.installEncoder(repository, encoder.model(), encoder.tokenizer(),
+                        this.config.maxSequenceLength(), this.job.id()) : fitEncoderTeacher(engine, repository, encoder,
+                        data);
             }
             Path teacherDirectory = latestVersion(engine, name);
-            Path tokenizer = engine.repository().resolve(io.distill4j.api.ModelId.of(name,
-                    Long.parseLong(teacherDirectory.getFileName().toString()))).tokenizer().orElseThrow(
-                            () -> new DistillationException(this.job.id(), "The teacher has no tokenizer", null));
+            io.distill4j.engine.repository.ModelFiles teacherFiles = engine.repository().resolve(
+                    io.distill4j.api.ModelId.of(name, Long.parseLong(teacherDirectory.getFileName().toString())));
+            if (teacherFiles.manifest().task() != this.spec.task().taskType()) {
+                throw new DistillationException(this.job.id(), "teacher: '" + name + "' is a "
+                        + teacherFiles.manifest().task() + " model; the " + this.spec.task() + " task needs a "
+                        + this.spec.task().taskType() + " teacher", null);
+            }
+            Path tokenizer = teacherFiles.tokenizer().orElseThrow(
+                    () -> new DistillationException(this.job.id(), "The teacher has no tokenizer", null));
             Path modelFile = teacherDirectory.resolve("model.onnx");
             Path speedFile = this.config.cacheDirectory().resolve(TeacherSetup.TEACHERS)
                     .resolve(".speed-" + name + "-" + Files.size(modelFile) + ".json");
             SpeedProbe.Figures speed = TeacherSpeed.read(speedFile);
             if (speed == null) {
                 engine.load(name);
-                speed = SpeedProbe.measure(engine, name, TaskType.TEXT_CLASSIFICATION, texts(data.validation(), 64));
+                speed = SpeedProbe.measure(engine, name, this.spec.task().taskType(), texts(data.validation(), 64));
                 TeacherSpeed.write(speedFile, speed);
             }
             String teacherName = name;
@@ -316,7 +328,7 @@ final class DistillationRun {
                     .cancelled(this.job::isCancelRequested);
             data.test().ifPresent(test -> stageBuilder.split("test", test));
             TeacherStage.Result stage = stageBuilder.build().run();
-            MemoryMode mode = memoryMode(modelFile, tokenizer, catalog, data.labels().size());
+            MemoryMode mode = memoryMode(modelFile, tokenizer, catalog, stage.splits().get(0).width());
             boolean loaded = engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(teacherName));
             if (mode == MemoryMode.STAGED && loaded) {
                 engine.unload(teacherName);
@@ -384,13 +396,13 @@ final class DistillationRun {
     }
 
     /** The spec's memory mode; for AUTO the planner's, sized by the largest student the search may build. */
-    private MemoryMode memoryMode(Path teacherModel, Path tokenizer, StudentCatalog catalog, int classes)
+    private MemoryMode memoryMode(Path teacherModel, Path tokenizer, StudentCatalog catalog, int outputWidth)
             throws IOException {
         if (this.spec.memoryMode() != MemoryMode.AUTO) {
             return this.spec.memoryMode();
         }
-        long largestStudent = catalog.largestParameterCount(TokenizerVocabulary.read(tokenizer).size(), classes,
-                StudentOutput.LOGITS);
+        long largestStudent = catalog.largestParameterCount(TokenizerVocabulary.read(tokenizer).size(), outputWidth,
+                studentOutput());
         MemoryPlanner.Plan plan = MemoryPlanner.plan(Files.size(teacherModel), largestStudent,
                 this.config.memoryLimitBytes());
         logger.info("Job {}: {}", this.job.id(), plan);
@@ -422,9 +434,11 @@ final class DistillationRun {
     // --- student ---------------------------------------------------------------------------------------
 
     private Searched searchStudent(StudentCatalog catalog, StudentTrainer.EncodedSplit train,
-            StudentTrainer.EncodedSplit validation, int vocabSize) {
+            StudentTrainer.EncodedSplit validation, Optional<PreparedData.ScoredPairs> validationPairs, int vocabSize) {
         int classes = train.teacher().width();
-        List<Candidate> candidates = catalog.candidates(this.spec.seed());
+        List<Candidate> candidates = embedding() ? catalog.embeddingCandidates(this.spec.seed())
+                : catalog.candidates(this.spec.seed());
+        String validationMetric = "val_" + (validationPairs.isPresent() || !embedding() ? metricName() : "cosine");
         int maxTrials = catalog.tuned() ? this.spec.budget().maxTrials() : 1;
         Duration budget = this.spec.budget().maxDuration();
         SuccessiveHalving search = new SuccessiveHalving(3, this.config.maxEpochs(), maxTrials, budget, System::nanoTime);
@@ -439,26 +453,32 @@ final class DistillationRun {
         List<TrialRecord> trials = new ArrayList<>();
         Map<Integer, List<StudentTrainer.EpochRecord>> histories = new LinkedHashMap<>();
         SuccessiveHalving.Outcome<StudentModel> outcome = search.run(candidates, (candidate, epochs, stop) -> {
-            StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, StudentOutput.LOGITS);
+            StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, studentOutput());
             StudentModel model = StudentModel.create(studentConfig.newBlock(), (int) this.spec.seed());
             try {
                 StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(epochs, BATCH_SIZE,
                         candidate.learningRate(), 0.05, 0.01f, 1f, candidate.temperature(), candidate.alpha(),
-                        Math.min(epochs, 4), this.spec.seed()));
+                        Math.min(epochs, 4), this.spec.seed(), embedding() ? StudentTrainer.Objective.EMBEDDING_COSINE
+                                : StudentTrainer.Objective.CLASSIFICATION));
                 int trial = trials.size() + 1;
                 try {
                     StudentTrainer.Result result = trainer.train(model, train, validation, p -> throttled(trials.size(),
                             plannedTrials, (trials.size() + (double) p.step() / p.totalSteps()) / plannedTrials,
-                            metrics(best[0]), String.format(Locale.ROOT, "trial %d of %d: %s, epoch %d of %d", trial,
+                            metrics(validationMetric, best[0]), String.format(Locale.ROOT,
+                                    "trial %d of %d: %s, epoch %d of %d", trial,
                                     plannedTrials, candidate, p.epoch(), epochs)), stop);
                     histories.put(trial, result.history());
-                    return new SuccessiveHalving.TrialRun<>(model, result.bestValidationScore(), true);
+                    double score = validationPairs.isPresent() ? spearman(model, validation, validationPairs.get())
+                            : result.bestValidationScore();
+                    return new SuccessiveHalving.TrialRun<>(model, score, true);
                 }
                 catch (DistillationCancelledException ex) {
                     if (this.job.isCancelRequested()) {
                         throw ex;
                     }
-                    return new SuccessiveHalving.TrialRun<>(model, trainer.accuracy(model, validation), false);
+                    double score = validationPairs.isPresent() ? spearman(model, validation, validationPairs.get())
+                            : embedding() ? meanCosine(model, validation) : trainer.accuracy(model, validation);
+                    return new SuccessiveHalving.TrialRun<>(model, score, false);
                 }
             }
             catch (RuntimeException ex) {
@@ -471,7 +491,8 @@ final class DistillationRun {
                 best[0] = Math.max(best[0], trial.score());
             }
             report(trials.size(), Math.max(trials.size(), plannedTrials), (double) trials.size() / plannedTrials,
-                    metrics(best[0]), String.format(Locale.ROOT, "trial %d %s: %s -> %.4f", trial.id(), trial.status(),
+                    metrics(validationMetric, best[0]), String.format(Locale.ROOT, "trial %d %s: %s -> %.4f", trial.id(),
+                            trial.status(),
                             trial.candidate(), trial.score()));
         });
         StudentModel model = outcome.model().orElseThrow(() -> new DistillationException(this.job.id(),
@@ -482,8 +503,8 @@ final class DistillationRun {
         end();
         if (catalog.tuned()) {
             begin(Stage.STUDENT);
-            report(1, 1, 1, Map.of("val_accuracy", outcome.score()), "student: " + chosen + ", validation accuracy "
-                    + String.format(Locale.ROOT, "%.4f", outcome.score()) + " (trial " + outcome.trial() + ")");
+            report(1, 1, 1, Map.of(validationMetric, outcome.score()), "student: " + chosen + ", " + validationMetric
+                    + " " + String.format(Locale.ROOT, "%.4f", outcome.score()) + " (trial " + outcome.trial() + ")");
             end();
         }
         else {
@@ -495,8 +516,40 @@ final class DistillationRun {
                 histories.getOrDefault(outcome.trial(), List.of()), outcome.stoppedByBudget(), catalog.tuned());
     }
 
-    private static Map<String, Double> metrics(double best) {
-        return Double.isFinite(best) ? Map.of("best_val_accuracy", best) : Map.of();
+    private static Map<String, Double> metrics(String validationMetric, double best) {
+        return Double.isFinite(best) ? Map.of("best_" + validationMetric, best) : Map.of();
+    }
+
+    /** The student's output for every row of {@code split}, in padded batches. */
+    private static float[][] studentOutputs(StudentModel model, StudentTrainer.EncodedSplit split) {
+        float[][] outputs = new float[split.size()][];
+        for (int from = 0; from < split.size(); from += 64) {
+            int[] batch = new int[Math.min(split.size(), from + 64) - from];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = from + i;
+            }
+            long[][][] padded = split.padded(batch);
+            float[][] rows = model.predict(padded[0], padded[1]);
+            System.arraycopy(rows, 0, outputs, from, rows.length);
+        }
+        return outputs;
+    }
+
+    /** Spearman of the student's cosine similarities with the gold scores of the split's pairs. */
+    private static double spearman(StudentModel model, StudentTrainer.EncodedSplit split,
+            PreparedData.ScoredPairs pairs) {
+        float[][] vectors = studentOutputs(model, split);
+        return PairSimilarity.spearman(pairs, row -> vectors[row]);
+    }
+
+    /** Mean cosine similarity of the student's vectors to the teacher's. */
+    private static double meanCosine(StudentModel model, StudentTrainer.EncodedSplit split) {
+        float[][] vectors = studentOutputs(model, split);
+        double sum = 0;
+        for (int i = 0; i < vectors.length; i++) {
+            sum += PairSimilarity.cosine(vectors[i], split.teacher().row(i));
+        }
+        return vectors.length == 0 ? Double.NaN : sum / vectors.length;
     }
 
     private static StudentTrainer.EncodedSplit pruned(StudentTrainer.EncodedSplit split, VocabularyPruning pruning) {
@@ -516,7 +569,7 @@ final class DistillationRun {
     private double checkParity(OnnxInferenceEngine engine, StudentModel student, TextTokenizer tokenizer,
             Optional<VocabularyPruning> pruning, List<String> texts) {
         engine.load("student-fp32");
-        List<float[]> served = engine.logits("student-fp32", texts);
+        List<float[]> served = embedding() ? engine.embed("student-fp32", texts) : engine.logits("student-fp32", texts);
         double worst = 0;
         int disagreements = 0;
         for (int i = 0; i < texts.size(); i++) {
@@ -529,7 +582,7 @@ final class DistillationRun {
             for (int c = 0; c < trained.length; c++) {
                 worst = Math.max(worst, Math.abs(trained[c] - exported[c]));
             }
-            disagreements += argmax(trained) == argmax(exported) ? 0 : 1;
+            disagreements += embedding() || argmax(trained) == argmax(exported) ? 0 : 1;
         }
         if (worst > PARITY_TOLERANCE || disagreements > 0) {
             throw new DistillationException(this.job.id(), String.format(Locale.ROOT, "The exported student differs "
@@ -560,7 +613,8 @@ final class DistillationRun {
             samples.add(Map.of("input_ids", Tensor.ofLongs(ids, batch.size(), length), "attention_mask",
                     Tensor.ofLongs(mask, batch.size(), length)));
         }
-        AccuracyGate gate = AccuracyGate.classifier(samples, 0.98, 0.3);
+        AccuracyGate gate = embedding() ? AccuracyGate.embeddings(samples, INT8_MIN_COSINE)
+                : AccuracyGate.classifier(samples, 0.98, 0.3);
         QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32, gate);
         if (!result.passed()) {
             throw new DistillationException(this.job.id(), "INT8 quantization did not pass its accuracy gate even "
@@ -569,9 +623,28 @@ final class DistillationRun {
         return result;
     }
 
-    private double engineAccuracy(OnnxInferenceEngine engine, String model, TextDataset data, Labels labels) {
+    /**
+     * The task's metric of a served model on the scored split: accuracy, or for the embedding task the
+     * Spearman correlation on its scored pairs (NaN when it has none).
+     */
+    private double engineMetric(OnnxInferenceEngine engine, String model, TextDataset data, Labels labels,
+            Optional<PreparedData.ScoredPairs> pairs) {
         if (engine.loadedModels().stream().noneMatch(d -> d.id().name().equals(model))) {
             engine.load(model);
+        }
+        if (embedding()) {
+            if (pairs.isEmpty()) {
+                return Double.NaN;
+            }
+            List<String> texts = texts(data, data.size());
+            List<float[]> vectors = new ArrayList<>(texts.size());
+            for (int from = 0; from < texts.size(); from += 256) {
+                vectors.addAll(engine.embed(model, texts.subList(from, Math.min(texts.size(), from + 256))));
+                if (this.job.isCancelRequested()) {
+                    throw new DistillationCancelledException(this.job.id(), "Cancelled while evaluating " + model);
+                }
+            }
+            return PairSimilarity.spearman(pairs.get(), vectors::get);
         }
         int correct = 0;
         int counted = 0;
@@ -644,7 +717,7 @@ final class DistillationRun {
                     "register: the distiller has no modelRepository to register '" + this.spec.register().get()
                             + "' in", null));
             long registeredVersion = register(repository, this.spec.register().get(), int8File, teacher.tokenizer(),
-                    data.labels());
+                    data.labels(), embedding());
             registered = this.spec.register();
             version = OptionalLong.of(registeredVersion);
             report(1, 1, 1, Map.of(), "registered " + registered.get() + " version " + registeredVersion);
@@ -659,10 +732,18 @@ final class DistillationRun {
                 teacher.stage().allCached());
     }
 
-    /** Registers an ONNX student as the next version of {@code name} in the repository at {@code root}. */
-    private long register(Path root, String name, Path onnx, Path tokenizer, List<String> labels) throws IOException {
-        return ModelRegistrar.inDirectory(root).register(RegistrationRequest.builder(name, onnx,
-                this.spec.task().taskType()).tokenizer(tokenizer).labels(labels)
+    /**
+     * Registers an ONNX student as the next version of {@code name} in the repository at {@code root}; an
+     * embedding student's vectors are L2-normalized by the engine when {@code normalize}.
+     */
+    private long register(Path root, String name, Path onnx, Path tokenizer, List<String> labels, boolean normalize)
+            throws IOException {
+        RegistrationRequest.Builder request = RegistrationRequest.builder(name, onnx, this.spec.task().taskType())
+                .tokenizer(tokenizer).normalize(normalize);
+        if (!embedding()) {
+            request.labels(labels);
+        }
+        return ModelRegistrar.inDirectory(root).register(request
                 .maxSequenceLength(this.config.maxSequenceLength())
                 .description(this.spec.name() + " student of " + this.spec.teacher().name() + " (job " + this.job.id() + ")")
                 .provenance("distill4j.job.id", this.job.id()).build()).id().version();
@@ -725,7 +806,14 @@ final class DistillationRun {
         return new StudentTrainer.EncodedSplit(ids, hard, teacher);
     }
 
-    private static double teacherAccuracy(StudentTrainer.EncodedSplit split) {
+    /**
+     * The teacher's metric on a split, from its cached rows: accuracy, or for the embedding task the
+     * Spearman correlation on the split's scored pairs (NaN without them).
+     */
+    private double teacherMetric(StudentTrainer.EncodedSplit split, Optional<PreparedData.ScoredPairs> pairs) {
+        if (embedding()) {
+            return pairs.map(p -> PairSimilarity.spearman(p, split.teacher()::row)).orElse(Double.NaN);
+        }
         int correct = 0;
         int counted = 0;
         for (int i = 0; i < split.size(); i++) {
@@ -747,6 +835,18 @@ final class DistillationRun {
             texts.add(example.text());
         }
         return texts;
+    }
+
+    private boolean embedding() {
+        return this.spec.task() == DistillationTask.TEXT_EMBEDDING;
+    }
+
+    private String metricName() {
+        return this.spec.task().primaryMetric();
+    }
+
+    private StudentOutput studentOutput() {
+        return embedding() ? StudentOutput.EMBEDDING : StudentOutput.LOGITS;
     }
 
     static int argmax(float[] values) {

@@ -124,6 +124,30 @@ final class StudentCatalog {
         return first;
     }
 
+    /**
+     * The candidates of the embedding task, where only the learning rate is searched (temperature and
+     * alpha do not enter the embedding losses; they stay at 1): each shape with the default learning rate
+     * first, then the other rates in a seeded random order. A catalog that is not tuned has one candidate.
+     */
+    List<Candidate> embeddingCandidates(long seed) {
+        List<Candidate> first = new ArrayList<>();
+        List<Candidate> rest = new ArrayList<>();
+        for (Shape shape : this.shapes.values()) {
+            first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, DEFAULT_LEARNING_RATE));
+            if (!this.tuned) {
+                continue;
+            }
+            for (float lr : LEARNING_RATES) {
+                if (lr != DEFAULT_LEARNING_RATE) {
+                    rest.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, lr));
+                }
+            }
+        }
+        java.util.Collections.shuffle(rest, new Random(seed));
+        first.addAll(rest);
+        return first;
+    }
+
     private static Shape bag(int embeddingDim, int hidden) {
         return new Shape(BagOfEmbeddingsConfig.ARCHITECTURE + "/" + embeddingDim + "x" + hidden,
                 Map.of("embeddingDim", Integer.toString(embeddingDim), "hiddenSizes", Integer.toString(hidden)),

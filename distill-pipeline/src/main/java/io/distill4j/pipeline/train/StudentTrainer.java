@@ -817,8 +817,11 @@ public final class StudentTrainer {
                     : argmax(this.teacher.row(index));
         }
 
-        /** {ids, mask} padded to the longest row of the batch. */
-        long[][][] padded(int[] batch) {
+        /**
+         * The rows named by {@code batch} as {@code {ids, mask}}, padded with id 0 and mask 0 to the longest
+         * of them: the input of {@link StudentModel#predict}.
+         */
+        public long[][][] padded(int[] batch) {
             int length = 0;
             for (int index : batch) {
                 length = Math.max(length, this.ids[index].length);

@@ -404,6 +404,44 @@ class DatasetReaderTests {
         assertThat(closed[0]).isFalse();
     }
 
+    @Test
+    void singleTextsReadsRowsWithoutTheSecondTextOrLabelThatOtherwiseAreBad() throws IOException {
+        Path file = write("mixed.csv", "A plane is taking off.,An air plane is taking off.,5.0\n"
+                + "Just one sentence.\n"
+                + "Another sentence.,,\n");
+        DatasetReader.Builder reader = DatasetReader.builder().maxBadRowShare(1)
+                .columns(ColumnMapping.builder().header(false).text(0).textPair(1).label(2).build());
+
+        TextDataset strict = reader.build().read(file);
+        assertThat(strict.examples()).extracting(TextExample::text).containsExactly("A plane is taking off.");
+        assertThat(strict.report().orElseThrow().badRows()).isEqualTo(2);
+
+        TextDataset lenient = reader.singleTexts(true).build().read(file);
+        assertThat(lenient.examples()).extracting(TextExample::text).containsExactly("A plane is taking off.",
+                "Just one sentence.", "Another sentence.");
+        assertThat(lenient.examples()).extracting(e -> e.textPair().orElse(null)).containsExactly(
+                "An air plane is taking off.", null, null);
+        assertThat(lenient.examples()).extracting(e -> e.label().orElse(null)).containsExactly("5.0", null, null);
+        assertThat(lenient.report().orElseThrow().badRows()).isZero();
+    }
+
+    @Test
+    void singleTextsAcceptsAHeaderWithoutTheNamedPairAndLabelColumnsAndJsonWithoutThePairField()
+            throws IOException {
+        ColumnMapping columns = ColumnMapping.builder().text("text").textPair("pair").label("score").build();
+        Path csv = write("texts.csv", "text\nfirst\nsecond\n");
+        assertThatThrownBy(() -> DatasetReader.builder().columns(columns).build().read(csv))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("column 'pair' is not in the header");
+        assertThat(DatasetReader.builder().columns(columns).singleTexts(true).build().read(csv).examples())
+                .extracting(TextExample::text).containsExactly("first", "second");
+
+        Path jsonl = write("texts.jsonl", "{\"text\": \"first\", \"pair\": \"second\", \"score\": 4}\n"
+                + "{\"text\": \"third\"}\n");
+        TextDataset read = DatasetReader.builder().columns(columns).singleTexts(true).build().read(jsonl);
+        assertThat(read.examples()).extracting(e -> e.textPair().orElse(null)).containsExactly("second", null);
+        assertThat(read.report().orElseThrow().badRows()).isZero();
+    }
+
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
     }

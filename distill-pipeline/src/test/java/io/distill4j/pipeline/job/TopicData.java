@@ -41,14 +41,41 @@ final class TopicData {
         lines.add("text,label");
         for (int i = 0; i < perTopic; i++) {
             for (String[] topic : TOPICS) {
-                String phrase = topic[1 + random.nextInt(topic.length - 1)];
-                String text = (OPENINGS[random.nextInt(OPENINGS.length)] + " " + phrase + ", "
-                        + CLOSINGS[random.nextInt(CLOSINGS.length)]).trim();
-                lines.add("\"" + text.replace("\"", "\"\"") + "\"," + topic[0]);
+                lines.add(quoted(text(topic, random)) + "," + topic[0]);
             }
         }
         Files.createDirectories(file.getParent());
         Files.write(file, lines);
         return file;
+    }
+
+    /**
+     * Writes {@code count} scored text pairs with a header {@code text,pair,score}, STS-B style: two texts
+     * of the same topic score 4 to 5, of different topics 0 to 1.
+     */
+    static Path writePairs(Path file, int count, long seed) throws IOException {
+        Random random = new Random(seed);
+        List<String> lines = new ArrayList<>();
+        lines.add("text,pair,score");
+        for (int i = 0; i < count; i++) {
+            int first = random.nextInt(TOPICS.length);
+            int second = random.nextBoolean() ? first : random.nextInt(TOPICS.length);
+            double score = first == second ? 4 + random.nextDouble() : random.nextDouble();
+            lines.add(quoted(text(TOPICS[first], random)) + "," + quoted(text(TOPICS[second], random)) + ","
+                    + String.format(java.util.Locale.ROOT, "%.2f", score));
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
+        return file;
+    }
+
+    private static String text(String[] topic, Random random) {
+        String phrase = topic[1 + random.nextInt(topic.length - 1)];
+        return (OPENINGS[random.nextInt(OPENINGS.length)] + " " + phrase + ", "
+                + CLOSINGS[random.nextInt(CLOSINGS.length)]).trim();
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\"", "\"\"") + "\"";
     }
 }
