@@ -13,8 +13,10 @@ import java.util.Map;
 
 import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
+import io.distill4j.api.distill.DistillationJob;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.QualityGate;
 import io.distill4j.api.distill.Stage;
@@ -28,24 +30,38 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The distiller end to end on Banking77, one phase per JVM so that each phase's resident memory is its
- * own: {@code cold} (empty cache: the teacher's head is fitted, the teacher runs, the student is tuned,
- * exported, quantized, reported and registered), {@code warm} (the same spec again: the teacher is
- * skipped, so this JVM's peak is the student stage alone), {@code online} (the teacher kept loaded
- * beside the student) and {@code summary} (reads the phases' JSON and writes the markdown table).
+ * The distiller end to end on a real data set, one phase per JVM so that each phase's resident memory is
+ * its own: {@code cold} (empty cache: the teacher runs — for classification after its head is fitted —,
+ * the student is tuned, exported, quantized, reported and registered), {@code warm} (the same spec
+ * again: the teacher is skipped, so this JVM's peak is the student stage alone), {@code online} (the
+ * teacher kept loaded beside the student) and {@code summary} (reads every phase's JSON and writes the
+ * markdown tables).
+ *
+ * <p>Data sets, all from the folder given by {@code --datasets}:
+ * <ul>
+ *   <li>{@code banking77}: text classification, all-MiniLM-L6-v2 + fitted head as the teacher, the test
+ *       split scored.</li>
+ *   <li>{@code sst2}: text classification the same way; SST-2 has no labelled test split, so its dev
+ *       split is the test, and {@code --max-train} rows of its train split are used.</li>
+ *   <li>{@code stsb}: text embedding, all-MiniLM-L6-v2's vectors as the targets. The transfer text is the
+ *       STS-B train sentences, the Banking77 train texts and {@code --sst2-sentences} SST-2 train
+ *       sentences (never the STS-B test pairs); STS-B dev pairs pick the student, the test pairs are
+ *       scored.</li>
+ * </ul>
  *
  * <pre>
  * for phase in cold warm online summary; do
  *   mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.DistillerBenchmark \
- *       -Dbench.args="--banking77 ../shared/datasets/banking77 --phase $phase"
+ *       -Dbench.args="--datasets ../shared/datasets --dataset banking77 --phase $phase"
  * done
  * </pre>
  */
 public final class DistillerBenchmark {
 
     static final String USAGE = """
-            usage: DistillerBenchmark --banking77 <folder with train.tsv and test.tsv> --phase cold|warm|online|summary
-                                      [--work-dir DIR] [--out-dir DIR] [--minutes 10] [--trials 16] [--epochs 15]
+            usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/> --dataset banking77|sst2|stsb
+                                      --phase cold|warm|online|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
+                                      [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -58,13 +74,19 @@ public final class DistillerBenchmark {
     }
 
     private static void run(Flags flags) {
-        Path data = Path.of(flags.required("banking77"));
+        Path datasets = Path.of(flags.required("datasets"));
+        String dataset = flags.string("dataset", "banking77");
         String phase = flags.string("phase", "cold");
         Path work = BenchmarkSupport.createDirectories(Path.of(flags.string("work-dir", "benchmarks/target/bench-work")));
         Path outDir = BenchmarkSupport.createDirectories(Path.of(flags.string("out-dir", "benchmarks/target")));
         int minutes = flags.positiveInt("minutes", 10);
         int trials = flags.positiveInt("trials", 16);
         int epochs = flags.positiveInt("epochs", 15);
+        int maxTrain = flags.positiveInt("max-train", 20_000);
+        int sst2Sentences = flags.positiveInt("sst2-sentences", 20_000);
+        if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
+            throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
+        }
         if (phase.equals("summary")) {
             summary(outDir);
             return;
@@ -73,26 +95,47 @@ public final class DistillerBenchmark {
             throw new IllegalArgumentException("--phase must be cold, warm, online or summary, was " + phase);
         }
         ModelFiles minilm = ModelFiles.extract(work);
-        Path distillerWork = work.resolve("distiller");
+        Path distillerWork = work.resolve("distiller-" + dataset);
         if (phase.equals("cold")) {
             deleteTree(distillerWork);
         }
         DistillerConfig config = DistillerConfig.builder(distillerWork).modelRepository(distillerWork.resolve("models"))
                 .threads(Runtime.getRuntime().availableProcessors()).maxEpochs(epochs).build();
-        DistillationSpec spec = DistillationSpec.builder()
-                .name("banking77")
+        DistillationSpec.Builder builder = DistillationSpec.builder()
+                .name(dataset)
                 .teacher(TeacherSpec.onnxEncoder(minilm.onnxModel(), minilm.tokenizer()))
-                .data(DataSpec.tsv(data.resolve("train.tsv")).test(data.resolve("test.tsv")))
                 .budget(Budget.of(Duration.ofMinutes(minutes), trials))
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
-                .register("banking77-student")
-                .build();
+                .register(dataset + "-student");
+        switch (dataset) {
+            case "banking77" -> builder.data(DataSpec.tsv(datasets.resolve("banking77/train.tsv"))
+                    .test(datasets.resolve("banking77/test.tsv")));
+            case "sst2" -> builder.data(DataSpec.tsv(BenchmarkData.sst2Train(datasets, distillerWork.getParent(),
+                    maxTrain)).test(datasets.resolve("sst2/dev.tsv")));
+            default -> builder.task(DistillationTask.TEXT_EMBEDDING).data(DataSpec.csv(BenchmarkData.stsbTransfer(
+                    datasets, distillerWork.getParent(), sst2Sentences)).header(false).textColumn(0).textPairColumn(1)
+                    .labelColumn(2).validation(datasets.resolve("stsb/stsb-en-dev.csv"))
+                    .test(datasets.resolve("stsb/stsb-en-test.csv")));
+        }
+        DistillationSpec spec = builder.build();
         Instant started = Instant.now();
         long start = System.nanoTime();
         DistillationResult result;
         try (PipelineDistiller distiller = new PipelineDistiller(config)) {
-            result = distiller.distill(spec);
+            DistillationJob job = distiller.submit(spec);
+            long[] lastPrint = {0};
+            job.subscribe(event -> {
+                // One line every 10 s and at every stage change, so a long run shows where it is.
+                long now = System.nanoTime();
+                if (now - lastPrint[0] > 10_000_000_000L || event.step() == 0) {
+                    lastPrint[0] = now;
+                    System.out.printf(Locale.ROOT, "[bench] %5.1f %% %-13s %s%s%n", 100 * event.fraction(),
+                            event.stage(), event.message(), event.eta().map(eta -> " (ETA " + eta.toSeconds() + " s)")
+                                    .orElse(""));
+                }
+            });
+            result = job.await();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         DistillationReport report;
@@ -103,7 +146,7 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("phase", phase).put("started", started.toString()).put("seconds", seconds)
+        json.put("dataset", dataset).put("phase", phase).put("started", started.toString()).put("seconds", seconds)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
                 .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
                 .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())
@@ -130,7 +173,7 @@ public final class DistillerBenchmark {
             peak = Math.max(peak, stage.peakRssBytes());
         }
         json.put("peakMiB", peak >> 20);
-        Path out = outDir.resolve("distiller-" + phase + ".json");
+        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + ".json");
         try {
             Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         }
@@ -138,25 +181,28 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         System.out.println(result.summary());
-        System.out.printf(Locale.ROOT, "[bench] %s: %.1f s, peak %d MiB, wrote %s%n", phase, seconds, peak >> 20, out);
+        System.out.printf(Locale.ROOT, "[bench] %s %s: %.1f s, peak %d MiB, wrote %s%n", dataset, phase, seconds,
+                peak >> 20, out);
     }
 
     private static void summary(Path outDir) {
         Map<String, tools.jackson.databind.JsonNode> phases = new LinkedHashMap<>();
-        for (String phase : List.of("cold", "warm", "online")) {
-            Path file = outDir.resolve("distiller-" + phase + ".json");
-            if (Files.isRegularFile(file)) {
-                phases.put(phase, MAPPER.readTree(file.toFile()));
+        for (String dataset : List.of("banking77", "sst2", "stsb")) {
+            for (String phase : List.of("cold", "warm", "online")) {
+                Path file = outDir.resolve("distiller-" + dataset + "-" + phase + ".json");
+                if (Files.isRegularFile(file)) {
+                    phases.put(dataset + " " + phase, MAPPER.readTree(file.toFile()));
+                }
             }
         }
-        StringBuilder md = new StringBuilder("# Distiller on Banking77 (MiniLM + fitted head teacher, auto student)\n\n");
-        md.append("| phase | seconds | teacher cache | teacher acc | student fp32 | student INT8 | % of teacher (INT8) "
+        StringBuilder md = new StringBuilder("# Distiller end to end (MiniLM teacher, auto student)\n\n");
+        md.append("| run | seconds | teacher cache | metric | teacher | student fp32 | student INT8 | % of teacher (INT8) "
                 + "| student params | INT8 bytes | teacher texts/s | INT8 texts/s | throughput ratio | peak RSS MiB |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         phases.forEach((phase, j) -> md.append(String.format(Locale.ROOT,
-                "| %s | %.0f | %s | %.4f | %.4f | %.4f | %.1f | %,d | %,d | %.0f | %.0f | %.1f | %d |%n", phase,
+                "| %s | %.0f | %s | %s | %.4f | %.4f | %.4f | %.1f | %,d | %,d | %.0f | %.0f | %.1f | %d |%n", phase,
                 j.get("seconds").asDouble(), j.get("teacherCacheHit").asBoolean() ? "hit" : "miss",
-                j.get("teacherMetric").asDouble(), j.get("fp32Metric").asDouble(), j.get("int8Metric").asDouble(),
+                j.get("metric").asString(), j.get("teacherMetric").asDouble(), j.get("fp32Metric").asDouble(), j.get("int8Metric").asDouble(),
                 100 * j.get("int8Metric").asDouble() / j.get("teacherMetric").asDouble(),
                 j.get("studentParameters").asLong(), j.get("int8Bytes").asLong(), j.get("teacherThroughput").asDouble(),
                 j.get("int8Throughput").asDouble(),
