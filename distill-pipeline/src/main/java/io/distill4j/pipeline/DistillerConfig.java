@@ -14,7 +14,9 @@ import java.util.Optional;
  *         .build();
  * }</pre>
  *
- * @param workDirectory where jobs write their outputs ({@code jobs/<id>}) unless a spec names an output
+ * @param workDirectory where jobs write their outputs ({@code jobs/<id>}) unless a spec names an output,
+ *     and the checkpoints of their training trials ({@code checkpoints/<key>}, see {@link PipelineDistiller}):
+ *     kept while a job has not succeeded, so that the same spec run again resumes it, deleted when it succeeds
  * @param cacheDirectory the soft-target cache and the fitted teachers; shared by jobs, so a second job on
  *     the same teacher and data skips the teacher; default {@code workDirectory/cache}
  * @param modelRepository the engine's model repository: where {@code TeacherSpec.repositoryModel}

@@ -43,6 +43,19 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Resume.</b> Every training trial writes a checkpoint after each epoch to {@code
+ * <workDirectory>/checkpoints/<key>/}, the key a hash of what the trial trains: the data as the student
+ * sees it (tokens, labels, the teacher's soft targets), the student's shape and the training settings
+ * (epochs, batch size, learning rate, temperature, alpha, seed). A job killed with its process, or
+ * cancelled, can be run again: the same spec on the same data with the same settings and work and cache
+ * directories (in a new process or this one) takes the teacher's outputs from the soft-target cache,
+ * takes each finished trial's result from its checkpoint, continues an interrupted trial from its last
+ * epoch (its progress says {@code "trial 3 of 8: ..., resumed at epoch 4 of 9"}), and ends with the
+ * result of an uninterrupted run with the same seed, bit for bit on the same machine and thread settings
+ * (unless the time budget cuts either search short).
+ * The checkpoints are for crash recovery only: a job deletes its own when it succeeds and keeps them when
+ * it fails or is cancelled; deleting {@code <workDirectory>/checkpoints} while no job runs is safe.
+ *
  * <p>Job ids are {@code <spec name>-<n>}; a job's files go to the spec's output folder or to
  * {@code <workDirectory>/jobs/<id>}. Thread-safe. {@link #close()} cancels every job that has not ended
  * and waits for the workers to stop; afterwards {@link #submit} is refused.

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.distill4j.api.Tensor;
@@ -57,6 +58,7 @@ import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.teacher.EncoderTeacher;
 import io.distill4j.pipeline.teacher.HeadTrainer;
 import io.distill4j.pipeline.teacher.TeacherStage;
+import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import io.distill4j.pipeline.train.StudentTrainer;
@@ -105,6 +107,8 @@ final class DistillationRun {
 
     private final Path output;
 
+    private final TrialCheckpoints trialCheckpoints;
+
     private final Map<Stage, StageRecord> stages = new EnumMap<>(Stage.class);
 
     private final long jobStart = System.nanoTime();
@@ -124,6 +128,7 @@ final class DistillationRun {
         this.spec = job.spec();
         this.config = config;
         this.output = output;
+        this.trialCheckpoints = TrialCheckpoints.under(config.workDirectory());
     }
 
     /** The stage running now, for a failure's message. */
@@ -131,12 +136,18 @@ final class DistillationRun {
         return this.stage;
     }
 
+    /** Deletes the trials' checkpoints; called once the job has succeeded (they are for crash recovery). */
+    void deleteCheckpoints() {
+        this.trialCheckpoints.deleteAll();
+    }
+
     DistillationResult run() {
         if (this.spec.teacher() instanceof TeacherSpec.PrecomputedLogits) {
             throw new DistillationException(this.job.id(), "A teacher of precomputed logits is not available yet; "
                     + "give an ONNX classifier, an ONNX encoder or a repository model", null);
         }
-        StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength());
+        StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength(),
+                this.config.maxEpochs());
         createDirectories(this.output);
         PyTorchRuntime.engine(this.config.threads(), 1);
 
@@ -441,7 +452,7 @@ final class DistillationRun {
         String validationMetric = "val_" + (validationPairs.isPresent() || !embedding() ? metricName() : "cosine");
         int maxTrials = catalog.tuned() ? this.spec.budget().maxTrials() : 1;
         Duration budget = this.spec.budget().maxDuration();
-        SuccessiveHalving search = new SuccessiveHalving(3, this.config.maxEpochs(), maxTrials, budget, System::nanoTime);
+        SuccessiveHalving search = new SuccessiveHalving(3, catalog.epochs(), maxTrials, budget, System::nanoTime);
         List<SuccessiveHalving.Rung> plan = search.plan(candidates.size());
         int plannedTrials = plan.stream().mapToInt(SuccessiveHalving.Rung::candidates).sum();
         Stage searchStage = catalog.tuned() ? Stage.TUNING : Stage.STUDENT;
@@ -456,17 +467,30 @@ final class DistillationRun {
             StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, studentOutput());
             StudentModel model = StudentModel.create(studentConfig.newBlock(), (int) this.spec.seed());
             try {
-                StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(epochs, BATCH_SIZE,
+                // Pinned epochs train to the end; otherwise early stopping after a few epochs without progress.
+                StudentTrainer.Config trainerConfig = new StudentTrainer.Config(epochs, BATCH_SIZE,
                         candidate.learningRate(), 0.05, 0.01f, 1f, candidate.temperature(), candidate.alpha(),
-                        Math.min(epochs, 4), this.spec.seed(), embedding() ? StudentTrainer.Objective.EMBEDDING_COSINE
-                                : StudentTrainer.Objective.CLASSIFICATION));
+                        catalog.epochsPinned() ? epochs : Math.min(epochs, 4), this.spec.seed(),
+                        embedding() ? StudentTrainer.Objective.EMBEDDING_COSINE : StudentTrainer.Objective.CLASSIFICATION);
+                StudentTrainer trainer = new StudentTrainer(trainerConfig);
                 int trial = trials.size() + 1;
+                // Checkpoints keyed by what the trial trains: the same spec run again after a crash resumes here.
+                Checkpoints checkpoints = this.trialCheckpoints.forTrial(candidate, studentConfig, trainerConfig, train,
+                        validation);
+                OptionalInt resumedAt = checkpoints.savedEpoch();
+                if (resumedAt.isPresent()) {
+                    String message = String.format(Locale.ROOT, "trial %d of %d: %s, resumed at epoch %d of %d", trial,
+                            plannedTrials, candidate, resumedAt.getAsInt(), epochs);
+                    logger.info("Job {}: {} from {}", this.job.id(), message, checkpoints.file().orElseThrow());
+                    report(trials.size(), plannedTrials, (double) trials.size() / plannedTrials,
+                            metrics(validationMetric, best[0]), message);
+                }
                 try {
                     StudentTrainer.Result result = trainer.train(model, train, validation, p -> throttled(trials.size(),
                             plannedTrials, (trials.size() + (double) p.step() / p.totalSteps()) / plannedTrials,
                             metrics(validationMetric, best[0]), String.format(Locale.ROOT,
                                     "trial %d of %d: %s, epoch %d of %d", trial,
-                                    plannedTrials, candidate, p.epoch(), epochs)), stop);
+                                    plannedTrials, candidate, p.epoch(), epochs)), stop, checkpoints);
                     histories.put(trial, result.history());
                     double score = validationPairs.isPresent() ? spearman(model, validation, validationPairs.get())
                             : result.bestValidationScore();
@@ -703,6 +727,8 @@ final class DistillationRun {
         Path reportHtml = this.output.resolve("report.html");
         Map<String, String> hyperParameters = new LinkedHashMap<>(searched.candidate().describe());
         hyperParameters.put("parameters", Long.toString(searched.parameters()));
+        hyperParameters.put("epochs", Integer.toString(searched.trials().stream().filter(t -> t.id() == searched.trial())
+                .findFirst().orElseThrow().epochs()));
         hyperParameters.put("maxEpochs", Integer.toString(this.config.maxEpochs()));
         hyperParameters.put("batchSize", Integer.toString(BATCH_SIZE));
         hyperParameters.put("memoryMode", teacher.mode().name());

@@ -7,7 +7,11 @@ import io.distill4j.pipeline.DistillerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a queued {@link PipelineJob} on the calling worker thread and ends it with its result or error. */
+/**
+ * Runs a queued {@link PipelineJob} on the calling worker thread and ends it with its result or error. A
+ * job that succeeds leaves no trial checkpoints behind; one that fails or is cancelled keeps them for the
+ * next run of its spec.
+ */
 public final class JobRunner {
 
     private static final Logger logger = LoggerFactory.getLogger(JobRunner.class);
@@ -24,6 +28,7 @@ public final class JobRunner {
         DistillationRun run = new DistillationRun(job, config, output);
         try {
             DistillationResult result = run.run();
+            run.deleteCheckpoints();
             job.succeed(result, run.stage());
             logger.info("Job {} succeeded:\n{}", job.id(), result.summary());
         }

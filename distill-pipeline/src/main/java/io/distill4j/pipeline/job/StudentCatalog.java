@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 
 import io.distill4j.api.distill.StudentSpec;
@@ -17,7 +19,8 @@ import io.distill4j.pipeline.tune.Candidate;
 /**
  * The students a spec allows and the search space around them: a fixed {@link StudentSpec} gives one
  * shape, {@link StudentSpec#auto()} the ladder of sizes the auto-tuner climbs. Each shape builds its
- * {@link StudentConfig} once the vocabulary (after pruning) and the output width are known.
+ * {@link StudentConfig} once the vocabulary (after pruning) and the output width are known. A fixed
+ * student trains with its {@link StudentSpec.Training pinned settings}, or the defaults here.
  */
 final class StudentCatalog {
 
@@ -43,30 +46,44 @@ final class StudentCatalog {
 
     private final boolean pruneVocabulary;
 
-    private StudentCatalog(List<Shape> shapes, boolean tuned, boolean pruneVocabulary) {
+    private final Optional<StudentSpec.Training> training;
+
+    private final int epochs;
+
+    private StudentCatalog(List<Shape> shapes, boolean tuned, StudentSpec spec, int maxEpochs) {
         shapes.forEach(shape -> this.shapes.put(shape.label(), shape));
         this.tuned = tuned;
-        this.pruneVocabulary = pruneVocabulary;
+        this.pruneVocabulary = spec.pruneVocabulary();
+        this.training = spec.training();
+        OptionalInt pinned = this.training.map(StudentSpec.Training::epochs).orElse(OptionalInt.empty());
+        if (pinned.isPresent() && pinned.getAsInt() > maxEpochs) {
+            throw new IllegalArgumentException("student.training.epochs must be at most the distiller's maxEpochs "
+                    + maxEpochs + ", was " + pinned.getAsInt());
+        }
+        this.epochs = pinned.orElse(maxEpochs);
     }
 
-    /** The shapes for a spec. */
-    static StudentCatalog of(StudentSpec spec, int maxSequenceLength) {
-        if (spec instanceof StudentSpec.Auto auto) {
+    /**
+     * The shapes for a spec.
+     * @param maxSequenceLength the longest input, which sizes a Transformer's position table
+     * @param maxEpochs the distiller's maximum epochs: those of the final training unless the spec pins fewer
+     * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}
+     */
+    static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs) {
+        if (spec instanceof StudentSpec.Auto) {
             return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4)),
-                    transformer(2, 128, 4, 256, maxSequenceLength)), true, auto.pruneVocabulary());
+                    transformer(2, 128, 4, 256, maxSequenceLength)), true, spec, maxEpochs);
         }
         if (spec instanceof StudentSpec.BagOfEmbeddings bag) {
-            return new StudentCatalog(List.of(bag(bag.embeddingSize(), bag.hiddenSize())), false,
-                    bag.pruneVocabulary());
+            return new StudentCatalog(List.of(bag(bag.embeddingSize(), bag.hiddenSize())), false, spec, maxEpochs);
         }
         if (spec instanceof StudentSpec.TextCnn cnn) {
             return new StudentCatalog(List.of(cnn(cnn.embeddingSize(), cnn.filters(), cnn.kernelSizes())), false,
-                    cnn.pruneVocabulary());
+                    spec, maxEpochs);
         }
         StudentSpec.Transformer transformer = (StudentSpec.Transformer) spec;
         return new StudentCatalog(List.of(transformer(transformer.layers(), transformer.hiddenSize(),
-                transformer.heads(), transformer.intermediateSize(), maxSequenceLength)), false,
-                transformer.pruneVocabulary());
+                transformer.heads(), transformer.intermediateSize(), maxSequenceLength)), false, spec, maxEpochs);
     }
 
     /** Whether the search space has more than one point (the spec is {@code auto}). */
@@ -76,6 +93,19 @@ final class StudentCatalog {
 
     boolean pruneVocabulary() {
         return this.pruneVocabulary;
+    }
+
+    /** Epochs of the final training (the last rung): those the spec pins, else the distiller's maximum. */
+    int epochs() {
+        return this.epochs;
+    }
+
+    /**
+     * Whether the spec pins the epochs: the student then trains exactly {@link #epochs()} epochs, without
+     * early stopping (the best epoch's weights are still the ones kept).
+     */
+    boolean epochsPinned() {
+        return this.training.map(t -> t.epochs().isPresent()).orElse(false);
     }
 
     /** Parameters of the largest shape, before vocabulary pruning (an upper bound for the memory planner). */
@@ -98,14 +128,17 @@ final class StudentCatalog {
     /**
      * The candidates in the order the tuner should try them: each shape once with the default
      * hyper-parameters first (so even a short search compares sizes), then the rest of the grid in a
-     * seeded random order. A catalog that is not tuned has one candidate.
+     * seeded random order. A catalog that is not tuned has one candidate, with the spec's pinned
+     * training settings if it has them.
      */
     List<Candidate> candidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (Shape shape : this.shapes.values()) {
-            first.add(new Candidate(shape.label(), shape.settings(), DEFAULT_TEMPERATURE, DEFAULT_ALPHA,
-                    DEFAULT_LEARNING_RATE));
+            first.add(new Candidate(shape.label(), shape.settings(),
+                    this.training.map(StudentSpec.Training::temperature).orElse(DEFAULT_TEMPERATURE),
+                    this.training.map(StudentSpec.Training::alpha).orElse(DEFAULT_ALPHA),
+                    this.training.map(StudentSpec.Training::learningRate).orElse(DEFAULT_LEARNING_RATE)));
             if (!this.tuned) {
                 continue;
             }
@@ -127,13 +160,15 @@ final class StudentCatalog {
     /**
      * The candidates of the embedding task, where only the learning rate is searched (temperature and
      * alpha do not enter the embedding losses; they stay at 1): each shape with the default learning rate
-     * first, then the other rates in a seeded random order. A catalog that is not tuned has one candidate.
+     * first, then the other rates in a seeded random order. A catalog that is not tuned has one candidate,
+     * with the spec's pinned learning rate if it has one.
      */
     List<Candidate> embeddingCandidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (Shape shape : this.shapes.values()) {
-            first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, DEFAULT_LEARNING_RATE));
+            first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f,
+                    this.training.map(StudentSpec.Training::learningRate).orElse(DEFAULT_LEARNING_RATE)));
             if (!this.tuned) {
                 continue;
             }

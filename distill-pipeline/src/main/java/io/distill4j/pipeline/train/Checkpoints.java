@@ -3,6 +3,9 @@ package io.distill4j.pipeline.train;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.distill4j.api.exception.DistillationException;
 
 /**
  * Where {@link StudentTrainer} keeps its checkpoint: nowhere ({@link #none()}), or one file in a
@@ -52,6 +55,20 @@ public final class Checkpoints {
     /** The checkpoint file, whether it exists yet or not; empty for {@link #none()}. */
     public Optional<Path> file() {
         return directory().map(d -> d.resolve(FILE_NAME));
+    }
+
+    /**
+     * The last epoch the checkpoint in the directory completed: a {@link StudentTrainer#train} call with
+     * these checkpoints goes on with the epoch after it (or, if that run had finished, returns at once).
+     * Reads and checks the whole file. Empty for {@link #none()} and while no checkpoint has been written.
+     * @throws DistillationException if the checkpoint is damaged or unreadable
+     */
+    public OptionalInt savedEpoch() {
+        if (this.directory == null) {
+            return OptionalInt.empty();
+        }
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.read(this.directory.resolve(FILE_NAME));
+        return (checkpoint == null) ? OptionalInt.empty() : OptionalInt.of(checkpoint.epoch());
     }
 
     @Override

@@ -9,12 +9,13 @@ import io.distill4j.pipeline.tune.Candidate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class StudentCatalogTests {
 
     @Test
     void autoSearchesEveryShapeFirstThenTheGridInASeededOrder() {
-        StudentCatalog catalog = StudentCatalog.of(StudentSpec.auto(), 128);
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.auto(), 128, 15);
         List<Candidate> candidates = catalog.candidates(42);
         assertThat(catalog.tuned()).isTrue();
         assertThat(catalog.pruneVocabulary()).isTrue();
@@ -27,18 +28,52 @@ class StudentCatalogTests {
 
     @Test
     void aFixedStudentIsOneCandidateWithTheDefaults() {
-        StudentCatalog catalog = StudentCatalog.of(StudentSpec.textCnn(64, 32, 2, 3).pruneVocabulary(false), 128);
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.textCnn(64, 32, 2, 3).pruneVocabulary(false), 128, 15);
         assertThat(catalog.tuned()).isFalse();
         assertThat(catalog.pruneVocabulary()).isFalse();
         Candidate only = catalog.candidates(42).get(0);
         assertThat(catalog.candidates(42)).hasSize(1);
         assertThat(only.temperature()).isEqualTo(StudentCatalog.DEFAULT_TEMPERATURE);
+        assertThat(only.alpha()).isEqualTo(StudentCatalog.DEFAULT_ALPHA);
+        assertThat(only.learningRate()).isEqualTo(StudentCatalog.DEFAULT_LEARNING_RATE);
+        assertThat(catalog.epochs()).isEqualTo(15);
+        assertThat(catalog.epochsPinned()).isFalse();
         assertThat(catalog.config(only, 1000, 5, StudentOutput.LOGITS).architecture()).isEqualTo("text-cnn");
     }
 
     @Test
+    void aFixedStudentsOneCandidateCarriesItsPinnedTraining() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.bagOfEmbeddings(128, 256)
+                .training(StudentSpec.Training.of(1e-2f, 4f, 0f).epochs(9)), 128, 15);
+        assertThat(catalog.tuned()).isFalse();
+        assertThat(catalog.candidates(42)).singleElement().satisfies(only -> {
+            assertThat(only.student()).isEqualTo("bag-of-embeddings/128x256");
+            assertThat(only.learningRate()).isEqualTo(1e-2f);
+            assertThat(only.temperature()).isEqualTo(4f);
+            assertThat(only.alpha()).as("hard labels only").isZero();
+        });
+        assertThat(catalog.epochs()).isEqualTo(9);
+        assertThat(catalog.epochsPinned()).isTrue();
+
+        StudentCatalog unpinnedEpochs = StudentCatalog.of(StudentSpec.transformer(1, 32, 2, 64)
+                .training(StudentSpec.Training.of(1e-3f, 1f, 0.9f)), 64, 12);
+        assertThat(unpinnedEpochs.candidates(1)).singleElement().extracting(Candidate::alpha).isEqualTo(0.9f);
+        assertThat(unpinnedEpochs.epochs()).isEqualTo(12);
+        assertThat(unpinnedEpochs.epochsPinned()).isFalse();
+    }
+
+    @Test
+    void pinnedEpochsBeyondTheDistillersMaximumAreRefusedNamingBoth() {
+        StudentSpec spec = StudentSpec.textCnn(64, 32, 2, 3).training(StudentSpec.Training.of(1e-3f, 2f, 0.5f)
+                .epochs(20));
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(spec, 128, 15))
+                .withMessage("student.training.epochs must be at most the distiller's maxEpochs 15, was 20");
+        assertThat(StudentCatalog.of(spec, 128, 20).epochs()).isEqualTo(20);
+    }
+
+    @Test
     void theLargestShapeBoundsEveryCandidate() {
-        StudentCatalog catalog = StudentCatalog.of(StudentSpec.auto(), 128);
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.auto(), 128, 15);
         long largest = catalog.largestParameterCount(30_522, 77, StudentOutput.LOGITS);
         for (Candidate candidate : catalog.candidates(1)) {
             assertThat(catalog.config(candidate, 30_522, 77, StudentOutput.LOGITS).parameterCount())

@@ -52,6 +52,7 @@ class StudentTrainerCheckpointTests {
                     checkpoints)).withMessageContaining("epoch 3");
             atKill = TrainingFixtures.weights(model);
         }
+        assertThat(checkpoints.savedEpoch()).as("the epoch a resume goes on after").hasValue(2);
         StudentTrainer.Result resumed;
         float[][] actual;
         List<StudentTrainer.Progress> events = new ArrayList<>();
@@ -60,6 +61,7 @@ class StudentTrainerCheckpointTests {
             actual = TrainingFixtures.weights(model);
         }
 
+        assertThat(checkpoints.savedEpoch()).hasValue(6);
         assertThat(actual).as("weights after resuming differ from those at the kill").isNotEqualTo(atKill);
         // Arrays.equals on float[] compares the bits (floatToIntBits).
         assertThat(actual).as("weights after resuming, bit for bit").isEqualTo(expected);
@@ -126,6 +128,8 @@ class StudentTrainerCheckpointTests {
 
         Files.write(file, new byte[] {1, 2, 3});
         assertRefused("too short");
+        assertThatExceptionOfType(DistillationException.class).isThrownBy(Checkpoints.in(this.directory)::savedEpoch)
+                .withMessageContaining("too short");
 
         Files.writeString(file, "not a checkpoint, but long enough to have a header and a checksum");
         assertRefused("not a StudentTrainer checkpoint");
@@ -172,6 +176,8 @@ class StudentTrainerCheckpointTests {
         assertThat(Checkpoints.none().file()).isEmpty();
         assertThat(Checkpoints.in(this.directory).file()).contains(this.directory.resolve(Checkpoints.FILE_NAME));
         assertThat(Checkpoints.in(this.directory)).isEqualTo(Checkpoints.in(this.directory.resolve("x/..")));
+        assertThat(Checkpoints.none().savedEpoch()).isEmpty();
+        assertThat(Checkpoints.in(this.directory.resolve("not-yet-written")).savedEpoch()).isEmpty();
     }
 
     private Path trainOneEpoch() {

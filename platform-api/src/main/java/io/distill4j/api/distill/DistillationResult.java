@@ -22,7 +22,8 @@ import java.util.OptionalLong;
  * @param files where the models and the report were written
  * @param registeredModel the model name the student was registered under, if it was
  * @param registeredVersion its version, if it was registered
- * @param hyperParameters the chosen settings (architecture, sizes, temperature, alpha, learning rate, …)
+ * @param hyperParameters the chosen settings (architecture, sizes, temperature, alpha, learning rate, the
+ *     epochs the chosen student trained, …)
  * @param trials the tuning trials run
  * @param gates each gate's outcome, in the spec's order
  * @param stageDurations wall-clock time per stage that ran

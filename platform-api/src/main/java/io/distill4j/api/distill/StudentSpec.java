@@ -2,6 +2,8 @@ package io.distill4j.api.distill;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The student's architecture: chosen by auto-tuning ({@link #auto()}, the default) or fixed.
@@ -11,12 +13,16 @@ import java.util.List;
  * StudentSpec.transformer(4, 256, 4, 1024);             // layers, hidden size, heads, intermediate size
  * StudentSpec.textCnn(128, 100, 3, 4, 5);               // embedding size, filters per width, widths
  * StudentSpec.bagOfEmbeddings(128, 256).pruneVocabulary(false);
+ * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 2f, 0.5f).epochs(9));
  * }</pre>
  *
  * <p>Every student reuses the teacher's tokenizer. With {@link #pruneVocabulary()} (the default) its
  * vocabulary is cut to the tokens that occur in the training data (plus the special tokens), which
  * shrinks the embedding table, often the bulk of a small student; unseen tokens map to {@code [UNK]}.
  * Sizes are bounded to catch typos before a job allocates anything; the bounds are constants here.
+ *
+ * <p>A fixed student trains with default settings (learning rate, temperature, alpha, the distiller's
+ * maximum epochs) unless {@link Training} pins them; {@link #auto()} tunes them.
  */
 public sealed interface StudentSpec
         permits StudentSpec.Auto, StudentSpec.Transformer, StudentSpec.TextCnn, StudentSpec.BagOfEmbeddings {
@@ -35,6 +41,14 @@ public sealed interface StudentSpec
 
     /** A copy with vocabulary pruning on or off. */
     StudentSpec pruneVocabulary(boolean prune);
+
+    /**
+     * The training settings pinned on a fixed student; empty when they are not pinned (the distiller's
+     * defaults apply) and always for {@link #auto()} (tuning chooses them).
+     */
+    default Optional<Training> training() {
+        return Optional.empty();
+    }
 
     /** Auto-tuning chooses the architecture and its size within the {@link Budget}. */
     static Auto auto() {
@@ -91,10 +105,11 @@ public sealed interface StudentSpec
     }
 
     /** A Transformer encoder; see {@link StudentSpec#transformer(int, int, int, int)}. */
-    record Transformer(int layers, int hiddenSize, int heads, int intermediateSize, boolean pruneVocabulary)
-            implements StudentSpec {
+    record Transformer(int layers, int hiddenSize, int heads, int intermediateSize, boolean pruneVocabulary,
+            Optional<Training> training) implements StudentSpec {
 
         public Transformer {
+            Checks.notNull(training, "student.training");
             Checks.inRange(layers, 1, MAX_LAYERS, "student.layers");
             Checks.inRange(hiddenSize, MIN_WIDTH, MAX_WIDTH, "student.hiddenSize");
             Checks.inRange(heads, 1, 64, "student.heads");
@@ -105,23 +120,36 @@ public sealed interface StudentSpec
             }
         }
 
+        /** A Transformer whose training settings are not pinned. */
+        public Transformer(int layers, int hiddenSize, int heads, int intermediateSize, boolean pruneVocabulary) {
+            this(layers, hiddenSize, heads, intermediateSize, pruneVocabulary, Optional.empty());
+        }
+
         @Override
         public Transformer pruneVocabulary(boolean prune) {
-            return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize, prune);
+            return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize, prune,
+                    this.training);
+        }
+
+        /** A copy that trains with these settings. */
+        public Transformer training(Training settings) {
+            return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize,
+                    this.pruneVocabulary, Optional.of(Checks.notNull(settings, "student.training")));
         }
 
         @Override
         public String toString() {
             return "transformer(layers=" + this.layers + ", hiddenSize=" + this.hiddenSize + ", heads=" + this.heads
-                    + ", intermediateSize=" + this.intermediateSize + ")";
+                    + ", intermediateSize=" + this.intermediateSize + describe(this.training) + ")";
         }
     }
 
     /** A TextCNN; see {@link StudentSpec#textCnn(int, int, int...)}. */
-    record TextCnn(int embeddingSize, int filters, List<Integer> kernelSizes, boolean pruneVocabulary)
-            implements StudentSpec {
+    record TextCnn(int embeddingSize, int filters, List<Integer> kernelSizes, boolean pruneVocabulary,
+            Optional<Training> training) implements StudentSpec {
 
         public TextCnn {
+            Checks.notNull(training, "student.training");
             Checks.inRange(embeddingSize, MIN_WIDTH, MAX_WIDTH, "student.embeddingSize");
             Checks.inRange(filters, 1, 4096, "student.filters");
             Checks.notNull(kernelSizes, "student.kernelSizes");
@@ -133,34 +161,132 @@ public sealed interface StudentSpec
             kernelSizes = List.copyOf(kernelSizes);
         }
 
+        /** A TextCNN whose training settings are not pinned. */
+        public TextCnn(int embeddingSize, int filters, List<Integer> kernelSizes, boolean pruneVocabulary) {
+            this(embeddingSize, filters, kernelSizes, pruneVocabulary, Optional.empty());
+        }
+
         @Override
         public TextCnn pruneVocabulary(boolean prune) {
-            return new TextCnn(this.embeddingSize, this.filters, this.kernelSizes, prune);
+            return new TextCnn(this.embeddingSize, this.filters, this.kernelSizes, prune, this.training);
+        }
+
+        /** A copy that trains with these settings. */
+        public TextCnn training(Training settings) {
+            return new TextCnn(this.embeddingSize, this.filters, this.kernelSizes, this.pruneVocabulary,
+                    Optional.of(Checks.notNull(settings, "student.training")));
         }
 
         @Override
         public String toString() {
             return "textCnn(embeddingSize=" + this.embeddingSize + ", filters=" + this.filters + ", kernelSizes="
-                    + this.kernelSizes + ")";
+                    + this.kernelSizes + describe(this.training) + ")";
         }
     }
 
     /** A bag of embeddings; see {@link StudentSpec#bagOfEmbeddings(int, int)}. */
-    record BagOfEmbeddings(int embeddingSize, int hiddenSize, boolean pruneVocabulary) implements StudentSpec {
+    record BagOfEmbeddings(int embeddingSize, int hiddenSize, boolean pruneVocabulary, Optional<Training> training)
+            implements StudentSpec {
 
         public BagOfEmbeddings {
             Checks.inRange(embeddingSize, MIN_WIDTH, MAX_WIDTH, "student.embeddingSize");
             Checks.inRange(hiddenSize, 1, MAX_WIDTH, "student.hiddenSize");
+            Checks.notNull(training, "student.training");
+        }
+
+        /** A bag of embeddings whose training settings are not pinned. */
+        public BagOfEmbeddings(int embeddingSize, int hiddenSize, boolean pruneVocabulary) {
+            this(embeddingSize, hiddenSize, pruneVocabulary, Optional.empty());
         }
 
         @Override
         public BagOfEmbeddings pruneVocabulary(boolean prune) {
-            return new BagOfEmbeddings(this.embeddingSize, this.hiddenSize, prune);
+            return new BagOfEmbeddings(this.embeddingSize, this.hiddenSize, prune, this.training);
+        }
+
+        /** A copy that trains with these settings. */
+        public BagOfEmbeddings training(Training settings) {
+            return new BagOfEmbeddings(this.embeddingSize, this.hiddenSize, this.pruneVocabulary,
+                    Optional.of(Checks.notNull(settings, "student.training")));
         }
 
         @Override
         public String toString() {
-            return "bagOfEmbeddings(embeddingSize=" + this.embeddingSize + ", hiddenSize=" + this.hiddenSize + ")";
+            return "bagOfEmbeddings(embeddingSize=" + this.embeddingSize + ", hiddenSize=" + this.hiddenSize
+                    + describe(this.training) + ")";
         }
+    }
+
+    /**
+     * Training settings pinned on a fixed student, in place of the defaults: the peak learning rate, the
+     * distillation temperature and weight, and optionally the number of epochs. With {@code alpha = 0}
+     * the student learns from the hard labels only (the teacher's soft targets are not used), which,
+     * with everything else equal, measures what distillation adds.
+     *
+     * <pre>{@code
+     * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 2f, 0.5f).epochs(9));
+     * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 2f, 0f)); // hard labels only
+     * }</pre>
+     *
+     * <p>Rows without a hard label (augmented copies, for example) teach nothing when {@code alpha = 0}.
+     * The epochs are also bounded by the distiller's maximum, which a job checks when it starts.
+     *
+     * @param learningRate peak learning rate, in (0, {@value #MAX_LEARNING_RATE}]
+     * @param temperature distillation temperature T, in (0, {@value #MAX_TEMPERATURE}]
+     * @param alpha weight of the teacher's soft targets, in [0, 1]; {@code 1 - alpha} weighs the hard labels
+     * @param epochs how many epochs the student trains, 1 to {@value #MAX_EPOCHS}; empty: the distiller's
+     *     maximum epochs
+     */
+    record Training(float learningRate, float temperature, float alpha, OptionalInt epochs) {
+
+        /** Largest {@link #learningRate()}. */
+        public static final float MAX_LEARNING_RATE = 1f;
+
+        /** Largest {@link #temperature()}. */
+        public static final float MAX_TEMPERATURE = 100f;
+
+        /** Largest {@link #epochs()}. */
+        public static final int MAX_EPOCHS = 1000;
+
+        public Training {
+            if (!(learningRate > 0 && learningRate <= MAX_LEARNING_RATE)) {
+                throw new IllegalArgumentException("student.training.learningRate must be in (0, " + MAX_LEARNING_RATE
+                        + "], was " + learningRate);
+            }
+            if (!(temperature > 0 && temperature <= MAX_TEMPERATURE)) {
+                throw new IllegalArgumentException("student.training.temperature must be in (0, " + MAX_TEMPERATURE
+                        + "], was " + temperature);
+            }
+            Checks.probability(alpha, "student.training.alpha");
+            Checks.notNull(epochs, "student.training.epochs");
+            if (epochs.isPresent()) {
+                Checks.inRange(epochs.getAsInt(), 1, MAX_EPOCHS, "student.training.epochs");
+            }
+        }
+
+        /**
+         * These settings for the distiller's maximum epochs.
+         * @param learningRate peak learning rate, e.g. {@code 3e-3f}
+         * @param temperature distillation temperature, e.g. {@code 2f}
+         * @param alpha weight of the soft targets, {@code 0} for hard labels only
+         */
+        public static Training of(float learningRate, float temperature, float alpha) {
+            return new Training(learningRate, temperature, alpha, OptionalInt.empty());
+        }
+
+        /** A copy that trains exactly {@code epochs} epochs (early stopping may still end it sooner). */
+        public Training epochs(int epochs) {
+            return new Training(this.learningRate, this.temperature, this.alpha, OptionalInt.of(epochs));
+        }
+
+        @Override
+        public String toString() {
+            return "training(learningRate=" + this.learningRate + ", temperature=" + this.temperature + ", alpha="
+                    + this.alpha + (this.epochs.isPresent() ? ", epochs=" + this.epochs.getAsInt() : "") + ")";
+        }
+    }
+
+    private static String describe(Optional<Training> training) {
+        return training.map(t -> ", " + t).orElse("");
     }
 }

@@ -1,0 +1,99 @@
+package io.distill4j.api.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+class StudentSpecTests {
+
+    private static final StudentSpec.Training PINNED = StudentSpec.Training.of(3e-3f, 2f, 0.5f).epochs(9);
+
+    @Test
+    void aFixedStudentHasNoPinnedTrainingUntilGivenOne() {
+        StudentSpec.BagOfEmbeddings bag = StudentSpec.bagOfEmbeddings(128, 256);
+        assertThat(bag.training()).isEmpty();
+        assertThat(StudentSpec.auto().training()).isEmpty();
+
+        StudentSpec.BagOfEmbeddings pinned = bag.training(PINNED);
+        assertThat(pinned.training()).contains(PINNED);
+        assertThat(pinned.embeddingSize()).isEqualTo(128);
+        assertThat(pinned.hiddenSize()).isEqualTo(256);
+        assertThat(bag.training()).as("the original is unchanged").isEmpty();
+        assertThat(pinned).isNotEqualTo(bag).isEqualTo(StudentSpec.bagOfEmbeddings(128, 256).training(PINNED));
+    }
+
+    @Test
+    void everyFixedStudentKeepsItsTrainingThroughPruneVocabularyAndBack() {
+        List<StudentSpec> pinned = List.of(StudentSpec.transformer(2, 64, 4, 128).training(PINNED),
+                StudentSpec.textCnn(64, 32, 2, 3).training(PINNED), StudentSpec.bagOfEmbeddings(64, 32).training(PINNED));
+        for (StudentSpec spec : pinned) {
+            StudentSpec unpruned = spec.pruneVocabulary(false);
+            assertThat(unpruned.pruneVocabulary()).isFalse();
+            assertThat(unpruned.training()).contains(PINNED);
+            assertThat(unpruned.pruneVocabulary(true)).isEqualTo(spec);
+            assertThat(spec.toString()).contains("training(learningRate=0.003, temperature=2.0, alpha=0.5, epochs=9)");
+        }
+    }
+
+    @Test
+    void trainingHoldsItsSettingsAndEpochsAreOptional() {
+        StudentSpec.Training hardLabelsOnly = StudentSpec.Training.of(1e-3f, 1f, 0f);
+        assertThat(hardLabelsOnly.learningRate()).isEqualTo(1e-3f);
+        assertThat(hardLabelsOnly.temperature()).isEqualTo(1f);
+        assertThat(hardLabelsOnly.alpha()).isZero();
+        assertThat(hardLabelsOnly.epochs()).isEmpty();
+        assertThat(hardLabelsOnly.toString()).isEqualTo("training(learningRate=0.001, temperature=1.0, alpha=0.0)");
+
+        StudentSpec.Training nine = hardLabelsOnly.epochs(9);
+        assertThat(nine.epochs()).isEqualTo(OptionalInt.of(9));
+        assertThat(hardLabelsOnly.epochs()).as("the original is unchanged").isEmpty();
+        assertThat(nine.epochs(1).epochs()).hasValue(1);
+        assertThat(StudentSpec.Training.of(1f, 100f, 1f).epochs(StudentSpec.Training.MAX_EPOCHS).epochs())
+                .hasValue(StudentSpec.Training.MAX_EPOCHS);
+    }
+
+    @Test
+    void invalidTrainingSettingsAreNamedWithTheirLimits() {
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(0f, 2f, 0.5f))
+                .withMessage("student.training.learningRate must be in (0, 1.0], was 0.0");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(-1e-3f, 2f, 0.5f))
+                .withMessageStartingWith("student.training.learningRate must be in (0, 1.0]");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(3f, 2f, 0.5f))
+                .withMessage("student.training.learningRate must be in (0, 1.0], was 3.0");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(Float.NaN, 2f, 0.5f))
+                .withMessageStartingWith("student.training.learningRate");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(1e-3f, 0f, 0.5f))
+                .withMessage("student.training.temperature must be in (0, 100.0], was 0.0");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(1e-3f, Float.POSITIVE_INFINITY,
+                0.5f)).withMessageStartingWith("student.training.temperature must be in (0, 100.0]");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(1e-3f, 2f, 1.5f))
+                .withMessage("student.training.alpha must be in [0, 1], was 1.5");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(1e-3f, 2f, -0.1f))
+                .withMessageStartingWith("student.training.alpha must be in [0, 1]");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.Training.of(1e-3f, 2f, Float.NaN))
+                .withMessageStartingWith("student.training.alpha must be in [0, 1]");
+        assertThatIllegalArgumentException().isThrownBy(() -> PINNED.epochs(0))
+                .withMessage("student.training.epochs must be in [1, 1000], was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> PINNED.epochs(1001))
+                .withMessage("student.training.epochs must be in [1, 1000], was 1001");
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentSpec.Training(1e-3f, 2f, 0.5f, null))
+                .withMessage("student.training.epochs must not be null");
+    }
+
+    @Test
+    void aStudentRefusesAMissingTraining() {
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.bagOfEmbeddings(64, 32).training(null))
+                .withMessage("student.training must not be null");
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentSpec.TextCnn(64, 32, List.of(2), true, null))
+                .withMessage("student.training must not be null");
+        assertThatIllegalArgumentException().isThrownBy(() -> new StudentSpec.Transformer(2, 64, 4, 128, true, null))
+                .withMessage("student.training must not be null");
+        assertThat(new StudentSpec.Transformer(2, 64, 4, 128, true, Optional.of(PINNED)))
+                .isEqualTo(StudentSpec.transformer(2, 64, 4, 128).training(PINNED));
+    }
+}
