@@ -23,8 +23,13 @@ import java.util.Optional;
  *     teachers are read from and students are registered; empty: neither is possible
  * @param concurrency jobs running at the same time, 1 to {@value #MAX_CONCURRENCY}; default 1 (training
  *     uses every core already)
- * @param threads intra-op threads of the teacher's ONNX Runtime sessions and of PyTorch, 1 to 256;
- *     default the number of processors
+ * @param threads intra-op threads of the ONNX Runtime sessions (teacher, evaluation), 1 to 256; default the
+ *     number of processors
+ * @param trainingThreads intra-op threads of PyTorch while students train, 1 to 256; default
+ *     {@value #DEFAULT_TRAINING_THREADS}: the students are small enough that a second thread adds little
+ *     (measured on 2 cores: a bag-of-embeddings student 109–124 steps/s on one thread, 69–134 on two), and
+ *     PyTorch's OpenMP workers spin while they wait, so on a busy machine several threads collapse (8.9
+ *     against 47 steps/s on one thread beside two other busy processes)
  * @param maxSequenceLength tokens per text the student sees (and the teacher, for its soft targets),
  *     8 to 512; default {@value #DEFAULT_MAX_SEQUENCE_LENGTH}
  * @param maxEpochs epochs of the final training (the last tuning rung), 1 to 1000; default
@@ -33,10 +38,13 @@ import java.util.Optional;
  *     JVM's maximum heap plus the machine's free physical memory at start, as far as the JVM tells
  */
 public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<Path> modelRepository, int concurrency,
-        int threads, int maxSequenceLength, int maxEpochs, long memoryLimitBytes) {
+        int threads, int trainingThreads, int maxSequenceLength, int maxEpochs, long memoryLimitBytes) {
 
     /** Largest {@link #concurrency()}. */
     public static final int MAX_CONCURRENCY = 64;
+
+    /** Default {@link #trainingThreads()}. */
+    public static final int DEFAULT_TRAINING_THREADS = 1;
 
     /** Default {@link #maxSequenceLength()}. */
     public static final int DEFAULT_MAX_SEQUENCE_LENGTH = 128;
@@ -50,6 +58,7 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
         Objects.requireNonNull(modelRepository, "modelRepository");
         range("concurrency", concurrency, 1, MAX_CONCURRENCY);
         range("threads", threads, 1, 256);
+        range("trainingThreads", trainingThreads, 1, 256);
         range("maxSequenceLength", maxSequenceLength, 8, 512);
         range("maxEpochs", maxEpochs, 1, 1000);
         if (memoryLimitBytes <= 0) {
@@ -81,6 +90,8 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
 
         private int threads = Runtime.getRuntime().availableProcessors();
 
+        private int trainingThreads = DEFAULT_TRAINING_THREADS;
+
         private int maxSequenceLength = DEFAULT_MAX_SEQUENCE_LENGTH;
 
         private int maxEpochs = DEFAULT_MAX_EPOCHS;
@@ -111,6 +122,11 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
             return this;
         }
 
+        public Builder trainingThreads(int threads) {
+            this.trainingThreads = threads;
+            return this;
+        }
+
         public Builder maxSequenceLength(int tokens) {
             this.maxSequenceLength = tokens;
             return this;
@@ -129,7 +145,7 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
         public DistillerConfig build() {
             Path cache = this.cacheDirectory != null ? this.cacheDirectory : this.workDirectory.resolve("cache");
             return new DistillerConfig(this.workDirectory, cache, Optional.ofNullable(this.modelRepository),
-                    this.concurrency, this.threads, this.maxSequenceLength, this.maxEpochs, this.memoryLimitBytes);
+                    this.concurrency, this.threads, this.trainingThreads, this.maxSequenceLength, this.maxEpochs, this.memoryLimitBytes);
         }
 
         private static long defaultMemoryLimit() {

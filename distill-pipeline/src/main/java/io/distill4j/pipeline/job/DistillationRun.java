@@ -149,7 +149,7 @@ final class DistillationRun {
         StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength(),
                 this.config.maxEpochs());
         createDirectories(this.output);
-        PyTorchRuntime.engine(this.config.threads(), 1);
+        PyTorchRuntime.engine(this.config.trainingThreads(), 1);
 
         begin(Stage.PREPARE_DATA);
         PreparedData data = PreparedData.read(this.spec.data(), this.spec.augmentation(), this.spec.seed(),
