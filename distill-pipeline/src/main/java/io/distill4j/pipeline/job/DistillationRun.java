@@ -365,6 +365,9 @@ final class DistillationRun {
         finally {
             if (closeEngine) {
                 engine.close();
+                // A stage boundary: the teacher stage's garbage is collected now, so a heap that may shrink
+                // (no -Xms pinning it) gives those pages back, and glibc returns ONNX Runtime's freed buffers.
+                System.gc();
                 ResidentMemory.trimNativeHeap().ifPresent(line -> logger.info("Job {}: teacher closed; {}",
                         this.job.id(), line));
             }
