@@ -63,6 +63,7 @@ public final class DistillerBenchmark {
             usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/> --dataset banking77|sst2|stsb
                                       --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
+                                      [--prune-vocabulary true|false]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -85,6 +86,7 @@ public final class DistillerBenchmark {
         int epochs = flags.positiveInt("epochs", 15);
         int maxTrain = flags.positiveInt("max-train", 20_000);
         int sst2Sentences = flags.positiveInt("sst2-sentences", 20_000);
+        boolean prune = !flags.string("prune-vocabulary", "true").equals("false");
         if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
             throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
         }
@@ -112,6 +114,7 @@ public final class DistillerBenchmark {
                 .budget(Budget.of(Duration.ofMinutes(minutes), trials))
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
+                .student(StudentSpec.auto().pruneVocabulary(prune))
                 .register(dataset + "-student");
         data(builder, dataset, datasets, distillerWork, maxTrain, sst2Sentences);
         DistillationSpec spec = builder.build();
@@ -142,7 +145,7 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("dataset", dataset).put("phase", phase).put("started", started.toString()).put("seconds", seconds)
+        json.put("dataset", dataset).put("phase", phase).put("pruneVocabulary", prune).put("started", started.toString()).put("seconds", seconds)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
                 .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
                 .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())
@@ -169,7 +172,8 @@ public final class DistillerBenchmark {
             peak = Math.max(peak, stage.peakRssBytes());
         }
         json.put("peakMiB", peak >> 20);
-        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + ".json");
+        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + (prune ? "" : "-full-vocabulary")
+                + ".json");
         try {
             Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         }

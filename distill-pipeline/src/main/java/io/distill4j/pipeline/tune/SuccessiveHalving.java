@@ -209,11 +209,10 @@ public final class SuccessiveHalving {
             closeQuietly(partial);
             throw ex;
         }
-        if (best == null) {
-            best = partial;
-        }
-        else {
-            closeQuietly(partial);
+        // A trial the budget stopped competes on its validation score like the others: it is scored on the
+        // weights it reached, which are the ones it would be exported with.
+        if (partial != null) {
+            best = keepBetter(best, partial);
         }
         return new Outcome<>(Optional.ofNullable(best).map(Scored::value),
                 Optional.ofNullable(best).map(Scored::candidate), best == null ? Double.NaN : best.score(),

@@ -123,13 +123,35 @@ class SuccessiveHalvingTests {
             return new SuccessiveHalving.TrialRun<>(model, score(candidate, epochs), !stop.getAsBoolean());
         }, () -> false, t -> { });
         // Each rung's share is 10/3 s: rung 0 runs one trial (to 4 s), rung 1 trains it on (to 8 s), and the
-        // last rung's trial ends at 12 s, past the budget, as a partial run; the rung-1 model is kept.
+        // last rung's trial ends at 12 s, past the budget, as a partial run. It scores best, so it is kept.
         assertThat(outcome.trials()).extracting(TrialRecord::status).containsExactly(TrialRecord.Status.COMPLETED,
                 TrialRecord.Status.COMPLETED, TrialRecord.Status.STOPPED_BY_BUDGET);
         assertThat(outcome.trials()).extracting(TrialRecord::rung).containsExactly(0, 1, 2);
         assertThat(outcome.stoppedByBudget()).isTrue();
         assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s0");
+        assertThat(outcome.model().orElseThrow().epochs).isEqualTo(9);
+        assertThat(outcome.trial()).isEqualTo(3);
+        assertThat(built.get(1).closed).isTrue();
+        assertThat(built.get(2).closed).isFalse();
+    }
+
+    @Test
+    void aTrialTheBudgetStoppedLosesToACompletedOneThatScoresHigher() {
+        AtomicLong now = new AtomicLong();
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofSeconds(10), now::get);
+        List<Model> built = new ArrayList<>();
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates(12), (candidate, epochs, stop) -> {
+            now.addAndGet(Duration.ofSeconds(4).toNanos());
+            Model model = new Model(candidate, epochs);
+            built.add(model);
+            boolean completed = !stop.getAsBoolean();
+            // Stopped early, the last trial is worse than the rung before it.
+            return new SuccessiveHalving.TrialRun<>(model, completed ? score(candidate, epochs) : 0, completed);
+        }, () -> false, t -> { });
+        assertThat(outcome.trials()).last().extracting(TrialRecord::status)
+                .isEqualTo(TrialRecord.Status.STOPPED_BY_BUDGET);
         assertThat(outcome.model().orElseThrow().epochs).isEqualTo(3);
+        assertThat(outcome.trial()).isEqualTo(2);
         assertThat(built.get(2).closed).isTrue();
     }
 
@@ -151,7 +173,7 @@ class SuccessiveHalvingTests {
         assertThat(outcome.trials()).filteredOn(t -> t.rung() == 2).singleElement()
                 .satisfies(t -> assertThat(t.status()).isEqualTo(TrialRecord.Status.STOPPED_BY_BUDGET));
         assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s7");
-        assertThat(outcome.model().orElseThrow().epochs).isEqualTo(3);
+        assertThat(outcome.model().orElseThrow().epochs).isEqualTo(9);
     }
 
     @Test
