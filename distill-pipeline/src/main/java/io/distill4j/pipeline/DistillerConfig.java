@@ -27,9 +27,9 @@ import java.util.Optional;
  *     number of processors
  * @param trainingThreads intra-op threads of PyTorch while students train, 1 to 256; default
  *     {@value #DEFAULT_TRAINING_THREADS}: the students are small enough that a second thread adds little
- *     (measured on 2 cores: a bag-of-embeddings student 109–124 steps/s on one thread, 69–134 on two), and
- *     PyTorch's OpenMP workers spin while they wait, so on a busy machine several threads collapse (8.9
- *     against 47 steps/s on one thread beside two other busy processes)
+ *     (measured on an idle 2-core machine after warm-up: a bag-of-embeddings student 197–317 steps/s on one
+ *     thread, 145–279 on two), and PyTorch's OpenMP workers spin while they wait, so on a busy machine
+ *     several threads collapse (8.9 against 47 steps/s on one thread beside two other busy processes)
  * @param maxSequenceLength tokens per text the student sees (and the teacher, for its soft targets),
  *     8 to 512; default {@value #DEFAULT_MAX_SEQUENCE_LENGTH}
  * @param maxEpochs epochs of the final training (the last tuning rung), 1 to 1000; default

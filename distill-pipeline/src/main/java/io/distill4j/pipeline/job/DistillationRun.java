@@ -495,16 +495,16 @@ final class DistillationRun {
                                     "trial %d of %d: %s, epoch %d of %d", trial,
                                     plannedTrials, candidate, p.epoch(), epochs)), stop, checkpoints);
                     histories.put(trial, result.history());
-                    double score = validationPairs.isPresent() ? spearman(model, validation, validationPairs.get())
-                            : result.bestValidationScore();
+                    double score = validationPairs.isPresent()
+                            ? spearman(trainer, model, validation, validationPairs.get()) : result.bestValidationScore();
                     return new SuccessiveHalving.TrialRun<>(model, score, true);
                 }
                 catch (DistillationCancelledException ex) {
                     if (this.job.isCancelRequested()) {
                         throw ex;
                     }
-                    double score = validationPairs.isPresent() ? spearman(model, validation, validationPairs.get())
-                            : embedding() ? meanCosine(model, validation) : trainer.accuracy(model, validation);
+                    double score = validationPairs.isPresent()
+                            ? spearman(trainer, model, validation, validationPairs.get()) : trainer.score(model, validation);
                     return new SuccessiveHalving.TrialRun<>(model, score, false);
                 }
             }
@@ -547,36 +547,11 @@ final class DistillationRun {
         return Double.isFinite(best) ? Map.of("best_" + validationMetric, best) : Map.of();
     }
 
-    /** The student's output for every row of {@code split}, in padded batches. */
-    private static float[][] studentOutputs(StudentModel model, StudentTrainer.EncodedSplit split) {
-        float[][] outputs = new float[split.size()][];
-        for (int from = 0; from < split.size(); from += 64) {
-            int[] batch = new int[Math.min(split.size(), from + 64) - from];
-            for (int i = 0; i < batch.length; i++) {
-                batch[i] = from + i;
-            }
-            long[][][] padded = split.padded(batch);
-            float[][] rows = model.predict(padded[0], padded[1]);
-            System.arraycopy(rows, 0, outputs, from, rows.length);
-        }
-        return outputs;
-    }
-
     /** Spearman of the student's cosine similarities with the gold scores of the split's pairs. */
-    private static double spearman(StudentModel model, StudentTrainer.EncodedSplit split,
+    private static double spearman(StudentTrainer trainer, StudentModel model, StudentTrainer.EncodedSplit split,
             PreparedData.ScoredPairs pairs) {
-        float[][] vectors = studentOutputs(model, split);
+        float[][] vectors = trainer.predict(model, split);
         return PairSimilarity.spearman(pairs, row -> vectors[row]);
-    }
-
-    /** Mean cosine similarity of the student's vectors to the teacher's. */
-    private static double meanCosine(StudentModel model, StudentTrainer.EncodedSplit split) {
-        float[][] vectors = studentOutputs(model, split);
-        double sum = 0;
-        for (int i = 0; i < vectors.length; i++) {
-            sum += PairSimilarity.cosine(vectors[i], split.teacher().row(i));
-        }
-        return vectors.length == 0 ? Double.NaN : sum / vectors.length;
     }
 
     private static StudentTrainer.EncodedSplit pruned(StudentTrainer.EncodedSplit split, VocabularyPruning pruning) {

@@ -342,24 +342,52 @@ public final class StudentTrainer {
         return indices;
     }
 
+    /**
+     * The output of {@code model} for every row of {@code split}, in padded batches of the configured size
+     * (inference mode).
+     */
+    public float[][] predict(StudentModel model, EncodedSplit split) {
+        float[][] outputs = new float[split.size()][];
+        for (int from = 0; from < split.size(); from += this.config.batchSize()) {
+            int[] batch = range(from, Math.min(split.size(), from + this.config.batchSize()));
+            long[][][] padded = split.padded(batch);
+            float[][] rows = model.predict(padded[0], padded[1]);
+            System.arraycopy(rows, 0, outputs, from, rows.length);
+        }
+        return outputs;
+    }
+
     /** Accuracy of {@code model} on {@code split}, in batches of the configured size. */
     public double accuracy(StudentModel model, EncodedSplit split) {
+        float[][] logits = predict(model, split);
         int correct = 0;
-        for (int from = 0; from < split.size(); from += this.config.batchSize()) {
-            int to = Math.min(split.size(), from + this.config.batchSize());
-            int[] batch = new int[to - from];
-            for (int i = 0; i < batch.length; i++) {
-                batch[i] = from + i;
-            }
-            long[][][] padded = split.padded(batch);
-            float[][] logits = model.predict(padded[0], padded[1]);
-            for (int i = 0; i < batch.length; i++) {
-                if (argmax(logits[i]) == split.target(batch[i])) {
-                    correct++;
-                }
-            }
+        for (int i = 0; i < logits.length; i++) {
+            correct += argmax(logits[i]) == split.target(i) ? 1 : 0;
         }
         return split.size() == 0 ? Double.NaN : (double) correct / split.size();
+    }
+
+    /**
+     * The validation score of a trained {@code model} as training measures it: {@link #accuracy} for
+     * {@link Objective#CLASSIFICATION}, else the mean cosine similarity of its output to the teacher's
+     * rows (the training-only projection is gone, so the output must be as wide as the teacher's).
+     *
+     * @throws IllegalArgumentException if an embedding student's output is narrower or wider than the teacher's
+     */
+    public double score(StudentModel model, EncodedSplit split) {
+        if (this.config.objective() == Objective.CLASSIFICATION) {
+            return accuracy(model, split);
+        }
+        if (model.config().outputSize() != split.teacher().width()) {
+            throw new IllegalArgumentException("the student's output width " + model.config().outputSize()
+                    + " differs from the teacher's " + split.teacher().width() + "; score it with its projection");
+        }
+        float[][] vectors = predict(model, split);
+        double sum = 0;
+        for (int i = 0; i < vectors.length; i++) {
+            sum += cosine(vectors[i], split.teacher().row(i));
+        }
+        return split.size() == 0 ? Double.NaN : sum / split.size();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.distill4j.pipeline.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
@@ -96,13 +97,15 @@ class StudentTrainerEmbeddingTests {
     void aStudentAsWideAsTheTeacherLearnsItsEmbeddingsByMse() {
         try (StudentModel model = student(TEACHER_WIDTH, 0f)) {
             double before = meanCosine(model, VALIDATION);
-            StudentTrainer.Result result = trainer(StudentTrainer.Objective.EMBEDDING_MSE).train(model, TRAIN,
-                    VALIDATION, e -> { }, () -> false);
+            StudentTrainer trainer = trainer(StudentTrainer.Objective.EMBEDDING_MSE);
+            StudentTrainer.Result result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
 
             assertThat(result.bestValidationScore()).isGreaterThan(0.95).isGreaterThan(before + 0.3);
             // Without a projection, the score is the student's own cosine to the teacher, best epoch restored.
             assertThat(meanCosine(model, VALIDATION)).isCloseTo(result.bestValidationScore(),
                     within(1e-6));
+            // score() measures the same, on padded batches.
+            assertThat(trainer.score(model, VALIDATION)).isCloseTo(meanCosine(model, VALIDATION), within(1e-6));
             assertThat(result.history().get(result.history().size() - 1).trainLoss())
                     .isLessThan(result.history().get(0).trainLoss());
         }
@@ -113,9 +116,12 @@ class StudentTrainerEmbeddingTests {
         try (StudentModel model = student(4, 0f)) {
             int parameters = model.block().getParameters().size();
             long scalars = model.parameterCount();
-            StudentTrainer.Result result = trainer(StudentTrainer.Objective.EMBEDDING_COSINE).train(model, TRAIN,
-                    VALIDATION, e -> { }, () -> false);
+            StudentTrainer trainer = trainer(StudentTrainer.Objective.EMBEDDING_COSINE);
+            StudentTrainer.Result result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
 
+            // Without its projection the student cannot be compared with the teacher row by row.
+            assertThatThrownBy(() -> trainer.score(model, VALIDATION)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("output width 4 differs from the teacher's 8");
             // The teacher's embeddings span 3 dimensions, so 4 wide plus a learned 4 -> 8 map can match them.
             assertThat(result.bestValidationScore()).isGreaterThan(0.95);
             assertThat(result.history().get(0).validationScore()).isLessThan(result.bestValidationScore());
