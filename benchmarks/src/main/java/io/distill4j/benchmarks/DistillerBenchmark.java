@@ -63,7 +63,7 @@ public final class DistillerBenchmark {
             usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/> --dataset banking77|sst2|stsb
                                       --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
-                                      [--prune-vocabulary true|false]
+                                      [--prune-vocabulary true|false] [--student auto|teacher-layers:N]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -87,6 +87,10 @@ public final class DistillerBenchmark {
         int maxTrain = flags.positiveInt("max-train", 20_000);
         int sst2Sentences = flags.positiveInt("sst2-sentences", 20_000);
         boolean prune = !flags.string("prune-vocabulary", "true").equals("false");
+        String studentFlag = flags.string("student", "auto");
+        StudentSpec student = studentFlag.startsWith("teacher-layers:")
+                ? StudentSpec.teacherLayers(Integer.parseInt(studentFlag.substring("teacher-layers:".length())))
+                : StudentSpec.auto();
         if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
             throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
         }
@@ -114,7 +118,7 @@ public final class DistillerBenchmark {
                 .budget(Budget.of(Duration.ofMinutes(minutes), trials))
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
-                .student(StudentSpec.auto().pruneVocabulary(prune))
+                .student(student.pruneVocabulary(prune))
                 .register(dataset + "-student");
         data(builder, dataset, datasets, distillerWork, maxTrain, sst2Sentences);
         DistillationSpec spec = builder.build();
@@ -268,6 +272,9 @@ public final class DistillerBenchmark {
                     .mapToInt(Integer::parseInt).toArray();
             return StudentSpec.textCnn(setting.applyAsInt("embeddingDim"), setting.applyAsInt("filters"), kernels)
                     .training(training);
+        }
+        if (chosen.has("teacherLayers")) {
+            return StudentSpec.teacherLayers(setting.applyAsInt("layers")).training(training);
         }
         if (label.startsWith("transformer/")) {
             return StudentSpec.transformer(setting.applyAsInt("layers"), setting.applyAsInt("hiddenSize"),

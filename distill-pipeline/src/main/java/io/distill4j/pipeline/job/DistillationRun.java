@@ -147,7 +147,8 @@ final class DistillationRun {
                     + "give an ONNX classifier, an ONNX encoder or a repository model", null);
         }
         StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength(),
-                this.config.maxEpochs());
+                this.config.maxEpochs(), this.spec.teacher() instanceof TeacherSpec.OnnxEncoder encoder
+                        ? Optional.of(encoder.model()) : Optional.empty());
         createDirectories(this.output);
         PyTorchRuntime.engine(this.config.trainingThreads(), 1);
 
@@ -200,7 +201,7 @@ final class DistillationRun {
             logger.info("Job {}: teacher {} {} on {}, {} on validation", this.job.id(), metricName(), teacherMetric,
                     scored.name(), teacherValidation);
 
-            Searched searched = searchStudent(catalog, train, validation, data.validationPairs(), vocabSize);
+            Searched searched = searchStudent(catalog, train, validation, data.validationPairs(), vocabSize, pruning);
             try (StudentModel student = searched.model()) {
                 begin(Stage.EXPORT);
                 Path fp32File = this.output.resolve("student-fp32.onnx");
@@ -448,7 +449,8 @@ final class DistillationRun {
     // --- student ---------------------------------------------------------------------------------------
 
     private Searched searchStudent(StudentCatalog catalog, StudentTrainer.EncodedSplit train,
-            StudentTrainer.EncodedSplit validation, Optional<PreparedData.ScoredPairs> validationPairs, int vocabSize) {
+            StudentTrainer.EncodedSplit validation, Optional<PreparedData.ScoredPairs> validationPairs, int vocabSize,
+            Optional<VocabularyPruning> pruning) {
         int classes = train.teacher().width();
         List<Candidate> candidates = embedding() ? catalog.embeddingCandidates(this.spec.seed())
                 : catalog.candidates(this.spec.seed());
@@ -470,6 +472,7 @@ final class DistillationRun {
             StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, studentOutput());
             StudentModel model = StudentModel.create(studentConfig.newBlock(), (int) this.spec.seed());
             try {
+                catalog.initialize(candidate, model, pruning);
                 // Pinned epochs train to the end; otherwise early stopping after a few epochs without progress.
                 StudentTrainer.Config trainerConfig = new StudentTrainer.Config(epochs, BATCH_SIZE,
                         candidate.learningRate(), 0.05, 0.01f, 1f, candidate.temperature(), candidate.alpha(),

@@ -1,6 +1,8 @@
 package io.distill4j.pipeline.job;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +12,14 @@ import java.util.Random;
 
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.BertEncoderWeights;
 import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.TextCnnConfig;
 import io.distill4j.pipeline.student.TransformerConfig;
 import io.distill4j.pipeline.tune.Candidate;
+import io.distill4j.pipeline.vocab.VocabularyPruning;
 
 /**
  * The students a spec allows and the search space around them: a fixed {@link StudentSpec} gives one
@@ -32,6 +37,14 @@ final class StudentCatalog {
 
     /** Peak learning rates searched. */
     static final float[] LEARNING_RATES = {1e-3f, 3e-3f, 1e-2f};
+
+    /**
+     * Peak learning rates searched for a student that starts from the teacher's weights: fine-tuning rates,
+     * as for BERT (Devlin et al. 2019 searched 2e-5 to 5e-5); the rates above would wreck the weights.
+     */
+    static final float[] PRETRAINED_LEARNING_RATES = {3e-5f, 1e-4f, 3e-4f};
+
+    static final float DEFAULT_PRETRAINED_LEARNING_RATE = 1e-4f;
 
     /** The defaults a fixed student trains with when nothing is tuned. */
     static final float DEFAULT_TEMPERATURE = 2f;
@@ -63,13 +76,28 @@ final class StudentCatalog {
         this.epochs = pinned.orElse(maxEpochs);
     }
 
+    /** The shapes for a spec whose teacher is not an ONNX encoder; see {@link #of(StudentSpec, int, int, Optional)}. */
+    static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs) {
+        return of(spec, maxSequenceLength, maxEpochs, Optional.empty());
+    }
+
     /**
      * The shapes for a spec.
      * @param maxSequenceLength the longest input, which sizes a Transformer's position table
      * @param maxEpochs the distiller's maximum epochs: those of the final training unless the spec pins fewer
-     * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}
+     * @param teacherEncoder the teacher's ONNX encoder file, which {@link StudentSpec.TeacherLayers} starts from
+     * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}, or asks for teacher
+     * layers without an encoder teacher or for more layers than it has
+     * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      */
-    static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs) {
+    static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<Path> teacherEncoder) {
+        if (spec instanceof StudentSpec.TeacherLayers layers) {
+            Path encoder = teacherEncoder.orElseThrow(() -> new IllegalArgumentException("student.teacherLayers needs "
+                    + "an ONNX encoder teacher of the BERT family (all-MiniLM-L6-v2, for one); give "
+                    + "TeacherSpec.onnxEncoder or choose another student"));
+            return new StudentCatalog(List.of(teacherLayers(encoder, layers.layers(), maxSequenceLength)), false, spec,
+                    maxEpochs);
+        }
         if (spec instanceof StudentSpec.Auto) {
             return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4)),
                     transformer(2, 128, 4, 256, maxSequenceLength)), true, spec, maxEpochs);
@@ -126,6 +154,18 @@ final class StudentCatalog {
     }
 
     /**
+     * Gives a model just created for {@code candidate} its starting weights where its shape has them (the
+     * teacher's layers); leaves the random ones otherwise.
+     * @param pruning the vocabulary pruning the student's token ids went through, if any
+     */
+    void initialize(Candidate candidate, StudentModel model, Optional<VocabularyPruning> pruning) {
+        Shape shape = this.shapes.get(candidate.student());
+        if (shape != null && shape.initializer() != null) {
+            shape.initializer().initialize(model, pruning);
+        }
+    }
+
+    /**
      * The candidates in the order the tuner should try them: each shape once with the default
      * hyper-parameters first (so even a short search compares sizes), then the rest of the grid in a
      * seeded random order. A catalog that is not tuned has one candidate, with the spec's pinned
@@ -138,14 +178,14 @@ final class StudentCatalog {
             first.add(new Candidate(shape.label(), shape.settings(),
                     this.training.map(StudentSpec.Training::temperature).orElse(DEFAULT_TEMPERATURE),
                     this.training.map(StudentSpec.Training::alpha).orElse(DEFAULT_ALPHA),
-                    this.training.map(StudentSpec.Training::learningRate).orElse(DEFAULT_LEARNING_RATE)));
+                    this.training.map(StudentSpec.Training::learningRate).orElse(shape.defaultLearningRate())));
             if (!this.tuned) {
                 continue;
             }
             for (float t : TEMPERATURES) {
                 for (float a : ALPHAS) {
-                    for (float lr : LEARNING_RATES) {
-                        if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != DEFAULT_LEARNING_RATE) {
+                    for (float lr : shape.learningRates()) {
+                        if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != shape.defaultLearningRate()) {
                             rest.add(new Candidate(shape.label(), shape.settings(), t, a, lr));
                         }
                     }
@@ -168,12 +208,12 @@ final class StudentCatalog {
         List<Candidate> rest = new ArrayList<>();
         for (Shape shape : this.shapes.values()) {
             first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f,
-                    this.training.map(StudentSpec.Training::learningRate).orElse(DEFAULT_LEARNING_RATE)));
+                    this.training.map(StudentSpec.Training::learningRate).orElse(shape.defaultLearningRate())));
             if (!this.tuned) {
                 continue;
             }
-            for (float lr : LEARNING_RATES) {
-                if (lr != DEFAULT_LEARNING_RATE) {
+            for (float lr : shape.learningRates()) {
+                if (lr != shape.defaultLearningRate()) {
                     rest.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, lr));
                 }
             }
@@ -208,6 +248,34 @@ final class StudentCatalog {
                         .output(output).build());
     }
 
+    /**
+     * The teacher's encoder cut to {@code layers} of its layers ({@link BertEncoderWeights#spreadLayers}).
+     * Only the shape is kept here; each trial reads the weights again, so they are not held in memory
+     * between trials.
+     */
+    private static Shape teacherLayers(Path encoder, int layers, int maxSequenceLength) {
+        BertEncoderWeights teacher = BertEncoderWeights.read(encoder);
+        if (layers > teacher.layers()) {
+            throw new IllegalArgumentException("student.layers must be at most the teacher's " + teacher.layers()
+                    + " layers, was " + layers);
+        }
+        int[] chosen = BertEncoderWeights.spreadLayers(layers, teacher.layers());
+        int maxPositions = Math.min(maxSequenceLength, teacher.maxPositions());
+        TransformerConfig template = teacher.studentConfig(layers, 1, maxPositions, 1, StudentOutput.EMBEDDING);
+        String teacherLayers = Arrays.stream(chosen).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + template.hiddenSize() + "-teacher-layers-"
+                + teacherLayers.replace(",", "-"),
+                Map.of("layers", Integer.toString(layers), "hiddenSize", Integer.toString(template.hiddenSize()), "heads",
+                        Integer.toString(template.heads()), "intermediateSize",
+                        Integer.toString(template.intermediateSize()), "teacherLayers", teacherLayers),
+                (vocab, out, output) -> new TransformerConfig(vocab, maxPositions, template.hiddenSize(), layers,
+                        template.heads(), template.intermediateSize(), out, output, template.activation(),
+                        template.dropout(), template.layerNormEpsilon(), template.pooling()),
+                (model, pruning) -> BertEncoderWeights.read(encoder).initialize(model, chosen,
+                        pruning.map(VocabularyPruning::keptIds).orElse(null)));
+    }
+
     /** Builds a config once the vocabulary and output are known. */
     @FunctionalInterface
     interface Factory {
@@ -215,7 +283,30 @@ final class StudentCatalog {
         StudentConfig build(int vocabSize, int outputSize, StudentOutput output);
     }
 
-    /** One size of one architecture. */
-    record Shape(String label, Map<String, String> settings, Factory factory) {
+    /** Sets a new model's starting weights. */
+    @FunctionalInterface
+    interface Initializer {
+
+        void initialize(StudentModel model, Optional<VocabularyPruning> pruning);
+    }
+
+    /**
+     * One size of one architecture, with its starting weights when they are not random ({@code null}); a
+     * student with starting weights searches {@link #PRETRAINED_LEARNING_RATES}, the others
+     * {@link #LEARNING_RATES}.
+     */
+    record Shape(String label, Map<String, String> settings, Factory factory, Initializer initializer) {
+
+        Shape(String label, Map<String, String> settings, Factory factory) {
+            this(label, settings, factory, null);
+        }
+
+        float defaultLearningRate() {
+            return this.initializer == null ? DEFAULT_LEARNING_RATE : DEFAULT_PRETRAINED_LEARNING_RATE;
+        }
+
+        float[] learningRates() {
+            return this.initializer == null ? LEARNING_RATES : PRETRAINED_LEARNING_RATES;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
  *
  * <pre>{@code
  * StudentSpec.auto();                                   // tuning picks the architecture and its size
+ * StudentSpec.teacherLayers(2);                         // the teacher's own encoder, cut to 2 of its layers
  * StudentSpec.transformer(4, 256, 4, 1024);             // layers, hidden size, heads, intermediate size
  * StudentSpec.textCnn(128, 100, 3, 4, 5);               // embedding size, filters per width, widths
  * StudentSpec.bagOfEmbeddings(128, 256).pruneVocabulary(false);
@@ -25,7 +26,8 @@ import java.util.OptionalInt;
  * maximum epochs) unless {@link Training} pins them; {@link #auto()} tunes them.
  */
 public sealed interface StudentSpec
-        permits StudentSpec.Auto, StudentSpec.Transformer, StudentSpec.TextCnn, StudentSpec.BagOfEmbeddings {
+        permits StudentSpec.Auto, StudentSpec.TeacherLayers, StudentSpec.Transformer, StudentSpec.TextCnn,
+        StudentSpec.BagOfEmbeddings {
 
     /** Largest {@link Transformer#layers()}. */
     int MAX_LAYERS = 24;
@@ -53,6 +55,18 @@ public sealed interface StudentSpec
     /** Auto-tuning chooses the architecture and its size within the {@link Budget}. */
     static Auto auto() {
         return new Auto(true);
+    }
+
+    /**
+     * A Transformer with the teacher's own width, heads and feed-forward size, started from {@code layers}
+     * of the teacher's layers (spread evenly, the last one included) and its embeddings, then distilled:
+     * the student begins as the teacher with layers left out, so it needs far less data and training than
+     * one started from random weights (Sanh et al. 2019). The teacher must be an ONNX encoder of the BERT
+     * family (all-MiniLM-L6-v2, for one); a job with any other teacher fails with a message saying so.
+     * @param layers encoder layers, 1 to the teacher's layers (at most {@value #MAX_LAYERS})
+     */
+    static TeacherLayers teacherLayers(int layers) {
+        return new TeacherLayers(layers, true, Optional.empty());
     }
 
     /**
@@ -101,6 +115,31 @@ public sealed interface StudentSpec
         @Override
         public String toString() {
             return "auto";
+        }
+    }
+
+    /** The teacher's encoder cut to fewer layers; see {@link StudentSpec#teacherLayers(int)}. */
+    record TeacherLayers(int layers, boolean pruneVocabulary, Optional<Training> training) implements StudentSpec {
+
+        public TeacherLayers {
+            Checks.inRange(layers, 1, MAX_LAYERS, "student.layers");
+            Checks.notNull(training, "student.training");
+        }
+
+        @Override
+        public TeacherLayers pruneVocabulary(boolean prune) {
+            return new TeacherLayers(this.layers, prune, this.training);
+        }
+
+        /** A copy that trains with these settings. */
+        public TeacherLayers training(Training settings) {
+            return new TeacherLayers(this.layers, this.pruneVocabulary,
+                    Optional.of(Checks.notNull(settings, "student.training")));
+        }
+
+        @Override
+        public String toString() {
+            return "teacherLayers(layers=" + this.layers + describe(this.training) + ")";
         }
     }
 

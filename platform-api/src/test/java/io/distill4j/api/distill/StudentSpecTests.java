@@ -30,7 +30,8 @@ class StudentSpecTests {
     @Test
     void everyFixedStudentKeepsItsTrainingThroughPruneVocabularyAndBack() {
         List<StudentSpec> pinned = List.of(StudentSpec.transformer(2, 64, 4, 128).training(PINNED),
-                StudentSpec.textCnn(64, 32, 2, 3).training(PINNED), StudentSpec.bagOfEmbeddings(64, 32).training(PINNED));
+                StudentSpec.textCnn(64, 32, 2, 3).training(PINNED), StudentSpec.bagOfEmbeddings(64, 32).training(PINNED),
+                StudentSpec.teacherLayers(2).training(PINNED));
         for (StudentSpec spec : pinned) {
             StudentSpec unpruned = spec.pruneVocabulary(false);
             assertThat(unpruned.pruneVocabulary()).isFalse();
@@ -38,6 +39,19 @@ class StudentSpecTests {
             assertThat(unpruned.pruneVocabulary(true)).isEqualTo(spec);
             assertThat(spec.toString()).contains("training(learningRate=0.003, temperature=2.0, alpha=0.5, epochs=9)");
         }
+    }
+
+    @Test
+    void teacherLayersNamesItsLayersAndRefusesAnImpossibleCount() {
+        StudentSpec.TeacherLayers two = StudentSpec.teacherLayers(2);
+        assertThat(two.layers()).isEqualTo(2);
+        assertThat(two.pruneVocabulary()).isTrue();
+        assertThat(two.training()).isEmpty();
+        assertThat(two).hasToString("teacherLayers(layers=2)");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.teacherLayers(0))
+                .withMessageContaining("student.layers");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.teacherLayers(StudentSpec.MAX_LAYERS + 1))
+                .withMessageContaining("student.layers");
     }
 
     @Test

@@ -1,0 +1,451 @@
+package io.distill4j.pipeline.student;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.onnx.graph.GraphView;
+import io.distill4j.engine.onnx.graph.OnnxTensors;
+import io.distill4j.engine.onnx.proto.GraphProto;
+import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.proto.NodeProto;
+import io.distill4j.engine.onnx.proto.TensorProto;
+
+/**
+ * The weights of a BERT-family encoder exported to ONNX (Hugging Face {@code BertModel}, e.g.
+ * all-MiniLM-L6-v2), by their PyTorch names, and the shape they imply: what a {@link TransformerStudent}
+ * needs to start from some of the teacher's own layers instead of random weights (layer-initialised
+ * distillation: Sanh et al. 2019, DistilBERT, took every other teacher layer).
+ *
+ * <p><b>How the graph is read.</b> Embedding tables and LayerNorm parameters keep their PyTorch names as
+ * initializers ({@code embeddings.word_embeddings.weight}, {@code encoder.layer.0.output.LayerNorm.bias},
+ * ...). A dense layer's weight is often renamed by the exporter ({@code onnx::MatMul_787}, stored
+ * {@code [in, out]}); it is found through the graph instead: the {@code MatMul} whose output the
+ * {@code Add} of the layer's named bias consumes. The heads come from the attention's score scaling (a
+ * {@code Div} by {@code sqrt(headSize)}, or a {@code Mul} by its inverse), the LayerNorm epsilon from the
+ * embeddings' LayerNorm. A graph that lacks any of these (a fused or quantized export, a different
+ * family) is refused with a {@link ModelLoadException} naming what was missing.
+ *
+ * <p>A student built by {@link #studentConfig(int, int, int, int, StudentOutput)} has the teacher's width,
+ * heads, feed-forward size, epsilon and GELU; {@link #initialize(StudentModel, int[], long[])} copies
+ * the embeddings (rows of the kept token ids only, after vocabulary pruning), the chosen layers, and an
+ * identity output layer when the output is as wide as the encoder (the student then starts as the
+ * teacher with layers left out).
+ *
+ * <pre>{@code
+ * BertEncoderWeights teacher = BertEncoderWeights.read(Path.of("all-minilm-l6-v2.onnx"));
+ * TransformerConfig config = teacher.studentConfig(2, vocabSize, 256, 384, StudentOutput.EMBEDDING);
+ * try (StudentModel student = StudentModel.create(config.newBlock(), 42)) {
+ *     teacher.initialize(student, BertEncoderWeights.spreadLayers(2, teacher.layers()), keptIds);
+ * }
+ * }</pre>
+ */
+public final class BertEncoderWeights {
+
+    private static final String WORDS = "embeddings.word_embeddings.weight";
+
+    private static final String POSITIONS = "embeddings.position_embeddings.weight";
+
+    private static final String TOKEN_TYPES = "embeddings.token_type_embeddings.weight";
+
+    private static final String EMBEDDINGS_NORM = "embeddings.LayerNorm";
+
+    /** The student's child blocks, in order, and the teacher module each is copied from (per layer). */
+    private static final List<String[]> LAYER_CHILDREN = List.of(
+            new String[] {"attention_query", "attention.self.query"},
+            new String[] {"attention_key", "attention.self.key"},
+            new String[] {"attention_value", "attention.self.value"},
+            new String[] {"attention_output", "attention.output.dense"},
+            new String[] {"attention_norm", "attention.output.LayerNorm"},
+            new String[] {"intermediate", "intermediate.dense"},
+            new String[] {"output", "output.dense"},
+            new String[] {"output_norm", "output.LayerNorm"});
+
+    private final Map<String, TensorProto> initializers;
+
+    private final Map<String, float[]> denseWeights;
+
+    private final int layers;
+
+    private final int hiddenSize;
+
+    private final int heads;
+
+    private final int intermediateSize;
+
+    private final int vocabSize;
+
+    private final int maxPositions;
+
+    private final float layerNormEpsilon;
+
+    private BertEncoderWeights(Map<String, TensorProto> initializers, Map<String, float[]> denseWeights, int layers,
+            int hiddenSize, int heads, int intermediateSize, int vocabSize, int maxPositions, float layerNormEpsilon) {
+        this.initializers = initializers;
+        this.denseWeights = denseWeights;
+        this.layers = layers;
+        this.hiddenSize = hiddenSize;
+        this.heads = heads;
+        this.intermediateSize = intermediateSize;
+        this.vocabSize = vocabSize;
+        this.maxPositions = maxPositions;
+        this.layerNormEpsilon = layerNormEpsilon;
+    }
+
+    /**
+     * Reads an encoder's weights (the file once, with the engine's safe reader).
+     * @throws ModelLoadException if the file is not an ONNX model or not a BERT-family encoder this reader
+     * understands; the message names the missing piece
+     */
+    public static BertEncoderWeights read(Path onnxFile) {
+        String id = onnxFile.getFileName().toString();
+        ModelProto model;
+        try {
+            model = OnnxModelReader.ofDefaults().read(onnxFile, id);
+        }
+        catch (RuntimeException ex) {
+            throw new ModelLoadException(id, "cannot read the teacher encoder: " + ex.getMessage(), ex);
+        }
+        return of(model.getGraph(), id);
+    }
+
+    /** Reads the weights from a graph already parsed; see {@link #read(Path)}. */
+    public static BertEncoderWeights of(GraphProto graph, String id) {
+        GraphView view = GraphView.of(graph);
+        Map<String, TensorProto> initializers = view.initializers();
+        TensorProto words = require(initializers, WORDS, id);
+        if (words.getDimsCount() != 2) {
+            throw notBert(id, WORDS + " must be [vocab, hidden], is " + words.getDimsList());
+        }
+        int vocab = (int) words.getDims(0);
+        int hidden = (int) words.getDims(1);
+        int positions = (int) require(initializers, POSITIONS, id).getDims(0);
+        int layers = 0;
+        while (initializers.containsKey(layerName(layers, "attention.self.query") + ".bias")) {
+            layers++;
+        }
+        if (layers == 0) {
+            throw notBert(id, "no encoder.layer.0.attention.self.query.bias initializer");
+        }
+        Map<String, float[]> dense = new HashMap<>();
+        int intermediate = 0;
+        for (int layer = 0; layer < layers; layer++) {
+            for (String[] child : LAYER_CHILDREN) {
+                String module = layerName(layer, child[1]);
+                if (module.endsWith("LayerNorm")) {
+                    require(initializers, module + ".weight", id);
+                    require(initializers, module + ".bias", id);
+                    continue;
+                }
+                float[] weight = denseWeight(view, module, id);
+                int out = (int) require(initializers, module + ".bias", id).getDims(0);
+                if (child[1].equals("intermediate.dense")) {
+                    intermediate = out;
+                }
+                dense.put(module + ".weight", weight);
+            }
+        }
+        return new BertEncoderWeights(initializers, dense, layers, hidden, heads(view, hidden, id), intermediate, vocab,
+                positions, epsilon(view).orElse(TransformerConfig.DEFAULT_LAYER_NORM_EPSILON));
+    }
+
+    /** Encoder layers in the teacher. */
+    public int layers() {
+        return this.layers;
+    }
+
+    public int hiddenSize() {
+        return this.hiddenSize;
+    }
+
+    public int heads() {
+        return this.heads;
+    }
+
+    public int intermediateSize() {
+        return this.intermediateSize;
+    }
+
+    /** Rows of the teacher's word embedding table (its tokenizer's vocabulary). */
+    public int vocabSize() {
+        return this.vocabSize;
+    }
+
+    /** Rows of the teacher's position table: the longest sequence it takes. */
+    public int maxPositions() {
+        return this.maxPositions;
+    }
+
+    public float layerNormEpsilon() {
+        return this.layerNormEpsilon;
+    }
+
+    /**
+     * {@code count} teacher layers spread evenly and ending with the last: layer {@code i} of the student
+     * is teacher layer {@code round((i + 1) * teacherLayers / count) - 1}; e.g. 2 of 6 are {@code [2, 5]},
+     * 3 of 6 are {@code [1, 3, 5]}.
+     * @throws IllegalArgumentException unless {@code 1 <= count <= teacherLayers}
+     */
+    public static int[] spreadLayers(int count, int teacherLayers) {
+        if (count < 1 || count > teacherLayers) {
+            throw new IllegalArgumentException("student layers must be between 1 and the teacher's " + teacherLayers
+                    + ", was " + count);
+        }
+        int[] chosen = new int[count];
+        for (int i = 0; i < count; i++) {
+            chosen[i] = (int) Math.round((i + 1) * (double) teacherLayers / count) - 1;
+        }
+        return chosen;
+    }
+
+    /**
+     * A student config with the teacher's shape and {@code layers} layers.
+     * @param maxPositions the longest sequence the student takes, at most {@link #maxPositions()}
+     */
+    public TransformerConfig studentConfig(int layers, int vocabSize, int maxPositions, int outputSize,
+            StudentOutput output) {
+        if (maxPositions > this.maxPositions) {
+            throw new IllegalArgumentException("maxPositions must be at most the teacher's " + this.maxPositions
+                    + ", was " + maxPositions);
+        }
+        return TransformerConfig.builder().vocabSize(vocabSize).maxPositions(maxPositions).hiddenSize(this.hiddenSize)
+            .layers(layers).heads(this.heads).intermediateSize(this.intermediateSize).outputSize(outputSize)
+            .output(output).activation(HiddenActivation.GELU).layerNormEpsilon(this.layerNormEpsilon).build();
+    }
+
+    /**
+     * Overwrites a student's parameters with the teacher's: the word embeddings of {@code keptIds} (row
+     * {@code r} of the student is teacher row {@code keptIds[r]}; all rows in order when {@code null}), the
+     * first position rows plus token type 0 (the single-segment input the student takes), the embedding
+     * LayerNorm, teacher layer {@code teacherLayers[i]} into student layer {@code i}, and an identity output
+     * layer with zero bias when the output is as wide as the encoder (left as initialised otherwise).
+     * @throws IllegalArgumentException if the student's shape does not match the teacher's, a layer index or
+     * a kept id is out of range
+     */
+    public void initialize(StudentModel student, int[] teacherLayers, long[] keptIds) {
+        if (!(student.config() instanceof TransformerConfig config)) {
+            throw new IllegalArgumentException("only a transformer student starts from teacher layers, not "
+                    + student.config().architecture());
+        }
+        if (config.hiddenSize() != this.hiddenSize || config.heads() != this.heads
+                || config.intermediateSize() != this.intermediateSize || config.layers() != teacherLayers.length) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the student (hidden %d, heads %d, "
+                    + "intermediate %d, %d layers) must have the teacher's shape (hidden %d, heads %d, intermediate %d) "
+                    + "and one layer per chosen teacher layer %s", config.hiddenSize(), config.heads(),
+                    config.intermediateSize(), config.layers(), this.hiddenSize, this.heads, this.intermediateSize,
+                    Arrays.toString(teacherLayers)));
+        }
+        long[] rows = keptIds;
+        if (rows == null) {
+            rows = new long[this.vocabSize];
+            Arrays.setAll(rows, i -> i);
+        }
+        if (rows.length != config.vocabSize()) {
+            throw new IllegalArgumentException("keptIds has " + rows.length + " ids for a student vocabulary of "
+                    + config.vocabSize());
+        }
+        Map<String, float[]> values = new HashMap<>();
+        values.put("word_embeddings", gatherRows(floats(WORDS), rows));
+        float[] positions = Arrays.copyOf(floats(POSITIONS), config.maxPositions() * this.hiddenSize);
+        TensorProto tokenTypes = this.initializers.get(TOKEN_TYPES);
+        if (tokenTypes != null) {
+            float[] firstType = OnnxTensors.toFloats(tokenTypes);
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] += firstType[i % this.hiddenSize];
+            }
+        }
+        values.put("position_embeddings", positions);
+        putNorm(values, "embeddings_norm", EMBEDDINGS_NORM);
+        for (int i = 0; i < teacherLayers.length; i++) {
+            int source = teacherLayers[i];
+            if (source < 0 || source >= this.layers) {
+                throw new IllegalArgumentException("teacher layer " + source + " is out of range 0.." + (this.layers - 1));
+            }
+            for (String[] child : LAYER_CHILDREN) {
+                String target = "layer" + i + "_" + child[0];
+                String module = layerName(source, child[1]);
+                if (module.endsWith("LayerNorm")) {
+                    putNorm(values, target, module);
+                }
+                else {
+                    values.put(target + "_weight", this.denseWeights.get(module + ".weight"));
+                    values.put(target + "_bias", floats(module + ".bias"));
+                }
+            }
+        }
+        if (config.outputSize() == this.hiddenSize) {
+            float[] identity = new float[this.hiddenSize * this.hiddenSize];
+            for (int i = 0; i < this.hiddenSize; i++) {
+                identity[i * this.hiddenSize + i] = 1f;
+            }
+            values.put("output_weight", identity);
+            values.put("output_bias", new float[this.hiddenSize]);
+        }
+        for (Pair<String, Parameter> parameter : student.block().getParameters()) {
+            // DJL prefixes a child block's parameters with the child's two-digit position.
+            float[] value = values.remove(parameter.getKey().replaceFirst("^\\d+", ""));
+            if (value == null) {
+                continue;
+            }
+            NDArray array = parameter.getValue().getArray();
+            if (array.size() != value.length) {
+                throw new IllegalStateException("parameter " + parameter.getKey() + " has " + array.size()
+                        + " elements, the teacher's has " + value.length);
+            }
+            array.set(FloatBuffer.wrap(value));
+        }
+        if (!values.isEmpty()) {
+            throw new IllegalStateException("the student has no parameters named " + values.keySet());
+        }
+    }
+
+    private void putNorm(Map<String, float[]> values, String target, String module) {
+        values.put(target + "_gamma", floats(module + ".weight"));
+        values.put(target + "_beta", floats(module + ".bias"));
+    }
+
+    private float[] floats(String name) {
+        return OnnxTensors.toFloats(this.initializers.get(name));
+    }
+
+    private float[] gatherRows(float[] table, long[] rows) {
+        float[] out = new float[rows.length * this.hiddenSize];
+        for (int r = 0; r < rows.length; r++) {
+            long source = rows[r];
+            if (source < 0 || source >= this.vocabSize) {
+                throw new IllegalArgumentException("kept token id " + source + " is out of the teacher's vocabulary 0.."
+                        + (this.vocabSize - 1));
+            }
+            System.arraycopy(table, (int) source * this.hiddenSize, out, r * this.hiddenSize, this.hiddenSize);
+        }
+        return out;
+    }
+
+    private static String layerName(int layer, String module) {
+        return "encoder.layer." + layer + "." + module;
+    }
+
+    /**
+     * The {@code [out, in]} weight of a dense module: a named {@code .weight} initializer used by a
+     * {@code Gemm} or a transposed {@code MatMul}, else the {@code MatMul} initializer feeding the
+     * {@code Add} of the module's bias, transposed from {@code [in, out]}.
+     */
+    private static float[] denseWeight(GraphView view, String module, String id) {
+        String bias = module + ".bias";
+        for (NodeProto add : view.consumers(bias)) {
+            if (!add.getOpType().equals("Add")) {
+                continue;
+            }
+            for (String input : add.getInputList()) {
+                Optional<NodeProto> producer = view.producer(input);
+                if (producer.isEmpty() || !producer.get().getOpType().equals("MatMul")) {
+                    continue;
+                }
+                TensorProto weight = view.initializers().get(producer.get().getInput(1));
+                if (weight != null && weight.getDimsCount() == 2) {
+                    return transpose(OnnxTensors.toFloats(weight), (int) weight.getDims(0), (int) weight.getDims(1));
+                }
+            }
+        }
+        throw notBert(id, "no MatMul weight found for " + module + " (the MatMul feeding the Add of " + bias + ")");
+    }
+
+    private static float[] transpose(float[] matrix, int rows, int columns) {
+        float[] out = new float[matrix.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                out[c * rows + r] = matrix[r * columns + c];
+            }
+        }
+        return out;
+    }
+
+    /** Heads from the first attention's score scaling: {@code Div(scores, sqrt(d))} or {@code Mul(scores, 1/sqrt(d))}. */
+    private static int heads(GraphView view, int hidden, String id) {
+        for (NodeProto softmax : view.nodes()) {
+            if (!softmax.getOpType().equals("Softmax")) {
+                continue;
+            }
+            Optional<NodeProto> masked = view.producer(softmax.getInput(0));
+            if (masked.isEmpty() || !masked.get().getOpType().equals("Add")) {
+                continue;
+            }
+            for (String input : masked.get().getInputList()) {
+                Optional<NodeProto> scaled = view.producer(input);
+                if (scaled.isEmpty() || scaled.get().getInputCount() != 2) {
+                    continue;
+                }
+                String op = scaled.get().getOpType();
+                Optional<Float> constant = scalar(view, scaled.get().getInput(1));
+                if (constant.isEmpty() || !(op.equals("Div") || op.equals("Mul"))) {
+                    continue;
+                }
+                double c = constant.get();
+                long headSize = Math.round(op.equals("Div") ? c * c : 1 / (c * c));
+                if (headSize > 0 && hidden % headSize == 0) {
+                    return (int) (hidden / headSize);
+                }
+            }
+            break;
+        }
+        throw notBert(id, "cannot tell the attention heads: no Div or Mul by a constant before the first Softmax's mask");
+    }
+
+    /** The LayerNorm epsilon: the scalar added to the variance in the embeddings' LayerNorm. */
+    private static Optional<Float> epsilon(GraphView view) {
+        for (NodeProto node : view.nodes()) {
+            if (node.getOpType().equals("LayerNormalization") && node.getInputCount() > 1
+                    && node.getInput(1).equals(EMBEDDINGS_NORM + ".weight")) {
+                return node.getAttributeList().stream().filter(a -> a.getName().equals("epsilon"))
+                    .map(a -> a.getF()).findFirst();
+            }
+            if (node.getOpType().equals("Add") && node.getName().contains("/embeddings/LayerNorm/")) {
+                for (String input : node.getInputList()) {
+                    Optional<Float> value = scalar(view, input);
+                    if (value.isPresent() && value.get() < 1e-3f) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Float> scalar(GraphView view, String value) {
+        TensorProto tensor = view.initializers().get(value);
+        if (tensor == null) {
+            Optional<NodeProto> producer = view.producer(value);
+            if (producer.isPresent() && producer.get().getOpType().equals("Constant")
+                    && producer.get().getAttributeCount() > 0) {
+                tensor = producer.get().getAttribute(0).getT();
+            }
+        }
+        if (tensor == null || tensor.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+            return Optional.empty();
+        }
+        float[] values = OnnxTensors.toFloats(tensor);
+        return values.length == 1 ? Optional.of(values[0]) : Optional.empty();
+    }
+
+    private static TensorProto require(Map<String, TensorProto> initializers, String name, String id) {
+        TensorProto tensor = initializers.get(name);
+        if (tensor == null) {
+            throw notBert(id, "no " + name + " initializer");
+        }
+        return tensor;
+    }
+
+    private static ModelLoadException notBert(String id, String detail) {
+        return new ModelLoadException(id, "not a BERT-family encoder this reader understands: " + detail);
+    }
+}
