@@ -63,7 +63,7 @@ public final class DistillerBenchmark {
             usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/> --dataset banking77|sst2|stsb
                                       --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
-                                      [--prune-vocabulary true|false] [--student auto|teacher-layers:N]
+                                      [--prune-vocabulary true|false] [--student auto|teacher-layers:N[:FFN]]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -86,11 +86,13 @@ public final class DistillerBenchmark {
         int epochs = flags.positiveInt("epochs", 15);
         int maxTrain = flags.positiveInt("max-train", 20_000);
         int sst2Sentences = flags.positiveInt("sst2-sentences", 20_000);
-        boolean prune = !flags.string("prune-vocabulary", "true").equals("false");
         String studentFlag = flags.string("student", "auto");
-        StudentSpec student = studentFlag.startsWith("teacher-layers:")
-                ? StudentSpec.teacherLayers(Integer.parseInt(studentFlag.substring("teacher-layers:".length())))
+        StudentSpec chosenStudent = studentFlag.startsWith("teacher-layers:") ? teacherLayers(studentFlag.split(":"))
                 : StudentSpec.auto();
+        // Without the flag each student keeps its own default (teacher layers keep the full vocabulary).
+        String pruneFlag = flags.string("prune-vocabulary", "");
+        StudentSpec student = pruneFlag.isEmpty() ? chosenStudent : chosenStudent.pruneVocabulary(!pruneFlag.equals("false"));
+        boolean prune = student.pruneVocabulary();
         if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
             throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
         }
@@ -118,7 +120,7 @@ public final class DistillerBenchmark {
                 .budget(Budget.of(Duration.ofMinutes(minutes), trials))
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
-                .student(student.pruneVocabulary(prune))
+                .student(student)
                 .register(dataset + "-student");
         data(builder, dataset, datasets, distillerWork, maxTrain, sst2Sentences);
         DistillationSpec spec = builder.build();
@@ -176,7 +178,8 @@ public final class DistillerBenchmark {
             peak = Math.max(peak, stage.peakRssBytes());
         }
         json.put("peakMiB", peak >> 20);
-        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + (prune ? "" : "-full-vocabulary")
+        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + (studentFlag.equals("auto") ? ""
+                : "-" + studentFlag.replace(':', '-')) + (prune || !studentFlag.equals("auto") ? "" : "-full-vocabulary")
                 + ".json");
         try {
             Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -259,6 +262,12 @@ public final class DistillerBenchmark {
         }
     }
 
+    /** {@code teacher-layers:N} or {@code teacher-layers:N:FFN}, split at the colons. */
+    private static StudentSpec teacherLayers(String[] parts) {
+        StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(Integer.parseInt(parts[1]));
+        return parts.length > 2 ? layers.intermediateSize(Integer.parseInt(parts[2])) : layers;
+    }
+
     /** The fixed student a cold run's hyper-parameters describe, trained with {@code training}. */
     private static StudentSpec studentOf(tools.jackson.databind.JsonNode chosen, StudentSpec.Training training) {
         String label = chosen.get("student").asString();
@@ -274,7 +283,8 @@ public final class DistillerBenchmark {
                     .training(training);
         }
         if (chosen.has("teacherLayers")) {
-            return StudentSpec.teacherLayers(setting.applyAsInt("layers")).training(training);
+            return StudentSpec.teacherLayers(setting.applyAsInt("layers"))
+                    .intermediateSize(setting.applyAsInt("intermediateSize")).training(training);
         }
         if (label.startsWith("transformer/")) {
             return StudentSpec.transformer(setting.applyAsInt("layers"), setting.applyAsInt("hiddenSize"),

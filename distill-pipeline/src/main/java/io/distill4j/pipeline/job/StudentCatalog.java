@@ -95,8 +95,8 @@ final class StudentCatalog {
             Path encoder = teacherEncoder.orElseThrow(() -> new IllegalArgumentException("student.teacherLayers needs "
                     + "an ONNX encoder teacher of the BERT family (all-MiniLM-L6-v2, for one); give "
                     + "TeacherSpec.onnxEncoder or choose another student"));
-            return new StudentCatalog(List.of(teacherLayers(encoder, layers.layers(), maxSequenceLength)), false, spec,
-                    maxEpochs);
+            return new StudentCatalog(List.of(teacherLayers(encoder, layers.layers(), layers.intermediateSize(),
+                    maxSequenceLength)), false, spec, maxEpochs);
         }
         if (spec instanceof StudentSpec.Auto) {
             return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4)),
@@ -249,23 +249,29 @@ final class StudentCatalog {
     }
 
     /**
-     * The teacher's encoder cut to {@code layers} of its layers ({@link BertEncoderWeights#spreadLayers}).
-     * Only the shape is kept here; each trial reads the weights again, so they are not held in memory
-     * between trials.
+     * The teacher's encoder cut to {@code layers} of its layers ({@link BertEncoderWeights#spreadLayers}),
+     * its feed-forward blocks narrowed to {@code intermediateSize} if given. Only the shape is kept here;
+     * each trial reads the weights again, so they are not held in memory between trials.
      */
-    private static Shape teacherLayers(Path encoder, int layers, int maxSequenceLength) {
+    private static Shape teacherLayers(Path encoder, int layers, OptionalInt intermediateSize, int maxSequenceLength) {
         BertEncoderWeights teacher = BertEncoderWeights.read(encoder);
         if (layers > teacher.layers()) {
             throw new IllegalArgumentException("student.layers must be at most the teacher's " + teacher.layers()
                     + " layers, was " + layers);
         }
+        if (intermediateSize.orElse(0) > teacher.intermediateSize()) {
+            throw new IllegalArgumentException("student.intermediateSize must be at most the teacher's "
+                    + teacher.intermediateSize() + ", was " + intermediateSize.getAsInt());
+        }
         int[] chosen = BertEncoderWeights.spreadLayers(layers, teacher.layers());
         int maxPositions = Math.min(maxSequenceLength, teacher.maxPositions());
-        TransformerConfig template = teacher.studentConfig(layers, 1, maxPositions, 1, StudentOutput.EMBEDDING);
+        TransformerConfig template = teacher.studentConfig(layers, intermediateSize.orElse(teacher.intermediateSize()),
+                1, maxPositions, 1, StudentOutput.EMBEDDING);
         String teacherLayers = Arrays.stream(chosen).mapToObj(Integer::toString)
                 .collect(java.util.stream.Collectors.joining(","));
-        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + template.hiddenSize() + "-teacher-layers-"
-                + teacherLayers.replace(",", "-"),
+        String narrowed = intermediateSize.isPresent() ? "-ffn" + template.intermediateSize() : "";
+        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + template.hiddenSize() + narrowed
+                + "-teacher-layers-" + teacherLayers.replace(",", "-"),
                 Map.of("layers", Integer.toString(layers), "hiddenSize", Integer.toString(template.hiddenSize()), "heads",
                         Integer.toString(template.heads()), "intermediateSize",
                         Integer.toString(template.intermediateSize()), "teacherLayers", teacherLayers),

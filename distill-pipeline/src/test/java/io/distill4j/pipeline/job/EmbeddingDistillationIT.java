@@ -10,6 +10,7 @@ import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -70,6 +71,43 @@ class EmbeddingDistillationIT {
                 assertThat(norm(vectors.get(0))).isCloseTo(1.0, within(1e-4));
                 assertThat(PairSimilarity.cosine(vectors.get(0), vectors.get(1)))
                         .isGreaterThan(PairSimilarity.cosine(vectors.get(0), vectors.get(2)));
+            }
+        }
+    }
+
+    @Test
+    void aStudentCutFromTheTeachersLayersStartsFarAheadOfRandomWeights(@TempDir Path dir) throws Exception {
+        Path train = TopicData.writePairs(dir.resolve("data/train.csv"), 60, 1);
+        Path validation = TopicData.writePairs(dir.resolve("data/dev.csv"), 40, 2);
+        Path test = TopicData.writePairs(dir.resolve("data/test.csv"), 60, 3);
+        DistillerConfig config = DistillerConfig.builder(dir.resolve("work")).modelRepository(dir.resolve("models"))
+                .threads(2).maxEpochs(1).build();
+        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
+            DistillationSpec.Builder spec = DistillationSpec.builder()
+                    .task(DistillationTask.TEXT_EMBEDDING)
+                    .teacher(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()))
+                    .data(DataSpec.csv(train).validation(validation).test(test).textPairColumn("pair")
+                            .labelColumn("score"));
+            DistillationResult cut = distiller.distill(spec.name("cut-minilm").student(StudentSpec.teacherLayers(2))
+                    .register("cut-minilm").build());
+            // The same shape and training from random weights: what the teacher's layers are worth.
+            DistillationResult random = distiller.distill(spec.name("random-minilm-shape")
+                    .student(StudentSpec.transformer(2, 384, 12, 1536).pruneVocabulary(false)
+                            .training(StudentSpec.Training.of(1e-4f, 1f, 1f)))
+                    .register("random-minilm-shape").build());
+
+            assertThat(cut.hyperParameters()).containsEntry("student", "transformer/2x384-teacher-layers-0-5")
+                    .containsEntry("teacherLayers", "0,5").containsEntry("learningRate", "1.0E-4");
+            // One short epoch on 120 texts: the cut teacher keeps much of MiniLM's 0.57, random weights do not.
+            assertThat(cut.studentFp32().metric()).isGreaterThan(0.3)
+                    .isGreaterThan(random.studentFp32().metric() + 0.15);
+            assertThat(cut.studentInt8().metric()).isCloseTo(cut.studentFp32().metric(), within(0.05));
+            assertThat(cut.studentFp32().parameters()).isLessThan(cut.teacher().parameters());
+            try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
+                    .modelRepository(dir.resolve("models")).build())) {
+                engine.load("cut-minilm");
+                assertThat(engine.embed("cut-minilm", List.of("my card was declined"))).singleElement()
+                        .satisfies(v -> assertThat(norm(v)).isCloseTo(1.0, within(1e-4)));
             }
         }
     }

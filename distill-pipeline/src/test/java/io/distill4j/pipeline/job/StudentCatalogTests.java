@@ -1,10 +1,14 @@
 package io.distill4j.pipeline.job;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.tune.Candidate;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +43,52 @@ class StudentCatalogTests {
         assertThat(catalog.epochs()).isEqualTo(15);
         assertThat(catalog.epochsPinned()).isFalse();
         assertThat(catalog.config(only, 1000, 5, StudentOutput.LOGITS).architecture()).isEqualTo("text-cnn");
+    }
+
+    @Test
+    void teacherLayersTakeTheTeachersShapeAndSearchFineTuningRates() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15,
+                Optional.of(MiniLmFiles.model()));
+        assertThat(catalog.tuned()).isFalse();
+        Candidate only = catalog.candidates(42).get(0);
+        assertThat(only.student()).isEqualTo("transformer/2x384-teacher-layers-0-5");
+        assertThat(only.studentSettings()).containsEntry("teacherLayers", "0,5").containsEntry("heads", "12")
+                .containsEntry("intermediateSize", "1536");
+        assertThat(only.learningRate()).isEqualTo(StudentCatalog.DEFAULT_PRETRAINED_LEARNING_RATE);
+        assertThat(catalog.embeddingCandidates(42)).singleElement().extracting(Candidate::learningRate)
+                .isEqualTo(StudentCatalog.DEFAULT_PRETRAINED_LEARNING_RATE);
+        TransformerConfig config = (TransformerConfig) catalog.config(only, 900, 384, StudentOutput.EMBEDDING);
+        assertThat(config.layers()).isEqualTo(2);
+        assertThat(config.hiddenSize()).isEqualTo(384);
+        assertThat(config.maxPositions()).isEqualTo(128);
+        // The initializer copies the teacher: the embedding LayerNorm's gain is no longer DJL's initial ones.
+        TransformerConfig unpruned = (TransformerConfig) catalog.config(only, 30522, 384, StudentOutput.EMBEDDING);
+        try (StudentModel model = StudentModel.create(unpruned.newBlock(), 1)) {
+            float[] ones = new float[384];
+            java.util.Arrays.fill(ones, 1f);
+            assertThat(model.block().getParameters().get("01embeddings_norm_gamma").getArray().toFloatArray())
+                    .containsExactly(ones);
+            catalog.initialize(only, model, Optional.empty());
+            assertThat(model.block().getParameters().get("01embeddings_norm_gamma").getArray().toFloatArray())
+                    .isNotEqualTo(ones);
+        }
+    }
+
+    @Test
+    void teacherLayersNeedAnEncoderTeacherWithThatManyLayers() {
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15))
+                .withMessageContaining("student.teacherLayers needs an ONNX encoder teacher of the BERT family");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(7), 128, 15,
+                Optional.of(MiniLmFiles.model()))).withMessageContaining("at most the teacher's 6 layers, was 7");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(2)
+                .intermediateSize(2048), 128, 15, Optional.of(MiniLmFiles.model())))
+                .withMessageContaining("student.intermediateSize must be at most the teacher's 1536, was 2048");
+        StudentCatalog narrow = StudentCatalog.of(StudentSpec.teacherLayers(1).intermediateSize(512), 128, 15,
+                Optional.of(MiniLmFiles.model()));
+        assertThat(narrow.candidates(1)).singleElement().satisfies(only -> {
+            assertThat(only.student()).isEqualTo("transformer/1x384-ffn512-teacher-layers-5");
+            assertThat(only.studentSettings()).containsEntry("intermediateSize", "512");
+        });
     }
 
     @Test

@@ -31,7 +31,7 @@ class StudentSpecTests {
     void everyFixedStudentKeepsItsTrainingThroughPruneVocabularyAndBack() {
         List<StudentSpec> pinned = List.of(StudentSpec.transformer(2, 64, 4, 128).training(PINNED),
                 StudentSpec.textCnn(64, 32, 2, 3).training(PINNED), StudentSpec.bagOfEmbeddings(64, 32).training(PINNED),
-                StudentSpec.teacherLayers(2).training(PINNED));
+                StudentSpec.teacherLayers(2).pruneVocabulary(true).training(PINNED));
         for (StudentSpec spec : pinned) {
             StudentSpec unpruned = spec.pruneVocabulary(false);
             assertThat(unpruned.pruneVocabulary()).isFalse();
@@ -45,9 +45,15 @@ class StudentSpecTests {
     void teacherLayersNamesItsLayersAndRefusesAnImpossibleCount() {
         StudentSpec.TeacherLayers two = StudentSpec.teacherLayers(2);
         assertThat(two.layers()).isEqualTo(2);
-        assertThat(two.pruneVocabulary()).isTrue();
+        assertThat(two.pruneVocabulary()).as("the teacher's rows are kept for unseen tokens").isFalse();
         assertThat(two.training()).isEmpty();
+        assertThat(two.intermediateSize()).isEmpty();
         assertThat(two).hasToString("teacherLayers(layers=2)");
+        assertThat(two.intermediateSize(512).intermediateSize()).hasValue(512);
+        assertThat(two.intermediateSize(512).pruneVocabulary(true).intermediateSize()).hasValue(512);
+        assertThat(two.intermediateSize(512)).hasToString("teacherLayers(layers=2, intermediateSize=512)");
+        assertThatIllegalArgumentException().isThrownBy(() -> two.intermediateSize(4))
+                .withMessageContaining("student.intermediateSize");
         assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.teacherLayers(0))
                 .withMessageContaining("student.layers");
         assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.teacherLayers(StudentSpec.MAX_LAYERS + 1))
