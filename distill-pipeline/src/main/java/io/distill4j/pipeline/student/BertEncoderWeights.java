@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.student;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +19,7 @@ import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.NodeProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
+import io.distill4j.pipeline.train.StudentTrainer;
 
 /**
  * The weights of a BERT-family encoder exported to ONNX (Hugging Face {@code BertModel}, e.g.
@@ -330,7 +330,7 @@ public final class BertEncoderWeights {
                 throw new IllegalStateException("parameter " + parameter.getKey() + " has " + array.size()
                         + " elements, the teacher's has " + value.length);
             }
-            array.set(FloatBuffer.wrap(value));
+            StudentTrainer.copyInto(array, value);
         }
         if (!values.isEmpty()) {
             throw new IllegalStateException("the student has no parameters named " + values.keySet());

@@ -512,7 +512,7 @@ public final class StudentTrainer {
      * make the tensor use a Java buffer as its storage, with another alignment than PyTorch's allocator
      * gives; a resumed run keeps its arrays where an uninterrupted one has them.)
      */
-    static void copyInto(NDArray target, float[] values) {
+    public static void copyInto(NDArray target, float[] values) {
         // PyTorch's grad mode is per thread and on by default in a new one (a distiller's worker): an
         // in-place write into a parameter that requires grad is refused there unless grad mode is off.
         boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
