@@ -73,7 +73,8 @@ public final class BertEncoderWeights {
 
     private final Map<String, TensorProto> initializers;
 
-    private final Map<String, float[]> denseWeights;
+    /** Each dense module's {@code [in, out]} MatMul weight, by the module's PyTorch weight name. */
+    private final Map<String, TensorProto> denseWeights;
 
     private final int layers;
 
@@ -89,7 +90,7 @@ public final class BertEncoderWeights {
 
     private final float layerNormEpsilon;
 
-    private BertEncoderWeights(Map<String, TensorProto> initializers, Map<String, float[]> denseWeights, int layers,
+    private BertEncoderWeights(Map<String, TensorProto> initializers, Map<String, TensorProto> denseWeights, int layers,
             int hiddenSize, int heads, int intermediateSize, int vocabSize, int maxPositions, float layerNormEpsilon) {
         this.initializers = initializers;
         this.denseWeights = denseWeights;
@@ -137,7 +138,7 @@ public final class BertEncoderWeights {
         if (layers == 0) {
             throw notBert(id, "no encoder.layer.0.attention.self.query.bias initializer");
         }
-        Map<String, float[]> dense = new HashMap<>();
+        Map<String, TensorProto> dense = new HashMap<>();
         int intermediate = 0;
         for (int layer = 0; layer < layers; layer++) {
             for (String[] child : LAYER_CHILDREN) {
@@ -147,10 +148,14 @@ public final class BertEncoderWeights {
                     require(initializers, module + ".bias", id);
                     continue;
                 }
-                float[] weight = denseWeight(view, module, id);
-                int out = (int) require(initializers, module + ".bias", id).getDims(0);
+                TensorProto weight = denseWeight(view, module, id);
+                long out = require(initializers, module + ".bias", id).getDims(0);
+                if (weight.getDims(1) != out) {
+                    throw notBert(id, "the MatMul weight of " + module + " is " + weight.getDimsList()
+                            + ", not [in, " + out + "]");
+                }
                 if (child[1].equals("intermediate.dense")) {
-                    intermediate = out;
+                    intermediate = (int) out;
                 }
                 dense.put(module + ".weight", weight);
             }
@@ -303,7 +308,9 @@ public final class BertEncoderWeights {
                     putNorm(values, target, module);
                 }
                 else {
-                    values.put(target + "_weight", this.denseWeights.get(module + ".weight"));
+                    TensorProto weight = this.denseWeights.get(module + ".weight");
+                    values.put(target + "_weight", transpose(OnnxTensors.toFloats(weight), (int) weight.getDims(0),
+                            (int) weight.getDims(1)));
                     values.put(target + "_bias", floats(module + ".bias"));
                 }
             }
@@ -403,11 +410,10 @@ public final class BertEncoderWeights {
     }
 
     /**
-     * The {@code [out, in]} weight of a dense module: a named {@code .weight} initializer used by a
-     * {@code Gemm} or a transposed {@code MatMul}, else the {@code MatMul} initializer feeding the
-     * {@code Add} of the module's bias, transposed from {@code [in, out]}.
+     * The {@code [in, out]} weight of a dense module: the initializer of the {@code MatMul} whose output
+     * the {@code Add} of the module's named bias consumes (whatever name the exporter gave the weight).
      */
-    private static float[] denseWeight(GraphView view, String module, String id) {
+    private static TensorProto denseWeight(GraphView view, String module, String id) {
         String bias = module + ".bias";
         for (NodeProto add : view.consumers(bias)) {
             if (!add.getOpType().equals("Add")) {
@@ -420,7 +426,7 @@ public final class BertEncoderWeights {
                 }
                 TensorProto weight = view.initializers().get(producer.get().getInput(1));
                 if (weight != null && weight.getDimsCount() == 2) {
-                    return transpose(OnnxTensors.toFloats(weight), (int) weight.getDims(0), (int) weight.getDims(1));
+                    return weight;
                 }
             }
         }
