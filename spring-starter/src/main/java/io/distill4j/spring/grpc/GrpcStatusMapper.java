@@ -1,0 +1,71 @@
+package io.distill4j.spring.grpc;
+
+import io.distill4j.api.exception.Distill4jException;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * The one place where Distill4j's exception hierarchy becomes gRPC status codes (STYLE.md rule 7):
+ *
+ * <pre>
+ * INVALID_INPUT          -> INVALID_ARGUMENT      MODEL_NOT_FOUND    -> NOT_FOUND
+ * MODEL_LOAD_FAILED      -> FAILED_PRECONDITION   INCOMPATIBLE_MODEL -> FAILED_PRECONDITION
+ * INFERENCE_FAILED       -> INTERNAL              DISTILLATION_FAILED -> ABORTED
+ * DISTILLATION_CANCELLED -> CANCELLED             OVERLOADED         -> RESOURCE_EXHAUSTED
+ * TIMEOUT                -> DEADLINE_EXCEEDED     UNAVAILABLE        -> UNAVAILABLE
+ * IllegalArgumentException -> INVALID_ARGUMENT;   anything else -> INTERNAL ("internal error", no details)
+ * </pre>
+ *
+ * A Distill4j exception's message (which names the field and the limit) becomes the status description,
+ * prefixed with its subject (model or job) when it has one; an unexpected exception's message is not sent
+ * to the client, which may be outside the trust boundary.
+ */
+public final class GrpcStatusMapper {
+
+    private GrpcStatusMapper() {
+    }
+
+    /** The status for a failure. */
+    public static Status toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException status) {
+            return status.getStatus();
+        }
+        if (failure instanceof Distill4jException distill4j) {
+            Status status = switch (distill4j.code()) {
+                case INVALID_INPUT -> Status.INVALID_ARGUMENT;
+                case MODEL_NOT_FOUND -> Status.NOT_FOUND;
+                case MODEL_LOAD_FAILED, INCOMPATIBLE_MODEL -> Status.FAILED_PRECONDITION;
+                case INFERENCE_FAILED -> Status.INTERNAL;
+                case DISTILLATION_FAILED -> Status.ABORTED;
+                case DISTILLATION_CANCELLED -> Status.CANCELLED;
+                case OVERLOADED -> Status.RESOURCE_EXHAUSTED;
+                case TIMEOUT -> Status.DEADLINE_EXCEEDED;
+                case UNAVAILABLE -> Status.UNAVAILABLE;
+            };
+            return status.withDescription(distill4j.subject().map(subject -> subject + ": ").orElse("")
+                    + distill4j.getMessage());
+        }
+        if (failure instanceof IllegalArgumentException) {
+            return Status.INVALID_ARGUMENT.withDescription(failure.getMessage());
+        }
+        return Status.INTERNAL.withDescription("internal error");
+    }
+
+    /** The status as an exception to hand to a {@code StreamObserver}. */
+    public static StatusRuntimeException toException(Throwable failure) {
+        return toStatus(failure).withCause(failure).asRuntimeException();
+    }
+
+    /**
+     * Refuses work whose deadline has already passed, so that a request the client gave up on is not run.
+     * @throws StatusRuntimeException {@code DEADLINE_EXCEEDED}
+     */
+    static void requireTimeLeft(String what) {
+        io.grpc.Deadline deadline = Context.current().getDeadline();
+        if (deadline != null && deadline.isExpired()) {
+            throw Status.DEADLINE_EXCEEDED.withDescription(what + ": the deadline passed before it could run")
+                .asRuntimeException();
+        }
+    }
+}

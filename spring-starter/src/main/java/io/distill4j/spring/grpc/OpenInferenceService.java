@@ -1,0 +1,347 @@
+package io.distill4j.spring.grpc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.RepositoryEntry;
+import io.distill4j.api.TaskType;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.TensorInfo;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
+import io.distill4j.api.grpc.inference.ModelInferRequest;
+import io.distill4j.api.grpc.inference.ModelInferResponse;
+import io.distill4j.api.grpc.inference.ModelMetadataRequest;
+import io.distill4j.api.grpc.inference.ModelMetadataResponse;
+import io.distill4j.api.grpc.inference.ModelReadyRequest;
+import io.distill4j.api.grpc.inference.ModelReadyResponse;
+import io.distill4j.api.grpc.inference.RepositoryIndexRequest;
+import io.distill4j.api.grpc.inference.RepositoryIndexResponse;
+import io.distill4j.api.grpc.inference.RepositoryModelLoadRequest;
+import io.distill4j.api.grpc.inference.RepositoryModelLoadResponse;
+import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
+import io.distill4j.api.grpc.inference.RepositoryModelUnloadResponse;
+import io.distill4j.api.grpc.inference.ServerLiveRequest;
+import io.distill4j.api.grpc.inference.ServerLiveResponse;
+import io.distill4j.api.grpc.inference.ServerMetadataRequest;
+import io.distill4j.api.grpc.inference.ServerMetadataResponse;
+import io.distill4j.api.grpc.inference.ServerReadyRequest;
+import io.distill4j.api.grpc.inference.ServerReadyResponse;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The Open Inference Protocol v2 over an {@link InferenceEngine}: a thin adapter, every failure mapped by
+ * {@link GrpcStatusMapper}.
+ *
+ * <p><b>Text models</b> ({@code text-embedding}, {@code text-classification}) take one BYTES input of
+ * shape {@code [N]} or {@code [N, 1]} (any name; {@value #TEXT_INPUT} in the metadata), each element one
+ * UTF-8 text, and answer with
+ * <ul>
+ * <li>{@value #EMBEDDING_OUTPUT}: FP32 {@code [N, D]}, the model's (pooled, normalized as its manifest says) vectors;</li>
+ * <li>{@value #LOGITS_OUTPUT}: FP32 {@code [N, C]} and {@value #LABEL_OUTPUT}: BYTES {@code [N]}, the top label,
+ * for a classifier.</li>
+ * </ul>
+ * <b>Other models</b> take their ONNX inputs by name and return their ONNX outputs. Requested outputs
+ * select among these (an unknown name is refused); none requested means all. A request that sends
+ * {@code raw_input_contents} gets {@code raw_output_contents} back (as Triton's clients expect), one with
+ * typed contents gets typed contents. A version, when given, must be the loaded one.
+ *
+ * <p>The model-repository extension lists the repository ({@code READY} with the served version, or
+ * {@code UNAVAILABLE} with the newest on disk), loads (or reloads, swapping in the newest version) and
+ * unloads by name.
+ */
+public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    /** The name of a text model's input in its metadata. */
+    public static final String TEXT_INPUT = "text";
+
+    public static final String EMBEDDING_OUTPUT = "embedding";
+
+    public static final String LOGITS_OUTPUT = "logits";
+
+    public static final String LABEL_OUTPUT = "label";
+
+    /** The platform reported for every model. */
+    public static final String PLATFORM = "onnxruntime_onnx";
+
+    private final InferenceEngine engine;
+
+    private final String serverName;
+
+    private final String serverVersion;
+
+    public OpenInferenceService(InferenceEngine engine, String serverName, String serverVersion) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.serverName = Objects.requireNonNull(serverName, "serverName");
+        this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
+        reply(response, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
+        reply(response, () -> ServerReadyResponse.newBuilder().setReady(true).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
+        reply(response, () -> {
+            boolean ready = this.engine.loadedModels().stream().anyMatch(model -> model.id().name()
+                .equals(request.getName()) && (request.getVersion().isEmpty()
+                        || Long.toString(model.id().version()).equals(request.getVersion())));
+            return ModelReadyResponse.newBuilder().setReady(ready).build();
+        });
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
+        reply(response, () -> ServerMetadataResponse.newBuilder().setName(this.serverName)
+            .setVersion(this.serverVersion).addExtensions("model_repository").build());
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
+        reply(response, () -> {
+            ModelDescriptor model = loaded(request.getName(), request.getVersion());
+            ModelMetadataResponse.Builder out = ModelMetadataResponse.newBuilder().setName(model.id().name())
+                .addVersions(Long.toString(model.id().version())).setPlatform(PLATFORM);
+            if (isText(model)) {
+                out.addInputs(tensor(TEXT_INPUT, "BYTES", -1));
+                if (model.task() == TaskType.TEXT_EMBEDDING) {
+                    out.addOutputs(tensor(EMBEDDING_OUTPUT, "FP32", -1, width(model)));
+                }
+                else {
+                    out.addOutputs(tensor(LOGITS_OUTPUT, "FP32", -1, model.labels().size()));
+                    out.addOutputs(tensor(LABEL_OUTPUT, "BYTES", -1));
+                }
+            }
+            else {
+                model.inputs().forEach(info -> out.addInputs(tensor(info)));
+                model.outputs().forEach(info -> out.addOutputs(tensor(info)));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
+        reply(response, () -> {
+            GrpcStatusMapper.requireTimeLeft("ModelInfer " + request.getModelName());
+            ModelDescriptor model = loaded(request.getModelName(), request.getModelVersion());
+            String name = model.id().name();
+            boolean raw = request.getRawInputContentsCount() > 0;
+            if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
+                throw new InvalidInputException(name, "raw_input_contents", "needs one entry per input ("
+                        + request.getInputsCount() + "), got " + request.getRawInputContentsCount());
+            }
+            Map<String, Tensor> inputs = new LinkedHashMap<>();
+            for (int i = 0; i < request.getInputsCount(); i++) {
+                ModelInferRequest.InferInputTensor input = request.getInputs(i);
+                if (raw && input.hasContents()) {
+                    throw new InvalidInputException(name, input.getName() + ".contents", "must be empty when "
+                            + "raw_input_contents is used");
+                }
+                long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
+                inputs.put(input.getName(), TensorCodec.decode(name, input.getName(), input.getDatatype(), shape,
+                        input.getContents(), raw ? request.getRawInputContents(i) : null));
+            }
+            Map<String, Tensor> outputs = isText(model) ? runText(model, inputs) : this.engine.infer(name, inputs);
+            return encode(request, model, select(name, request, outputs), raw);
+        });
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> response) {
+        reply(response, () -> {
+            RepositoryIndexResponse.Builder out = RepositoryIndexResponse.newBuilder();
+            for (RepositoryEntry entry : this.engine.repositoryIndex()) {
+                boolean ready = entry.servedVersion().isPresent();
+                if (request.getReady() && !ready) {
+                    continue;
+                }
+                long version = ready ? entry.servedVersion().getAsLong()
+                        : entry.versions().isEmpty() ? 0 : entry.versions().get(entry.versions().size() - 1);
+                out.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(entry.name())
+                    .setVersion(version == 0 ? "" : Long.toString(version)).setState(ready ? "READY" : "UNAVAILABLE")
+                    .setReason(ready ? "" : "not loaded"));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> response) {
+        reply(response, () -> {
+            requireName(request.getModelName(), "model_name");
+            this.engine.load(request.getModelName());
+            return RepositoryModelLoadResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> response) {
+        reply(response, () -> {
+            requireName(request.getModelName(), "model_name");
+            if (!this.engine.unload(request.getModelName())) {
+                throw new ModelNotFoundException(request.getModelName(), "Model " + request.getModelName()
+                        + " is not loaded");
+            }
+            return RepositoryModelUnloadResponse.getDefaultInstance();
+        });
+    }
+
+    private Map<String, Tensor> runText(ModelDescriptor model, Map<String, Tensor> inputs) {
+        String name = model.id().name();
+        if (inputs.size() != 1) {
+            throw new InvalidInputException(name, "inputs", "a text model takes one BYTES input ('" + TEXT_INPUT
+                    + "'), got " + inputs.size());
+        }
+        Map.Entry<String, Tensor> input = inputs.entrySet().iterator().next();
+        Tensor text = input.getValue();
+        long[] shape = text.shape();
+        if (text.type() != io.distill4j.api.ElementType.STRING || shape.length == 0 || shape.length > 2
+                || (shape.length == 2 && shape[1] != 1)) {
+            throw new InvalidInputException(name, input.getKey(), "a text model takes BYTES of shape [N] or [N, 1], got "
+                    + text.type().protocolName() + " " + java.util.Arrays.toString(shape));
+        }
+        List<String> texts = List.of(text.strings());
+        int rows = texts.size();
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        if (model.task() == TaskType.TEXT_EMBEDDING) {
+            outputs.put(EMBEDDING_OUTPUT, matrix(this.engine.embed(name, texts), rows));
+        }
+        else {
+            List<float[]> logits = this.engine.logits(name, texts);
+            outputs.put(LOGITS_OUTPUT, matrix(logits, rows));
+            List<String> labels = model.labels();
+            String[] top = new String[rows];
+            for (int i = 0; i < rows; i++) {
+                float[] row = logits.get(i);
+                int best = 0;
+                for (int j = 1; j < row.length; j++) {
+                    if (row[j] > row[best]) {
+                        best = j;
+                    }
+                }
+                top[i] = best < labels.size() ? labels.get(best) : Integer.toString(best);
+            }
+            outputs.put(LABEL_OUTPUT, Tensor.ofStrings(top, rows));
+        }
+        return outputs;
+    }
+
+    private static Tensor matrix(List<float[]> rows, int count) {
+        int width = rows.isEmpty() ? 0 : rows.get(0).length;
+        float[] flat = new float[count * width];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(rows.get(i), 0, flat, i * width, width);
+        }
+        return Tensor.ofFloats(flat, count, width);
+    }
+
+    private static Map<String, Tensor> select(String model, ModelInferRequest request, Map<String, Tensor> outputs) {
+        if (request.getOutputsCount() == 0) {
+            return outputs;
+        }
+        Map<String, Tensor> selected = new LinkedHashMap<>();
+        for (ModelInferRequest.InferRequestedOutputTensor requested : request.getOutputsList()) {
+            Tensor tensor = outputs.get(requested.getName());
+            if (tensor == null) {
+                throw new InvalidInputException(model, "outputs." + requested.getName(), "the model has no such output;"
+                        + " it has " + outputs.keySet());
+            }
+            selected.put(requested.getName(), tensor);
+        }
+        return selected;
+    }
+
+    private static ModelInferResponse encode(ModelInferRequest request, ModelDescriptor model,
+            Map<String, Tensor> outputs, boolean raw) {
+        ModelInferResponse.Builder out = ModelInferResponse.newBuilder().setModelName(model.id().name())
+            .setModelVersion(Long.toString(model.id().version())).setId(request.getId());
+        for (Map.Entry<String, Tensor> output : outputs.entrySet()) {
+            Tensor tensor = output.getValue();
+            ModelInferResponse.InferOutputTensor.Builder tensorOut = ModelInferResponse.InferOutputTensor.newBuilder()
+                .setName(output.getKey()).setDatatype(tensor.type().protocolName());
+            for (long dimension : tensor.shape()) {
+                tensorOut.addShape(dimension);
+            }
+            if (raw) {
+                out.addRawOutputContents(TensorCodec.raw(tensor));
+            }
+            else {
+                tensorOut.setContents(TensorCodec.contents(tensor));
+            }
+            out.addOutputs(tensorOut);
+        }
+        return out.build();
+    }
+
+    /** The loaded model of that name; a version, when given, must be the loaded one. */
+    private ModelDescriptor loaded(String name, String version) {
+        requireName(name, "model_name");
+        ModelDescriptor model = this.engine.describe(name);
+        if (!version.isEmpty() && !Long.toString(model.id().version()).equals(version)) {
+            throw new ModelNotFoundException(name, "Model " + name + " version " + version + " is not loaded; version "
+                    + model.id().version() + " is");
+        }
+        return model;
+    }
+
+    private static void requireName(String name, String field) {
+        if (name.isEmpty()) {
+            throw new InvalidInputException(null, field, "must name a model");
+        }
+    }
+
+    private static boolean isText(ModelDescriptor model) {
+        return Set.of(TaskType.TEXT_EMBEDDING, TaskType.TEXT_CLASSIFICATION).contains(model.task());
+    }
+
+    private static long width(ModelDescriptor model) {
+        List<TensorInfo> outputs = model.outputs();
+        if (outputs.isEmpty() || outputs.get(0).shape().isEmpty()) {
+            return -1;
+        }
+        List<Long> shape = outputs.get(0).shape();
+        return shape.get(shape.size() - 1);
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(String name, String datatype, long... shape) {
+        ModelMetadataResponse.TensorMetadata.Builder out = ModelMetadataResponse.TensorMetadata.newBuilder()
+            .setName(name).setDatatype(datatype);
+        for (long dimension : shape) {
+            out.addShape(dimension);
+        }
+        return out.build();
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(TensorInfo info) {
+        return tensor(info.name(), info.type().protocolName(), info.shape().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static <T> void reply(StreamObserver<T> response, Supplier<T> call) {
+        T value;
+        try {
+            value = call.get();
+        }
+        catch (RuntimeException ex) {
+            response.onError(GrpcStatusMapper.toException(ex));
+            return;
+        }
+        response.onNext(value);
+        response.onCompleted();
+    }
+}

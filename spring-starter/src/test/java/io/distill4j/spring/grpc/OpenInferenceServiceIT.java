@@ -1,0 +1,230 @@
+package io.distill4j.spring.grpc;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
+import io.distill4j.api.grpc.inference.InferTensorContents;
+import io.distill4j.api.grpc.inference.ModelInferRequest;
+import io.distill4j.api.grpc.inference.ModelInferResponse;
+import io.distill4j.api.grpc.inference.ModelMetadataRequest;
+import io.distill4j.api.grpc.inference.ModelMetadataResponse;
+import io.distill4j.api.grpc.inference.ModelReadyRequest;
+import io.distill4j.api.grpc.inference.RepositoryIndexRequest;
+import io.distill4j.api.grpc.inference.RepositoryIndexResponse;
+import io.distill4j.api.grpc.inference.RepositoryModelLoadRequest;
+import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
+import io.distill4j.api.grpc.inference.ServerLiveRequest;
+import io.distill4j.api.grpc.inference.ServerMetadataRequest;
+import io.distill4j.api.grpc.inference.ServerReadyRequest;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The Open Inference Protocol service on a real Netty server on a real port, called by a real client,
+ * serving all-MiniLM-L6-v2 from a real engine: results against the in-process engine, and the status
+ * code of each kind of bad request.
+ */
+class OpenInferenceServiceIT {
+
+    private static final List<String> TEXTS = List.of("How do I reset my card PIN?", "Transfers abroad take a day.");
+
+    @TempDir
+    static Path dir;
+
+    private static OnnxInferenceEngine engine;
+
+    private static Server server;
+
+    private static ManagedChannel channel;
+
+    private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path version = Files.createDirectories(dir.resolve("repo/minilm/1"));
+        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
+        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
+        Files.writeString(version.resolve("model.json"), """
+                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
+                """);
+        engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(dir.resolve("repo")).build());
+        engine.load("minilm");
+        server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "distill4j", "test"))
+            .build().start();
+        channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
+        client = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        engine.close();
+    }
+
+    @Test
+    void theServerIsLiveReadyAndNamesItsExtensions() {
+        assertThat(client.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
+        assertThat(client.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+        assertThat(client.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getExtensionsList())
+            .containsExactly("model_repository");
+        assertThat(client.modelReady(ModelReadyRequest.newBuilder().setName("minilm").build()).getReady()).isTrue();
+        assertThat(client.modelReady(ModelReadyRequest.newBuilder().setName("minilm").setVersion("2").build())
+            .getReady()).isFalse();
+        assertThat(client.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()).getReady()).isFalse();
+    }
+
+    @Test
+    void aTextModelsMetadataShowsItsTextInterface() {
+        ModelMetadataResponse metadata = client.modelMetadata(ModelMetadataRequest.newBuilder().setName("minilm")
+            .build());
+        assertThat(metadata.getVersionsList()).containsExactly("1");
+        assertThat(metadata.getPlatform()).isEqualTo("onnxruntime_onnx");
+        assertThat(metadata.getInputsList()).singleElement().satisfies(input -> {
+            assertThat(input.getName()).isEqualTo("text");
+            assertThat(input.getDatatype()).isEqualTo("BYTES");
+            assertThat(input.getShapeList()).containsExactly(-1L);
+        });
+        assertThat(metadata.getOutputsList()).singleElement().satisfies(output -> {
+            assertThat(output.getName()).isEqualTo("embedding");
+            assertThat(output.getShapeList()).containsExactly(-1L, 384L);
+        });
+    }
+
+    @Test
+    void typedTextGivesTheEnginesEmbeddings() {
+        ModelInferResponse response = client.modelInfer(textRequest(TEXTS, false).setId("req-7").build());
+        assertThat(response.getId()).isEqualTo("req-7");
+        assertThat(response.getModelVersion()).isEqualTo("1");
+        assertThat(response.getRawOutputContentsCount()).isZero();
+        ModelInferResponse.InferOutputTensor output = response.getOutputs(0);
+        assertThat(output.getName()).isEqualTo("embedding");
+        assertThat(output.getDatatype()).isEqualTo("FP32");
+        assertThat(output.getShapeList()).containsExactly(2L, 384L);
+        List<float[]> expected = engine.embed("minilm", TEXTS);
+        for (int row = 0; row < 2; row++) {
+            for (int j = 0; j < 384; j++) {
+                assertThat(output.getContents().getFp32Contents(row * 384 + j)).isEqualTo(expected.get(row)[j]);
+            }
+        }
+    }
+
+    @Test
+    void rawTextGivesRawLittleEndianEmbeddings() {
+        ModelInferResponse response = client.modelInfer(textRequest(TEXTS, true).build());
+        assertThat(response.getOutputs(0).hasContents()).isFalse();
+        ByteBuffer raw = response.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(raw.remaining()).isEqualTo(2 * 384 * 4);
+        float[] expected = engine.embed("minilm", TEXTS.get(1));
+        raw.position(384 * 4);
+        for (float value : expected) {
+            assertThat(raw.getFloat()).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void badRequestsGetTheirStatusCodeAndNameTheField() {
+        assertStatus(ModelInferRequest.newBuilder().setModelName("nope"), Status.Code.NOT_FOUND, "nope");
+        assertStatus(textRequest(TEXTS, false).setModelVersion("3"), Status.Code.NOT_FOUND, "version 3 is not loaded");
+        assertStatus(textRequest(TEXTS, false).setModelName(""), Status.Code.INVALID_ARGUMENT, "model_name");
+        ModelInferRequest.Builder wrongShape = textRequest(TEXTS, false);
+        wrongShape.getInputsBuilder(0).clearShape().addShape(1).addShape(2);
+        assertStatus(wrongShape, Status.Code.INVALID_ARGUMENT, "BYTES of shape [N] or [N, 1], got BYTES [1, 2]");
+        ModelInferRequest.Builder tooFew = textRequest(TEXTS, false);
+        tooFew.getInputsBuilder(0).clearShape().addShape(3);
+        assertStatus(tooFew, Status.Code.INVALID_ARGUMENT, "text: shape [3] needs 3 elements, the contents hold 2");
+        ModelInferRequest.Builder notUtf8 = textRequest(List.of("ok"), false);
+        notUtf8.getInputsBuilder(0).setContents(InferTensorContents.newBuilder()
+            .addBytesContents(ByteString.copyFrom(new byte[] {(byte) 0xC3, (byte) 0x28})));
+        assertStatus(notUtf8, Status.Code.INVALID_ARGUMENT, "text[0]: BYTES elements must be valid UTF-8");
+        ModelInferRequest.Builder truncated = textRequest(TEXTS, true);
+        truncated.setRawInputContents(0, ByteString.copyFrom(new byte[] {9, 0, 0, 0, 'a'}));
+        assertStatus(truncated, Status.Code.INVALID_ARGUMENT, "raw BYTES element 0 says 9 bytes, 1 remain");
+        assertStatus(textRequest(TEXTS, false).addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+            .setName("logits")), Status.Code.INVALID_ARGUMENT, "outputs.logits: the model has no such output");
+        ModelInferRequest.Builder float16 = textRequest(TEXTS, false);
+        float16.getInputsBuilder(0).setDatatype("FP16");
+        assertStatus(float16, Status.Code.INVALID_ARGUMENT, "text.datatype: 'FP16' is not supported");
+    }
+
+    @Test
+    void theRepositoryExtensionUnloadsAndLoadsAModel() {
+        assertThat(client.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList())
+            .extracting(RepositoryIndexResponse.ModelIndex::getName, RepositoryIndexResponse.ModelIndex::getState)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("minilm", "READY"));
+        try {
+            client.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("minilm").build());
+            assertThat(client.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModels(0).getState())
+                .isEqualTo("UNAVAILABLE");
+            assertThat(client.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build())
+                .getModelsList()).isEmpty();
+            assertStatus(textRequest(TEXTS, false), Status.Code.NOT_FOUND, "minilm");
+            assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> client.repositoryModelUnload(
+                    RepositoryModelUnloadRequest.newBuilder().setModelName("minilm").build()))
+                .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        }
+        finally {
+            client.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("minilm").build());
+        }
+        assertThat(client.modelReady(ModelReadyRequest.newBuilder().setName("minilm").build()).getReady()).isTrue();
+        assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> client.repositoryModelLoad(
+                RepositoryModelLoadRequest.newBuilder().setModelName("not-in-the-repository").build()))
+            .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    private static ModelInferRequest.Builder textRequest(List<String> texts, boolean raw) {
+        ModelInferRequest.InferInputTensor.Builder input = ModelInferRequest.InferInputTensor.newBuilder()
+            .setName("text").setDatatype("BYTES").addShape(texts.size());
+        ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("minilm");
+        if (raw) {
+            ByteString.Output bytes = ByteString.newOutput();
+            for (String text : texts) {
+                byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+                bytes.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array(), 0, 4);
+                bytes.write(utf8, 0, utf8.length);
+            }
+            request.addRawInputContents(bytes.toByteString());
+        }
+        else {
+            InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+            texts.forEach(text -> contents.addBytesContents(ByteString.copyFromUtf8(text)));
+            input.setContents(contents);
+        }
+        return request.addInputs(input);
+    }
+
+    private static void assertStatus(ModelInferRequest.Builder request, Status.Code code, String description) {
+        assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> client.modelInfer(request.build()))
+            .satisfies(ex -> {
+                assertThat(ex.getStatus().getCode()).isEqualTo(code);
+                assertThat(ex.getStatus().getDescription()).contains(description);
+            });
+    }
+
+    private static void copy(String resource, Path target) throws Exception {
+        try (InputStream in = OpenInferenceServiceIT.class.getResourceAsStream(resource)) {
+            Files.copy(in, target);
+        }
+    }
+}
