@@ -1,0 +1,45 @@
+package io.distill4j.spring.autoconfigure;
+
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.session.SessionConfig;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The in-process inference engine on ONNX Runtime, over the model repository of
+ * {@code distill4j.inference.model-repository}; closed (every session and native buffer released) when
+ * the context closes. A user's own {@link InferenceEngine} bean replaces it.
+ */
+@AutoConfiguration
+@ConditionalOnClass(OnnxInferenceEngine.class)
+@ConditionalOnBooleanProperty(name = "distill4j.inference.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(InferenceProperties.class)
+public final class InferenceAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(InferenceEngine.class)
+    OnnxInferenceEngine distill4jInferenceEngine(InferenceProperties properties) {
+        SessionConfig.Builder session = SessionConfig.builder().interOpThreads(1);
+        if (properties.getIntraOpThreads() > 0) {
+            session.intraOpThreads(properties.getIntraOpThreads());
+        }
+        OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
+            .modelRepository(properties.getModelRepository()).session(session.build())
+            .compatibilityCheck(properties.isCompatibilityCheck()).build());
+        try {
+            properties.getLoadOnStartup().forEach(engine::load);
+            return engine;
+        }
+        catch (RuntimeException ex) {
+            engine.close();
+            throw ex;
+        }
+    }
+}

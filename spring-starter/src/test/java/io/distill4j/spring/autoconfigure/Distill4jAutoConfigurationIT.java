@@ -1,0 +1,154 @@
+package io.distill4j.spring.autoconfigure;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
+import io.distill4j.api.grpc.inference.InferTensorContents;
+import io.distill4j.api.grpc.inference.ModelInferRequest;
+import io.distill4j.api.grpc.inference.ModelInferResponse;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.spring.grpc.OpenInferenceService;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration;
+import org.springframework.boot.grpc.server.autoconfigure.GrpcServerServicesAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.grpc.server.exception.GrpcExceptionHandler;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The starter's auto-configuration in real Spring contexts: the engine over a real repository, the
+ * switches, user beans winning, missing classes, and the Open Inference service on Spring Boot's own gRPC
+ * server on a free port.
+ */
+class Distill4jAutoConfigurationIT {
+
+    @TempDir
+    static Path dir;
+
+    private static Path repository;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, GrpcAutoConfiguration.class))
+        .withPropertyValues("distill4j.inference.model-repository=" + repository);
+
+    @BeforeAll
+    static void repository() throws Exception {
+        repository = dir.resolve("repo");
+        Path version = Files.createDirectories(repository.resolve("minilm/1"));
+        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
+        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
+        Files.writeString(version.resolve("model.json"), """
+                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
+                """);
+    }
+
+    @Test
+    void theEngineLoadsTheStartupModelsAndClosesWithTheContext() {
+        OnnxInferenceEngine[] seen = new OnnxInferenceEngine[1];
+        this.runner.withPropertyValues("distill4j.inference.load-on-startup=minilm").run(context -> {
+            assertThat(context).hasSingleBean(InferenceEngine.class).hasSingleBean(OpenInferenceService.class)
+                .hasBean("distill4jGrpcExceptionHandler");
+            seen[0] = context.getBean(OnnxInferenceEngine.class);
+            assertThat(seen[0].loadedModels()).extracting(d -> d.id().name()).containsExactly("minilm");
+        });
+        assertThatIllegalStateException().as("closed with the context").isThrownBy(() -> seen[0].loadedModels());
+    }
+
+    @Test
+    void aModelThatCannotLoadFailsTheStartNamingIt() {
+        this.runner.withPropertyValues("distill4j.inference.load-on-startup=no-such-model").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("no-such-model");
+        });
+    }
+
+    @Test
+    void eachFeatureCanBeSwitchedOff() {
+        this.runner.withPropertyValues("distill4j.inference.enabled=false").run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceEngine.class).doesNotHaveBean(OpenInferenceService.class));
+        this.runner.withPropertyValues("distill4j.grpc.enabled=false").run(context -> assertThat(context)
+            .hasSingleBean(InferenceEngine.class).doesNotHaveBean(OpenInferenceService.class)
+            .doesNotHaveBean(GrpcExceptionHandler.class));
+    }
+
+    @Test
+    void withoutGrpcOnTheClassPathOnlyTheEngineIsConfigured() {
+        this.runner.withClassLoader(new FilteredClassLoader(BindableService.class)).run(context -> assertThat(context)
+            .hasSingleBean(InferenceEngine.class).doesNotHaveBean(OpenInferenceService.class));
+        this.runner.withClassLoader(new FilteredClassLoader(OnnxInferenceEngine.class)).run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceEngine.class).doesNotHaveBean(OpenInferenceService.class));
+    }
+
+    @Test
+    void theUsersBeansWin() {
+        this.runner.withBean("myEngine", InferenceEngine.class, () -> OnnxInferenceEngine.open(EngineConfig.builder()
+                .modelRepository(repository).build()))
+            .withBean("myService", OpenInferenceService.class,
+                    () -> new OpenInferenceService(OnnxInferenceEngine.open(EngineConfig.builder()
+                        .modelRepository(repository).build()), "mine", "1"))
+            .run(context -> {
+                assertThat(context).hasSingleBean(InferenceEngine.class).hasBean("myEngine")
+                    .doesNotHaveBean("distill4jInferenceEngine");
+                assertThat(context).hasSingleBean(OpenInferenceService.class).hasBean("myService");
+            });
+    }
+
+    @Test
+    void springBootsGrpcServerServesTheOpenInferenceProtocol() {
+        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
+                GrpcServerServicesAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                int port = context.getBean(GrpcServerLifecycle.class).getPort();
+                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+                try {
+                    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
+                        .newBlockingStub(channel);
+                    ModelInferResponse response = client.modelInfer(request("minilm"));
+                    assertThat(response.getOutputs(0).getShapeList()).containsExactly(1L, 384L);
+                    float[] expected = context.getBean(InferenceEngine.class).embed("minilm", "A card payment");
+                    assertThat(response.getOutputs(0).getContents().getFp32Contents(5)).isEqualTo(expected[5]);
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.modelInfer(request("missing")))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+                }
+                finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            });
+    }
+
+    private static ModelInferRequest request(String model) {
+        return ModelInferRequest.newBuilder().setModelName(model).addInputs(ModelInferRequest.InferInputTensor
+            .newBuilder().setName("text").setDatatype("BYTES").addShape(1).setContents(InferTensorContents
+                .newBuilder().addBytesContents(ByteString.copyFromUtf8("A card payment")))).build();
+    }
+
+    private static void copy(String resource, Path target) throws Exception {
+        try (InputStream in = Distill4jAutoConfigurationIT.class.getResourceAsStream(resource)) {
+            Files.copy(in, target);
+        }
+    }
+}
