@@ -1,137 +1,95 @@
 package io.distill4j.samples;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 
+import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
-import io.distill4j.api.RepositoryEntry;
-import io.distill4j.api.TaskType;
-import io.distill4j.api.exception.Distill4jException;
-import io.distill4j.engine.EngineConfig;
-import io.distill4j.engine.OnnxInferenceEngine;
-import io.distill4j.engine.session.SessionConfig;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
 /**
- * Starts the Distill4j engine on a model repository and serves text typed on standard input.
+ * The Distill4j platform server: a Spring Boot application on the starter. With no configuration it
+ * serves the embedded default: if the model repository ({@code distill4j.inference.model-repository},
+ * {@code ./models}) is empty, all-MiniLM-L6-v2 (ONNX and tokenizer.json, from the registry jar on the class
+ * path) is installed into it as {@code minilm/1}; every model in the repository is loaded, and Spring
+ * Boot's gRPC server answers the Open Inference Protocol v2 on {@code spring.grpc.server.port} (9090).
  *
- * <p>The repository is {@code ./models} unless {@code -Ddistill4j.models=<dir>} says otherwise. If it
- * holds no model, the embedded default is installed into it: all-MiniLM-L6-v2 (ONNX and
- * tokenizer.json) from the registry jar on the class path, as {@code minilm/1}. Every model in the
- * repository is then loaded; each line typed is embedded (or classified) by the first text model and,
- * for embeddings, compared with the previous line.
+ * <pre>
+ * mvn -Prun -DskipTests verify                                   # from the repository root
+ * mvn -Prun -DskipTests verify -Ddistill4j.inference.model-repository=/srv/models -Dspring.grpc.server.port=8001
+ * </pre>
+ *
+ * (The {@code run} profile starts it inside Maven's JVM, so {@code -D} settings reach Spring as system
+ * properties; with {@code java -jar} they are {@code --name=value} arguments.)
  */
-public final class PlatformServer {
+@SpringBootApplication
+public class PlatformServer {
 
-    private PlatformServer() {
+    public static void main(String[] args) {
+        start(args);
     }
 
-    public static void main(String[] args) throws IOException {
-        Path repository = Path.of(System.getProperty("distill4j.models", "models")).toAbsolutePath();
-        installDefaultModelIfEmpty(repository);
-        EngineConfig config = EngineConfig.builder()
-            .modelRepository(repository)
-            .session(SessionConfig.builder().intraOpThreads(Runtime.getRuntime().availableProcessors()).build())
-            .build();
-        try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "distill4j-shutdown"));
-            for (RepositoryEntry entry : engine.repositoryIndex()) {
-                try {
-                    engine.load(entry.name());
-                }
-                catch (Distill4jException ex) {
-                    System.err.println("Could not load " + entry.name() + ": " + ex.getMessage());
-                }
-            }
+    /** Starts the server; the caller closes the returned context to stop it. */
+    public static ConfigurableApplicationContext start(String... args) {
+        SpringApplication application = new SpringApplication(PlatformServer.class);
+        // Before any bean exists: seed an empty repository so that the engine finds the default model.
+        application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> installDefaultModelIfEmpty(
+                Path.of(event.getEnvironment().getProperty("distill4j.inference.model-repository", "models"))
+                    .toAbsolutePath()));
+        return application.run(args);
+    }
+
+    /** One line per model and the port, once the gRPC server listens. */
+    @Bean
+    ApplicationListener<GrpcServerStartedEvent> announceServing(InferenceEngine engine) {
+        return event -> {
             System.out.println();
-            System.out.println("Distill4j serving from " + repository);
+            System.out.println("Distill4j serves the Open Inference Protocol v2 (gRPC) on port " + event.getPort());
             for (ModelDescriptor model : engine.loadedModels()) {
                 System.out.printf("  %-20s %-20s provider=%s  %s%n", model.id(), model.task().id(),
                         model.executionProvider(), model.description());
             }
-            ModelDescriptor textModel = engine.loadedModels()
-                .stream()
-                .filter(m -> m.task() != TaskType.RAW)
-                .findFirst()
-                .orElse(null);
-            if (textModel == null) {
-                System.out.println("No text model loaded; nothing to serve on standard input.");
-                return;
-            }
-            serveStandardInput(engine, textModel);
-        }
-    }
-
-    private static void serveStandardInput(OnnxInferenceEngine engine, ModelDescriptor model) throws IOException {
-        String name = model.id().name();
-        System.out.println();
-        System.out.println("Type a sentence and press Enter (" + name + "); end with Ctrl-D.");
-        // Lines are read as raw bytes (ISO-8859-1 maps each byte to one char) and decoded strictly by the
-        // engine, so input that is not UTF-8 is reported instead of silently replaced.
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.ISO_8859_1));
-        float[] previous = null;
-        for (String raw; (raw = in.readLine()) != null;) {
-            if (raw.isBlank()) {
-                continue;
-            }
-            try {
-                String line = engine.validator().decodeUtf8(model.id().toString(), "line", raw.getBytes(StandardCharsets.ISO_8859_1));
-                if (model.task() == TaskType.TEXT_CLASSIFICATION) {
-                    System.out.println("  " + engine.classify(name, List.of(line), 3).get(0).top());
-                    continue;
-                }
-                float[] vector = engine.embed(name, line);
-                System.out.printf("  %d-dim embedding, first values [%.4f, %.4f, %.4f ...]%s%n", vector.length, vector[0],
-                        vector[1], vector[2], previous == null ? ""
-                                : String.format(", cosine to previous line %.4f", cosine(previous, vector)));
-                previous = vector;
-            }
-            catch (Distill4jException ex) {
-                System.out.println("  error " + ex.code() + ": " + ex.getMessage());
-            }
-        }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        };
     }
 
     /** Installs all-MiniLM-L6-v2 from the class path as {@code minilm/1} if the repository holds nothing. */
-    static void installDefaultModelIfEmpty(Path repository) throws IOException {
-        Files.createDirectories(repository);
-        try (var entries = Files.list(repository)) {
-            if (entries.findAny().isPresent()) {
-                return;
-            }
-        }
-        Path dir = Files.createDirectories(repository.resolve("minilm").resolve("1"));
-        copyResource("all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
-        copyResource("all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
-        Files.writeString(dir.resolve("model.json"), """
-                {
-                  "task": "text-embedding",
-                  "description": "all-MiniLM-L6-v2 sentence embeddings (embedded default)",
-                  "tokenizer": "tokenizer.json",
-                  "maxSequenceLength": 256,
-                  "pooling": "mean",
-                  "normalize": true
+    static void installDefaultModelIfEmpty(Path repository) {
+        try {
+            Files.createDirectories(repository);
+            try (var entries = Files.list(repository)) {
+                if (entries.findAny().isPresent()) {
+                    return;
                 }
-                """);
-        System.out.println("Installed the embedded default model minilm/1 into " + repository);
+            }
+            Path dir = Files.createDirectories(repository.resolve("minilm").resolve("1"));
+            copyResource("all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+            copyResource("all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
+            Files.writeString(dir.resolve("model.json"), """
+                    {
+                      "task": "text-embedding",
+                      "description": "all-MiniLM-L6-v2 sentence embeddings (embedded default)",
+                      "tokenizer": "tokenizer.json",
+                      "maxSequenceLength": 256,
+                      "pooling": "mean",
+                      "normalize": true
+                    }
+                    """);
+            System.out.println("Installed the embedded default model minilm/1 into " + repository);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot install the default model into " + repository, ex);
+        }
     }
 
     private static void copyResource(String resource, Path target) throws IOException {

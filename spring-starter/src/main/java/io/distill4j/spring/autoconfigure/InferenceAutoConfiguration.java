@@ -1,6 +1,9 @@
 package io.distill4j.spring.autoconfigure;
 
+import java.util.List;
+
 import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.RepositoryEntry;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.session.SessionConfig;
@@ -34,7 +37,11 @@ public final class InferenceAutoConfiguration {
             .modelRepository(properties.getModelRepository()).session(session.build())
             .compatibilityCheck(properties.isCompatibilityCheck()).build());
         try {
-            properties.getLoadOnStartup().forEach(engine::load);
+            List<String> names = properties.getLoadOnStartup();
+            if (names.equals(List.of(InferenceProperties.EVERY_MODEL))) {
+                names = engine.repositoryIndex().stream().map(RepositoryEntry::name).toList();
+            }
+            names.forEach(engine::load);
             return engine;
         }
         catch (RuntimeException ex) {

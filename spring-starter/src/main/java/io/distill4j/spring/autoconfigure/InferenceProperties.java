@@ -11,12 +11,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <pre>
  * distill4j.inference.model-repository=models        # one folder per model, one per version
- * distill4j.inference.load-on-startup=minilm,intents # loaded before the application is ready
+ * distill4j.inference.load-on-startup=minilm,intents # loaded before the application is ready ("*": all)
  * distill4j.inference.intra-op-threads=2
  * </pre>
  */
 @ConfigurationProperties("distill4j.inference")
 public class InferenceProperties {
+
+    /** The {@link #getLoadOnStartup()} value that loads every model in the repository. */
+    public static final String EVERY_MODEL = "*";
 
     /** Whether the engine bean is created. */
     private boolean enabled = true;
@@ -24,7 +27,10 @@ public class InferenceProperties {
     /** The model repository: {@code <name>/<version>/model.onnx} with a {@code model.json} manifest. */
     private Path modelRepository = Path.of("models");
 
-    /** Models loaded (newest version) when the context starts; a model that fails to load fails the start. */
+    /**
+     * Models loaded (newest version) when the context starts, or "*" for every model in the repository; a
+     * model that fails to load fails the start.
+     */
     private List<String> loadOnStartup = new ArrayList<>();
 
     /** ONNX Runtime's intra-op threads per session; 0: the number of cores. */

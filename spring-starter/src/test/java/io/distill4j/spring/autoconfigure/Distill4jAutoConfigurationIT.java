@@ -76,6 +76,13 @@ class Distill4jAutoConfigurationIT {
     }
 
     @Test
+    void aStarLoadsEveryModelInTheRepository() {
+        this.runner.withPropertyValues("distill4j.inference.load-on-startup=*").run(context -> assertThat(
+                context.getBean(InferenceEngine.class).loadedModels()).extracting(d -> d.id().name())
+            .containsExactly("minilm"));
+    }
+
+    @Test
     void aModelThatCannotLoadFailsTheStartNamingIt() {
         this.runner.withPropertyValues("distill4j.inference.load-on-startup=no-such-model").run(context -> {
             assertThat(context).hasFailed();
