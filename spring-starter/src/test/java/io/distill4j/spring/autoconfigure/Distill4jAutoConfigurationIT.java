@@ -125,7 +125,8 @@ class Distill4jAutoConfigurationIT {
     void springBootsGrpcServerServesTheOpenInferenceProtocol() {
         this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
                 GrpcServerServicesAutoConfiguration.class))
-            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0")
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+                    "spring.grpc.server.inbound.message.max-size=64KB")
             .run(context -> {
                 assertThat(context).hasNotFailed();
                 int port = context.getBean(GrpcServerLifecycle.class).getPort();
@@ -140,6 +141,11 @@ class Distill4jAutoConfigurationIT {
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(request("missing")))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+                    // Over the server's message size: refused by the transport before any of our code runs.
+                    ModelInferRequest oversized = request("minilm").toBuilder().setId("x".repeat(100_000)).build();
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.modelInfer(oversized))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
                 }
                 finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
