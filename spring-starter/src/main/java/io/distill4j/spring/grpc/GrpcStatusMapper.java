@@ -1,9 +1,12 @@
 package io.distill4j.spring.grpc;
 
+import java.util.function.Supplier;
+
 import io.distill4j.api.exception.Distill4jException;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 
 /**
  * The one place where Distill4j's exception hierarchy becomes gRPC status codes (STYLE.md rule 7):
@@ -55,6 +58,22 @@ public final class GrpcStatusMapper {
     /** The status as an exception to hand to a {@code StreamObserver}. */
     public static StatusRuntimeException toException(Throwable failure) {
         return toStatus(failure).withCause(failure).asRuntimeException();
+    }
+
+    /**
+     * Answers a unary call: the value, or the failure mapped to its status. The services' only way to reply.
+     */
+    static <T> void unary(StreamObserver<T> response, Supplier<T> call) {
+        T value;
+        try {
+            value = call.get();
+        }
+        catch (RuntimeException ex) {
+            response.onError(toException(ex));
+            return;
+        }
+        response.onNext(value);
+        response.onCompleted();
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
@@ -85,17 +84,17 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
-        reply(response, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+        GrpcStatusMapper.unary(response, () -> ServerLiveResponse.newBuilder().setLive(true).build());
     }
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-        reply(response, () -> ServerReadyResponse.newBuilder().setReady(true).build());
+        GrpcStatusMapper.unary(response, () -> ServerReadyResponse.newBuilder().setReady(true).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             boolean ready = this.engine.loadedModels().stream().anyMatch(model -> model.id().name()
                 .equals(request.getName()) && (request.getVersion().isEmpty()
                         || Long.toString(model.id().version()).equals(request.getVersion())));
@@ -105,13 +104,13 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
-        reply(response, () -> ServerMetadataResponse.newBuilder().setName(this.serverName)
+        GrpcStatusMapper.unary(response, () -> ServerMetadataResponse.newBuilder().setName(this.serverName)
             .setVersion(this.serverVersion).addExtensions("model_repository").build());
     }
 
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             ModelDescriptor model = loaded(request.getName(), request.getVersion());
             ModelMetadataResponse.Builder out = ModelMetadataResponse.newBuilder().setName(model.id().name())
                 .addVersions(Long.toString(model.id().version())).setPlatform(PLATFORM);
@@ -135,7 +134,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             GrpcStatusMapper.requireTimeLeft("ModelInfer " + request.getModelName());
             ModelDescriptor model = loaded(request.getModelName(), request.getModelVersion());
             String name = model.id().name();
@@ -162,7 +161,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             RepositoryIndexResponse.Builder out = RepositoryIndexResponse.newBuilder();
             for (RepositoryEntry entry : this.engine.repositoryIndex()) {
                 boolean ready = entry.servedVersion().isPresent();
@@ -182,7 +181,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
             StreamObserver<RepositoryModelLoadResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             requireName(request.getModelName(), "model_name");
             this.engine.load(request.getModelName());
             return RepositoryModelLoadResponse.getDefaultInstance();
@@ -192,7 +191,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
             StreamObserver<RepositoryModelUnloadResponse> response) {
-        reply(response, () -> {
+        GrpcStatusMapper.unary(response, () -> {
             requireName(request.getModelName(), "model_name");
             if (!this.engine.unload(request.getModelName())) {
                 throw new ModelNotFoundException(request.getModelName(), "Model " + request.getModelName()
@@ -330,18 +329,5 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     private static ModelMetadataResponse.TensorMetadata tensor(TensorInfo info) {
         return tensor(info.name(), info.type().protocolName(), info.shape().stream().mapToLong(Long::longValue).toArray());
-    }
-
-    private static <T> void reply(StreamObserver<T> response, Supplier<T> call) {
-        T value;
-        try {
-            value = call.get();
-        }
-        catch (RuntimeException ex) {
-            response.onError(GrpcStatusMapper.toException(ex));
-            return;
-        }
-        response.onNext(value);
-        response.onCompleted();
     }
 }

@@ -1,0 +1,242 @@
+package io.distill4j.spring.grpc;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import io.distill4j.api.distill.Budget;
+import io.distill4j.api.distill.DataSpec;
+import io.distill4j.api.distill.DistillationJob;
+import io.distill4j.api.distill.DistillationResult;
+import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.JobState;
+import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.ProgressEvent;
+import io.distill4j.api.distill.QualityGate;
+import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.grpc.distill.v1.Data;
+import io.distill4j.api.grpc.distill.v1.Job;
+import io.distill4j.api.grpc.distill.v1.ModelFigures;
+import io.distill4j.api.grpc.distill.v1.Result;
+import io.distill4j.api.grpc.distill.v1.Student;
+import io.distill4j.api.grpc.distill.v1.Teacher;
+
+/**
+ * Converts between the distillation service's messages and the API's records. Every path in a request
+ * is a path on the server: it must lie under one of the allowed roots (after resolving {@code ..} and
+ * relative paths against the first root), or the request is refused with the field named, so that a
+ * client cannot make the server read or write anywhere else.
+ */
+final class DistillationMessages {
+
+    private final List<Path> roots;
+
+    /** @param roots the folders whose files a request may name; the first resolves relative paths */
+    DistillationMessages(List<Path> roots) {
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("at least one allowed root is needed for request paths");
+        }
+        this.roots = roots.stream().map(root -> root.toAbsolutePath().normalize()).toList();
+    }
+
+    /**
+     * The API spec of a request's spec.
+     * @throws InvalidInputException naming the field: a missing teacher or train file, a path outside the
+     * roots, or a value the API's own checks refuse
+     */
+    DistillationSpec toSpec(io.distill4j.api.grpc.distill.v1.DistillationSpec message) {
+        try {
+            DistillationSpec.Builder spec = DistillationSpec.builder().teacher(teacher(message.getTeacher()))
+                .data(data(message.getData())).student(student(message.getStudent()));
+            if (!message.getName().isEmpty()) {
+                spec.name(message.getName());
+            }
+            switch (message.getTask()) {
+                case TEXT_EMBEDDING -> spec.task(DistillationTask.TEXT_EMBEDDING);
+                case TEXT_CLASSIFICATION -> spec.task(DistillationTask.TEXT_CLASSIFICATION);
+                default -> { }
+            }
+            if (message.hasBudget()) {
+                Budget defaults = Budget.ofDefaults();
+                spec.budget(Budget.of(message.getBudget().getMaxSeconds() > 0
+                        ? Duration.ofSeconds(message.getBudget().getMaxSeconds()) : defaults.maxDuration(),
+                        message.getBudget().getMaxTrials() > 0 ? message.getBudget().getMaxTrials()
+                                : defaults.maxTrials()));
+            }
+            for (io.distill4j.api.grpc.distill.v1.QualityGate gate : message.getGatesList()) {
+                spec.gate(gate.getRelativeToTeacher() ? QualityGate.relativeToTeacher(gate.getThreshold())
+                        : QualityGate.minimum(gate.getMetric(), gate.getThreshold()));
+            }
+            if (!message.getRegister().isEmpty()) {
+                spec.register(message.getRegister());
+            }
+            if (message.getSeed() != 0) {
+                spec.seed(message.getSeed());
+            }
+            switch (message.getMemoryMode()) {
+                case STAGED -> spec.memoryMode(MemoryMode.STAGED);
+                case ONLINE -> spec.memoryMode(MemoryMode.ONLINE);
+                case AUTO -> spec.memoryMode(MemoryMode.AUTO);
+                default -> { }
+            }
+            return spec.build();
+        }
+        catch (IllegalArgumentException | NullPointerException ex) {
+            throw new InvalidInputException(null, "spec", String.valueOf(ex.getMessage()));
+        }
+    }
+
+    private TeacherSpec teacher(Teacher teacher) {
+        return switch (teacher.getKindCase()) {
+            case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("teacher.onnx_classifier.model_path",
+                    teacher.getOnnxClassifier().getModelPath()), path("teacher.onnx_classifier.tokenizer_path",
+                    teacher.getOnnxClassifier().getTokenizerPath())).labels(teacher.getOnnxClassifier().getLabelsList());
+            case ONNX_ENCODER -> TeacherSpec.onnxEncoder(path("teacher.onnx_encoder.model_path",
+                    teacher.getOnnxEncoder().getModelPath()), path("teacher.onnx_encoder.tokenizer_path",
+                    teacher.getOnnxEncoder().getTokenizerPath()));
+            case REPOSITORY_MODEL -> teacher.getRepositoryModel().getVersion() > 0
+                    ? TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName(),
+                            teacher.getRepositoryModel().getVersion())
+                    : TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName());
+            case KIND_NOT_SET -> throw new InvalidInputException(null, "spec.teacher", "is required: onnx_classifier, "
+                    + "onnx_encoder or repository_model");
+        };
+    }
+
+    private DataSpec data(Data data) {
+        if (data.getTrainPath().isEmpty()) {
+            throw new InvalidInputException(null, "spec.data.train_path", "is required");
+        }
+        Path train = path("spec.data.train_path", data.getTrainPath());
+        DataSpec spec = switch (data.getFormat()) {
+            case CSV -> DataSpec.csv(train);
+            case TSV -> DataSpec.tsv(train);
+            case JSON_LINES -> DataSpec.jsonLines(train);
+            default -> DataSpec.of(train);
+        };
+        if (!data.getValidationPath().isEmpty()) {
+            spec = spec.validation(path("spec.data.validation_path", data.getValidationPath()));
+        }
+        if (!data.getTestPath().isEmpty()) {
+            spec = spec.test(path("spec.data.test_path", data.getTestPath()));
+        }
+        if (!data.getTextColumn().isEmpty()) {
+            String column = data.getTextColumn();
+            spec = column.startsWith("#") ? spec.textColumn(index("spec.data.text_column", column))
+                    : spec.textColumn(column);
+        }
+        if (!data.getTextPairColumn().isEmpty()) {
+            String column = data.getTextPairColumn();
+            spec = column.startsWith("#") ? spec.textPairColumn(index("spec.data.text_pair_column", column))
+                    : spec.textPairColumn(column);
+        }
+        if (!data.getLabelColumn().isEmpty()) {
+            String column = data.getLabelColumn();
+            spec = column.startsWith("#") ? spec.labelColumn(index("spec.data.label_column", column))
+                    : spec.labelColumn(column);
+        }
+        if (data.hasHeader()) {
+            spec = spec.header(data.getHeader());
+        }
+        return spec;
+    }
+
+    private static StudentSpec student(Student student) {
+        StudentSpec spec = switch (student.getKindCase()) {
+            case TEACHER_LAYERS -> {
+                StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(student.getTeacherLayers().getLayers());
+                yield student.getTeacherLayers().getIntermediateSize() > 0
+                        ? layers.intermediateSize(student.getTeacherLayers().getIntermediateSize()) : layers;
+            }
+            case TRANSFORMER -> StudentSpec.transformer(student.getTransformer().getLayers(),
+                    student.getTransformer().getHiddenSize(), student.getTransformer().getHeads(),
+                    student.getTransformer().getIntermediateSize());
+            case TEXT_CNN -> StudentSpec.textCnn(student.getTextCnn().getEmbeddingSize(),
+                    student.getTextCnn().getFilters(),
+                    student.getTextCnn().getKernelSizesList().stream().mapToInt(Integer::intValue).toArray());
+            case BAG_OF_EMBEDDINGS -> StudentSpec.bagOfEmbeddings(student.getBagOfEmbeddings().getEmbeddingSize(),
+                    student.getBagOfEmbeddings().getHiddenSize());
+            case AUTO, KIND_NOT_SET -> StudentSpec.auto();
+        };
+        return student.hasPruneVocabulary() ? spec.pruneVocabulary(student.getPruneVocabulary()) : spec;
+    }
+
+    private static int index(String field, String column) {
+        try {
+            return Integer.parseInt(column.substring(1));
+        }
+        catch (NumberFormatException ex) {
+            throw new InvalidInputException(null, field, "'#' must be followed by a 0-based column index, got '"
+                    + column + "'");
+        }
+    }
+
+    /** A request path resolved against the first root; refused unless it lies under one of the roots. */
+    Path path(String field, String value) {
+        if (value.isEmpty()) {
+            throw new InvalidInputException(null, field, "is required");
+        }
+        Path resolved;
+        try {
+            resolved = this.roots.get(0).resolve(value).toAbsolutePath().normalize();
+        }
+        catch (java.nio.file.InvalidPathException ex) {
+            throw new InvalidInputException(null, field, "is not a valid path: " + ex.getMessage());
+        }
+        for (Path root : this.roots) {
+            if (resolved.startsWith(root)) {
+                return resolved;
+            }
+        }
+        throw new InvalidInputException(null, field, "'" + value + "' is outside the folders this server reads "
+                + "from " + this.roots);
+    }
+
+    /** A job as the service reports it: state, newest event, and the result or the error once it ended. */
+    static Job job(DistillationJob job) {
+        Job.Builder out = Job.newBuilder().setId(job.id()).setName(job.spec().name()).setState(state(job.state()))
+            .setProgress(event(job.progress()));
+        if (job.state() == JobState.SUCCEEDED || job.state() == JobState.FAILED) {
+            try {
+                DistillationResult result = job.await(Duration.ofSeconds(1));
+                out.setResult(result(result));
+            }
+            catch (RuntimeException ex) {
+                out.setError(String.valueOf(ex.getMessage()));
+            }
+        }
+        return out.build();
+    }
+
+    static io.distill4j.api.grpc.distill.v1.ProgressEvent event(ProgressEvent event) {
+        return io.distill4j.api.grpc.distill.v1.ProgressEvent.newBuilder().setJobId(event.jobId())
+            .setState(state(event.state())).setStage(event.stage().name()).setStep(event.step())
+            .setTotalSteps(event.totalSteps()).setFraction(event.fraction()).putAllMetrics(event.metrics())
+            .setEtaSeconds(event.eta().map(Duration::toSeconds).orElse(-1L)).setMessage(event.message())
+            .setTimeEpochMillis(event.time().toEpochMilli()).build();
+    }
+
+    static io.distill4j.api.grpc.distill.v1.JobState state(JobState state) {
+        return io.distill4j.api.grpc.distill.v1.JobState.valueOf(state.name().toUpperCase(Locale.ROOT));
+    }
+
+    private static Result result(DistillationResult result) {
+        Result.Builder out = Result.newBuilder().setMetric(result.metric()).setTeacher(figures(result.teacher()))
+            .setStudentFp32(figures(result.studentFp32())).setStudentInt8(figures(result.studentInt8()))
+            .putAllHyperParameters(result.hyperParameters()).setTrials(result.trials())
+            .setGatesPassed(result.gatesPassed()).setReportPath(result.files().reportHtml().toString());
+        result.registeredModel().ifPresent(out::setRegisteredModel);
+        result.registeredVersion().ifPresent(out::setRegisteredVersion);
+        return out.build();
+    }
+
+    private static ModelFigures figures(DistillationResult.ModelFigures figures) {
+        return ModelFigures.newBuilder().setMetric(figures.metric()).setParameters(figures.parameters())
+            .setFileBytes(figures.fileBytes()).setP50LatencyMillis(figures.p50LatencyMillis())
+            .setThroughput(figures.throughput()).build();
+    }
+}
