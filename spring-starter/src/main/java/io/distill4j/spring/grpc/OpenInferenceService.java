@@ -54,7 +54,9 @@ import io.grpc.stub.StreamObserver;
  *
  * <p>The model-repository extension lists the repository ({@code READY} with the served version, or
  * {@code UNAVAILABLE} with the newest on disk), loads (or reloads, swapping in the newest version) and
- * unloads by name.
+ * unloads by name. Load and unload change what the server serves, so they are admin methods: unless the
+ * service is built with {@code repositoryControl} they answer {@code PERMISSION_DENIED} (the starter keeps
+ * them off until admin credentials can be configured; an admin surface is never open by default).
  */
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -76,10 +78,23 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     private final String serverVersion;
 
+    private final boolean repositoryControl;
+
+    /** A service whose repository load and unload are refused; see the class comment. */
     public OpenInferenceService(InferenceEngine engine, String serverName, String serverVersion) {
+        this(engine, serverName, serverVersion, false);
+    }
+
+    /**
+     * @param repositoryControl whether RepositoryModelLoad and RepositoryModelUnload may change what is
+     * loaded; give {@code true} only behind an authenticating interceptor
+     */
+    public OpenInferenceService(InferenceEngine engine, String serverName, String serverVersion,
+            boolean repositoryControl) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
+        this.repositoryControl = repositoryControl;
     }
 
     @Override
@@ -182,6 +197,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
             StreamObserver<RepositoryModelLoadResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
+            requireRepositoryControl("RepositoryModelLoad");
             requireName(request.getModelName(), "model_name");
             this.engine.load(request.getModelName());
             return RepositoryModelLoadResponse.getDefaultInstance();
@@ -192,6 +208,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
             StreamObserver<RepositoryModelUnloadResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
+            requireRepositoryControl("RepositoryModelUnload");
             requireName(request.getModelName(), "model_name");
             if (!this.engine.unload(request.getModelName())) {
                 throw new ModelNotFoundException(request.getModelName(), "Model " + request.getModelName()
@@ -297,6 +314,13 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                     + model.id().version() + " is");
         }
         return model;
+    }
+
+    private void requireRepositoryControl(String method) {
+        if (!this.repositoryControl) {
+            throw io.grpc.Status.PERMISSION_DENIED.withDescription(method + " is an admin method and admin access "
+                    + "is not configured on this server").asRuntimeException();
+        }
     }
 
     private static void requireName(String name, String field) {

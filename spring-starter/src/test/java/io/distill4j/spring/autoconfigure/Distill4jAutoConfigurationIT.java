@@ -11,6 +11,7 @@ import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
 import io.distill4j.api.grpc.inference.InferTensorContents;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
 import io.distill4j.api.grpc.inference.ModelInferResponse;
+import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.spring.grpc.OpenInferenceService;
@@ -141,6 +142,12 @@ class Distill4jAutoConfigurationIT {
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(request("missing")))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+                    // No admin credentials can be configured yet: the repository's load and unload stay closed.
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
+                            .setModelName("minilm").build()))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+                    assertThat(context.getBean(InferenceEngine.class).loadedModels()).hasSize(1);
                     // Over the server's message size: refused by the transport before any of our code runs.
                     ModelInferRequest oversized = request("minilm").toBuilder().setId("x".repeat(100_000)).build();
                     assertThatExceptionOfType(StatusRuntimeException.class)

@@ -70,7 +70,7 @@ class OpenInferenceServiceIT {
                 """);
         engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(dir.resolve("repo")).build());
         engine.load("minilm");
-        server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "distill4j", "test"))
+        server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "distill4j", "test", true))
             .build().start();
         channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
         client = GRPCInferenceServiceGrpc.newBlockingStub(channel);
