@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
 import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.distill.Distiller;
+import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
 import io.distill4j.api.grpc.inference.InferTensorContents;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
@@ -50,8 +52,10 @@ class Distill4jAutoConfigurationIT {
     private static Path repository;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, GrpcAutoConfiguration.class))
-        .withPropertyValues("distill4j.inference.model-repository=" + repository);
+        .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, GrpcAutoConfiguration.class,
+                DistillAutoConfiguration.class))
+        .withPropertyValues("distill4j.inference.model-repository=" + repository,
+                "distill4j.distill.work-directory=" + dir.resolve("work"));
 
     @BeforeAll
     static void repository() throws Exception {
@@ -74,6 +78,27 @@ class Distill4jAutoConfigurationIT {
             assertThat(seen[0].loadedModels()).extracting(d -> d.id().name()).containsExactly("minilm");
         });
         assertThatIllegalStateException().as("closed with the context").isThrownBy(() -> seen[0].loadedModels());
+    }
+
+    @Test
+    void theDistillerBeanIsConfiguredClosedAndReplaceable() {
+        PipelineDistiller[] seen = new PipelineDistiller[1];
+        this.runner.withPropertyValues("distill4j.distill.concurrency=2", "distill4j.distill.max-epochs=3")
+            .run(context -> {
+                assertThat(context).hasSingleBean(Distiller.class);
+                seen[0] = context.getBean(PipelineDistiller.class);
+                assertThat(seen[0].config().concurrency()).isEqualTo(2);
+                assertThat(seen[0].config().maxEpochs()).isEqualTo(3);
+                assertThat(seen[0].config().modelRepository()).contains(repository);
+            });
+        assertThatIllegalStateException().as("closed with the context")
+            .isThrownBy(() -> seen[0].submit(io.distill4j.api.distill.DistillationSpec.builder()
+                .teacher(io.distill4j.api.distill.TeacherSpec.repositoryModel("minilm"))
+                .data(io.distill4j.api.distill.DataSpec.csv(dir.resolve("train.csv"))).build()));
+        this.runner.withPropertyValues("distill4j.distill.enabled=false")
+            .run(context -> assertThat(context).doesNotHaveBean(Distiller.class));
+        this.runner.withClassLoader(new FilteredClassLoader(PipelineDistiller.class))
+            .run(context -> assertThat(context).doesNotHaveBean(Distiller.class).hasSingleBean(InferenceEngine.class));
     }
 
     @Test

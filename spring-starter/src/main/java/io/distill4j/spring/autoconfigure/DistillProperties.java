@@ -1,0 +1,95 @@
+package io.distill4j.spring.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code Distiller} bean ({@code distill4j.distill.*}). Students register into the engine's model
+ * repository ({@code distill4j.inference.model-repository}), so the engine can serve them at once.
+ *
+ * <pre>
+ * distill4j.distill.work-directory=distill4j-work   # job outputs, reports, trial checkpoints
+ * distill4j.distill.concurrency=1                   # jobs running at once
+ * </pre>
+ */
+@ConfigurationProperties("distill4j.distill")
+public class DistillProperties {
+
+    /** Whether the {@code Distiller} bean is created. */
+    private boolean enabled = true;
+
+    /** Job outputs ({@code jobs/<id>}), reports and trial checkpoints. */
+    private Path workDirectory = Path.of("distill4j-work");
+
+    /** Soft targets and fitted teachers shared by jobs; empty: {@code <work-directory>/cache}. */
+    private Path cacheDirectory;
+
+    /** Jobs running at once. */
+    private int concurrency = 1;
+
+    /** ONNX Runtime threads for the teacher stage and evaluation; 0: the number of cores. */
+    private int threads;
+
+    /** PyTorch threads while students train (1 is as fast for small students and robust under load). */
+    private int trainingThreads = 1;
+
+    /** Epochs of a student's final training. */
+    private int maxEpochs = 15;
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Path getWorkDirectory() {
+        return this.workDirectory;
+    }
+
+    public void setWorkDirectory(Path workDirectory) {
+        this.workDirectory = workDirectory;
+    }
+
+    public Path getCacheDirectory() {
+        return this.cacheDirectory;
+    }
+
+    public void setCacheDirectory(Path cacheDirectory) {
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    public int getConcurrency() {
+        return this.concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        this.concurrency = concurrency;
+    }
+
+    public int getThreads() {
+        return this.threads;
+    }
+
+    public void setThreads(int threads) {
+        this.threads = threads;
+    }
+
+    public int getTrainingThreads() {
+        return this.trainingThreads;
+    }
+
+    public void setTrainingThreads(int trainingThreads) {
+        this.trainingThreads = trainingThreads;
+    }
+
+    public int getMaxEpochs() {
+        return this.maxEpochs;
+    }
+
+    public void setMaxEpochs(int maxEpochs) {
+        this.maxEpochs = maxEpochs;
+    }
+}
