@@ -1,6 +1,8 @@
 package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -36,6 +38,12 @@ public class DistillProperties {
 
     /** Epochs of a student's final training. */
     private int maxEpochs = 15;
+
+    /**
+     * Folders whose files a distillation submitted over gRPC may name (data, teacher); relative paths
+     * resolve against the first. Empty: the work directory only.
+     */
+    private List<Path> dataRoots = new ArrayList<>();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -83,6 +91,14 @@ public class DistillProperties {
 
     public void setTrainingThreads(int trainingThreads) {
         this.trainingThreads = trainingThreads;
+    }
+
+    public List<Path> getDataRoots() {
+        return this.dataRoots;
+    }
+
+    public void setDataRoots(List<Path> dataRoots) {
+        this.dataRoots = dataRoots;
     }
 
     public int getMaxEpochs() {

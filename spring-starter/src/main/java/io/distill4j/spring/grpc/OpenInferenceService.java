@@ -55,8 +55,8 @@ import io.grpc.stub.StreamObserver;
  * <p>The model-repository extension lists the repository ({@code READY} with the served version, or
  * {@code UNAVAILABLE} with the newest on disk), loads (or reloads, swapping in the newest version) and
  * unloads by name. Load and unload change what the server serves, so they are admin methods: unless the
- * service is built with {@code repositoryControl} they answer {@code PERMISSION_DENIED} (the starter keeps
- * them off until admin credentials can be configured; an admin surface is never open by default).
+ * service is built with {@code repositoryControl} they answer {@code PERMISSION_DENIED}; the starter turns
+ * it on only when admin credentials are configured, and its {@link AccessInterceptor} checks them.
  */
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 

@@ -16,7 +16,13 @@ import io.distill4j.api.grpc.inference.ModelInferResponse;
 import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.api.grpc.distill.v1.DistillationServiceGrpc;
+import io.distill4j.api.grpc.distill.v1.ListJobsRequest;
+import io.distill4j.spring.grpc.AccessInterceptor;
+import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -167,7 +173,7 @@ class Distill4jAutoConfigurationIT {
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(request("missing")))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-                    // No admin credentials can be configured yet: the repository's load and unload stay closed.
+                    // No admin credentials configured: the repository's load and unload are refused, never open.
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
                             .setModelName("minilm").build()))
@@ -178,6 +184,32 @@ class Distill4jAutoConfigurationIT {
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(oversized))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+                }
+                finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            });
+    }
+
+    @Test
+    void adminCredentialsOpenTheDistillationServiceOnBootsServer() {
+        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
+                GrpcServerServicesAutoConfiguration.class))
+            .withPropertyValues("spring.grpc.server.port=0", "distill4j.security.admin.token=s3cret")
+            .run(context -> {
+                assertThat(context).hasSingleBean(DistillationGrpcService.class).hasSingleBean(AccessInterceptor.class);
+                int port = context.getBean(GrpcServerLifecycle.class).getPort();
+                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+                try {
+                    DistillationServiceGrpc.DistillationServiceBlockingStub client = DistillationServiceGrpc
+                        .newBlockingStub(channel);
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.list(ListJobsRequest.getDefaultInstance()))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+                    Metadata headers = new Metadata();
+                    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer s3cret");
+                    assertThat(client.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .list(ListJobsRequest.getDefaultInstance()).getJobsList()).isEmpty();
                 }
                 finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
