@@ -22,6 +22,14 @@ import io.distill4j.api.grpc.distill.v1.Student;
 import io.distill4j.api.grpc.distill.v1.SubmitRequest;
 import io.distill4j.api.grpc.distill.v1.Teacher;
 import io.distill4j.api.grpc.distill.v1.WatchJobRequest;
+import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
+import io.distill4j.api.grpc.inference.InferTensorContents;
+import io.distill4j.api.grpc.inference.ModelInferRequest;
+import io.distill4j.api.grpc.inference.ModelInferResponse;
+import io.distill4j.api.grpc.inference.ModelMetadataRequest;
+import io.distill4j.api.grpc.inference.ModelMetadataResponse;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.grpc.ManagedChannel;
@@ -104,6 +112,8 @@ class DistillationGrpcServiceIT {
                 client.watch(WatchJobRequest.newBuilder().setId(submitted.getId()).build()).forEachRemaining(again::add);
                 assertThat(again).singleElement().extracting(ProgressEvent::getState).isEqualTo(JobState.SUCCEEDED);
 
+                servesTheDistilledClassifier(dir.resolve("models"));
+
                 SubmitRequest outside = SubmitRequest.newBuilder().setSpec(spec.toBuilder()
                     .setData(Data.newBuilder().setTrainPath("../../etc/passwd"))).build();
                 assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> client.submit(outside))
@@ -118,6 +128,40 @@ class DistillationGrpcServiceIT {
                 assertThatExceptionOfType(StatusRuntimeException.class)
                     .isThrownBy(() -> client.get(GetJobRequest.newBuilder().setId("nope").build()))
                     .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+            }
+            finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The registered student through ModelInfer's text path for classifiers: logits and the top label. */
+    private static void servesTheDistilledClassifier(Path repository) throws Exception {
+        try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
+                .build())) {
+            engine.load("intents");
+            Server server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "d", "t")).build()
+                .start();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
+            try {
+                GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
+                    .newBlockingStub(channel);
+                ModelMetadataResponse metadata = client.modelMetadata(ModelMetadataRequest.newBuilder()
+                    .setName("intents").build());
+                assertThat(metadata.getOutputsList()).extracting(ModelMetadataResponse.TensorMetadata::getName)
+                    .containsExactly("logits", "label");
+                assertThat(metadata.getOutputs(0).getShapeList()).containsExactly(-1L, 3L);
+                String text = "My card was declined again.";
+                ModelInferResponse response = client.modelInfer(ModelInferRequest.newBuilder().setModelName("intents")
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("text").setDatatype("BYTES")
+                        .addShape(1).setContents(InferTensorContents.newBuilder()
+                            .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8(text))))
+                    .build());
+                assertThat(response.getOutputs(0).getShapeList()).containsExactly(1L, 3L);
+                assertThat(response.getOutputs(1).getDatatype()).isEqualTo("BYTES");
+                assertThat(response.getOutputs(1).getContents().getBytesContents(0).toStringUtf8())
+                    .isEqualTo(engine.classify("intents", List.of(text), 1).get(0).top().get(0).label());
             }
             finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
