@@ -147,8 +147,7 @@ final class DistillationRun {
                     + "give an ONNX classifier, an ONNX encoder or a repository model", null);
         }
         StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength(),
-                this.config.maxEpochs(), this.spec.teacher() instanceof TeacherSpec.OnnxEncoder encoder
-                        ? Optional.of(encoder.model()) : Optional.empty());
+                this.config.maxEpochs(), teacherEncoderFile());
         createDirectories(this.output);
         PyTorchRuntime.engine(this.config.trainingThreads(), 1);
 
@@ -422,6 +421,27 @@ final class DistillationRun {
                 this.config.memoryLimitBytes());
         logger.info("Job {}: {}", this.job.id(), plan);
         return plan.mode();
+    }
+
+    /**
+     * The teacher's ONNX file, which a student may start from ({@code StudentSpec.teacherLayers}): an ONNX
+     * encoder's, or a repository model's newest version. Empty for the other teachers.
+     */
+    private Optional<Path> teacherEncoderFile() {
+        TeacherSpec teacher = this.spec.teacher();
+        if (teacher instanceof TeacherSpec.OnnxEncoder encoder) {
+            return Optional.of(encoder.model());
+        }
+        if (teacher instanceof TeacherSpec.RepositoryModel model && this.config.modelRepository().isPresent()) {
+            io.distill4j.engine.repository.ModelRepository repository = io.distill4j.engine.repository.ModelRepository
+                .open(this.config.modelRepository().get());
+            OptionalLong latest = repository.latestVersion(model.name());
+            if (latest.isPresent()) {
+                return Optional.of(repository.resolve(io.distill4j.api.ModelId.of(model.name(), latest.getAsLong()))
+                    .model());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Path latestVersion(OnnxInferenceEngine engine, String name) {

@@ -88,10 +88,18 @@ class EmbeddingDistillationIT {
                     .teacher(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()))
                     .data(DataSpec.csv(train).validation(validation).test(test).textPairColumn("pair")
                             .labelColumn("score"));
-            DistillationResult cut = distiller.distill(spec.name("cut-minilm").student(StudentSpec.teacherLayers(2))
-                    .register("cut-minilm").build());
+            // The teacher as a repository model: its newest version's file gives the layers.
+            Path minilm = java.nio.file.Files.createDirectories(dir.resolve("models/minilm/1"));
+            java.nio.file.Files.copy(MiniLmFiles.model(), minilm.resolve("model.onnx"));
+            java.nio.file.Files.copy(MiniLmFiles.tokenizer(), minilm.resolve("tokenizer.json"));
+            java.nio.file.Files.writeString(minilm.resolve("model.json"), """
+                    {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
+                    """);
+            DistillationResult cut = distiller.distill(spec.name("cut-minilm").teacher(TeacherSpec.repositoryModel("minilm"))
+                    .student(StudentSpec.teacherLayers(2)).register("cut-minilm").build());
             // The same shape and training from random weights: what the teacher's layers are worth.
             DistillationResult random = distiller.distill(spec.name("random-minilm-shape")
+                    .teacher(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()))
                     .student(StudentSpec.transformer(2, 384, 12, 1536).pruneVocabulary(false)
                             .training(StudentSpec.Training.of(1e-4f, 1f, 1f)))
                     .register("random-minilm-shape").build());
