@@ -10,8 +10,6 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.distill4j.api.grpc.distill.v1.DistillationProto;
 import io.distill4j.api.grpc.inference.GrpcPredictV2;
-import io.distill4j.api.grpc.inference.InferTensorContents;
-import io.distill4j.api.grpc.inference.ModelInferRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,19 +94,6 @@ class ProtocolDefinitionTests {
             describe(message, message.getName(), actual);
         }
         assertThat(actual).containsExactlyInAnyOrderElementsOf(OPEN_INFERENCE_FIELDS);
-    }
-
-    @Test
-    void rawTensorsAndTypedContentsRoundTripThroughTheWireFormat() throws Exception {
-        ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("minilm").setId("r-1")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("text").setDatatype("BYTES")
-                        .addShape(2).setContents(InferTensorContents.newBuilder()
-                                .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("a card"))
-                                .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("a transfer"))))
-                .build();
-        ModelInferRequest parsed = ModelInferRequest.parseFrom(request.toByteArray());
-        assertThat(parsed).isEqualTo(request);
-        assertThat(parsed.getInputs(0).getContents().getBytesContents(1).toStringUtf8()).isEqualTo("a transfer");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.distill4j.spring.grpc;
 
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -59,8 +58,8 @@ public class DistillationGrpcService extends DistillationServiceGrpc.Distillatio
 
     @Override
     public void list(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
+        // Distiller.jobs() lists newest first already.
         GrpcStatusMapper.unary(response, () -> ListJobsResponse.newBuilder().addAllJobs(this.distiller.jobs().stream()
-            .sorted(Comparator.comparing((DistillationJob job) -> job.events().get(0).time()).reversed())
             .map(DistillationMessages::job).toList()).build());
     }
 

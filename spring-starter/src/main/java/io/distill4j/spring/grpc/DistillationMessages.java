@@ -85,7 +85,7 @@ final class DistillationMessages {
             }
             return spec.build();
         }
-        catch (IllegalArgumentException | NullPointerException ex) {
+        catch (IllegalArgumentException ex) {
             throw new InvalidInputException(null, "spec", String.valueOf(ex.getMessage()));
         }
     }

@@ -1,14 +1,13 @@
 package io.distill4j.spring.autoconfigure;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.distill.Distiller;
-import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.api.grpc.distill.v1.DistillationServiceGrpc;
+import io.distill4j.api.grpc.distill.v1.ListJobsRequest;
 import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
 import io.distill4j.api.grpc.inference.InferTensorContents;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
@@ -16,11 +15,11 @@ import io.distill4j.api.grpc.inference.ModelInferResponse;
 import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
-import io.distill4j.api.grpc.distill.v1.DistillationServiceGrpc;
-import io.distill4j.api.grpc.distill.v1.ListJobsRequest;
+import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.grpc.AccessInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.distill4j.spring.testing.MiniLmRepository;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.BindableService;
@@ -65,13 +64,7 @@ class Distill4jAutoConfigurationIT {
 
     @BeforeAll
     static void repository() throws Exception {
-        repository = dir.resolve("repo");
-        Path version = Files.createDirectories(repository.resolve("minilm/1"));
-        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
-        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
-        Files.writeString(version.resolve("model.json"), """
-                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
-                """);
+        repository = MiniLmRepository.install(dir.resolve("repo"));
     }
 
     @Test
@@ -221,11 +214,5 @@ class Distill4jAutoConfigurationIT {
         return ModelInferRequest.newBuilder().setModelName(model).addInputs(ModelInferRequest.InferInputTensor
             .newBuilder().setName("text").setDatatype("BYTES").addShape(1).setContents(InferTensorContents
                 .newBuilder().addBytesContents(ByteString.copyFromUtf8("A card payment")))).build();
-    }
-
-    private static void copy(String resource, Path target) throws Exception {
-        try (InputStream in = Distill4jAutoConfigurationIT.class.getResourceAsStream(resource)) {
-            Files.copy(in, target);
-        }
     }
 }

@@ -1,13 +1,12 @@
 package io.distill4j.spring.autoconfigure;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.spring.ai.EngineEmbeddingModel;
 import io.distill4j.spring.ai.EngineEmbeddingModels;
+import io.distill4j.spring.testing.MiniLmRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,17 +36,7 @@ class SpringAiAutoConfigurationIT {
 
     @BeforeAll
     static void repository() throws Exception {
-        repository = dir.resolve("repo");
-        Path version = Files.createDirectories(repository.resolve("minilm/1"));
-        try (InputStream model = SpringAiAutoConfigurationIT.class.getResourceAsStream("/all-minilm-l6-v2.onnx");
-                InputStream tokenizer = SpringAiAutoConfigurationIT.class
-                    .getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(model, version.resolve("model.onnx"));
-            Files.copy(tokenizer, version.resolve("tokenizer.json"));
-        }
-        Files.writeString(version.resolve("model.json"), """
-                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
-                """);
+        repository = MiniLmRepository.install(dir.resolve("repo"));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.distill4j.spring.grpc;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.spring.testing.MiniLmRepository;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -63,8 +63,8 @@ class DistillationGrpcServiceIT {
     @Test
     void aSubmittedJobIsWatchedToItsEndAndReadBack(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        copy("/all-minilm-l6-v2.onnx", data.resolve("minilm.onnx"));
-        copy("/all-minilm-l6-v2-tokenizer.json", data.resolve("tokenizer.json"));
+        MiniLmRepository.copy("/all-minilm-l6-v2.onnx", data.resolve("minilm.onnx"));
+        MiniLmRepository.copy("/all-minilm-l6-v2-tokenizer.json", data.resolve("tokenizer.json"));
         StringBuilder csv = new StringBuilder("text,label\n");
         for (int repeat = 0; repeat < 3; repeat++) {
             for (String[] row : ROWS) {
@@ -167,12 +167,6 @@ class DistillationGrpcServiceIT {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static void copy(String resource, Path target) throws Exception {
-        try (InputStream in = DistillationGrpcServiceIT.class.getResourceAsStream(resource)) {
-            Files.copy(in, target);
         }
     }
 }

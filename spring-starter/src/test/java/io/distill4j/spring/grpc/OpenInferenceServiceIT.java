@@ -1,10 +1,8 @@
 package io.distill4j.spring.grpc;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +24,7 @@ import io.distill4j.api.grpc.inference.ServerMetadataRequest;
 import io.distill4j.api.grpc.inference.ServerReadyRequest;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.spring.testing.MiniLmRepository;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -62,13 +61,8 @@ class OpenInferenceServiceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path version = Files.createDirectories(dir.resolve("repo/minilm/1"));
-        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
-        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
-        Files.writeString(version.resolve("model.json"), """
-                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
-                """);
-        engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(dir.resolve("repo")).build());
+        engine = OnnxInferenceEngine.open(EngineConfig.builder()
+            .modelRepository(MiniLmRepository.install(dir.resolve("repo"))).build());
         engine.load("minilm");
         server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "distill4j", "test", true))
             .build().start();
@@ -220,11 +214,5 @@ class OpenInferenceServiceIT {
                 assertThat(ex.getStatus().getCode()).isEqualTo(code);
                 assertThat(ex.getStatus().getDescription()).contains(description);
             });
-    }
-
-    private static void copy(String resource, Path target) throws Exception {
-        try (InputStream in = OpenInferenceServiceIT.class.getResourceAsStream(resource)) {
-            Files.copy(in, target);
-        }
     }
 }

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.spring.testing.MiniLmRepository;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -62,15 +62,9 @@ class WireLevelClientIT {
 
     @Test
     void aClientFromThePublishedProtocolGetsTheEnginesEmbedding(@TempDir Path dir) throws Exception {
-        Path version = Files.createDirectories(dir.resolve("repo/minilm/1"));
-        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
-        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
-        Files.writeString(version.resolve("model.json"), """
-                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
-                """);
         String text = "A man is playing a guitar.";
         try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
-                .modelRepository(dir.resolve("repo")).build())) {
+                .modelRepository(MiniLmRepository.install(dir.resolve("repo"))).build())) {
             engine.load("minilm");
             Server server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "d", "t")).build()
                 .start();
@@ -154,12 +148,6 @@ class WireLevelClientIT {
     private interface Writer {
 
         void write(CodedOutputStream out) throws IOException;
-    }
-
-    private static void copy(String resource, Path target) throws IOException {
-        try (InputStream in = WireLevelClientIT.class.getResourceAsStream(resource)) {
-            Files.copy(in, target);
-        }
     }
 
     private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
