@@ -412,36 +412,19 @@ final class LoadedModel {
 
     /**
      * Runs raw, already validated tensors: through the batcher if the model batches dynamically,
-     * else directly on the caller's thread.
+     * else directly on the caller's thread (which the deadline can refuse, but not stop once running).
      */
-    Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+    Map<String, Tensor> infer(Map<String, Tensor> inputs, Deadline deadline) {
+        deadline.requireTimeLeft(this.id);
         if (this.rawBatcher == null) {
             return runRaw(inputs);
         }
-        return await(this.id, this.rawBatcher.submit(RawBatch.request(this.id.toString(), inputs)));
+        return deadline.await(this.id, this.rawBatcher.submit(RawBatch.request(this.id.toString(), inputs)));
     }
 
     /** The batch processor of raw models: concatenate, run once, split. */
     private List<Map<String, Tensor>> runRawBatch(List<RawBatch.Request> requests) {
         return RawBatch.split(this.id.toString(), runRaw(RawBatch.concat(requests)), requests);
-    }
-
-    /** Waits for a batched result, rethrowing the engine's own exceptions as they are. */
-    static <T> T await(ModelId id, CompletableFuture<T> future) {
-        try {
-            return future.get();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new TransientException(ErrorCode.UNAVAILABLE, id.toString(), "Interrupted while waiting for model " + id, ex);
-        }
-        catch (ExecutionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof Distill4jException d) {
-                throw d;
-            }
-            throw new InferenceFailedException(id.toString(), "Inference failed: " + cause, cause);
-        }
     }
 
     /** Runs tensors on the session and copies every output to the heap. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -211,6 +212,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     @Override
     public Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs) {
+        return infer(modelName, inputs, Deadline.NONE);
+    }
+
+    private Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs, Deadline deadline) {
         long start = System.nanoTime();
         LoadedModel model = acquire(modelName);
         boolean ok = false;
@@ -218,7 +223,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         try {
             this.validator.validateTensors(model.id().toString(), model.inputsByName(), inputs);
             rows = inputs.values().stream().mapToInt(t -> t.rank() == 0 ? 1 : (int) t.shape()[0]).max().orElse(0);
-            Map<String, Tensor> outputs = model.infer(inputs);
+            Map<String, Tensor> outputs = model.infer(inputs, deadline);
             ok = true;
             return outputs;
         }
@@ -230,28 +235,46 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     @Override
     public List<float[]> embed(String modelName, List<String> texts) {
-        return runText(modelName, TaskType.TEXT_EMBEDDING, texts, (model, vector) -> vector);
+        return embed(modelName, texts, Deadline.NONE);
+    }
+
+    private List<float[]> embed(String modelName, List<String> texts, Deadline deadline) {
+        return runText(modelName, TaskType.TEXT_EMBEDDING, texts, deadline, (model, vector) -> vector);
     }
 
     @Override
     public List<Classification> classify(String modelName, List<String> texts, int topK) {
+        return classify(modelName, texts, topK, Deadline.NONE);
+    }
+
+    private List<Classification> classify(String modelName, List<String> texts, int topK, Deadline deadline) {
         if (topK < 1) {
             throw new InvalidInputException(modelName, "topK", "must be >= 1, was " + topK);
         }
-        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts,
+        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, deadline,
                 (model, logits) -> TextHeads.topK(TextHeads.softmax(logits), model.labels(), topK));
     }
 
     @Override
     public List<float[]> logits(String modelName, List<String> texts) {
-        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, (model, logits) -> logits);
+        return logits(modelName, texts, Deadline.NONE);
+    }
+
+    private List<float[]> logits(String modelName, List<String> texts, Deadline deadline) {
+        return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, deadline, (model, logits) -> logits);
+    }
+
+    @Override
+    public InferenceEngine withTimeout(Duration timeout) {
+        return new DeadlineView(Deadline.after(Objects.requireNonNull(timeout, "timeout")));
     }
 
     /**
      * Runs texts through a model's batcher under one lease and post-processes each result on the
-     * caller's thread with the same model version that produced it.
+     * caller's thread with the same model version that produced it. If one text fails or the deadline
+     * passes, the texts still queued are cancelled, so the batcher drops them.
      */
-    private <R> List<R> runText(String modelName, TaskType task, List<String> texts,
+    private <R> List<R> runText(String modelName, TaskType task, List<String> texts, Deadline deadline,
             BiFunction<LoadedModel, float[], R> postProcess) {
         long start = System.nanoTime();
         LoadedModel model = acquire(modelName);
@@ -259,16 +282,24 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         try {
             model.requireTask(task);
             this.validator.validateTexts(model.id().toString(), texts);
+            deadline.requireTimeLeft(model.id());
             List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
-            for (String text : texts) {
-                futures.add(model.submitText(text));
+            try {
+                for (String text : texts) {
+                    futures.add(model.submitText(text));
+                }
+                List<R> results = new ArrayList<>(texts.size());
+                for (CompletableFuture<float[]> future : futures) {
+                    results.add(postProcess.apply(model, deadline.await(model.id(), future)));
+                }
+                ok = true;
+                return results;
             }
-            List<R> results = new ArrayList<>(texts.size());
-            for (CompletableFuture<float[]> future : futures) {
-                results.add(postProcess.apply(model, LoadedModel.await(model.id(), future)));
+            finally {
+                if (!ok) {
+                    futures.forEach(future -> future.cancel(false));
+                }
             }
-            ok = true;
-            return results;
         }
         finally {
             model.release();
@@ -347,6 +378,81 @@ public final class OnnxInferenceEngine implements InferenceEngine {
                 logger.warn("Interrupted while draining model {}", model.id());
                 break;
             }
+        }
+    }
+
+    /** {@link #withTimeout(Duration)}: inference under one deadline, everything else straight to the engine. */
+    private final class DeadlineView implements InferenceEngine {
+
+        private final Deadline deadline;
+
+        DeadlineView(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs) {
+            return OnnxInferenceEngine.this.infer(modelName, inputs, this.deadline);
+        }
+
+        @Override
+        public List<float[]> embed(String modelName, List<String> texts) {
+            return OnnxInferenceEngine.this.embed(modelName, texts, this.deadline);
+        }
+
+        @Override
+        public List<Classification> classify(String modelName, List<String> texts, int topK) {
+            return OnnxInferenceEngine.this.classify(modelName, texts, topK, this.deadline);
+        }
+
+        @Override
+        public List<float[]> logits(String modelName, List<String> texts) {
+            return OnnxInferenceEngine.this.logits(modelName, texts, this.deadline);
+        }
+
+        @Override
+        public InferenceEngine withTimeout(Duration timeout) {
+            return OnnxInferenceEngine.this.withTimeout(timeout);
+        }
+
+        @Override
+        public List<RepositoryEntry> repositoryIndex() {
+            return OnnxInferenceEngine.this.repositoryIndex();
+        }
+
+        @Override
+        public List<ModelDescriptor> loadedModels() {
+            return OnnxInferenceEngine.this.loadedModels();
+        }
+
+        @Override
+        public ModelDescriptor describe(String modelName) {
+            return OnnxInferenceEngine.this.describe(modelName);
+        }
+
+        @Override
+        public ModelDescriptor load(String modelName) {
+            return OnnxInferenceEngine.this.load(modelName);
+        }
+
+        @Override
+        public ModelDescriptor load(String modelName, long version) {
+            return OnnxInferenceEngine.this.load(modelName, version);
+        }
+
+        @Override
+        public boolean unload(String modelName) {
+            return OnnxInferenceEngine.this.unload(modelName);
+        }
+
+        /** Does nothing: the view does not own the engine. */
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "OnnxInferenceEngine with " + this.deadline;
         }
     }
 

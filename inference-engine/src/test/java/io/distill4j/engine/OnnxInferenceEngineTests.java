@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,14 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.distill4j.api.Classification;
 import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.ElementType;
+import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.Tensor;
+import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.IncompatibleModelException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.exception.ModelOverloadedException;
+import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
@@ -434,6 +438,84 @@ class OnnxInferenceEngineTests {
         for (CompletableFuture<float[]> f : queued) {
             assertThat(f.get(30, TimeUnit.SECONDS)).hasSize(HIDDEN);
         }
+    }
+
+    @Test
+    void aRequestWhoseDeadlinePassesWhileQueuedIsDroppedNotRun() throws Exception {
+        installEncoder("enc", "mean");
+        CountDownLatch firstBatchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger processed = new AtomicInteger();
+        open(EngineConfig.builder()
+            .batching(BatchingConfig.builder().maxBatchSize(1).build())
+            .listener(new InferenceListener() {
+                @Override
+                public void onBatch(ModelId model, int batchSize, long runNanos) {
+                    processed.addAndGet(batchSize);
+                    firstBatchRunning.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // holds the worker so the next texts stay queued
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }));
+        this.engine.load("enc");
+        CompletableFuture<float[]> first = CompletableFuture.supplyAsync(() -> this.engine.embed("enc", "first"));
+        assertThat(firstBatchRunning.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> this.engine.withTimeout(Duration.ofMillis(50)).embed("enc", List.of("late", "later")))
+            .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+            .hasMessageContaining("50 ms")
+            .hasMessageContaining("dropped");
+        assertThat(this.engine.queueDepth("enc")).isEqualTo(2);
+        release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS)).hasSize(HIDDEN);
+        assertThat(this.engine.embed("enc", "after")).hasSize(HIDDEN);
+        assertThat(processed.get()).as("texts run: the two late ones were dropped").isEqualTo(2);
+        assertThat(this.engine.queueDepth("enc")).isZero();
+    }
+
+    @Test
+    void aRequestWhoseDeadlineHasPassedIsNotQueuedAtAll() throws IOException {
+        installEncoder("enc", "mean");
+        installClassifier("cls", "[\"a\", \"b\", \"c\"]");
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        AtomicInteger batches = new AtomicInteger();
+        open(EngineConfig.builder().listener(new InferenceListener() {
+            @Override
+            public void onBatch(ModelId model, int batchSize, long runNanos) {
+                batches.incrementAndGet();
+            }
+        }));
+        this.engine.load("enc");
+        this.engine.load("cls");
+        this.engine.load("add");
+        InferenceEngine expired = this.engine.withTimeout(Duration.ZERO);
+        assertThatThrownBy(() -> expired.embed("enc", "too late"))
+            .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+            .hasMessageContaining("passed before the request to model enc/1 could run");
+        assertThatThrownBy(() -> expired.classify("cls", List.of("too late"), 1)).isInstanceOf(TransientException.class);
+        assertThatThrownBy(() -> expired.logits("cls", List.of("too late"))).isInstanceOf(TransientException.class);
+        assertThatThrownBy(() -> expired.infer("add", Map.of("x", Tensor.ofFloats(new float[4], 1, 4))))
+            .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+        assertThat(batches.get()).isZero();
+        // Bad input is still reported as bad input, not as a timeout.
+        assertThatThrownBy(() -> expired.embed("enc", List.of())).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void aDeadlineViewServesInTimeAndDoesNotOwnTheEngine() throws IOException {
+        installEncoder("enc", "mean");
+        open();
+        InferenceEngine view = this.engine.withTimeout(Duration.ofSeconds(30));
+        assertThat(view.load("enc").id()).isEqualTo(ModelId.of("enc", 1));
+        assertThat(view.embed("enc", List.of("a", "b"))).hasSize(2);
+        assertThat(view.loadedModels()).hasSize(1);
+        view.close();
+        assertThat(this.engine.embed("enc", "still open")).hasSize(HIDDEN);
+        assertThat(view.unload("enc")).isTrue();
+        assertThatThrownBy(() -> this.engine.withTimeout(null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

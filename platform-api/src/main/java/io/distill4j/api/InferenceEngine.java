@@ -1,5 +1,6 @@
 package io.distill4j.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -91,6 +92,17 @@ public interface InferenceEngine extends AutoCloseable {
      *     text-classification model
      */
     List<float[]> logits(String modelName, List<String> texts);
+
+    /**
+     * A view of this engine for one request that must finish within {@code timeout}, counted from now:
+     * its inference calls ({@link #infer}, {@link #embed}, {@link #classify}, {@link #logits}) refuse to
+     * start once the deadline has passed, stop waiting when it passes, and their work still queued then
+     * is dropped rather than run; either way they throw a {@link io.distill4j.api.exception.TransientException}
+     * with {@link io.distill4j.api.exception.ErrorCode#TIMEOUT}. Other calls go to this engine unchanged,
+     * and closing the view does nothing (like a gRPC stub's {@code withDeadlineAfter}).
+     * @param timeout time left for the request; zero or negative means it has already expired
+     */
+    InferenceEngine withTimeout(Duration timeout);
 
     /** Closes every model and stops the batchers. Idempotent. */
     @Override
