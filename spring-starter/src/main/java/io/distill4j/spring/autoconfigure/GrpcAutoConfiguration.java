@@ -10,8 +10,10 @@ import io.distill4j.spring.grpc.AccessInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.GrpcStatusMapper;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.distill4j.spring.resilience.InferenceGuard;
 import io.grpc.BindableService;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,12 +29,13 @@ import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 /**
  * Distill4j's gRPC services for Spring Boot's gRPC server ({@code spring.grpc.server.*}: port, address,
  * message size, TLS): the Open Inference Protocol v2 ({@code inference.GRPCInferenceService}) over the
- * engine, the distillation-job service over the {@link Distiller}, the access interceptor
+ * engine (each model call under the {@link InferenceGuard} when there is one), the distillation-job service over the {@link Distiller}, the access interceptor
  * ({@code distill4j.security.*}: admin methods need credentials and are refused without them), and the
  * exception handler that maps Distill4j's errors to status codes (after any of the application's own).
  * {@code distill4j.grpc.enabled=false} leaves them all out.
  */
-@AutoConfiguration(after = { InferenceAutoConfiguration.class, DistillAutoConfiguration.class })
+@AutoConfiguration(after = { InferenceAutoConfiguration.class, DistillAutoConfiguration.class,
+        ResilienceAutoConfiguration.class })
 @ConditionalOnClass({ BindableService.class, GrpcExceptionHandler.class })
 @ConditionalOnBooleanProperty(name = "distill4j.grpc.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ Distill4jSecurityProperties.class, DistillProperties.class })
@@ -54,10 +57,11 @@ public final class GrpcAutoConfiguration {
     @Bean
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
-    OpenInferenceService distill4jOpenInferenceService(InferenceEngine engine, AccessInterceptor access) {
+    OpenInferenceService distill4jOpenInferenceService(InferenceEngine engine, ObjectProvider<InferenceGuard> guard,
+            AccessInterceptor access) {
         String version = GrpcAutoConfiguration.class.getPackage().getImplementationVersion();
-        return new OpenInferenceService(engine, SERVER_NAME, version != null ? version : "development",
-                access.adminEnabled());
+        return new OpenInferenceService(engine, guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)),
+                SERVER_NAME, version != null ? version : "development", access.adminEnabled());
     }
 
     @Bean

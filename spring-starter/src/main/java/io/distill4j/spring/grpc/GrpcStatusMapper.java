@@ -3,7 +3,6 @@ package io.distill4j.spring.grpc;
 import java.util.function.Supplier;
 
 import io.distill4j.api.exception.Distill4jException;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -74,17 +73,5 @@ public final class GrpcStatusMapper {
         }
         response.onNext(value);
         response.onCompleted();
-    }
-
-    /**
-     * Refuses work whose deadline has already passed, so that a request the client gave up on is not run.
-     * @throws StatusRuntimeException {@code DEADLINE_EXCEEDED}
-     */
-    static void requireTimeLeft(String what) {
-        io.grpc.Deadline deadline = Context.current().getDeadline();
-        if (deadline != null && deadline.isExpired()) {
-            throw Status.DEADLINE_EXCEEDED.withDescription(what + ": the deadline passed before it could run")
-                .asRuntimeException();
-        }
     }
 }

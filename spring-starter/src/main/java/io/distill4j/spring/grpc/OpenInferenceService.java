@@ -1,10 +1,12 @@
 package io.distill4j.spring.grpc;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
@@ -33,6 +35,9 @@ import io.distill4j.api.grpc.inference.ServerMetadataRequest;
 import io.distill4j.api.grpc.inference.ServerMetadataResponse;
 import io.distill4j.api.grpc.inference.ServerReadyRequest;
 import io.distill4j.api.grpc.inference.ServerReadyResponse;
+import io.distill4j.spring.resilience.InferenceGuard;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -50,7 +55,9 @@ import io.grpc.stub.StreamObserver;
  * <b>Other models</b> take their ONNX inputs by name and return their ONNX outputs. Requested outputs
  * select among these (an unknown name is refused); none requested means all. A request that sends
  * {@code raw_input_contents} gets {@code raw_output_contents} back (as Triton's clients expect), one with
- * typed contents gets typed contents. A version, when given, must be the loaded one.
+ * typed contents gets typed contents. A version, when given, must be the loaded one. Every model call
+ * runs under the service's {@link InferenceGuard} and the call's deadline, which reaches the engine's
+ * queue: a request whose deadline passes before it runs is dropped ({@code DEADLINE_EXCEEDED}).
  *
  * <p>The model-repository extension lists the repository ({@code READY} with the served version, or
  * {@code UNAVAILABLE} with the newest on disk), loads (or reloads, swapping in the newest version) and
@@ -74,24 +81,32 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     private final InferenceEngine engine;
 
+    private final InferenceGuard guard;
+
     private final String serverName;
 
     private final String serverVersion;
 
     private final boolean repositoryControl;
 
-    /** A service whose repository load and unload are refused; see the class comment. */
+    /**
+     * A service whose repository load and unload are refused and whose model calls are bounded only by
+     * their deadlines; see the class comment.
+     */
     public OpenInferenceService(InferenceEngine engine, String serverName, String serverVersion) {
-        this(engine, serverName, serverVersion, false);
+        this(engine, InferenceGuard.deadlineOnly(engine), serverName, serverVersion, false);
     }
 
     /**
+     * @param guard the policy every model call runs under (bulkhead, circuit breaker, time limiter), given
+     * the call's remaining deadline
      * @param repositoryControl whether RepositoryModelLoad and RepositoryModelUnload may change what is
      * loaded; give {@code true} only behind an authenticating interceptor
      */
-    public OpenInferenceService(InferenceEngine engine, String serverName, String serverVersion,
+    public OpenInferenceService(InferenceEngine engine, InferenceGuard guard, String serverName, String serverVersion,
             boolean repositoryControl) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
         this.repositoryControl = repositoryControl;
@@ -150,7 +165,6 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
-            GrpcStatusMapper.requireTimeLeft("ModelInfer " + request.getModelName());
             ModelDescriptor model = loaded(request.getModelName(), request.getModelVersion());
             String name = model.id().name();
             boolean raw = request.getRawInputContentsCount() > 0;
@@ -169,7 +183,8 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                 inputs.put(input.getName(), TensorCodec.decode(name, input.getName(), input.getDatatype(), shape,
                         input.getContents(), raw ? request.getRawInputContents(i) : null));
             }
-            Map<String, Tensor> outputs = isText(model) ? runText(model, inputs) : this.engine.infer(name, inputs);
+            Map<String, Tensor> outputs = this.guard.call(name, timeLeft(),
+                    engine -> isText(model) ? runText(engine, model, inputs) : engine.infer(name, inputs));
             return encode(request, model, select(name, request, outputs), raw);
         });
     }
@@ -218,7 +233,8 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         });
     }
 
-    private Map<String, Tensor> runText(ModelDescriptor model, Map<String, Tensor> inputs) {
+    private static Map<String, Tensor> runText(InferenceEngine engine, ModelDescriptor model,
+            Map<String, Tensor> inputs) {
         String name = model.id().name();
         if (inputs.size() != 1) {
             throw new InvalidInputException(name, "inputs", "a text model takes one BYTES input ('" + TEXT_INPUT
@@ -236,10 +252,10 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         int rows = texts.size();
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         if (model.task() == TaskType.TEXT_EMBEDDING) {
-            outputs.put(EMBEDDING_OUTPUT, matrix(this.engine.embed(name, texts), rows));
+            outputs.put(EMBEDDING_OUTPUT, matrix(engine.embed(name, texts), rows));
         }
         else {
-            List<float[]> logits = this.engine.logits(name, texts);
+            List<float[]> logits = engine.logits(name, texts);
             outputs.put(LOGITS_OUTPUT, matrix(logits, rows));
             List<String> labels = model.labels();
             String[] top = new String[rows];
@@ -314,6 +330,12 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                     + model.id().version() + " is");
         }
         return model;
+    }
+
+    /** The call's remaining time: its gRPC deadline, or {@code null} when it has none. */
+    private static Duration timeLeft() {
+        Deadline deadline = Context.current().getDeadline();
+        return deadline == null ? null : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
     private void requireRepositoryControl(String method) {

@@ -19,7 +19,15 @@ import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.grpc.AccessInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.testing.MiniLmRepository;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.BindableService;
@@ -57,8 +65,8 @@ class Distill4jAutoConfigurationIT {
     private static Path repository;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, GrpcAutoConfiguration.class,
-                DistillAutoConfiguration.class))
+        .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, ResilienceAutoConfiguration.class,
+                GrpcAutoConfiguration.class, DistillAutoConfiguration.class))
         .withPropertyValues("distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
 
@@ -203,6 +211,51 @@ class Distill4jAutoConfigurationIT {
                     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer s3cret");
                     assertThat(client.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                         .list(ListJobsRequest.getDefaultInstance()).getJobsList()).isEmpty();
+                }
+                finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            });
+    }
+
+    @Test
+    void resilienceIsOnByDefaultSwitchableAndReplaceable() {
+        this.runner.run(context -> assertThat(context).hasSingleBean(InferenceGuard.class));
+        this.runner.withPropertyValues("distill4j.resilience.enabled=false").run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceGuard.class).hasSingleBean(OpenInferenceService.class));
+        this.runner.withClassLoader(new FilteredClassLoader(CircuitBreaker.class)).run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceGuard.class).hasSingleBean(OpenInferenceService.class));
+        this.runner.withBean("myGuard", InferenceGuard.class, () -> InferenceGuard.deadlineOnly(OnnxInferenceEngine
+                .open(EngineConfig.builder().modelRepository(repository).build())))
+            .run(context -> assertThat(context).hasSingleBean(InferenceGuard.class).hasBean("myGuard"));
+    }
+
+    @Test
+    void resilience4jPropertiesBoundEachModelOnBootsServer() {
+        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
+                GrpcServerServicesAutoConfiguration.class, BulkheadAutoConfiguration.class,
+                CircuitBreakerAutoConfiguration.class, TimeLimiterAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+                    "resilience4j.bulkhead.instances.minilm.max-concurrent-calls=1",
+                    "resilience4j.bulkhead.instances.minilm.max-wait-duration=0")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("minilm");
+                int port = context.getBean(GrpcServerLifecycle.class).getPort();
+                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+                try {
+                    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
+                        .newBlockingStub(channel);
+                    assertThat(client.modelInfer(request("minilm")).getOutputsCount()).isEqualTo(1);
+                    assertThat(bulkhead.tryAcquirePermission()).as("the one permit, as if a call were running").isTrue();
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.modelInfer(request("minilm")))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                        .withMessageContaining("limit of 1 concurrent calls");
+                    bulkhead.onComplete();
+                    assertThat(client.modelInfer(request("minilm")).getOutputsCount()).isEqualTo(1);
+                    assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("minilm").getMetrics()
+                        .getNumberOfSuccessfulCalls()).isEqualTo(2);
                 }
                 finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

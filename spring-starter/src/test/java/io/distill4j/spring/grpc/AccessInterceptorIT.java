@@ -17,6 +17,7 @@ import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.spring.resilience.InferenceGuard;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -110,7 +111,8 @@ class AccessInterceptorIT {
                 PipelineDistiller distiller = new PipelineDistiller(DistillerConfig.builder(this.dir.resolve("work"))
                     .build())) {
             Server server = NettyServerBuilder.forPort(0)
-                .addService(ServerInterceptors.intercept(new OpenInferenceService(engine, "d", "t", access.adminEnabled()),
+                .addService(ServerInterceptors.intercept(new OpenInferenceService(engine,
+                        InferenceGuard.deadlineOnly(engine), "d", "t", access.adminEnabled()),
                         access))
                 .addService(ServerInterceptors.intercept(new DistillationGrpcService(distiller, List.of(this.dir)), access))
                 .build().start();

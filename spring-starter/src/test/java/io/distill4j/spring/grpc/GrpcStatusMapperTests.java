@@ -1,23 +1,17 @@
 package io.distill4j.spring.grpc;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.api.exception.ModelNotFoundException;
-import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatNoException;
 
 class GrpcStatusMapperTests {
 
@@ -45,26 +39,5 @@ class GrpcStatusMapperTests {
         assertThat(status.getDescription()).isEqualTo("internal error");
         StatusRuntimeException passedThrough = Status.UNAUTHENTICATED.asRuntimeException();
         assertThat(GrpcStatusMapper.toStatus(passedThrough).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-    }
-
-    @Test
-    void workWhoseDeadlinePassedIsRefused() throws Exception {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try {
-            Context.CancellableContext expired = Context.current()
-                .withDeadline(Deadline.after(-1, TimeUnit.MILLISECONDS), scheduler);
-            expired.run(() -> assertThatExceptionOfType(StatusRuntimeException.class)
-                .isThrownBy(() -> GrpcStatusMapper.requireTimeLeft("ModelInfer minilm"))
-                .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED))
-                .withMessageContaining("ModelInfer minilm: the deadline passed"));
-            Context.CancellableContext open = Context.current()
-                .withDeadline(Deadline.after(1, TimeUnit.MINUTES), scheduler);
-            open.run(() -> assertThatNoException().isThrownBy(() -> GrpcStatusMapper.requireTimeLeft("x")));
-            open.cancel(null);
-            assertThatNoException().as("no deadline at all").isThrownBy(() -> GrpcStatusMapper.requireTimeLeft("x"));
-        }
-        finally {
-            scheduler.shutdownNow();
-        }
     }
 }

@@ -5,7 +5,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.ByteString;
 import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
@@ -22,15 +26,21 @@ import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
 import io.distill4j.api.grpc.inference.ServerLiveRequest;
 import io.distill4j.api.grpc.inference.ServerMetadataRequest;
 import io.distill4j.api.grpc.inference.ServerReadyRequest;
+import io.distill4j.api.ModelId;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.spring.testing.MiniLmRepository;
+import io.distill4j.spring.resilience.InferenceGuard;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +74,8 @@ class OpenInferenceServiceIT {
         engine = OnnxInferenceEngine.open(EngineConfig.builder()
             .modelRepository(MiniLmRepository.install(dir.resolve("repo"))).build());
         engine.load("minilm");
-        server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine, "distill4j", "test", true))
+        server = NettyServerBuilder.forPort(0).addService(new OpenInferenceService(engine,
+                InferenceGuard.deadlineOnly(engine), "distill4j", "test", true))
             .build().start();
         channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
         client = GRPCInferenceServiceGrpc.newBlockingStub(channel);
@@ -185,6 +196,51 @@ class OpenInferenceServiceIT {
         assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> client.repositoryModelLoad(
                 RepositoryModelLoadRequest.newBuilder().setModelName("not-in-the-repository").build()))
             .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void aRequestWhoseDeadlineHasPassedIsNotRun() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (OnnxInferenceEngine counted = OnnxInferenceEngine.open(EngineConfig.builder()
+            .modelRepository(dir.resolve("repo")).listener(new InferenceListener() {
+                @Override
+                public void onBatch(ModelId model, int batchSize, long runNanos) {
+                    batches.incrementAndGet();
+                }
+            }).build())) {
+            counted.load("minilm");
+            OpenInferenceService service = new OpenInferenceService(counted, "d", "t");
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            StreamObserver<ModelInferResponse> observer = new StreamObserver<>() {
+                @Override
+                public void onNext(ModelInferResponse value) {
+                    failure.complete(null);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    failure.complete(error);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            };
+            Context.CancellableContext expired = Context.current()
+                .withDeadline(Deadline.after(-1, TimeUnit.MILLISECONDS), scheduler);
+            expired.run(() -> service.modelInfer(textRequest(TEXTS, false).build(), observer));
+            assertThat(Status.fromThrowable(failure.get(10, TimeUnit.SECONDS))).satisfies(status -> {
+                assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                assertThat(status.getDescription()).contains("passed before the request to model minilm/1 could run");
+            });
+            assertThat(batches).hasValue(0);
+            service.modelInfer(textRequest(TEXTS, false).build(), observer);
+            assertThat(batches).as("the same request without a deadline runs").hasPositiveValue();
+        }
+        finally {
+            scheduler.shutdownNow();
+        }
     }
 
     private static ModelInferRequest.Builder textRequest(List<String> texts, boolean raw) {
