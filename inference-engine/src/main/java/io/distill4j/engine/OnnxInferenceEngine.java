@@ -20,8 +20,10 @@ import io.distill4j.api.ModelId;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
+import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.repository.ModelFiles;
@@ -227,6 +229,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             ok = true;
             return outputs;
         }
+        catch (TransientException ex) {
+            this.listener.onRejected(modelName, ex.code());
+            throw ex;
+        }
         finally {
             model.release();
             this.listener.onRequest(model.id(), rows, System.nanoTime() - start, ok);
@@ -300,6 +306,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
                     futures.forEach(future -> future.cancel(false));
                 }
             }
+        }
+        catch (TransientException ex) {
+            this.listener.onRejected(modelName, ex.code());
+            throw ex;
         }
         finally {
             model.release();
@@ -477,6 +487,11 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         @Override
         public void onRequest(ModelId model, int items, long latencyNanos, boolean success) {
             guard(() -> this.delegate.onRequest(model, items, latencyNanos, success));
+        }
+
+        @Override
+        public void onRejected(String modelName, ErrorCode reason) {
+            guard(() -> this.delegate.onRejected(modelName, reason));
         }
 
         @Override

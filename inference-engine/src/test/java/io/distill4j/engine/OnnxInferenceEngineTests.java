@@ -404,6 +404,7 @@ class OnnxInferenceEngineTests {
         installEncoder("enc", "mean");
         CountDownLatch firstBatchRunning = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        List<ErrorCode> rejects = Collections.synchronizedList(new ArrayList<>());
         open(EngineConfig.builder()
             .batching(BatchingConfig.builder().maxBatchSize(1).queueCapacity(2).build())
             .listener(new InferenceListener() {
@@ -416,6 +417,11 @@ class OnnxInferenceEngineTests {
                     catch (InterruptedException ex) {
                         Thread.currentThread().interrupt();
                     }
+                }
+
+                @Override
+                public void onRejected(String modelName, ErrorCode reason) {
+                    rejects.add(reason);
                 }
             }));
         this.engine.load("enc");
@@ -433,6 +439,7 @@ class OnnxInferenceEngineTests {
             .isInstanceOf(ModelOverloadedException.class)
             .hasMessageContaining("queueCapacity")
             .satisfies(e -> assertThat(((ModelOverloadedException) e).isTransient()).isTrue());
+        assertThat(rejects).containsExactly(ErrorCode.OVERLOADED);
         release.countDown();
         assertThat(first.get(30, TimeUnit.SECONDS)).hasSize(HIDDEN);
         for (CompletableFuture<float[]> f : queued) {
@@ -482,12 +489,20 @@ class OnnxInferenceEngineTests {
         installClassifier("cls", "[\"a\", \"b\", \"c\"]");
         install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
         AtomicInteger batches = new AtomicInteger();
-        open(EngineConfig.builder().listener(new InferenceListener() {
+        List<String> rejects = Collections.synchronizedList(new ArrayList<>());
+        InferenceListener counting = new InferenceListener() {
             @Override
             public void onBatch(ModelId model, int batchSize, long runNanos) {
                 batches.incrementAndGet();
             }
-        }));
+        };
+        InferenceListener rejections = new InferenceListener() {
+            @Override
+            public void onRejected(String modelName, ErrorCode reason) {
+                rejects.add(modelName + " " + reason);
+            }
+        };
+        open(EngineConfig.builder().listener(InferenceListener.of(List.of(counting, rejections))));
         this.engine.load("enc");
         this.engine.load("cls");
         this.engine.load("add");
@@ -500,6 +515,7 @@ class OnnxInferenceEngineTests {
         assertThatThrownBy(() -> expired.infer("add", Map.of("x", Tensor.ofFloats(new float[4], 1, 4))))
             .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
         assertThat(batches.get()).isZero();
+        assertThat(rejects).containsExactly("enc TIMEOUT", "cls TIMEOUT", "cls TIMEOUT", "add TIMEOUT");
         // Bad input is still reported as bad input, not as a timeout.
         assertThatThrownBy(() -> expired.embed("enc", List.of())).isInstanceOf(InvalidInputException.class);
     }

@@ -1,7 +1,10 @@
 package io.distill4j.engine.metrics;
 
+import java.util.List;
+
 import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.ModelId;
+import io.distill4j.api.exception.ErrorCode;
 
 /**
  * Receives per-model measurements from the engine. Every method has an empty default, so an
@@ -24,6 +27,15 @@ public interface InferenceListener {
     default void onRequest(ModelId model, int items, long latencyNanos, boolean success) {
     }
 
+    /**
+     * A request was refused or given up without a result, for a reason a retry may overcome:
+     * {@link ErrorCode#OVERLOADED} (a full queue or bulkhead), {@link ErrorCode#TIMEOUT} (its deadline
+     * passed), {@link ErrorCode#UNAVAILABLE} (an open circuit breaker, or shutting down). Also called by
+     * the serving layer's guard, which knows only the model's name.
+     */
+    default void onRejected(String modelName, ErrorCode reason) {
+    }
+
     /** The batcher ran one batch of {@code batchSize} items in {@code runNanos}. */
     default void onBatch(ModelId model, int batchSize, long runNanos) {
     }
@@ -42,5 +54,57 @@ public interface InferenceListener {
 
     /** A model version that stopped serving has drained its requests and closed its session. */
     default void onModelClosed(ModelId model) {
+    }
+
+    /** One listener that forwards every call to each of {@code listeners}, in order. */
+    static InferenceListener of(List<? extends InferenceListener> listeners) {
+        List<InferenceListener> all = List.copyOf(listeners);
+        if (all.isEmpty()) {
+            return NONE;
+        }
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        return new InferenceListener() {
+            @Override
+            public void onRequest(ModelId model, int items, long latencyNanos, boolean success) {
+                all.forEach(listener -> listener.onRequest(model, items, latencyNanos, success));
+            }
+
+            @Override
+            public void onRejected(String modelName, ErrorCode reason) {
+                all.forEach(listener -> listener.onRejected(modelName, reason));
+            }
+
+            @Override
+            public void onBatch(ModelId model, int batchSize, long runNanos) {
+                all.forEach(listener -> listener.onBatch(model, batchSize, runNanos));
+            }
+
+            @Override
+            public void onQueueDepth(ModelId model, int depth) {
+                all.forEach(listener -> listener.onQueueDepth(model, depth));
+            }
+
+            @Override
+            public void onModelLoaded(ModelDescriptor model) {
+                all.forEach(listener -> listener.onModelLoaded(model));
+            }
+
+            @Override
+            public void onModelUnloaded(ModelId model) {
+                all.forEach(listener -> listener.onModelUnloaded(model));
+            }
+
+            @Override
+            public void onModelClosed(ModelId model) {
+                all.forEach(listener -> listener.onModelClosed(model));
+            }
+
+            @Override
+            public String toString() {
+                return "InferenceListener" + all;
+            }
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.distill4j.spring.autoconfigure;
 
 import io.distill4j.api.InferenceEngine;
+import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -39,9 +40,11 @@ public final class ResilienceAutoConfiguration {
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     InferenceGuard distill4jInferenceGuard(InferenceEngine engine, ObjectProvider<BulkheadRegistry> bulkheads,
-            ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<TimeLimiterRegistry> timeLimiters) {
+            ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<TimeLimiterRegistry> timeLimiters,
+            ObjectProvider<InferenceListener> listeners) {
         return InferenceGuard.resilience4j(engine, bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults),
                 circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-                timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults));
+                timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults),
+                InferenceListener.of(listeners.orderedStream().toList()));
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.distill4j.api.InferenceEngine;
+import io.distill4j.engine.metrics.InferenceListener;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
@@ -64,6 +65,16 @@ public interface InferenceGuard {
      */
     static InferenceGuard resilience4j(InferenceEngine engine, BulkheadRegistry bulkheads,
             CircuitBreakerRegistry circuitBreakers, TimeLimiterRegistry timeLimiters) {
-        return new Resilience4jInferenceGuard(engine, bulkheads, circuitBreakers, timeLimiters);
+        return resilience4j(engine, bulkheads, circuitBreakers, timeLimiters, InferenceListener.NONE);
+    }
+
+    /**
+     * {@link #resilience4j(InferenceEngine, BulkheadRegistry, CircuitBreakerRegistry, TimeLimiterRegistry)},
+     * telling {@code listener} of each call the bulkhead or the circuit breaker refuses
+     * ({@link InferenceListener#onRejected}; the engine reports its own timeouts and full queues).
+     */
+    static InferenceGuard resilience4j(InferenceEngine engine, BulkheadRegistry bulkheads,
+            CircuitBreakerRegistry circuitBreakers, TimeLimiterRegistry timeLimiters, InferenceListener listener) {
+        return new Resilience4jInferenceGuard(engine, bulkheads, circuitBreakers, timeLimiters, listener);
     }
 }

@@ -10,6 +10,7 @@ import io.distill4j.api.exception.Distill4jException;
 import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.ModelOverloadedException;
 import io.distill4j.api.exception.TransientException;
+import io.distill4j.engine.metrics.InferenceListener;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -62,12 +63,15 @@ final class Resilience4jInferenceGuard implements InferenceGuard {
 
     private final TimeLimiterRegistry timeLimiters;
 
+    private final InferenceListener listener;
+
     Resilience4jInferenceGuard(InferenceEngine engine, BulkheadRegistry bulkheads,
-            CircuitBreakerRegistry circuitBreakers, TimeLimiterRegistry timeLimiters) {
+            CircuitBreakerRegistry circuitBreakers, TimeLimiterRegistry timeLimiters, InferenceListener listener) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.bulkheads = Objects.requireNonNull(bulkheads, "bulkheads");
         this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
         this.timeLimiters = Objects.requireNonNull(timeLimiters, "timeLimiters");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -75,6 +79,7 @@ final class Resilience4jInferenceGuard implements InferenceGuard {
         Bulkhead bulkhead = this.bulkheads.bulkhead(model,
                 this.bulkheads.getConfiguration(SHARED_CONFIG).orElse(DEFAULT_BULKHEAD));
         if (!bulkhead.tryAcquirePermission()) {
+            this.listener.onRejected(model, ErrorCode.OVERLOADED);
             throw new ModelOverloadedException(model, "Model " + model + " is serving its limit of "
                     + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
                     + " concurrent calls (resilience4j.bulkhead maxConcurrentCalls); retry later");
@@ -91,6 +96,7 @@ final class Resilience4jInferenceGuard implements InferenceGuard {
         CircuitBreaker breaker = this.circuitBreakers.circuitBreaker(model,
                 this.circuitBreakers.getConfiguration(SHARED_CONFIG).orElse(DEFAULT_CIRCUIT_BREAKER));
         if (!breaker.tryAcquirePermission()) {
+            this.listener.onRejected(model, ErrorCode.UNAVAILABLE);
             throw new TransientException(ErrorCode.UNAVAILABLE, model, "Model " + model + " is not taking calls: its "
                     + "circuit breaker is " + breaker.getState() + " after a failure rate of "
                     + Math.round(breaker.getMetrics().getFailureRate()) + " % (resilience4j.circuitbreaker "

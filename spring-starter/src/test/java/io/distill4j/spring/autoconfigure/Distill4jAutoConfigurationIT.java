@@ -1,6 +1,8 @@
 package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
@@ -13,12 +15,16 @@ import io.distill4j.api.grpc.inference.InferTensorContents;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
 import io.distill4j.api.grpc.inference.ModelInferResponse;
 import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
+import io.distill4j.api.exception.ModelOverloadedException;
+import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.grpc.AccessInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.distill4j.spring.metrics.DistillationMetrics;
+import io.distill4j.spring.metrics.InferenceMetrics;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.testing.MiniLmRepository;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -29,6 +35,9 @@ import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConf
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import io.grpc.Metadata;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
@@ -66,7 +75,7 @@ class Distill4jAutoConfigurationIT {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, ResilienceAutoConfiguration.class,
-                GrpcAutoConfiguration.class, DistillAutoConfiguration.class))
+                GrpcAutoConfiguration.class, DistillAutoConfiguration.class, MetricsAutoConfiguration.class))
         .withPropertyValues("distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
 
@@ -261,6 +270,45 @@ class Distill4jAutoConfigurationIT {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 }
             });
+    }
+
+    @Test
+    void metricsMeasureTheEnginesRequestsBatchesRejectsAndJobs() {
+        this.runner.withConfiguration(AutoConfigurations.of(BulkheadAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "distill4j.inference.intra-op-threads=1")
+            .run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(InferenceMetrics.class).bindTo(registry);
+            context.getBean(DistillationMetrics.class).bindTo(registry);
+            InferenceEngine engine = context.getBean(InferenceEngine.class);
+            assertThat(engine.embed("minilm", List.of("A card payment", "A transfer"))).hasSize(2);
+            assertThatExceptionOfType(TransientException.class)
+                .isThrownBy(() -> engine.withTimeout(Duration.ZERO).embed("minilm", "too late"));
+            Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("minilm");
+            InferenceGuard guard = context.getBean(InferenceGuard.class);
+            while (bulkhead.tryAcquirePermission()) {
+                // fill the bulkhead, as if its calls were all running
+            }
+            assertThatExceptionOfType(ModelOverloadedException.class)
+                .isThrownBy(() -> guard.call("minilm", null, e -> e.embed("minilm", "refused")));
+
+            Timer requests = registry.get("distill4j.inference.requests").tags("model", "minilm", "version", "1",
+                    "outcome", "success").timer();
+            assertThat(requests.count()).isEqualTo(1);
+            assertThat(registry.get("distill4j.inference.batch.size").tag("model", "minilm").summary().totalAmount())
+                .isEqualTo(2);
+            assertThat(registry.get("distill4j.inference.queue.depth").tag("model", "minilm").gauge().value()).isZero();
+            assertThat(registry.get("distill4j.inference.rejected").tags("model", "minilm", "reason", "timeout")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.get("distill4j.inference.rejected").tags("model", "minilm", "reason", "overloaded")
+                .counter().count()).isEqualTo(1);
+            assertThat(registry.get("distill4j.process.memory.resident").gauge().value()).isGreaterThan(50e6);
+            assertThat(registry.get("distill4j.distillation.jobs").tag("state", "running").gauge().value()).isZero();
+        });
+        this.runner.withPropertyValues("distill4j.metrics.enabled=false").run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceMetrics.class).doesNotHaveBean(DistillationMetrics.class));
+        this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> assertThat(context)
+            .doesNotHaveBean(InferenceMetrics.class).hasSingleBean(InferenceEngine.class));
     }
 
     private static ModelInferRequest request(String model) {
