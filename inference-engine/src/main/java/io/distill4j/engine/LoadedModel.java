@@ -139,6 +139,12 @@ final class LoadedModel {
      *     does not set {@code allowIncompatible}; the message holds the report
      */
     static LoadedModel open(ModelFiles files, EngineConfig config, InferenceListener listener) {
+        return open(files, config, config.session(), listener);
+    }
+
+    /** {@link #open(ModelFiles, EngineConfig, InferenceListener)} with other session settings. */
+    static LoadedModel open(ModelFiles files, EngineConfig config, SessionConfig sessionConfig,
+            InferenceListener listener) {
         String modelId = files.id().toString();
         ParsedModel parsed;
         try {
@@ -149,9 +155,9 @@ final class LoadedModel {
             throw new ModelLoadException(modelId, "Model " + modelId + " cannot be loaded: " + ex.getMessage(), ex);
         }
         CompatibilityReport compatibility = config.compatibilityCheck()
-                ? checkCompatibility(modelId, parsed.model(), files.manifest(), config.session()) : null;
-        ModelSession session = parsed.usesExternalData() ? ModelSession.open(modelId, files.model(), config.session())
-                : ModelSession.open(modelId, parsed.bytes(), config.session());
+                ? checkCompatibility(modelId, parsed.model(), files.manifest(), sessionConfig) : null;
+        ModelSession session = parsed.usesExternalData() ? ModelSession.open(modelId, files.model(), sessionConfig)
+                : ModelSession.open(modelId, parsed.bytes(), sessionConfig);
         TextTokenizer tokenizer = null;
         try {
             if (files.manifest().isTextTask()) {

@@ -21,6 +21,7 @@ import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.ErrorCode;
+import io.distill4j.api.exception.InferenceFailedException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.exception.TransientException;
@@ -28,6 +29,7 @@ import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
+import io.distill4j.engine.session.ExecutionProvider;
 import io.distill4j.engine.text.TextHeads;
 import io.distill4j.engine.validation.InputValidator;
 import org.slf4j.Logger;
@@ -182,17 +184,96 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             ModelFiles files = this.repository.resolve(id);
             long start = System.nanoTime();
             LoadedModel fresh = LoadedModel.open(files, this.config, this.listener);
-            this.models.put(modelName, fresh);
-            this.listener.onModelLoaded(fresh.descriptor());
             logger.info("Loaded model {} ({}, provider {}) in {} ms", id, fresh.descriptor().task().id(),
                     fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000);
-            if (current != null) {
-                current.retire();
-                this.listener.onModelUnloaded(current.id());
-                logger.info("Swapped model {} from version {} to {}; the old version closes once drained", modelName,
-                        current.id().version(), version);
-            }
+            swapIn(fresh, current);
             return fresh.descriptor();
+        }
+    }
+
+    /** Serves {@code fresh} under its name and retires {@code current} (if any), which closes once drained. */
+    private void swapIn(LoadedModel fresh, LoadedModel current) {
+        this.models.put(fresh.id().name(), fresh);
+        this.listener.onModelLoaded(fresh.descriptor());
+        if (current != null) {
+            current.retire();
+            this.listener.onModelUnloaded(current.id());
+            logger.info("Swapped model {} from {} to {}; the old one closes once drained", fresh.id().name(),
+                    current.descriptor(), fresh.descriptor());
+        }
+    }
+
+    /**
+     * Runs a call; if the model's accelerator (CUDA) session failed on it, replaces that session with a
+     * CPU one of the same version and runs the call once more, so the caller does not see the failure.
+     */
+    private <R> R withCpuFallback(java.util.function.Supplier<R> call) {
+        try {
+            return call.get();
+        }
+        catch (FailedOnAccelerator failure) {
+            reopenOnCpu(failure.model, failure.getCause());
+            return call.get();
+        }
+    }
+
+    /**
+     * Replaces a model version whose session failed on an accelerator with the same version on the CPU
+     * provider. Nothing happens if another call did so already, or the model was swapped or unloaded
+     * meanwhile; if the CPU session cannot be opened either, the failing one keeps serving and the
+     * original failure is thrown.
+     */
+    /** {@link #reopenOnCpu(LoadedModel, InferenceFailedException)} for the version now served under a name. */
+    void reopenOnCpu(String modelName, InferenceFailedException cause) {
+        LoadedModel served = this.models.get(modelName);
+        if (served == null) {
+            throw notLoaded(modelName);
+        }
+        reopenOnCpu(served, cause);
+    }
+
+    void reopenOnCpu(LoadedModel failed, InferenceFailedException cause) {
+        synchronized (this.adminLock) {
+            ensureOpen();
+            if (this.models.get(failed.id().name()) != failed) {
+                return;
+            }
+            logger.warn("Model {} failed on {}; reopening it on CPU: {}", failed.id(),
+                    failed.descriptor().executionProvider(), cause.getMessage());
+            LoadedModel cpu;
+            try {
+                cpu = LoadedModel.open(this.repository.resolve(failed.id()), this.config, this.config.session().onCpu(),
+                        this.listener);
+            }
+            catch (RuntimeException ex) {
+                cause.addSuppressed(ex);
+                throw cause;
+            }
+            swapIn(cpu, failed);
+        }
+    }
+
+    /** An inference failure of a session on an accelerator, which the engine answers by reopening on CPU. */
+    private static final class FailedOnAccelerator extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient LoadedModel model;
+
+        private FailedOnAccelerator(LoadedModel model, InferenceFailedException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.model = model;
+        }
+
+        /** The failure wrapped for {@link #withCpuFallback} when the model ran on an accelerator, else as it is. */
+        static RuntimeException ifSo(LoadedModel model, InferenceFailedException failure) {
+            return ExecutionProvider.CPU.name().equals(model.descriptor().executionProvider()) ? failure
+                    : new FailedOnAccelerator(model, failure);
+        }
+
+        @Override
+        public synchronized InferenceFailedException getCause() {
+            return (InferenceFailedException) super.getCause();
         }
     }
 
@@ -218,6 +299,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     }
 
     private Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs, Deadline deadline) {
+        return withCpuFallback(() -> inferOnce(modelName, inputs, deadline));
+    }
+
+    private Map<String, Tensor> inferOnce(String modelName, Map<String, Tensor> inputs, Deadline deadline) {
         long start = System.nanoTime();
         LoadedModel model = acquire(modelName);
         boolean ok = false;
@@ -232,6 +317,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         catch (TransientException ex) {
             this.listener.onRejected(modelName, ex.code());
             throw ex;
+        }
+        catch (InferenceFailedException ex) {
+            throw FailedOnAccelerator.ifSo(model, ex);
         }
         finally {
             model.release();
@@ -282,6 +370,11 @@ public final class OnnxInferenceEngine implements InferenceEngine {
      */
     private <R> List<R> runText(String modelName, TaskType task, List<String> texts, Deadline deadline,
             BiFunction<LoadedModel, float[], R> postProcess) {
+        return withCpuFallback(() -> runTextOnce(modelName, task, texts, deadline, postProcess));
+    }
+
+    private <R> List<R> runTextOnce(String modelName, TaskType task, List<String> texts, Deadline deadline,
+            BiFunction<LoadedModel, float[], R> postProcess) {
         long start = System.nanoTime();
         LoadedModel model = acquire(modelName);
         boolean ok = false;
@@ -310,6 +403,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         catch (TransientException ex) {
             this.listener.onRejected(modelName, ex.code());
             throw ex;
+        }
+        catch (InferenceFailedException ex) {
+            throw FailedOnAccelerator.ifSo(model, ex);
         }
         finally {
             model.release();

@@ -535,6 +535,47 @@ class OnnxInferenceEngineTests {
     }
 
     @Test
+    void aModelReopenedOnCpuKeepsItsVersionAndServesThroughTheSwap() throws Exception {
+        installEncoder("enc", "mean");
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        open(EngineConfig.builder().listener(new InferenceListener() {
+            @Override
+            public void onModelLoaded(ModelDescriptor model) {
+                events.add("loaded " + model.id() + " on " + model.executionProvider());
+            }
+
+            @Override
+            public void onModelClosed(ModelId model) {
+                events.add("closed " + model);
+            }
+        }));
+        this.engine.load("enc");
+        float[] before = this.engine.embed("enc", "same text");
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        Thread load = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                try {
+                    this.engine.embed("enc", "text " + i);
+                    served.incrementAndGet();
+                }
+                catch (RuntimeException ex) {
+                    failures.incrementAndGet();
+                }
+            }
+        });
+        load.start();
+        this.engine.reopenOnCpu("enc", new io.distill4j.api.exception.InferenceFailedException("enc/1", "CUDA failure", null));
+        load.join(30_000);
+        assertThat(failures).hasValue(0);
+        assertThat(served).hasValue(200);
+        assertThat(this.engine.describe("enc").id()).isEqualTo(ModelId.of("enc", 1));
+        assertThat(this.engine.embed("enc", "same text")).containsExactly(before);
+        assertThat(events).containsSubsequence("loaded enc/1 on CPU", "loaded enc/1 on CPU", "closed enc/1");
+        assertThatThrownBy(() -> this.engine.reopenOnCpu("nope", null)).isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
     void listenerSeesRequestsBatchesQueueDepthAndLoads() throws IOException {
         installEncoder("enc", "mean");
         AtomicInteger requests = new AtomicInteger();

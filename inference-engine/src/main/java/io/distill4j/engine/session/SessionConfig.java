@@ -60,6 +60,13 @@ public final class SessionConfig {
         return this.cudaDeviceId;
     }
 
+    /** These settings on the CPU provider only: what a model whose GPU session failed is reopened with. */
+    public SessionConfig onCpu() {
+        Builder cpu = builder().intraOpThreads(this.intraOpThreads).interOpThreads(this.interOpThreads)
+            .optimizationLevel(this.optimizationLevel).cudaDeviceId(this.cudaDeviceId);
+        return cpu.executionProviders(ExecutionProvider.CPU).build();
+    }
+
     @Override
     public String toString() {
         return "SessionConfig[intraOpThreads=" + this.intraOpThreads + ", interOpThreads=" + this.interOpThreads
