@@ -101,6 +101,11 @@ public final class PipelineDistiller implements Distiller {
         return this.config;
     }
 
+    /** Whether {@link #close()} was called: no job is accepted and the workers are stopping or stopped. */
+    public boolean isClosed() {
+        return this.closed.get();
+    }
+
     @Override
     public DistillationResult distill(DistillationSpec spec) {
         DistillationJob job = submit(spec);

@@ -289,6 +289,11 @@ final class LoadedModel {
         return this.descriptor;
     }
 
+    /** Why the session runs on its provider rather than a preferred one; empty when it got the first choice. */
+    String providerNote() {
+        return this.session.providerNote();
+    }
+
     /** The operator-compatibility report made when the model loaded; empty if the engine's check is off. */
     Optional<CompatibilityReport> compatibility() {
         return Optional.ofNullable(this.compatibility);

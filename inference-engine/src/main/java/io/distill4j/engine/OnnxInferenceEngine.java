@@ -161,6 +161,21 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return model.compatibility();
     }
 
+    /**
+     * Why the served version of a model runs on its execution provider rather than a preferred one (e.g. CUDA
+     * asked for but unavailable); empty when it got its first choice.
+     * @throws ModelNotFoundException if the model is not loaded
+     */
+    public String providerNote(String modelName) {
+        ensureOpen();
+        requireValidName(modelName);
+        LoadedModel model = this.models.get(modelName);
+        if (model == null) {
+            throw notLoaded(modelName);
+        }
+        return model.providerNote();
+    }
+
     @Override
     public ModelDescriptor load(String modelName) {
         ensureOpen();
