@@ -3,9 +3,10 @@ package io.distill4j.spring.autoconfigure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Credentials of the gRPC surface ({@code distill4j.security.*}). Admin methods (repository load and
- * unload, distillation jobs) need the admin token or user and password; with neither set they are refused,
- * never open. Inference needs {@code inference.token} only when it is set.
+ * Credentials of the gRPC surface and the admin actuator endpoints ({@code distill4j.security.*}), checked by
+ * Spring Security. Admin methods (repository load and unload, distillation jobs) and the {@code models},
+ * {@code distillations} and {@code prometheus} endpoints need the admin token or user and password; with
+ * neither set they are refused, never open. gRPC inference needs {@code inference.token} only when it is set.
  *
  * <pre>
  * distill4j.security.admin.token=${ADMIN_TOKEN}       # authorization: Bearer ...
@@ -38,7 +39,10 @@ public class Distill4jSecurityProperties {
         /** User name for basic authentication of the admin methods (with password). */
         private String username;
 
-        /** Password for basic authentication of the admin methods (with username). */
+        /**
+         * Password for basic authentication of the admin methods (with username); plain, or encoded with its
+         * encoder's id as prefix ({@code {bcrypt}...}).
+         */
         private String password;
 
         public String getToken() {

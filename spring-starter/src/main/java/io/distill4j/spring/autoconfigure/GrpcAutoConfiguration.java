@@ -2,15 +2,16 @@ package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.distill.Distiller;
-import io.distill4j.spring.grpc.AccessInterceptor;
+import io.distill4j.spring.grpc.ClosedAdminInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
+import io.distill4j.spring.grpc.GrpcAccess;
 import io.distill4j.spring.grpc.GrpcStatusMapper;
 import io.distill4j.spring.grpc.OpenInferenceService;
 import io.distill4j.spring.resilience.InferenceGuard;
+import io.distill4j.spring.security.Distill4jAuthenticationManager;
 import io.grpc.BindableService;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,21 +22,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.exception.GrpcExceptionHandler;
+import org.springframework.grpc.server.security.AuthenticationProcessInterceptor;
 
 /**
  * Distill4j's gRPC services for Spring Boot's gRPC server ({@code spring.grpc.server.*}: port, address,
  * message size, TLS): the Open Inference Protocol v2 ({@code inference.GRPCInferenceService}) over the
- * engine (each model call under the {@link InferenceGuard} when there is one), the distillation-job service over the {@link Distiller}, the access interceptor
- * ({@code distill4j.security.*}: admin methods need credentials and are refused without them), and the
- * exception handler that maps Distill4j's errors to status codes (after any of the application's own).
+ * engine (each model call under the {@link InferenceGuard} when there is one), the distillation-job service
+ * over the {@link Distiller}, the access interceptor
+ * ({@code distill4j.security.*}, checked by Spring Security when it is on the class path: admin methods need
+ * credentials and are refused without them), and the exception handler that maps Distill4j's errors to status
+ * codes (after any of the application's own).
  * {@code distill4j.grpc.enabled=false} leaves them all out.
  */
 @AutoConfiguration(after = { InferenceAutoConfiguration.class, DistillAutoConfiguration.class,
-        ResilienceAutoConfiguration.class })
+        ResilienceAutoConfiguration.class, Distill4jSecurityAutoConfiguration.class })
 @ConditionalOnClass({ BindableService.class, GrpcExceptionHandler.class })
 @ConditionalOnBooleanProperty(name = "distill4j.grpc.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ Distill4jSecurityProperties.class, DistillProperties.class })
@@ -44,24 +49,33 @@ public final class GrpcAutoConfiguration {
     /** The name {@code ServerMetadata} reports. */
     public static final String SERVER_NAME = "distill4j";
 
+    /** The bean name of the interceptor that checks credentials; a bean of that name replaces ours. */
+    public static final String ACCESS_INTERCEPTOR = "distill4jGrpcAccessInterceptor";
+
+    /**
+     * Without Spring Security (or without the {@code distill4jAuthenticationManager}): admin methods refused,
+     * inference open; configured credentials that nothing could check fail the start.
+     */
     @Bean
     @GlobalServerInterceptor
-    @ConditionalOnMissingBean
-    AccessInterceptor distill4jAccessInterceptor(Distill4jSecurityProperties security) {
-        return new AccessInterceptor(Optional.ofNullable(security.getAdmin().getToken()),
-                Optional.ofNullable(security.getAdmin().getUsername()),
-                Optional.ofNullable(security.getAdmin().getPassword()),
-                Optional.ofNullable(security.getInference().getToken()));
+    @ConditionalOnMissingBean(name = ACCESS_INTERCEPTOR)
+    ClosedAdminInterceptor distill4jGrpcAccessInterceptor(Distill4jSecurityProperties security) {
+        if (adminConfigured(security) || security.getInference().getToken() != null) {
+            throw new IllegalStateException("distill4j.security.* credentials are set but nothing can check them: "
+                    + "add Spring Security (spring-boot-starter-security) for the distill4jAuthenticationManager");
+        }
+        return new ClosedAdminInterceptor();
     }
 
     @Bean
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     OpenInferenceService distill4jOpenInferenceService(InferenceEngine engine, ObjectProvider<InferenceGuard> guard,
-            AccessInterceptor access) {
+            Distill4jSecurityProperties security) {
         String version = GrpcAutoConfiguration.class.getPackage().getImplementationVersion();
+        // Admin credentials are checked by the access interceptor, or the start failed without one that can.
         return new OpenInferenceService(engine, guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)),
-                SERVER_NAME, version != null ? version : "development", access.adminEnabled());
+                SERVER_NAME, version != null ? version : "development", adminConfigured(security));
     }
 
     @Bean
@@ -73,10 +87,42 @@ public final class GrpcAutoConfiguration {
         return new DistillationGrpcService(distiller, roots);
     }
 
+    static boolean adminConfigured(Distill4jSecurityProperties security) {
+        return security.getAdmin().getToken() != null || security.getAdmin().getUsername() != null;
+    }
+
     @Bean
     @ConditionalOnMissingBean(name = "distill4jGrpcExceptionHandler")
     @Order(Ordered.LOWEST_PRECEDENCE)
     GrpcExceptionHandler distill4jGrpcExceptionHandler() {
         return failure -> GrpcStatusMapper.toStatus(failure).withCause(failure).asException();
+    }
+
+    /**
+     * With Spring Security: Spring gRPC's {@link AuthenticationProcessInterceptor} with the shared
+     * {@link Distill4jAuthenticationManager} ({@link GrpcAccess}), and its failures mapped to
+     * UNAUTHENTICATED / PERMISSION_DENIED with their messages, ahead of Spring gRPC's generic handler.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.authentication.AuthenticationManager")
+    @ConditionalOnBean(Distill4jAuthenticationManager.class)
+    static class SpringSecurityAccessConfiguration {
+
+        @Bean
+        @GlobalServerInterceptor
+        @ConditionalOnMissingBean(name = ACCESS_INTERCEPTOR)
+        AuthenticationProcessInterceptor distill4jGrpcAccessInterceptor(Distill4jAuthenticationManager authentication) {
+            return GrpcAccess.interceptor(authentication);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "distill4jGrpcSecurityExceptionHandler")
+        @Order(Ordered.LOWEST_PRECEDENCE - 1)
+        GrpcExceptionHandler distill4jGrpcSecurityExceptionHandler() {
+            return failure -> {
+                io.grpc.Status status = GrpcStatusMapper.securityStatus(failure);
+                return status != null ? status.withCause(failure).asException() : null;
+            };
+        }
     }
 }

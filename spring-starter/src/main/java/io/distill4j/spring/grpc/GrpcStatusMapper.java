@@ -7,6 +7,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
+import org.springframework.util.ClassUtils;
+
 /**
  * The one place where Distill4j's exception hierarchy becomes gRPC status codes (STYLE.md rule 7):
  *
@@ -17,6 +19,7 @@ import io.grpc.stub.StreamObserver;
  * DISTILLATION_CANCELLED -> CANCELLED             OVERLOADED         -> RESOURCE_EXHAUSTED
  * TIMEOUT                -> DEADLINE_EXCEEDED     UNAVAILABLE        -> UNAVAILABLE
  * IllegalArgumentException -> INVALID_ARGUMENT;   anything else -> INTERNAL ("internal error", no details)
+ * Spring Security: AuthenticationException -> UNAUTHENTICATED, AccessDeniedException -> PERMISSION_DENIED
  * </pre>
  *
  * A Distill4j exception's message (which names the field and the limit) becomes the status description,
@@ -24,6 +27,9 @@ import io.grpc.stub.StreamObserver;
  * to the client, which may be outside the trust boundary.
  */
 public final class GrpcStatusMapper {
+
+    private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
+            "org.springframework.security.core.AuthenticationException", GrpcStatusMapper.class.getClassLoader());
 
     private GrpcStatusMapper() {
     }
@@ -51,7 +57,16 @@ public final class GrpcStatusMapper {
         if (failure instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage());
         }
-        return Status.INTERNAL.withDescription("internal error");
+        Status security = securityStatus(failure);
+        return security != null ? security : Status.INTERNAL.withDescription("internal error");
+    }
+
+    /**
+     * The status of a Spring Security failure (its message, which names the method and what it needs, is the
+     * description), or {@code null} for any other failure or without Spring Security on the class path.
+     */
+    public static Status securityStatus(Throwable failure) {
+        return SECURITY_PRESENT ? SecurityStatuses.of(failure) : null;
     }
 
     /** The status as an exception to hand to a {@code StreamObserver}. */
@@ -73,5 +88,19 @@ public final class GrpcStatusMapper {
         }
         response.onNext(value);
         response.onCompleted();
+    }
+
+    /** Loaded only when Spring Security is on the class path. */
+    private static final class SecurityStatuses {
+
+        static Status of(Throwable failure) {
+            if (failure instanceof org.springframework.security.core.AuthenticationException) {
+                return Status.UNAUTHENTICATED.withDescription(failure.getMessage());
+            }
+            if (failure instanceof org.springframework.security.access.AccessDeniedException) {
+                return Status.PERMISSION_DENIED.withDescription(failure.getMessage());
+            }
+            return null;
+        }
     }
 }

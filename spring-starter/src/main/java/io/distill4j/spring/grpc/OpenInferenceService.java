@@ -63,7 +63,7 @@ import io.grpc.stub.StreamObserver;
  * {@code UNAVAILABLE} with the newest on disk), loads (or reloads, swapping in the newest version) and
  * unloads by name. Load and unload change what the server serves, so they are admin methods: unless the
  * service is built with {@code repositoryControl} they answer {@code PERMISSION_DENIED}; the starter turns
- * it on only when admin credentials are configured, and its {@link AccessInterceptor} checks them.
+ * it on only when admin credentials are configured, and {@link GrpcAccess} checks them.
  */
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 

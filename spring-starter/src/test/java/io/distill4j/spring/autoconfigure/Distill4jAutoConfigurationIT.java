@@ -20,7 +20,6 @@ import io.distill4j.api.exception.TransientException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.PipelineDistiller;
-import io.distill4j.spring.grpc.AccessInterceptor;
 import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.OpenInferenceService;
 import io.distill4j.spring.metrics.DistillationMetrics;
@@ -56,6 +55,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import org.springframework.grpc.server.security.AuthenticationProcessInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -75,7 +75,8 @@ class Distill4jAutoConfigurationIT {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, ResilienceAutoConfiguration.class,
-                GrpcAutoConfiguration.class, DistillAutoConfiguration.class, MetricsAutoConfiguration.class))
+                GrpcAutoConfiguration.class, DistillAutoConfiguration.class, MetricsAutoConfiguration.class,
+                Distill4jSecurityAutoConfiguration.class))
         .withPropertyValues("distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
 
@@ -207,7 +208,8 @@ class Distill4jAutoConfigurationIT {
                 GrpcServerServicesAutoConfiguration.class))
             .withPropertyValues("spring.grpc.server.port=0", "distill4j.security.admin.token=s3cret")
             .run(context -> {
-                assertThat(context).hasSingleBean(DistillationGrpcService.class).hasSingleBean(AccessInterceptor.class);
+                assertThat(context).hasSingleBean(DistillationGrpcService.class)
+                    .hasSingleBean(AuthenticationProcessInterceptor.class).hasBean(GrpcAutoConfiguration.ACCESS_INTERCEPTOR);
                 int port = context.getBean(GrpcServerLifecycle.class).getPort();
                 ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
                 try {

@@ -18,9 +18,11 @@ import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.resilience.InferenceGuard;
+import io.distill4j.spring.security.Distill4jAuthenticationManager;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -32,22 +34,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.grpc.server.exception.GrpcExceptionHandlerInterceptor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Credentials on a real server: admin methods closed without configuration, tokens and basic auth checked. */
-class AccessInterceptorIT {
+/**
+ * Credentials on a real server, checked by Spring gRPC's Spring Security interceptor with the shared
+ * {@link Distill4jAuthenticationManager}: admin methods closed without configuration, tokens and basic auth
+ * checked.
+ */
+class GrpcAccessIT {
 
     @TempDir
     Path dir;
 
     @Test
     void withoutAdminCredentialsTheAdminMethodsAreOffAndInferenceIsOpen() throws Exception {
-        run(new AccessInterceptor(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), (inference,
+        run(access(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), (inference,
                 distill) -> {
             assertThat(inference.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
             assertThat(inference.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList()).isEmpty();
+            // Open inference reads no credentials: a stale header does not break it.
+            assertThat(with(inference, "Bearer stale").serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
             assertCode(Status.Code.PERMISSION_DENIED, () -> inference.repositoryModelUnload(
                     RepositoryModelUnloadRequest.newBuilder().setModelName("x").build()));
             assertCode(Status.Code.PERMISSION_DENIED, () -> distill.list(ListJobsRequest.getDefaultInstance()));
@@ -58,7 +68,7 @@ class AccessInterceptorIT {
 
     @Test
     void adminMethodsNeedTheTokenOrTheUserAndPassword() throws Exception {
-        run(new AccessInterceptor(Optional.of("s3cret"), Optional.of("ops"), Optional.of("pa:ss"), Optional.empty()),
+        run(access(Optional.of("s3cret"), Optional.of("ops"), Optional.of("pa:ss"), Optional.empty()),
                 (inference, distill) -> {
                     assertCode(Status.Code.UNAUTHENTICATED, () -> distill.list(ListJobsRequest.getDefaultInstance()));
                     assertCode(Status.Code.UNAUTHENTICATED, () -> with(distill, "Bearer wrong")
@@ -78,7 +88,7 @@ class AccessInterceptorIT {
 
     @Test
     void anInferenceTokenClosesInferenceToOthers() throws Exception {
-        run(new AccessInterceptor(Optional.of("admin"), Optional.empty(), Optional.empty(), Optional.of("infer")),
+        run(access(Optional.of("admin"), Optional.empty(), Optional.empty(), Optional.of("infer")),
                 (inference, distill) -> {
                     assertCode(Status.Code.UNAUTHENTICATED, () -> inference.serverLive(ServerLiveRequest.getDefaultInstance()));
                     assertThat(with(inference, "Bearer infer").serverLive(ServerLiveRequest.getDefaultInstance())
@@ -92,10 +102,10 @@ class AccessInterceptorIT {
 
     @Test
     void halfConfiguredOrBlankCredentialsAreRefusedByName() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new AccessInterceptor(Optional.empty(), Optional.of("ops"),
-                Optional.empty(), Optional.empty())).withMessageContaining("username and .password must be set together");
-        assertThatIllegalArgumentException().isThrownBy(() -> new AccessInterceptor(Optional.of(" "), Optional.empty(),
-                Optional.empty(), Optional.empty())).withMessageContaining("distill4j.security.admin.token must not be blank");
+        assertThatIllegalArgumentException().isThrownBy(() -> access(Optional.empty(), Optional.of("ops"), Optional.empty(),
+                Optional.empty())).withMessageContaining("username and .password must be set together");
+        assertThatIllegalArgumentException().isThrownBy(() -> access(Optional.of(" "), Optional.empty(), Optional.empty(),
+                Optional.empty())).withMessageContaining("distill4j.security.admin.token must not be blank");
     }
 
     private interface Calls {
@@ -104,7 +114,16 @@ class AccessInterceptorIT {
                 DistillationServiceGrpc.DistillationServiceBlockingStub distill) throws Exception;
     }
 
-    private void run(AccessInterceptor access, Calls calls) throws Exception {
+    private static Distill4jAuthenticationManager access(Optional<String> adminToken, Optional<String> adminUser,
+            Optional<String> adminPassword, Optional<String> inferenceToken) {
+        return new Distill4jAuthenticationManager(adminToken, adminUser, adminPassword, inferenceToken);
+    }
+
+    private void run(Distill4jAuthenticationManager authentication, Calls calls) throws Exception {
+        // As on Spring Boot's server: the exception handler outermost, then the access interceptor.
+        ServerInterceptor access = GrpcAccess.interceptor(authentication);
+        ServerInterceptor exceptions = new GrpcExceptionHandlerInterceptor(
+                failure -> GrpcStatusMapper.toStatus(failure).asException());
         java.nio.file.Files.createDirectories(this.dir.resolve("repo"));
         try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
                 .modelRepository(this.dir.resolve("repo")).build());
@@ -112,9 +131,9 @@ class AccessInterceptorIT {
                     .build())) {
             Server server = NettyServerBuilder.forPort(0)
                 .addService(ServerInterceptors.intercept(new OpenInferenceService(engine,
-                        InferenceGuard.deadlineOnly(engine), "d", "t", access.adminEnabled()),
-                        access))
-                .addService(ServerInterceptors.intercept(new DistillationGrpcService(distiller, List.of(this.dir)), access))
+                        InferenceGuard.deadlineOnly(engine), "d", "t", authentication.adminEnabled()), access, exceptions))
+                .addService(ServerInterceptors.intercept(new DistillationGrpcService(distiller, List.of(this.dir)), access,
+                        exceptions))
                 .build().start();
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.getPort()).usePlaintext().build();
             try {
@@ -129,7 +148,7 @@ class AccessInterceptorIT {
 
     private static <S extends AbstractStub<S>> S with(S stub, String authorization) {
         Metadata headers = new Metadata();
-        headers.put(AccessInterceptor.AUTHORIZATION, authorization);
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
