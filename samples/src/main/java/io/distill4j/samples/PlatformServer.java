@@ -23,7 +23,10 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
  * serves the embedded default: if the model repository ({@code distill4j.inference.model-repository},
  * {@code ./models}) is empty, all-MiniLM-L6-v2 (ONNX and tokenizer.json, from the registry jar on the class
  * path) is installed into it as {@code minilm/1}; every model in the repository is loaded, and Spring
- * Boot's gRPC server answers the Open Inference Protocol v2 on {@code spring.grpc.server.port} (9090).
+ * Boot's gRPC server answers the Open Inference Protocol v2 on {@code spring.grpc.server.port} (9090). The
+ * admin endpoints (actuator: health, info, models, distillations, prometheus) answer on
+ * {@code management.server.port} (9091) only; those past health and info need
+ * {@code distill4j.security.admin.*}.
  *
  * <pre>
  * mvn -Prun -DskipTests verify                                   # from the repository root

@@ -1,5 +1,9 @@
 package io.distill4j.samples;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -54,5 +58,34 @@ class PlatformServerIT {
                 "--distill4j.inference.model-repository=" + repository, "--spring.grpc.server.port=0")) {
             assertThat(repository.resolve("minilm/1/marker")).hasContent("kept");
         }
+    }
+
+    @Test
+    void theAdminEndpointsAnswerOnTheManagementPortOnlyWithTheAdminToken(@TempDir Path dir) throws Exception {
+        try (ConfigurableApplicationContext context = PlatformServer.start(
+                "--distill4j.inference.model-repository=" + dir.resolve("models"), "--spring.grpc.server.port=0",
+                "--management.server.port=0", "--distill4j.security.admin.token=s3cret")) {
+            int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(get(http, port, "/actuator/health", null).statusCode()).isEqualTo(200);
+            assertThat(get(http, port, "/actuator/models", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> models = get(http, port, "/actuator/models", "Bearer s3cret");
+            assertThat(models.statusCode()).isEqualTo(200);
+            assertThat(models.body()).contains("\"name\":\"minilm\"", "\"state\":\"READY\"");
+            assertThat(get(http, port, "/actuator/prometheus", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> prometheus = get(http, port, "/actuator/prometheus", "Bearer s3cret");
+            assertThat(prometheus.statusCode()).isEqualTo(200);
+            assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+            assertThat(context.getEnvironment().getProperty("local.server.port")).as("no other HTTP port").isEqualTo("-1");
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path, String authorization)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
