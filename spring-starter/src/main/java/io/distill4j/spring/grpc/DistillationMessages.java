@@ -31,12 +31,12 @@ import io.distill4j.api.grpc.distill.v1.Teacher;
  * relative paths against the first root), or the request is refused with the field named, so that a
  * client cannot make the server read or write anywhere else.
  */
-final class DistillationMessages {
+public final class DistillationMessages {
 
     private final List<Path> roots;
 
     /** @param roots the folders whose files a request may name; the first resolves relative paths */
-    DistillationMessages(List<Path> roots) {
+    public DistillationMessages(List<Path> roots) {
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("at least one allowed root is needed for request paths");
         }
@@ -48,7 +48,7 @@ final class DistillationMessages {
      * @throws InvalidInputException naming the field: a missing teacher or train file, a path outside the
      * roots, or a value the API's own checks refuse
      */
-    DistillationSpec toSpec(io.distill4j.api.grpc.distill.v1.DistillationSpec message) {
+    public DistillationSpec toSpec(io.distill4j.api.grpc.distill.v1.DistillationSpec message) {
         try {
             DistillationSpec.Builder spec = DistillationSpec.builder().teacher(teacher(message.getTeacher()))
                 .data(data(message.getData())).student(student(message.getStudent()));
