@@ -170,11 +170,16 @@ public class PlatformServer {
         DistillationJob job = context.getBean(Distiller.class).submit(spec);
         out.println("Distilling " + spec.name() + " (job " + job.id() + ")");
         DistillationResult result;
-        try (JobProgressBar bar = JobProgressBar.start(spec.name(), out);
-                DistillationJob.Subscription subscription = job.subscribe(event -> bar.update(event.state().name(),
-                        event.stage().name(), event.step(), event.totalSteps(), event.fraction(), event.metrics(),
-                        event.eta().map(Duration::toSeconds).orElse(-1L)))) {
-            result = job.await();
+        try (JobProgressBar bar = JobProgressBar.start(spec.name(), out)) {
+            DistillationJob.Subscription subscription = job.subscribe(event -> bar.update(event.state().name(),
+                    event.stage().name(), event.step(), event.totalSteps(), event.fraction(), event.metrics(),
+                    event.eta().map(Duration::toSeconds).orElse(-1L)));
+            try {
+                result = job.await();
+            }
+            finally {
+                subscription.close();
+            }
         }
         out.println(result.summary());
         result.registeredModel().ifPresent(name -> {
