@@ -194,7 +194,8 @@ public final class DistillClient {
             try {
                 Job job = this.jobs.withDeadlineAfter(5, TimeUnit.SECONDS)
                     .cancel(CancelJobRequest.newBuilder().setId(id).build());
-                this.err.println(System.lineSeparator() + "Cancelled job " + id + " (" + job.getState() + ")");
+                this.err.println(System.lineSeparator() + "Asked the server to cancel job " + id + " (" + job.getState()
+                        + "); a running job stops at its next step");
             }
             catch (StatusRuntimeException ex) {
                 this.err.print(System.lineSeparator() + "Could not cancel job " + id + ": ");
