@@ -189,6 +189,9 @@ public final class ModelSession implements AutoCloseable {
                 options.setInterOpNumThreads(config.interOpThreads());
             }
             options.setOptimizationLevel(config.optimizationLevel().ortLevel());
+            if (!config.intraOpSpinning()) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             return options;
         }
         catch (OrtException ex) {

@@ -21,12 +21,15 @@ public final class SessionConfig {
 
     private final int cudaDeviceId;
 
+    private final boolean intraOpSpinning;
+
     private SessionConfig(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
         this.interOpThreads = b.interOpThreads;
         this.optimizationLevel = b.optimizationLevel;
         this.executionProviders = List.copyOf(b.executionProviders);
         this.cudaDeviceId = b.cudaDeviceId;
+        this.intraOpSpinning = b.intraOpSpinning;
     }
 
     public static SessionConfig ofDefaults() {
@@ -60,10 +63,20 @@ public final class SessionConfig {
         return this.cudaDeviceId;
     }
 
+    /**
+     * Whether ONNX Runtime's intra-op threads spin while waiting for work (its default). Spinning shortens a
+     * lone request's latency; turning it off leaves the cores to other threads between runs (gRPC, clients,
+     * another model), which matters on small machines.
+     */
+    public boolean intraOpSpinning() {
+        return this.intraOpSpinning;
+    }
+
     /** These settings on the CPU provider only: what a model whose GPU session failed is reopened with. */
     public SessionConfig onCpu() {
         Builder cpu = builder().intraOpThreads(this.intraOpThreads).interOpThreads(this.interOpThreads)
-            .optimizationLevel(this.optimizationLevel).cudaDeviceId(this.cudaDeviceId);
+            .optimizationLevel(this.optimizationLevel).cudaDeviceId(this.cudaDeviceId)
+            .intraOpSpinning(this.intraOpSpinning);
         return cpu.executionProviders(ExecutionProvider.CPU).build();
     }
 
@@ -71,7 +84,7 @@ public final class SessionConfig {
     public String toString() {
         return "SessionConfig[intraOpThreads=" + this.intraOpThreads + ", interOpThreads=" + this.interOpThreads
                 + ", optimizationLevel=" + this.optimizationLevel + ", executionProviders=" + this.executionProviders
-                + ", cudaDeviceId=" + this.cudaDeviceId + "]";
+                + ", cudaDeviceId=" + this.cudaDeviceId + ", intraOpSpinning=" + this.intraOpSpinning + "]";
     }
 
     /** Builder for {@link SessionConfig}; every setting is optional. */
@@ -86,6 +99,8 @@ public final class SessionConfig {
         private List<ExecutionProvider> executionProviders = List.of(ExecutionProvider.CPU);
 
         private int cudaDeviceId;
+
+        private boolean intraOpSpinning = true;
 
         private Builder() {
         }
@@ -126,6 +141,12 @@ public final class SessionConfig {
                 throw new IllegalArgumentException("cudaDeviceId must be >= 0, was " + deviceId);
             }
             this.cudaDeviceId = deviceId;
+            return this;
+        }
+
+        /** @param spinning whether intra-op threads spin while idle (ONNX Runtime's default: {@code true}) */
+        public Builder intraOpSpinning(boolean spinning) {
+            this.intraOpSpinning = spinning;
             return this;
         }
 

@@ -65,6 +65,24 @@ class ModelSessionTests {
     }
 
     @Test
+    void aSessionWithoutSpinningComputesTheSameAndCpuSettingsKeepTheRest() throws Exception {
+        SessionConfig quiet = SessionConfig.builder().intraOpThreads(2).intraOpSpinning(false)
+            .executionProviders(ExecutionProvider.CUDA, ExecutionProvider.CPU).build();
+        assertThat(SessionConfig.ofDefaults().intraOpSpinning()).isTrue();
+        assertThat(quiet.onCpu().executionProviders()).containsExactly(ExecutionProvider.CPU);
+        assertThat(quiet.onCpu().intraOpSpinning()).isFalse();
+        assertThat(quiet.onCpu().intraOpThreads()).isEqualTo(2);
+        float[] input = { 1, 2, 3, 4 };
+        try (ModelSession spinning = ModelSession.open("add/1", addAndScale(), SessionConfig.ofDefaults());
+                ModelSession notSpinning = ModelSession.open("add/1", addAndScale(), quiet.onCpu());
+                OnnxTensor x = OnnxTensor.createTensor(ModelSession.environment(), FloatBuffer.wrap(input), new long[] { 1, 4 });
+                OrtSession.Result a = spinning.run(Map.of("x", x));
+                OrtSession.Result b = notSpinning.run(Map.of("x", x))) {
+            assertThat(((float[][]) b.get(0).getValue())[0]).containsExactly(((float[][]) a.get(0).getValue())[0]);
+        }
+    }
+
+    @Test
     void cudaRequestedOnACpuBuildFallsBackToCpuAndSaysWhy() throws Exception {
         try (ModelSession session = ModelSession.open("add/1", addAndScale(),
                 SessionConfig.builder().executionProviders(ExecutionProvider.CUDA, ExecutionProvider.CPU).build())) {

@@ -33,7 +33,8 @@ public final class InferenceAutoConfiguration {
     @ConditionalOnMissingBean(InferenceEngine.class)
     OnnxInferenceEngine distill4jInferenceEngine(InferenceProperties properties,
             ObjectProvider<InferenceListener> listeners) {
-        SessionConfig.Builder session = SessionConfig.builder().interOpThreads(1);
+        SessionConfig.Builder session = SessionConfig.builder().interOpThreads(1)
+            .intraOpSpinning(properties.isIntraOpSpinning());
         if (properties.getIntraOpThreads() > 0) {
             session.intraOpThreads(properties.getIntraOpThreads());
         }

@@ -36,6 +36,12 @@ public class InferenceProperties {
     /** ONNX Runtime's intra-op threads per session; 0: the number of cores. */
     private int intraOpThreads;
 
+    /**
+     * Whether ONNX Runtime's intra-op threads spin while idle: shorter latency for a lone request, but the
+     * cores stay busy between runs; turn it off where the gRPC server, clients or other models share few cores.
+     */
+    private boolean intraOpSpinning = true;
+
     /** Whether each model is checked against the execution provider's operators before it loads. */
     private boolean compatibilityCheck = true;
 
@@ -69,6 +75,14 @@ public class InferenceProperties {
 
     public void setIntraOpThreads(int intraOpThreads) {
         this.intraOpThreads = intraOpThreads;
+    }
+
+    public boolean isIntraOpSpinning() {
+        return this.intraOpSpinning;
+    }
+
+    public void setIntraOpSpinning(boolean intraOpSpinning) {
+        this.intraOpSpinning = intraOpSpinning;
     }
 
     public boolean isCompatibilityCheck() {
