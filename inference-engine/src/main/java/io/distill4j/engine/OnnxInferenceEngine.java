@@ -228,7 +228,13 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         }
         catch (FailedOnAccelerator failure) {
             reopenOnCpu(failure.model, failure.getCause());
+        }
+        try {
             return call.get();
+        }
+        catch (FailedOnAccelerator again) {
+            // Served by an accelerator again (swapped meanwhile): no second fallback, the failure as it is.
+            throw again.getCause();
         }
     }
 
