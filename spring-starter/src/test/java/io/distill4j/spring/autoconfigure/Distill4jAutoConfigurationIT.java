@@ -275,6 +275,30 @@ class Distill4jAutoConfigurationIT {
     }
 
     @Test
+    void theTimeLimiterBoundsACallOverARealPortWithDeadlineExceeded() {
+        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
+                GrpcServerServicesAutoConfiguration.class, TimeLimiterAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+                    "resilience4j.timelimiter.instances.minilm.timeout-duration=0s")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                int port = context.getBean(GrpcServerLifecycle.class).getPort();
+                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+                try {
+                    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
+                        .newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                    assertThatExceptionOfType(StatusRuntimeException.class)
+                        .isThrownBy(() -> client.modelInfer(request("minilm")))
+                        .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED))
+                        .withMessageContaining("The deadline (0 ms) passed before the request to model minilm/1 could run");
+                }
+                finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            });
+    }
+
+    @Test
     void metricsMeasureTheEnginesRequestsBatchesRejectsAndJobs() {
         this.runner.withConfiguration(AutoConfigurations.of(BulkheadAutoConfiguration.class))
             .withPropertyValues("distill4j.inference.load-on-startup=minilm", "distill4j.inference.intra-op-threads=1")
