@@ -41,11 +41,7 @@ class PlatformServerIT {
                     .newBlockingStub(channel);
                 assertThat(client.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName())
                     .isEqualTo("distill4j");
-                ModelInferResponse response = client.modelInfer(ModelInferRequest.newBuilder().setModelName("minilm")
-                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("text").setDatatype("BYTES")
-                        .addShape(1).setContents(InferTensorContents.newBuilder()
-                            .addBytesContents(ByteString.copyFromUtf8("Where is my card?"))))
-                    .build());
+                ModelInferResponse response = client.modelInfer(textRequest("Where is my card?"));
                 assertThat(response.getOutputs(0).getShapeList()).containsExactly(1L, 384L);
             }
             finally {
@@ -76,8 +72,29 @@ class PlatformServerIT {
             HttpResponse<String> prometheus = get(http, port, "/actuator/prometheus", "Bearer s3cret");
             assertThat(prometheus.statusCode()).isEqualTo(200);
             assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+            // One call through gRPC, then the engine's, the guard's and the jobs' meters are scraped.
+            int grpcPort = context.getBean(GrpcServerLifecycle.class).getPort();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+            try {
+                GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(textRequest("Where is my card?"));
+            }
+            finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            assertThat(get(http, port, "/actuator/prometheus", "Bearer s3cret").body()).contains(
+                    "distill4j_inference_requests_seconds_bucket{model=\"minilm\",outcome=\"success\",version=\"1\"",
+                    "distill4j_inference_batch_size_count{model=\"minilm\"} 1",
+                    "distill4j_inference_queue_depth{model=\"minilm\"}", "distill4j_process_memory_resident_bytes",
+                    "distill4j_distillation_jobs{state=\"running\"} 0",
+                    "resilience4j_bulkhead_max_allowed_concurrent_calls{name=\"minilm\"} 32");
             assertThat(context.getEnvironment().getProperty("local.server.port")).as("no other HTTP port").isEqualTo("-1");
         }
+    }
+
+    private static ModelInferRequest textRequest(String text) {
+        return ModelInferRequest.newBuilder().setModelName("minilm").addInputs(ModelInferRequest.InferInputTensor
+            .newBuilder().setName("text").setDatatype("BYTES").addShape(1).setContents(InferTensorContents.newBuilder()
+                .addBytesContents(ByteString.copyFromUtf8(text)))).build();
     }
 
     private static HttpResponse<String> get(HttpClient http, int port, String path, String authorization)
