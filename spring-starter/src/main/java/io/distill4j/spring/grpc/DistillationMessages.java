@@ -187,13 +187,36 @@ public final class DistillationMessages {
         catch (java.nio.file.InvalidPathException ex) {
             throw new InvalidInputException(null, field, "is not a valid path: " + ex.getMessage());
         }
+        // Textually under a root, and still under it once symbolic links are followed (a link inside a root
+        // must not lead out of it).
+        Path real = followLinks(resolved);
         for (Path root : this.roots) {
-            if (resolved.startsWith(root)) {
+            if (resolved.startsWith(root) && real.startsWith(followLinks(root))) {
                 return resolved;
             }
         }
         throw new InvalidInputException(null, field, "'" + value + "' is outside the folders this server reads "
                 + "from " + this.roots);
+    }
+
+    /**
+     * The path with every symbolic link of its existing part followed: the real path of its deepest existing
+     * ancestor, with the rest (which does not exist yet) appended.
+     */
+    private static Path followLinks(Path path) {
+        Path existing = path;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        }
+        catch (java.io.IOException ex) {
+            return path;
+        }
     }
 
     /** A job as the service reports it: state, newest event, and the result or the error once it ended. */
