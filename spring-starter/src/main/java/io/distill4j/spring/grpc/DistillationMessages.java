@@ -92,11 +92,11 @@ public final class DistillationMessages {
 
     private TeacherSpec teacher(Teacher teacher) {
         return switch (teacher.getKindCase()) {
-            case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("teacher.onnx_classifier.model_path",
-                    teacher.getOnnxClassifier().getModelPath()), path("teacher.onnx_classifier.tokenizer_path",
+            case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
+                    teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
                     teacher.getOnnxClassifier().getTokenizerPath())).labels(teacher.getOnnxClassifier().getLabelsList());
-            case ONNX_ENCODER -> TeacherSpec.onnxEncoder(path("teacher.onnx_encoder.model_path",
-                    teacher.getOnnxEncoder().getModelPath()), path("teacher.onnx_encoder.tokenizer_path",
+            case ONNX_ENCODER -> TeacherSpec.onnxEncoder(path("spec.teacher.onnx_encoder.model_path",
+                    teacher.getOnnxEncoder().getModelPath()), path("spec.teacher.onnx_encoder.tokenizer_path",
                     teacher.getOnnxEncoder().getTokenizerPath()));
             case REPOSITORY_MODEL -> teacher.getRepositoryModel().getVersion() > 0
                     ? TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName(),
