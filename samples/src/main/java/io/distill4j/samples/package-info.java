@@ -1,6 +1,7 @@
 /**
- * The platform server the README starts, and usage examples. Until the gRPC server and the Spring
- * starter exist (wave 1, step 4), {@link io.distill4j.samples.PlatformServer} runs the in-process
- * engine on a model repository and answers text typed on standard input.
+ * The platform server the README starts ({@link io.distill4j.samples.PlatformServer}: a Spring Boot
+ * application on the starter serving the Open Inference Protocol v2 over gRPC and the admin endpoints on
+ * the management port, optionally running a distillation spec file first) and the ONNX command-line tool.
+ * The gRPC clients are in {@code io.distill4j.samples.client}.
  */
 package io.distill4j.samples;
