@@ -25,12 +25,10 @@ public final class DistillAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(Distiller.class)
     PipelineDistiller distill4jDistiller(DistillProperties distill, InferenceProperties inference) {
-        DistillerConfig.Builder config = DistillerConfig.builder(distill.getWorkDirectory())
-            .modelRepository(inference.getModelRepository()).concurrency(distill.getConcurrency())
+        DistillerConfig.Builder config = DistillerConfig.builder(distill.workDirectoryPath())
+            .modelRepository(inference.modelRepositoryPath()).concurrency(distill.getConcurrency())
             .trainingThreads(distill.getTrainingThreads()).maxEpochs(distill.getMaxEpochs());
-        if (distill.getCacheDirectory() != null) {
-            config.cacheDirectory(distill.getCacheDirectory());
-        }
+        distill.cacheDirectoryPath().ifPresent(config::cacheDirectory);
         if (distill.getThreads() > 0) {
             config.threads(distill.getThreads());
         }

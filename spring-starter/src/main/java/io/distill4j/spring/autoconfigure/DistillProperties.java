@@ -3,6 +3,7 @@ package io.distill4j.spring.autoconfigure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -21,11 +22,16 @@ public class DistillProperties {
     /** Whether the {@code Distiller} bean is created. */
     private boolean enabled = true;
 
+    /*
+     * Folders are kept as text and made paths with Path.of: bound as Path, Spring would read a relative value
+     * that also names a class path resource (".", or a package folder) as that resource.
+     */
+
     /** Job outputs ({@code jobs/<id>}), reports and trial checkpoints. */
-    private Path workDirectory = Path.of("distill4j-work");
+    private String workDirectory = "distill4j-work";
 
     /** Soft targets and fitted teachers shared by jobs; empty: {@code <work-directory>/cache}. */
-    private Path cacheDirectory;
+    private String cacheDirectory;
 
     /** Jobs running at once. */
     private int concurrency = 1;
@@ -43,7 +49,7 @@ public class DistillProperties {
      * Folders whose files a distillation submitted over gRPC may name (data, teacher); relative paths
      * resolve against the first. Empty: the work directory only.
      */
-    private List<Path> dataRoots = new ArrayList<>();
+    private List<String> dataRoots = new ArrayList<>();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -53,19 +59,29 @@ public class DistillProperties {
         this.enabled = enabled;
     }
 
-    public Path getWorkDirectory() {
+    public String getWorkDirectory() {
         return this.workDirectory;
     }
 
-    public void setWorkDirectory(Path workDirectory) {
+    /** {@link #getWorkDirectory()} as a path. */
+    public Path workDirectoryPath() {
+        return Path.of(this.workDirectory);
+    }
+
+    public void setWorkDirectory(String workDirectory) {
         this.workDirectory = workDirectory;
     }
 
-    public Path getCacheDirectory() {
+    public String getCacheDirectory() {
         return this.cacheDirectory;
     }
 
-    public void setCacheDirectory(Path cacheDirectory) {
+    /** {@link #getCacheDirectory()} as a path, if set. */
+    public Optional<Path> cacheDirectoryPath() {
+        return Optional.ofNullable(this.cacheDirectory).filter(folder -> !folder.isBlank()).map(Path::of);
+    }
+
+    public void setCacheDirectory(String cacheDirectory) {
         this.cacheDirectory = cacheDirectory;
     }
 
@@ -93,11 +109,16 @@ public class DistillProperties {
         this.trainingThreads = trainingThreads;
     }
 
-    public List<Path> getDataRoots() {
+    public List<String> getDataRoots() {
         return this.dataRoots;
     }
 
-    public void setDataRoots(List<Path> dataRoots) {
+    /** The data roots as paths; the work directory alone when none are set. */
+    public List<Path> dataRootPaths() {
+        return this.dataRoots.isEmpty() ? List.of(workDirectoryPath()) : this.dataRoots.stream().map(Path::of).toList();
+    }
+
+    public void setDataRoots(List<String> dataRoots) {
         this.dataRoots = dataRoots;
     }
 

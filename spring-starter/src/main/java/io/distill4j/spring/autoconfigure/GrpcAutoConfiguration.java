@@ -1,8 +1,5 @@
 package io.distill4j.spring.autoconfigure;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.distill.Distiller;
 import io.distill4j.spring.grpc.ClosedAdminInterceptor;
@@ -82,9 +79,7 @@ public final class GrpcAutoConfiguration {
     @ConditionalOnBean(Distiller.class)
     @ConditionalOnMissingBean
     DistillationGrpcService distill4jDistillationService(Distiller distiller, DistillProperties distill) {
-        List<Path> roots = distill.getDataRoots().isEmpty() ? List.of(distill.getWorkDirectory())
-                : distill.getDataRoots();
-        return new DistillationGrpcService(distiller, roots);
+        return new DistillationGrpcService(distiller, distill.dataRootPaths());
     }
 
     static boolean adminConfigured(Distill4jSecurityProperties security) {

@@ -39,7 +39,7 @@ public final class InferenceAutoConfiguration {
             session.intraOpThreads(properties.getIntraOpThreads());
         }
         OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
-            .modelRepository(properties.getModelRepository()).session(session.build())
+            .modelRepository(properties.modelRepositoryPath()).session(session.build())
             .compatibilityCheck(properties.isCompatibilityCheck())
             .listener(InferenceListener.of(listeners.orderedStream().toList())).build());
         try {

@@ -24,8 +24,12 @@ public class InferenceProperties {
     /** Whether the engine bean is created. */
     private boolean enabled = true;
 
-    /** The model repository: {@code <name>/<version>/model.onnx} with a {@code model.json} manifest. */
-    private Path modelRepository = Path.of("models");
+    /**
+     * The model repository: {@code <name>/<version>/model.onnx} with a {@code model.json} manifest. A folder on
+     * disk, relative to the working directory (kept as text so that Spring never reads it as a class path
+     * resource of the same name).
+     */
+    private String modelRepository = "models";
 
     /**
      * Models loaded (newest version) when the context starts, or "*" for every model in the repository; a
@@ -53,11 +57,16 @@ public class InferenceProperties {
         this.enabled = enabled;
     }
 
-    public Path getModelRepository() {
+    public String getModelRepository() {
         return this.modelRepository;
     }
 
-    public void setModelRepository(Path modelRepository) {
+    /** {@link #getModelRepository()} as a path. */
+    public Path modelRepositoryPath() {
+        return Path.of(this.modelRepository);
+    }
+
+    public void setModelRepository(String modelRepository) {
         this.modelRepository = modelRepository;
     }
 
