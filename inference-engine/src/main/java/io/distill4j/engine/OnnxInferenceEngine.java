@@ -77,7 +77,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         this.config = config;
         this.repository = ModelRepository.open(config.modelRepository());
         this.validator = new InputValidator(config.maxTextBytes(), config.maxBatchItems(), config.maxTensorElements());
-        this.listener = new SafeListener(config.listener());
+        this.listener = InferenceListener.safe(config.listener());
     }
 
     /**
@@ -580,60 +580,6 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         @Override
         public String toString() {
             return "OnnxInferenceEngine with " + this.deadline;
-        }
-    }
-
-    /** Shields the engine from a listener that throws. */
-    private static final class SafeListener implements InferenceListener {
-
-        private final InferenceListener delegate;
-
-        SafeListener(InferenceListener delegate) {
-            this.delegate = delegate;
-        }
-
-        private void guard(Runnable call) {
-            try {
-                call.run();
-            }
-            catch (RuntimeException ex) {
-                logger.warn("Inference listener {} failed", this.delegate, ex);
-            }
-        }
-
-        @Override
-        public void onRequest(ModelId model, int items, long latencyNanos, boolean success) {
-            guard(() -> this.delegate.onRequest(model, items, latencyNanos, success));
-        }
-
-        @Override
-        public void onRejected(String modelName, ErrorCode reason) {
-            guard(() -> this.delegate.onRejected(modelName, reason));
-        }
-
-        @Override
-        public void onBatch(ModelId model, int batchSize, long runNanos) {
-            guard(() -> this.delegate.onBatch(model, batchSize, runNanos));
-        }
-
-        @Override
-        public void onQueueDepth(ModelId model, int depth) {
-            guard(() -> this.delegate.onQueueDepth(model, depth));
-        }
-
-        @Override
-        public void onModelLoaded(ModelDescriptor model) {
-            guard(() -> this.delegate.onModelLoaded(model));
-        }
-
-        @Override
-        public void onModelUnloaded(ModelId model) {
-            guard(() -> this.delegate.onModelUnloaded(model));
-        }
-
-        @Override
-        public void onModelClosed(ModelId model) {
-            guard(() -> this.delegate.onModelClosed(model));
         }
     }
 }

@@ -56,9 +56,20 @@ public interface InferenceListener {
     default void onModelClosed(ModelId model) {
     }
 
-    /** One listener that forwards every call to each of {@code listeners}, in order. */
+    /**
+     * This listener shielded: an exception from any of its methods is logged and goes no further, so
+     * that a failing metrics hook never fails a request or loses a batch.
+     */
+    static InferenceListener safe(InferenceListener listener) {
+        return listener instanceof SafeListener || listener == NONE ? listener : new SafeListener(listener);
+    }
+
+    /**
+     * One listener that forwards every call to each of {@code listeners}, in order, each {@linkplain #safe
+     * shielded} so that one that throws does not keep the event from the others.
+     */
     static InferenceListener of(List<? extends InferenceListener> listeners) {
-        List<InferenceListener> all = List.copyOf(listeners);
+        List<InferenceListener> all = listeners.stream().map(InferenceListener::safe).toList();
         if (all.isEmpty()) {
             return NONE;
         }

@@ -71,7 +71,7 @@ final class Resilience4jInferenceGuard implements InferenceGuard {
         this.bulkheads = Objects.requireNonNull(bulkheads, "bulkheads");
         this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
         this.timeLimiters = Objects.requireNonNull(timeLimiters, "timeLimiters");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listener = InferenceListener.safe(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
