@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.google.protobuf.ByteString;
 import io.distill4j.api.InferenceEngine;
@@ -52,6 +53,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration;
 import org.springframework.boot.grpc.server.autoconfigure.GrpcServerServicesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
@@ -79,6 +81,11 @@ class Distill4jAutoConfigurationIT {
                 Distill4jSecurityAutoConfiguration.class))
         .withPropertyValues("distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
+
+    /** The runner with Spring Boot's gRPC server on a free port. */
+    private final ApplicationContextRunner bootServer = this.runner.withConfiguration(AutoConfigurations.of(
+            SslAutoConfiguration.class, GrpcServerAutoConfiguration.class, GrpcServerServicesAutoConfiguration.class))
+        .withPropertyValues("spring.grpc.server.port=0");
 
     @BeforeAll
     static void repository() throws Exception {
@@ -166,15 +173,11 @@ class Distill4jAutoConfigurationIT {
 
     @Test
     void springBootsGrpcServerServesTheOpenInferenceProtocol() {
-        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
-                GrpcServerServicesAutoConfiguration.class))
-            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+        this.bootServer
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm",
                     "spring.grpc.server.inbound.message.max-size=64KB")
             .run(context -> {
-                assertThat(context).hasNotFailed();
-                int port = context.getBean(GrpcServerLifecycle.class).getPort();
-                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-                try {
+                overChannel(context, channel -> {
                     GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
                         .newBlockingStub(channel);
                     ModelInferResponse response = client.modelInfer(request("minilm"));
@@ -195,24 +198,17 @@ class Distill4jAutoConfigurationIT {
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(oversized))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
-                }
-                finally {
-                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                }
+                });
             });
     }
 
     @Test
     void adminCredentialsOpenTheDistillationServiceOnBootsServer() {
-        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
-                GrpcServerServicesAutoConfiguration.class))
-            .withPropertyValues("spring.grpc.server.port=0", "distill4j.security.admin.token=s3cret")
+        this.bootServer.withPropertyValues("distill4j.security.admin.token=s3cret")
             .run(context -> {
                 assertThat(context).hasSingleBean(DistillationGrpcService.class)
                     .hasSingleBean(AuthenticationProcessInterceptor.class).hasBean(GrpcAutoConfiguration.ACCESS_INTERCEPTOR);
-                int port = context.getBean(GrpcServerLifecycle.class).getPort();
-                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-                try {
+                overChannel(context, channel -> {
                     DistillationServiceGrpc.DistillationServiceBlockingStub client = DistillationServiceGrpc
                         .newBlockingStub(channel);
                     assertThatExceptionOfType(StatusRuntimeException.class)
@@ -222,10 +218,7 @@ class Distill4jAutoConfigurationIT {
                     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer s3cret");
                     assertThat(client.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                         .list(ListJobsRequest.getDefaultInstance()).getJobsList()).isEmpty();
-                }
-                finally {
-                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                }
+                });
             });
     }
 
@@ -243,18 +236,15 @@ class Distill4jAutoConfigurationIT {
 
     @Test
     void resilience4jPropertiesBoundEachModelOnBootsServer() {
-        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
-                GrpcServerServicesAutoConfiguration.class, BulkheadAutoConfiguration.class,
+        this.bootServer.withConfiguration(AutoConfigurations.of(BulkheadAutoConfiguration.class,
                 CircuitBreakerAutoConfiguration.class, TimeLimiterAutoConfiguration.class))
-            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm",
                     "resilience4j.bulkhead.instances.minilm.max-concurrent-calls=1",
                     "resilience4j.bulkhead.instances.minilm.max-wait-duration=0")
             .run(context -> {
                 assertThat(context).hasNotFailed();
                 Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("minilm");
-                int port = context.getBean(GrpcServerLifecycle.class).getPort();
-                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-                try {
+                overChannel(context, channel -> {
                     GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
                         .newBlockingStub(channel);
                     assertThat(client.modelInfer(request("minilm")).getOutputsCount()).isEqualTo(1);
@@ -267,34 +257,24 @@ class Distill4jAutoConfigurationIT {
                     assertThat(client.modelInfer(request("minilm")).getOutputsCount()).isEqualTo(1);
                     assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("minilm").getMetrics()
                         .getNumberOfSuccessfulCalls()).isEqualTo(2);
-                }
-                finally {
-                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                }
+                });
             });
     }
 
     @Test
     void theTimeLimiterBoundsACallOverARealPortWithDeadlineExceeded() {
-        this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
-                GrpcServerServicesAutoConfiguration.class, TimeLimiterAutoConfiguration.class))
-            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "spring.grpc.server.port=0",
+        this.bootServer.withConfiguration(AutoConfigurations.of(TimeLimiterAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm",
                     "resilience4j.timelimiter.instances.minilm.timeout-duration=0s")
             .run(context -> {
-                assertThat(context).hasNotFailed();
-                int port = context.getBean(GrpcServerLifecycle.class).getPort();
-                ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-                try {
+                overChannel(context, channel -> {
                     GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = GRPCInferenceServiceGrpc
                         .newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
                     assertThatExceptionOfType(StatusRuntimeException.class)
                         .isThrownBy(() -> client.modelInfer(request("minilm")))
                         .satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED))
                         .withMessageContaining("The deadline (0 ms) passed before the request to model minilm/1 could run");
-                }
-                finally {
-                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                }
+                });
             });
     }
 
@@ -335,6 +315,20 @@ class Distill4jAutoConfigurationIT {
             .doesNotHaveBean(InferenceMetrics.class).doesNotHaveBean(DistillationMetrics.class));
         this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> assertThat(context)
             .doesNotHaveBean(InferenceMetrics.class).hasSingleBean(InferenceEngine.class));
+    }
+
+    /** Opens a channel to the context's gRPC server, runs the calls, and shuts the channel down. */
+    private static void overChannel(AssertableApplicationContext context, Consumer<ManagedChannel> calls)
+            throws InterruptedException {
+        assertThat(context).hasNotFailed();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost",
+                context.getBean(GrpcServerLifecycle.class).getPort()).usePlaintext().build();
+        try {
+            calls.accept(channel);
+        }
+        finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     private static ModelInferRequest request(String model) {
