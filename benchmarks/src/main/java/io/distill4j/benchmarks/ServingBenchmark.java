@@ -1,16 +1,19 @@
 package io.distill4j.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.google.common.util.concurrent.FutureCallback;
@@ -18,6 +21,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
+import com.sun.management.OperatingSystemMXBean;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
 import io.distill4j.api.grpc.inference.InferTensorContents;
@@ -186,7 +190,7 @@ public final class ServingBenchmark {
             for (int count : callers) {
                 List<EmbeddingSystem> order = new ArrayList<>(systems);
                 if (round % 2 == 0) {
-                    java.util.Collections.reverse(order);
+                    Collections.reverse(order);
                 }
                 for (EmbeddingSystem system : order) {
                     double[] before = batches.get();
@@ -238,8 +242,8 @@ public final class ServingBenchmark {
 
     /** CPU time of the whole process (server, clients, ONNX Runtime's threads), or 0 where unknown. */
     private static long processCpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static double median(List<RunResult> results, double quantile) {
@@ -259,7 +263,6 @@ public final class ServingBenchmark {
         long[] latencies = new long[total];
         Status.Code[] codes = new Status.Code[total];
         CountDownLatch answered = new CountDownLatch(total);
-        AtomicInteger next = new AtomicInteger();
         report.log(String.format("overload: offering %.0f calls/s (%.1f x capacity) for %s s", rate, factor,
                 Flags.format(duration)));
         long start = System.nanoTime();
@@ -267,10 +270,10 @@ public final class ServingBenchmark {
             long due = start + i * interval;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             int index = i;
-            String text = sentences.get(next.getAndIncrement() % sentences.size());
+            String text = sentences.get(i % sentences.size());
             long sent = System.nanoTime();
             ListenableFuture<ModelInferResponse> call = stub
                 .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).modelInfer(request(text));
@@ -353,7 +356,7 @@ public final class ServingBenchmark {
     }
 
     /** A path as the load driver sees it: one sentence in, one vector out. */
-    private record CallSystem(String name, java.util.function.Function<String, float[]> call) implements EmbeddingSystem {
+    private record CallSystem(String name, Function<String, float[]> call) implements EmbeddingSystem {
 
         @Override
         public float[] embed(String text) {
