@@ -143,6 +143,9 @@ public final class DistillationMessages {
         if (data.hasHeader()) {
             spec = spec.header(data.getHeader());
         }
+        if (data.hasMaxBadRowShare()) {
+            spec = spec.maxBadRowShare(data.getMaxBadRowShare());
+        }
         return spec.quoting(quoting(data.getQuoting()));
     }
 

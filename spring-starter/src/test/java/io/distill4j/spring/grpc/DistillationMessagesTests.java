@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.google.protobuf.util.JsonFormat;
 import io.distill4j.api.distill.DataFormat;
+import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.exception.InvalidInputException;
@@ -78,7 +79,7 @@ class DistillationMessagesTests {
     }
 
     @Test
-    void theDataQuotingOfAJsonSpecMapsOntoTheDataSpecAndDefaultsToAuto() throws Exception {
+    void theDataQuotingAndBadRowLimitOfAJsonSpecMapOntoTheDataSpec() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
 
@@ -93,6 +94,10 @@ class DistillationMessagesTests {
         assertThat(literal.data().format()).isEqualTo(DataFormat.TSV);
         assertThat(strict.data().quoting()).isEqualTo(Quoting.RFC_4180);
         assertThat(unset.data().quoting()).isEqualTo(Quoting.AUTO);
+        assertThat(unset.data().maxBadRowShare()).isEqualTo(DataSpec.DEFAULT_MAX_BAD_ROW_SHARE);
+        assertThat(messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.tsv", "maxBadRowShare": 0.2}}""")).data().maxBadRowShare())
+                .isEqualTo(0.2);
         assertThat(messages.toSpec(specFromJson("""
                 {"data": {"trainPath": "reviews.tsv", "quoting": "AUTO"}}""")).data().quoting()).isEqualTo(Quoting.AUTO);
     }
