@@ -96,7 +96,7 @@ class DistillationMessagesTests {
         assertThat(unset.data().quoting()).isEqualTo(Quoting.AUTO);
         assertThat(unset.data().maxBadRowShare()).isEqualTo(DataSpec.DEFAULT_MAX_BAD_ROW_SHARE);
         assertThat(messages.toSpec(specFromJson("""
-                {"data": {"trainPath": "reviews.tsv", "maxBadRowShare": 0.2}}""")).data().maxBadRowShare())
+                {"data": {"train_path": "reviews.tsv", "max_bad_row_share": 0.2}}""")).data().maxBadRowShare())
                 .isEqualTo(0.2);
         assertThat(messages.toSpec(specFromJson("""
                 {"data": {"trainPath": "reviews.tsv", "quoting": "AUTO"}}""")).data().quoting()).isEqualTo(Quoting.AUTO);
