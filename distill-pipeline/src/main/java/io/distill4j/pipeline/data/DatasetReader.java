@@ -369,8 +369,8 @@ public final class DatasetReader {
                 ? "; quote fields as RFC 4180 says (\"a \"\"quoted\"\" word\"), or, if no field holds a comma, set "
                         + "data.quoting: NONE (DataSpec.quoting(Quoting.NONE)) to read double quotes as text"
                 : "; quote fields as RFC 4180 says (\"a \"\"quoted\"\" word\"), or set data.quoting: NONE "
-                        + "(DataSpec.quoting(Quoting.NONE)) to read double quotes as text, or AUTO to do so only "
-                        + "where the file breaks RFC 4180";
+                        + "(DataSpec.quoting(Quoting.NONE)) to read double quotes as text, or AUTO to do so whenever "
+                        + "the file breaks RFC 4180";
         return new DistillationException(this.jobId, source + ": malformed record after line " + malformed.afterLine
                 + ": " + malformed.getMessage() + advice, malformed.getCause());
     }
