@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
+
+import io.distill4j.api.distill.DataFormat;
+import io.distill4j.api.distill.Quoting;
 
 /**
  * What {@link DatasetReader} read from one file: how many rows, how many were kept (labelled and
@@ -26,9 +30,12 @@ import java.util.stream.Collectors;
  * @param badRowsByReason how many rows were skipped, by reason (reasons with none are absent)
  * @param firstBadRows the first bad rows, in file order, at most {@link #MAX_EXAMPLES}
  * @param maxBadRowShare the limit the read was held to
+ * @param readLiterally whether {@link Quoting#AUTO} found that the file does not follow RFC 4180 and read
+ *     its double quotes as ordinary characters
  */
 public record DataReport(String source, DataFormat format, long rows, long labeled, long unlabeled,
-        Map<BadRow.Reason, Long> badRowsByReason, List<BadRow> firstBadRows, double maxBadRowShare) {
+        Map<BadRow.Reason, Long> badRowsByReason, List<BadRow> firstBadRows, double maxBadRowShare,
+        boolean readLiterally) {
 
     /** How many bad rows a report keeps as examples. */
     public static final int MAX_EXAMPLES = 20;
@@ -57,6 +64,19 @@ public record DataReport(String source, DataFormat format, long rows, long label
         return rows == 0 ? 0.0 : (double) badRows() / rows;
     }
 
+    /**
+     * What a reader of the job report should know about how the file was read, beyond its counts: that
+     * its double quotes were read as text, and which setting says so up front or makes it an error.
+     */
+    public Optional<String> note() {
+        if (!readLiterally) {
+            return Optional.empty();
+        }
+        return Optional.of(source + " was read literally: it does not follow RFC 4180 quoting, so its double quotes "
+                + "are part of the text (data.quoting: AUTO; set NONE to say so up front, or RFC_4180 to make it an "
+                + "error)");
+    }
+
     /** One line for a log or a job report. */
     public String summary() {
         StringBuilder text = new StringBuilder()
@@ -70,6 +90,9 @@ public record DataReport(String source, DataFormat format, long rows, long label
                             .map(entry -> entry.getKey().name().toLowerCase(Locale.ROOT) + " " + entry.getValue())
                             .collect(Collectors.joining(", ")))
                     .append("; first: ").append(firstBadRows.get(0)).append(')');
+        }
+        if (readLiterally) {
+            text.append("; read literally, double quotes are text");
         }
         return text.toString();
     }

@@ -1,23 +1,20 @@
 package io.distill4j.pipeline.data;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,23 +25,21 @@ import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.distill4j.api.distill.DataFormat;
+import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.pipeline.data.ColumnMapping.Column;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonPointer;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a CSV, TSV or JSON Lines file into a {@link TextDataset} through a {@link ColumnMapping}.
  *
  * <ul>
  *   <li>CSV and TSV follow RFC 4180 (Apache Commons CSV): a field in double quotes may hold the
- *       delimiter, line breaks and doubled quotes ({@code ""}). Quoting can be turned off for TSV files
- *       in which {@code "} is an ordinary character. Blank lines are skipped.</li>
+ *       delimiter, line breaks and doubled quotes ({@code ""}). {@link Builder#quoting(Quoting)} says how
+ *       strictly: by default a TSV file that breaks RFC 4180 (a plain tab-separated export whose text
+ *       starts with a quoted name) is read again with {@code "} as an ordinary character, and its {@link
+ *       DataReport#readLiterally()} says so; a CSV file that breaks it fails. Blank lines are skipped.</li>
  *   <li>JSON Lines: one object per line; columns are field names or JSON Pointers. A missing or
  *       {@code null} label field means the row is unlabelled; a label may be a string, a number or a
  *       boolean.</li>
@@ -81,14 +76,6 @@ public final class DatasetReader {
     /** The default {@link Builder#maxBadRowShare(double)}: one row in a hundred. */
     public static final double DEFAULT_MAX_BAD_ROW_SHARE = 0.01;
 
-    /** How many bad rows a failure message lists. */
-    static final int MESSAGE_EXAMPLES = 5;
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private final DataFormat format;
 
     private final ColumnMapping columns;
@@ -101,7 +88,7 @@ public final class DatasetReader {
 
     private final boolean singleTexts;
 
-    private final boolean quoting;
+    private final Quoting quoting;
 
     private final String jobId;
 
@@ -135,25 +122,23 @@ public final class DatasetReader {
     }
 
     /**
-     * Reads a file; its format is the one set on the builder, else the one its extension names.
+     * Reads a file; its format is the one set on the builder, else the one its extension names
+     * ({@link DataFormat#fromPath(Path)}). A TSV file read with {@link Quoting#AUTO} that breaks RFC 4180
+     * is opened a second time and read literally.
      *
-     * @throws DistillationException if the file cannot be read, cannot be parsed (unbalanced quotes),
+     * @throws DistillationException if the file cannot be read, cannot be parsed (a record that breaks
+     *     RFC 4180 where quoting is {@link Quoting#RFC_4180}, or a CSV file's under {@link Quoting#AUTO}),
      *     has no data rows, or has more bad rows than {@code maxBadRowShare} allows
      * @throws InvalidInputException if the format cannot be inferred or a named column is not in the header
      */
     public TextDataset read(Path file) {
-        DataFormat fileFormat = this.format != null ? this.format : DataFormat.fromFileName(file);
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), fileFormat);
-        } catch (NoSuchFileException e) {
-            throw new DistillationException(this.jobId, "data file not found: " + file, e);
-        } catch (IOException e) {
-            throw new DistillationException(this.jobId, "cannot read data file " + file + ": " + e.getMessage(), e);
-        }
+        DataFormat fileFormat = this.format != null ? this.format : formatOf(file);
+        return read(() -> Files.newInputStream(file), file.toString(), fileFormat);
     }
 
     /**
-     * Reads a stream in the given format; the caller closes the stream.
+     * Reads a stream in the given format; the caller closes the stream. A TSV stream read with {@link
+     * Quoting#AUTO} is held in memory, so that it can be read again literally if it breaks RFC 4180.
      *
      * @param in the bytes, UTF-8
      * @param source the name used in the report and in messages
@@ -163,32 +148,101 @@ public final class DatasetReader {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(streamFormat, "format");
-        Rows rows = new Rows(source, streamFormat);
+        if (!mayReadTwice(streamFormat)) {
+            return read(() -> new FilterInputStream(in) {
+                @Override
+                public void close() {
+                    // the caller's stream stays open
+                }
+            }, source, streamFormat);
+        }
+        byte[] bytes;
         try {
-            if (streamFormat == DataFormat.JSON_LINES) {
-                readJsonLines(in, rows);
-            } else {
-                readDelimited(in, streamFormat, rows);
-            }
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new DistillationException(this.jobId, "cannot read data file " + source + ": " + e.getMessage(), e);
         }
-        return rows.finish();
+        return read(() -> new ByteArrayInputStream(bytes), source, streamFormat);
     }
 
-    private void readDelimited(InputStream in, DataFormat delimited, Rows rows) throws IOException {
+    /** Opens the bytes of one read; called once per attempt. */
+    @FunctionalInterface
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    private TextDataset read(Opener opener, String source, DataFormat fileFormat) {
+        if (fileFormat == DataFormat.JSON_LINES) {
+            RowCollector rows = rows(source, fileFormat);
+            readAll(opener, source, in -> JsonLinesParser.read(in, this.columns, this.singleTexts, this.jobId, rows));
+            return rows.finish(false);
+        }
+        boolean rfc4180 = this.quoting != Quoting.NONE;
+        RowCollector rows = rows(source, fileFormat);
+        try {
+            readAll(opener, source, in -> readDelimited(in, fileFormat, rfc4180, rows));
+            return rows.finish(false);
+        } catch (MalformedRecord malformed) {
+            if (!mayReadTwice(fileFormat)) {
+                throw parseFailure(source, fileFormat, malformed);
+            }
+            log.warn("{} does not follow RFC 4180 (malformed record after line {}: {}); reading it again with double "
+                    + "quotes as text (data.quoting: AUTO)", source, malformed.afterLine, malformed.getMessage());
+            RowCollector literal = rows(source, fileFormat);
+            readAll(opener, source, in -> readDelimited(in, fileFormat, false, literal));
+            return literal.finish(true);
+        }
+    }
+
+    /** Whether a record that breaks RFC 4180 makes the reader read the file again with quoting off. */
+    private boolean mayReadTwice(DataFormat fileFormat) {
+        return this.quoting == Quoting.AUTO && fileFormat == DataFormat.TSV;
+    }
+
+    private RowCollector rows(String source, DataFormat fileFormat) {
+        return new RowCollector(source, fileFormat, new RowCollector.Settings(this.knownLabels, this.requireLabels,
+                this.singleTexts, this.maxBadRowShare, this.columns.header(), this.jobId));
+    }
+
+    @FunctionalInterface
+    private interface Parse {
+        void from(InputStream in) throws IOException;
+    }
+
+    private void readAll(Opener opener, String source, Parse parse) {
+        try (InputStream in = opener.open()) {
+            parse.from(in);
+        } catch (NoSuchFileException e) {
+            throw new DistillationException(this.jobId, "data file not found: " + source, e);
+        } catch (IOException e) {
+            throw new DistillationException(this.jobId, "cannot read data file " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DataFormat formatOf(Path file) {
+        try {
+            return DataFormat.fromPath(file);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(this.jobId, "data.format", e.getMessage());
+        }
+    }
+
+
+
+    private void readDelimited(InputStream in, DataFormat delimited, boolean rfc4180, RowCollector rows)
+            throws IOException {
         CSVFormat.Builder csv = CSVFormat.RFC4180.builder()
                 .setDelimiter(delimited == DataFormat.TSV ? '\t' : ',')
                 .setIgnoreEmptyLines(true)
                 .setIgnoreSurroundingSpaces(false);
-        if (!this.quoting) {
+        if (!rfc4180) {
             csv.setQuote(null);
         }
         StrictUtf8Reader utf8 = new StrictUtf8Reader(in);
         try (CSVParser parser = CSVParser.builder().setReader(utf8).setFormat(csv.get()).get()) {
             Iterator<CSVRecord> records = parser.iterator();
             boolean headerPending = this.columns.header();
-            int[] indices = headerPending ? null : indicesOf(Map.of(), rows.source);
+            int[] indices = headerPending ? null : indicesOf(Map.of(), rows.source());
             long previousEnd = 0;
             while (true) {
                 CSVRecord record;
@@ -198,7 +252,7 @@ public final class DatasetReader {
                     }
                     record = records.next();
                 } catch (UncheckedIOException e) {
-                    throw parseFailure(rows.source, previousEnd, e.getCause());
+                    throw failure(rows.source(), previousEnd, e.getCause());
                 }
                 // Commons CSV counts line breaks read so far, so after a record it stands on the record's
                 // last line; quoted fields are the only place a record can hold line breaks.
@@ -211,10 +265,10 @@ public final class DatasetReader {
                 if (headerPending) {
                     headerPending = false;
                     if (utf8.hasInvalidBytes(start, end)) {
-                        throw new DistillationException(this.jobId, rows.source + ": the header (line " + start
+                        throw new DistillationException(this.jobId, rows.source() + ": the header (line " + start
                                 + ") is not valid UTF-8", null);
                     }
-                    indices = indicesOf(headerIndex(record), rows.source);
+                    indices = indicesOf(headerIndex(record), rows.source());
                     continue;
                 }
                 if (utf8.hasInvalidBytes(start, end)) {
@@ -302,215 +356,39 @@ public final class DatasetReader {
         return index;
     }
 
-    private DistillationException parseFailure(String source, long previousEnd, Throwable cause) {
+    private RuntimeException failure(String source, long previousEnd, Throwable cause) {
         if (cause instanceof CSVException) {
-            return new DistillationException(this.jobId, source + ": malformed record after line " + previousEnd + ": "
-                    + cause.getMessage() + (this.quoting
-                            ? "; quote fields as RFC 4180 says (\"a \"\"quoted\"\" word\"), or turn quoting off"
-                            : ""), cause);
+            return new MalformedRecord(previousEnd, cause);
         }
         return new DistillationException(this.jobId, "cannot read data file " + source + " after line " + previousEnd
                 + ": " + (cause == null ? "unknown error" : cause.getMessage()), cause);
     }
 
-    private void readJsonLines(InputStream in, Rows rows) throws IOException {
-        Column text = requireNamed("columns.text", this.columns.text());
-        Optional<Column> textPair = this.columns.textPair().map(column -> requireNamed("columns.textPair", column));
-        Optional<Column> label = this.columns.label().map(column -> requireNamed("columns.label", column));
-        StrictUtf8Reader utf8 = new StrictUtf8Reader(in);
-        try (BufferedReader lines = new BufferedReader(utf8)) {
-            long number = 0;
-            String line;
-            while ((line = lines.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (utf8.hasInvalidBytes(number, number)) {
-                    rows.bad(number, BadRow.Reason.INVALID_UTF8, "invalid UTF-8");
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JacksonException e) {
-                    rows.bad(number, BadRow.Reason.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage());
-                    continue;
-                }
-                if (!node.isObject()) {
-                    rows.bad(number, BadRow.Reason.MALFORMED_JSON, "not a JSON object but " + describe(node));
-                    continue;
-                }
-                JsonNode textNode = lookup(node, text);
-                if (textNode.isMissingNode() || textNode.isNull()) {
-                    rows.bad(number, BadRow.Reason.MISSING_COLUMN, "field '" + text.name() + "' missing");
-                    continue;
-                }
-                if (!textNode.isString()) {
-                    rows.bad(number, BadRow.Reason.WRONG_TYPE, "field '" + text.name() + "' is "
-                            + describe(textNode) + ", not a string");
-                    continue;
-                }
-                String pairValue = null;
-                if (textPair.isPresent()) {
-                    JsonNode pairNode = lookup(node, textPair.get());
-                    if ((pairNode.isMissingNode() || pairNode.isNull()) && this.singleTexts) {
-                        pairNode = null;
-                    }
-                    else if (pairNode.isMissingNode() || pairNode.isNull()) {
-                        rows.bad(number, BadRow.Reason.MISSING_COLUMN, "field '" + textPair.get().name() + "' missing");
-                        continue;
-                    }
-                    if (pairNode != null && !pairNode.isString()) {
-                        rows.bad(number, BadRow.Reason.WRONG_TYPE, "field '" + textPair.get().name() + "' is "
-                                + describe(pairNode) + ", not a string");
-                        continue;
-                    }
-                    pairValue = pairNode == null ? null : pairNode.stringValue();
-                }
-                String labelValue = null;
-                if (label.isPresent()) {
-                    JsonNode labelNode = lookup(node, label.get());
-                    if (labelNode.isString() || labelNode.isNumber() || labelNode.isBoolean()) {
-                        labelValue = labelNode.asString();
-                    } else if (!labelNode.isMissingNode() && !labelNode.isNull()) {
-                        rows.bad(number, BadRow.Reason.WRONG_TYPE, "field '" + label.get().name() + "' is "
-                                + describe(labelNode) + ", not a string, number or boolean");
-                        continue;
-                    }
-                }
-                rows.row(number, textNode.stringValue(), pairValue, labelValue);
-            }
+    private DistillationException parseFailure(String source, DataFormat fileFormat, MalformedRecord malformed) {
+        String advice = fileFormat == DataFormat.CSV
+                ? "; quote fields as RFC 4180 says (\"a \"\"quoted\"\" word\"), or, if no field holds a comma, set "
+                        + "data.quoting: NONE (DataSpec.quoting(Quoting.NONE)) to read double quotes as text"
+                : "; quote fields as RFC 4180 says (\"a \"\"quoted\"\" word\"), or set data.quoting: NONE "
+                        + "(DataSpec.quoting(Quoting.NONE)) to read double quotes as text, or AUTO to do so whenever "
+                        + "the file breaks RFC 4180";
+        return new DistillationException(this.jobId, source + ": malformed record after line " + malformed.afterLine
+                + ": " + malformed.getMessage() + advice, malformed.getCause());
+    }
+
+    /** A record that breaks RFC 4180, found by Commons CSV after a given line. */
+    private static final class MalformedRecord extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final long afterLine;
+
+        MalformedRecord(long afterLine, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.afterLine = afterLine;
         }
     }
 
-    private Column requireNamed(String field, Column column) {
-        if (!column.isNamed()) {
-            throw new InvalidInputException(this.jobId, field, column
-                    + " is given by index, but JSON Lines columns are field names or JSON Pointers");
-        }
-        return column;
-    }
 
-    private static JsonNode lookup(JsonNode node, Column column) {
-        String name = column.name();
-        if (name.startsWith("/")) {
-            return node.at(JsonPointer.compile(name));
-        }
-        return node.path(name);
-    }
-
-    private static String describe(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    }
-
-    /** Collects the rows of one read: validation of kept rows, counts, the first bad rows. */
-    private final class Rows {
-
-        private final String source;
-
-        private final DataFormat format;
-
-        private final Set<String> known;
-
-        private final List<TextExample> examples = new ArrayList<>();
-
-        private final EnumMap<BadRow.Reason, Long> badByReason = new EnumMap<>(BadRow.Reason.class);
-
-        private final List<BadRow> firstBad = new ArrayList<>();
-
-        private long rows;
-
-        private long labeled;
-
-        Rows(String source, DataFormat format) {
-            this.source = source;
-            this.format = format;
-            this.known = DatasetReader.this.knownLabels == null ? null : Set.copyOf(DatasetReader.this.knownLabels);
-        }
-
-        void row(long line, String rawText, String rawPair, String rawLabel) {
-            this.rows++;
-            String text = rawText.strip();
-            if (text.isEmpty()) {
-                reject(line, BadRow.Reason.EMPTY_TEXT, "empty text");
-                return;
-            }
-            Optional<String> textPair = Optional.empty();
-            if (rawPair != null) {
-                textPair = Optional.of(rawPair.strip()).filter(pair -> !pair.isEmpty() || !DatasetReader.this.singleTexts);
-                if (textPair.isPresent() && textPair.get().isEmpty()) {
-                    reject(line, BadRow.Reason.EMPTY_TEXT, "empty second text");
-                    return;
-                }
-            }
-            Optional<String> label = Optional.ofNullable(rawLabel).map(String::strip).filter(value -> !value.isEmpty());
-            if (label.isEmpty() && DatasetReader.this.requireLabels) {
-                reject(line, BadRow.Reason.MISSING_LABEL, "no label");
-                return;
-            }
-            if (label.isPresent() && this.known != null && !this.known.contains(label.get())) {
-                reject(line, BadRow.Reason.UNKNOWN_LABEL, "unknown label '" + label.get() + "' (not among the "
-                        + this.known.size() + " known labels)");
-                return;
-            }
-            if (label.isPresent()) {
-                this.labeled++;
-            }
-            this.examples.add(new TextExample(text, textPair, label, line, false));
-        }
-
-        void bad(long line, BadRow.Reason reason, String detail) {
-            this.rows++;
-            reject(line, reason, detail);
-        }
-
-        private void reject(long line, BadRow.Reason reason, String detail) {
-            this.badByReason.merge(reason, 1L, Long::sum);
-            if (this.firstBad.size() < DataReport.MAX_EXAMPLES) {
-                this.firstBad.add(new BadRow(line, reason, detail));
-            }
-        }
-
-        TextDataset finish() {
-            DatasetReader reader = DatasetReader.this;
-            DataReport report = new DataReport(this.source, this.format, this.rows, this.labeled,
-                    this.examples.size() - this.labeled, this.badByReason, this.firstBad, reader.maxBadRowShare);
-            if (this.rows == 0) {
-                throw new DistillationException(reader.jobId, this.source + ": no data rows"
-                        + (this.format != DataFormat.JSON_LINES && reader.columns.header() ? " after the header" : ""),
-                        null);
-            }
-            long bad = report.badRows();
-            if (bad > reader.maxBadRowShare * this.rows || this.examples.isEmpty()) {
-                throw new DistillationException(reader.jobId, tooManyBadRows(report), null);
-            }
-            if (bad > 0) {
-                log.warn("Skipped bad rows: {}", report.summary());
-            } else {
-                log.info("Read {}", report.summary());
-            }
-            List<String> labels = reader.knownLabels != null ? reader.knownLabels
-                    : TextDataset.sortLabels(this.examples.stream().flatMap(example -> example.label().stream())
-                            .collect(Collectors.toCollection(LinkedHashSet::new)));
-            return new TextDataset(this.source, this.examples, labels, report);
-        }
-
-        private String tooManyBadRows(DataReport report) {
-            DatasetReader reader = DatasetReader.this;
-            return this.source + ": " + report.badRows() + " of " + report.rows() + " rows are bad ("
-                    + DataReport.percent(report.badRowShare()) + "), over the limit maxBadRowShare="
-                    + reader.maxBadRowShare + " (" + DataReport.percent(reader.maxBadRowShare) + "); by reason: "
-                    + report.badRowsByReason().entrySet().stream()
-                            .map(entry -> entry.getKey().name().toLowerCase(Locale.ROOT) + " " + entry.getValue())
-                            .collect(Collectors.joining(", "))
-                    + "; first bad rows: "
-                    + report.firstBadRows().stream().limit(MESSAGE_EXAMPLES).map(BadRow::toString)
-                            .collect(Collectors.joining("; "))
-                    + (report.badRows() > MESSAGE_EXAMPLES ? "; ..." : "")
-                    + ". Fix the file or the column mapping, or raise maxBadRowShare";
-        }
-    }
 
     /** Builder of {@link DatasetReader}. */
     public static final class Builder {
@@ -527,7 +405,7 @@ public final class DatasetReader {
 
         private boolean singleTexts;
 
-        private boolean quoting = true;
+        private Quoting quoting = Quoting.AUTO;
 
         private String jobId;
 
@@ -593,11 +471,11 @@ public final class DatasetReader {
         }
 
         /**
-         * Whether CSV and TSV fields may be quoted as RFC 4180 says; default {@code true}. Turn it off for
-         * TSV files in which a double quote is an ordinary character.
+         * How double quotes in CSV and TSV files are read; default {@link Quoting#AUTO}: RFC 4180, except
+         * that a TSV file that breaks it is read again with quotes as text, and its report says so.
          */
-        public Builder quoting(boolean quoting) {
-            this.quoting = quoting;
+        public Builder quoting(Quoting quoting) {
+            this.quoting = Objects.requireNonNull(quoting, "quoting");
             return this;
         }
 

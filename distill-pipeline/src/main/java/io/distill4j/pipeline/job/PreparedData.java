@@ -13,7 +13,6 @@ import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.pipeline.data.Augmenter;
 import io.distill4j.pipeline.data.ColumnMapping;
-import io.distill4j.pipeline.data.DataFormat;
 import io.distill4j.pipeline.data.DataReport;
 import io.distill4j.pipeline.data.DatasetReader;
 import io.distill4j.pipeline.data.DatasetSplit;
@@ -69,7 +68,7 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
         column(spec.textColumn(), columns::text, columns::text);
         spec.textPairColumn().ifPresent(c -> column(c, columns::textPair, columns::textPair));
         spec.labelColumn().ifPresent(c -> column(c, columns::label, columns::label));
-        DatasetReader reader = DatasetReader.builder().format(DataFormat.valueOf(spec.format().name()))
+        DatasetReader reader = DatasetReader.builder().format(spec.format()).quoting(spec.quoting())
                 .columns(columns.build()).maxBadRowShare(spec.maxBadRowShare()).jobId(jobId).build();
         List<DataReport> reports = new ArrayList<>();
         // An embedding distillation learns from every text of the training file, pairs or single sentences.

@@ -10,8 +10,9 @@ import io.distill4j.pipeline.data.BadRow;
 import io.distill4j.pipeline.data.DataReport;
 
 /**
- * The data a job used: rows per split, and the bad rows skipped while reading, counted by reason, with
- * at most {@value #MAX_EXAMPLES} examples of the form {@code "train.tsv line 12: the text is empty"}.
+ * The data a job used: rows per split, the bad rows skipped while reading, counted by reason, with at
+ * most {@value #MAX_EXAMPLES} examples of the form {@code "train.tsv line 12: the text is empty"}, and
+ * notes on how files were read (a TSV file read literally because it does not follow RFC 4180).
  *
  * <pre>{@code
  * DataSummary data = DataSummary.fromReports(Map.of("train", 8000L, "validation", 1000L, "test", 1000L),
@@ -21,9 +22,10 @@ import io.distill4j.pipeline.data.DataReport;
  * @param rowsPerSplit rows per split, in the caller's order (train, validation, test)
  * @param badRowsByReason skipped rows by reason, in the caller's order
  * @param badRowExamples the first skipped rows, one line each, at most {@value #MAX_EXAMPLES}
+ * @param notes one sentence per file whose reading a user should know about, in the files' order
  */
 public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
-        List<String> badRowExamples) {
+        List<String> badRowExamples, List<String> notes) {
 
     /** How many bad-row examples a summary keeps. */
     public static final int MAX_EXAMPLES = DataReport.MAX_EXAMPLES;
@@ -39,31 +41,34 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
             throw new IllegalArgumentException("data.badRowExamples holds at most " + MAX_EXAMPLES + " lines, was "
                     + badRowExamples.size() + "; use DataSummary.of to keep the first ones");
         }
+        notes = List.copyOf(ReportChecks.notNull(notes, "data.notes"));
     }
 
     /** A summary with no splits and no bad rows. */
     public static DataSummary empty() {
-        return new DataSummary(Map.of(), Map.of(), List.of());
+        return new DataSummary(Map.of(), Map.of(), List.of(), List.of());
     }
 
-    /** A summary that keeps the first {@value #MAX_EXAMPLES} of {@code badRowExamples}. */
+    /** A summary without notes that keeps the first {@value #MAX_EXAMPLES} of {@code badRowExamples}. */
     public static DataSummary of(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
             List<String> badRowExamples) {
         ReportChecks.notNull(badRowExamples, "data.badRowExamples");
         return new DataSummary(rowsPerSplit, badRowsByReason,
-                badRowExamples.subList(0, Math.min(MAX_EXAMPLES, badRowExamples.size())));
+                badRowExamples.subList(0, Math.min(MAX_EXAMPLES, badRowExamples.size())), List.of());
     }
 
     /**
      * A summary of the files {@code DatasetReader} read: their bad rows added up by reason (in
      * lower case, e.g. {@code empty_text}), and the first examples of the files in order, each prefixed
-     * with its file's name.
+     * with its file's name; each file's {@link DataReport#note()} becomes a note.
      */
     public static DataSummary fromReports(Map<String, Long> rowsPerSplit, List<DataReport> reports) {
         ReportChecks.notNull(reports, "reports");
         Map<String, Long> byReason = new LinkedHashMap<>();
         List<String> examples = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (DataReport report : reports) {
+            report.note().ifPresent(notes::add);
             report.badRowsByReason().forEach((reason, count) -> byReason.merge(
                     reason.name().toLowerCase(Locale.ROOT), count, Long::sum));
             for (BadRow row : report.firstBadRows()) {
@@ -72,7 +77,7 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
                 }
             }
         }
-        return new DataSummary(rowsPerSplit, byReason, examples);
+        return new DataSummary(rowsPerSplit, byReason, examples, notes);
     }
 
     /** All skipped rows. */

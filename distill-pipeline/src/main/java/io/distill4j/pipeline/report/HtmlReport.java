@@ -272,6 +272,7 @@ final class HtmlReport {
                     .append(num(Html.count(rows))).append("</tr>\n"));
             this.out.append("</tbody>\n</table>\n");
         }
+        data.notes().forEach(note -> this.out.append("<p>").append(e(note)).append("</p>\n"));
         if (data.badRows() == 0) {
             this.out.append("<p>No rows were skipped as bad.</p>\n");
         }

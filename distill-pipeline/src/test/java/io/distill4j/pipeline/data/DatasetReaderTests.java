@@ -18,6 +18,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.distill4j.api.distill.DataFormat;
+import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.InvalidInputException;
@@ -56,6 +58,8 @@ class DatasetReaderTests {
         assertThat(report.unlabeled()).isEqualTo(1);
         assertThat(report.badRows()).isZero();
         assertThat(report.format()).isEqualTo(DataFormat.TSV);
+        assertThat(report.readLiterally()).as("a file that follows RFC 4180 is read by it").isFalse();
+        assertThat(report.note()).isEmpty();
     }
 
     @Test
@@ -317,22 +321,78 @@ class DatasetReaderTests {
     }
 
     @Test
-    void unbalancedQuotesFailWithTheLineWhereTheRecordStarts() throws IOException {
+    void underRfc4180UnbalancedQuotesFailWithTheLineAndNameTheSettingThatReadsThemAsText() throws IOException {
         Path file = write("unbalanced.tsv", "text\tlabel\nfine\ta\n\"never closed\ta\nmore\ta\n");
 
-        assertThatThrownBy(() -> DatasetReader.builder().build().read(file))
+        assertThatThrownBy(() -> DatasetReader.builder().quoting(Quoting.RFC_4180).build().read(file))
                 .isInstanceOf(DistillationException.class)
                 .hasMessageContaining("unbalanced.tsv: malformed record after line 2")
-                .hasMessageContaining("turn quoting off");
+                .hasMessageContaining("set data.quoting: NONE (DataSpec.quoting(Quoting.NONE))")
+                .hasMessageContaining("or AUTO");
     }
 
     @Test
-    void withQuotingOffADoubleQuoteIsAnOrdinaryCharacter() throws IOException {
-        Path file = write("raw.tsv", "text\tlabel\n\"hello\" she said\ta\n5\" screen\tb\n");
+    void byDefaultATsvWithStrayQuotesIsReadLiterallyAndTheReportSaysSo() throws IOException {
+        Path file = write("reviews.tsv", "text\tlabel\n"
+                + "\"Acme Phone\" stopped charging after a week\tnegative\n"
+                + "works as described\tpositive\n"
+                + "the box said \"waterproof but it is not\tnegative\n"
+                + "say \"\"hi\"\" twice\tpositive\n");
 
-        TextDataset dataset = DatasetReader.builder().quoting(false).build().read(file);
+        TextDataset dataset = DatasetReader.builder().build().read(file);
 
-        assertThat(dataset.examples()).extracting(TextExample::text).containsExactly("\"hello\" she said", "5\" screen");
+        assertThat(dataset.examples()).extracting(TextExample::text).containsExactly(
+                "\"Acme Phone\" stopped charging after a week", "works as described",
+                "the box said \"waterproof but it is not", "say \"\"hi\"\" twice");
+        assertThat(dataset.examples()).extracting(TextExample::line).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(dataset.labels()).containsExactly("negative", "positive");
+        DataReport report = dataset.report().orElseThrow();
+        assertThat(report.readLiterally()).isTrue();
+        assertThat(report.badRows()).isZero();
+        assertThat(report.summary()).endsWith("0 bad; read literally, double quotes are text");
+        assertThat(report.note()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith(file + " was read literally").contains("data.quoting: AUTO"));
+    }
+
+    @Test
+    void byDefaultATsvWhoseTextOpensAQuoteItNeverClosesIsReadLiterally() throws IOException {
+        Path file = write("open.tsv", "text\tlabel\n\"Acme Phone is great\tpositive\nbad battery\tnegative\n");
+
+        TextDataset dataset = DatasetReader.builder().build().read(file);
+
+        assertThat(dataset.examples()).containsExactly(TextExample.labeled("\"Acme Phone is great", "positive", 2),
+                TextExample.labeled("bad battery", "negative", 3));
+        assertThat(dataset.report().orElseThrow().readLiterally()).isTrue();
+    }
+
+    @Test
+    void aTsvStreamWithStrayQuotesIsReadLiterallyWithoutClosingTheStream() {
+        byte[] bytes = "text\tlabel\n\"Acme\" broke\ta\n".getBytes(StandardCharsets.UTF_8);
+        boolean[] closed = {false};
+        InputStream in = new ByteArrayInputStream(bytes) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+
+        TextDataset dataset = DatasetReader.builder().build().read(in, "inline", DataFormat.TSV);
+
+        assertThat(dataset.examples()).containsExactly(TextExample.labeled("\"Acme\" broke", "a", 2));
+        assertThat(dataset.report().orElseThrow().readLiterally()).isTrue();
+        assertThat(closed[0]).isFalse();
+    }
+
+    @Test
+    void byDefaultACsvWithStrayQuotesStillFailsNamingTheSettingThatReadsThemAsText() throws IOException {
+        Path file = write("reviews.csv", "text,label\n\"Acme\" broke,negative\n");
+
+        assertThatThrownBy(() -> DatasetReader.builder().build().read(file))
+                .isInstanceOf(DistillationException.class)
+                .hasMessageContaining("reviews.csv: malformed record after line 1")
+                .hasMessageContaining("if no field holds a comma, set data.quoting: NONE (DataSpec.quoting(Quoting.NONE))");
+        TextDataset literal = DatasetReader.builder().quoting(Quoting.NONE).build().read(file);
+        assertThat(literal.examples()).containsExactly(TextExample.labeled("\"Acme\" broke", "negative", 2));
     }
 
     @Test
@@ -365,14 +425,14 @@ class DatasetReaderTests {
 
     @Test
     void theFormatComesFromTheExtensionUnlessSet() throws IOException {
-        assertThat(DataFormat.fromFileName(Path.of("a/b/Train.TSV"))).isEqualTo(DataFormat.TSV);
-        assertThat(DataFormat.fromFileName(Path.of("x.csv"))).isEqualTo(DataFormat.CSV);
-        assertThat(DataFormat.fromFileName(Path.of("x.ndjson"))).isEqualTo(DataFormat.JSON_LINES);
-        assertThatThrownBy(() -> DataFormat.fromFileName(Path.of("data.txt")))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("format"))
-                .hasMessageContaining("data.txt");
+        Path jsonLines = write("Train.JSONLINES", "{\"text\": \"hello\", \"label\": \"a\"}\n");
+        assertThat(DatasetReader.builder().build().read(jsonLines).report().orElseThrow().format())
+                .isEqualTo(DataFormat.JSON_LINES);
 
         Path txt = write("data.txt", "text\tlabel\nhello\ta\n");
+        assertThatThrownBy(() -> DatasetReader.builder().build().read(txt))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("data.format"))
+                .hasMessageContaining("data.txt");
         TextDataset dataset = DatasetReader.builder().format(DataFormat.TSV).build().read(txt);
         assertThat(dataset.size()).isEqualTo(1);
     }

@@ -121,6 +121,22 @@ class PipelineDistillerIT {
     }
 
     @Test
+    void aPlainTsvWithStrayQuotesDistillsAndTheReportSaysItWasReadLiterally(@TempDir Path dir) throws Exception {
+        Path train = TopicData.writePlainTsv(dir.resolve("data/reviews.tsv"), 20, 3);
+        try (PipelineDistiller distiller = new PipelineDistiller(config(dir))) {
+            DistillationResult result = distiller.distill(DistillationSpec.builder()
+                    .name("plain-tsv")
+                    .teacher(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()))
+                    .data(DataSpec.tsv(train))
+                    .budget(Budget.of(Duration.ofMinutes(5), 1)).build());
+
+            assertThat(result.studentInt8().metric()).isGreaterThan(0.5);
+            assertThat(Files.readString(result.files().reportJson())).contains(train + " was read literally");
+            assertThat(Files.readString(result.files().reportHtml())).contains(train + " was read literally");
+        }
+    }
+
+    @Test
     void badRowsPastTheLimitFailTheJobNamingTheLines(@TempDir Path dir) throws Exception {
         Path train = TopicData.write(dir.resolve("data/train.csv"), 20, 1);
         List<String> lines = new ArrayList<>(Files.readAllLines(train));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import io.distill4j.api.distill.Augmentation;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.pipeline.data.TextExample;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,25 @@ class PreparedDataTests {
         assertThat(data.validationPairs().orElseThrow().scores()).containsExactly(4.8, 0.2);
         assertThat(data.test().orElseThrow().size()).isEqualTo(6);
         assertThat(data.testPairs().orElseThrow().scores()).containsExactly(4.9, 0.0, 4.0);
+    }
+
+    @Test
+    void theSpecsQuotingDecidesHowATsvWithStrayQuotesIsRead() throws IOException {
+        Path train = write("reviews.tsv", "text\tlabel\n\"Acme\" card declined\tcard\nmoney gone\ttransfer\n"
+                + "card \"stuck\tcard\nwhere is my transfer\ttransfer\n");
+        DataSpec spec = DataSpec.tsv(train).validationShare(0.5);
+
+        PreparedData data = PreparedData.read(spec, Augmentation.none(), 7, DistillationTask.TEXT_CLASSIFICATION,
+                "job-3");
+
+        assertThat(data.reports()).singleElement().satisfies(report -> assertThat(report.readLiterally()).isTrue());
+        assertThat(data.train().size() + data.validation().size()).isEqualTo(4);
+        assertThatThrownBy(() -> PreparedData.read(spec.quoting(Quoting.RFC_4180), Augmentation.none(), 7,
+                DistillationTask.TEXT_CLASSIFICATION, "job-4")).isInstanceOf(DistillationException.class)
+                .hasMessageContaining("malformed record after line 1").hasMessageContaining("data.quoting: NONE");
+        assertThat(PreparedData.read(spec.quoting(Quoting.NONE), Augmentation.none(), 7,
+                DistillationTask.TEXT_CLASSIFICATION, "job-5").reports())
+                .singleElement().satisfies(report -> assertThat(report.readLiterally()).isFalse());
     }
 
     @Test

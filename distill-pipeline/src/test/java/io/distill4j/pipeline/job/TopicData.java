@@ -69,6 +69,34 @@ final class TopicData {
         return file;
     }
 
+    /**
+     * Writes {@code perTopic} rows per topic as a plain tab-separated export with a header {@code
+     * text<TAB>label} and no quoting, as {@code write.table(quote = FALSE)} writes it: every third text
+     * starts with a product name in double quotes, and every fifth has an opening quote it never closes.
+     */
+    static Path writePlainTsv(Path file, int perTopic, long seed) throws IOException {
+        Random random = new Random(seed);
+        List<String> lines = new ArrayList<>();
+        lines.add("text\tlabel");
+        int row = 0;
+        for (int i = 0; i < perTopic; i++) {
+            for (String[] topic : TOPICS) {
+                String text = text(topic, random);
+                if (row % 3 == 0) {
+                    text = "\"Acme Bank\" " + text;
+                }
+                else if (row % 5 == 0) {
+                    text = text + " they said \"soon";
+                }
+                lines.add(text + "\t" + topic[0]);
+                row++;
+            }
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
+        return file;
+    }
+
     private static String text(String[] topic, Random random) {
         String phrase = topic[1 + random.nextInt(topic.length - 1)];
         return (OPENINGS[random.nextInt(OPENINGS.length)] + " " + phrase + ", "

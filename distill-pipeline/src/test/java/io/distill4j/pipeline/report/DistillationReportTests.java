@@ -13,17 +13,18 @@ import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 import io.distill4j.api.ElementType;
+import io.distill4j.api.distill.DataFormat;
 import io.distill4j.api.distill.DistillationResult.ModelFigures;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.pipeline.data.BadRow;
-import io.distill4j.pipeline.data.DataFormat;
 import io.distill4j.pipeline.data.DataReport;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 class DistillationReportTests {
@@ -118,7 +119,8 @@ class DistillationReportTests {
     void aDataSummaryKeepsAtMostTwentyExamples() {
         List<String> lines = IntStream.rangeClosed(1, 25).mapToObj(i -> "line " + i + ": empty").toList();
 
-        assertThatIllegalArgumentException().isThrownBy(() -> new DataSummary(Map.of(), Map.of("empty_text", 25L), lines))
+        assertThatIllegalArgumentException().isThrownBy(() -> new DataSummary(Map.of(), Map.of("empty_text", 25L), lines,
+                List.of()))
                 .withMessageContaining("at most 20");
         DataSummary summary = DataSummary.of(Map.of("train", 100L), Map.of("empty_text", 25L), lines);
         assertThat(summary.badRowExamples()).hasSize(DataSummary.MAX_EXAMPLES).startsWith("line 1: empty");
@@ -130,9 +132,9 @@ class DistillationReportTests {
     void aDataSummaryAddsUpTheReadersReports() {
         DataReport train = new DataReport("train.tsv", DataFormat.TSV, 100, 97, 0,
                 Map.of(BadRow.Reason.EMPTY_TEXT, 2L, BadRow.Reason.MISSING_LABEL, 1L),
-                List.of(new BadRow(5, BadRow.Reason.EMPTY_TEXT, "the text is empty")), 0.1);
+                List.of(new BadRow(5, BadRow.Reason.EMPTY_TEXT, "the text is empty")), 0.1, true);
         DataReport test = new DataReport("test.tsv", DataFormat.TSV, 20, 19, 0, Map.of(BadRow.Reason.EMPTY_TEXT, 1L),
-                List.of(new BadRow(3, BadRow.Reason.EMPTY_TEXT, "the text is empty")), 0.1);
+                List.of(new BadRow(3, BadRow.Reason.EMPTY_TEXT, "the text is empty")), 0.1, false);
 
         DataSummary summary = DataSummary.fromReports(Map.of("train", 97L, "test", 19L), List.of(train, test));
 
@@ -140,6 +142,8 @@ class DistillationReportTests {
         assertThat(summary.badRows()).isEqualTo(4);
         assertThat(summary.badRowExamples()).containsExactly("train.tsv line 5: the text is empty",
                 "test.tsv line 3: the text is empty");
+        assertThat(summary.notes()).singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("train.tsv was read literally").contains("data.quoting");
     }
 
     @Test

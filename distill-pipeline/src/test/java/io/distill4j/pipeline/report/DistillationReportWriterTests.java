@@ -40,6 +40,7 @@ class DistillationReportWriterTests {
         // Not-a-number scores (the failed trial's) survive as such.
         assertThat(read.trials().get(2).validationScore()).isNaN();
         assertThat(read.data().rowsPerSplit().keySet()).containsExactly("train", "validation", "test");
+        assertThat(read.data().notes()).containsExactly(ReportFixtures.LITERAL_NOTE);
         assertThat(read.compatibility().keySet()).containsExactly("CPU", "CUDA");
     }
 
@@ -113,7 +114,8 @@ class DistillationReportWriterTests {
                 .contains("banking &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;friends&quot;")
                 .contains("&lt;b&gt;bold&lt;/b&gt;").contains("x &amp; y")
                 .contains("&lt;img src=x&gt;").contains("&quot;quoted&quot; &#39;single&#39;")
-                .contains("below the median of rung 0 &amp; &lt;pruned&gt;");
+                .contains("below the median of rung 0 &amp; &lt;pruned&gt;")
+                .contains("<p>reviews &lt;2024&gt;.tsv was read literally: its &quot;quotes&quot; &amp; tabs are text</p>");
         // The title and the first heading carry the escaped name.
         assertThat(html).contains("<title>banking &lt;script&gt;").contains("<h1>banking &lt;script&gt;");
     }

@@ -15,6 +15,10 @@ import io.distill4j.api.distill.Stage;
 /** A report with every part filled, and figures that differ per part so that a mix-up shows. */
 final class ReportFixtures {
 
+    /** The note of a TSV file read literally, with characters the HTML must escape. */
+    static final String LITERAL_NOTE = "reviews <2024>.tsv was read literally: its \"quotes\" & tabs are text";
+
+
     static final String HOSTILE_NAME = "banking <script>alert('x')</script> & \"friends\"";
 
     private ReportFixtures() {
@@ -40,8 +44,9 @@ final class ReportFixtures {
                 .chosenTrial("t1")
                 .gate(new GateOutcome("accuracy after INT8 >= 97.0 % of the teacher's", 0.9165, 0.9033, true))
                 .gate(new GateOutcome("accuracy before INT8 >= 0.95", 0.9187, 0.95, false))
-                .data(DataSummary.of(orderedSplits(), Map.of("empty_text", 2L),
-                        List.of("train.tsv line 12: the text is empty", "train.tsv line 40: the text is empty")))
+                .data(new DataSummary(orderedSplits(), Map.of("empty_text", 2L),
+                        List.of("train.tsv line 12: the text is empty", "train.tsv line 40: the text is empty"),
+                        List.of(LITERAL_NOTE)))
                 .quantization(new QuantizationSummary(12, 1, 2, 4_818_000, 1_262_000,
                         Optional.of(new QuantizationSummary.Gate(false, 0.93, "argmaxAgreement 0.93, required 0.99")),
                         Optional.of(new QuantizationSummary.Gate(true, 0.995, "argmaxAgreement 0.995, required 0.99")),

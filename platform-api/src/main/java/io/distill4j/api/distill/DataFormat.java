@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * File formats a {@link DataSpec} reads. CSV and TSV follow RFC 4180 quoting (a quoted field may hold
- * the delimiter, doubled quotes and line breaks); JSON Lines holds one JSON object per line.
+ * File formats a {@link DataSpec} reads, all UTF-8. CSV and TSV follow RFC 4180 quoting (a quoted field
+ * may hold the delimiter, doubled quotes and line breaks) as {@link DataSpec#quoting()} says; JSON Lines
+ * holds one JSON object per line. {@link #fromPath(Path)} is the one rule that maps a file name to a
+ * format.
  */
 public enum DataFormat {
     /** Comma-separated values; extension {@code .csv}. */

@@ -36,10 +36,11 @@ import java.util.Optional;
  * @param header whether CSV/TSV files start with a header row; without one, columns are addressed by index
  * @param validationShare share of training rows held out for validation when no validation file is given
  * @param maxBadRowShare largest share of unreadable rows tolerated per file
+ * @param quoting how double quotes in CSV/TSV files are read; {@link Quoting#AUTO} unless set
  */
 public record DataSpec(DataFormat format, Path train, Optional<Path> validation, Optional<Path> test,
         Column textColumn, Optional<Column> textPairColumn, Optional<Column> labelColumn, boolean header,
-        double validationShare, double maxBadRowShare) {
+        double validationShare, double maxBadRowShare, Quoting quoting) {
 
     /** Default {@link #textColumn()}: {@code text}. */
     public static final String DEFAULT_TEXT_COLUMN = "text";
@@ -66,6 +67,7 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
         Checks.notNull(textColumn, "data.textColumn");
         Checks.notNull(textPairColumn, "data.textPairColumn");
         Checks.notNull(labelColumn, "data.labelColumn");
+        Checks.notNull(quoting, "data.quoting");
         if (format == DataFormat.JSON_LINES) {
             if (!header) {
                 throw new IllegalArgumentException("data.header must be true for JSON Lines: its rows are objects with named fields");
@@ -73,6 +75,10 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
             requireNamed(textColumn, "data.textColumn");
             textPairColumn.ifPresent(c -> requireNamed(c, "data.textPairColumn"));
             labelColumn.ifPresent(c -> requireNamed(c, "data.labelColumn"));
+            if (quoting != Quoting.AUTO) {
+                throw new IllegalArgumentException("data.quoting applies to CSV and TSV files; JSON Lines has its own "
+                        + "string syntax, so leave it AUTO, was " + quoting);
+            }
         }
         if (textPairColumn.isPresent() && textPairColumn.get().equals(textColumn)) {
             throw new IllegalArgumentException("data.textPairColumn must differ from data.textColumn, both are " + textColumn);
@@ -115,19 +121,21 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
     public static DataSpec of(Path train, DataFormat format) {
         return new DataSpec(format, train, Optional.empty(), Optional.empty(), Column.named(DEFAULT_TEXT_COLUMN),
                 Optional.empty(), Optional.of(Column.named(DEFAULT_LABEL_COLUMN)), true, DEFAULT_VALIDATION_SHARE,
-                DEFAULT_MAX_BAD_ROW_SHARE);
+                DEFAULT_MAX_BAD_ROW_SHARE, Quoting.AUTO);
     }
 
     /** A copy that reads validation data from this file instead of splitting the training data. */
     public DataSpec validation(Path file) {
         return new DataSpec(this.format, this.train, Optional.of(Checks.path(file, "data.validation")), this.test,
-                this.textColumn, this.textPairColumn, this.labelColumn, this.header, this.validationShare, this.maxBadRowShare);
+                this.textColumn, this.textPairColumn, this.labelColumn, this.header, this.validationShare,
+                this.maxBadRowShare, this.quoting);
     }
 
     /** A copy that reports final metrics on this file. */
     public DataSpec test(Path file) {
         return new DataSpec(this.format, this.train, this.validation, Optional.of(Checks.path(file, "data.test")),
-                this.textColumn, this.textPairColumn, this.labelColumn, this.header, this.validationShare, this.maxBadRowShare);
+                this.textColumn, this.textPairColumn, this.labelColumn, this.header, this.validationShare,
+                this.maxBadRowShare, this.quoting);
     }
 
     /** A copy that reads the text from the named column (header row or JSON field). */
@@ -176,19 +184,29 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
      */
     public DataSpec header(boolean present) {
         return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, this.textPairColumn,
-                this.labelColumn, present, this.validationShare, this.maxBadRowShare);
+                this.labelColumn, present, this.validationShare, this.maxBadRowShare, this.quoting);
     }
 
     /** A copy that holds out this share of training rows, in (0, 0.5], when no validation file is given. */
     public DataSpec validationShare(double share) {
         return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, this.textPairColumn,
-                this.labelColumn, this.header, share, this.maxBadRowShare);
+                this.labelColumn, this.header, share, this.maxBadRowShare, this.quoting);
     }
 
     /** A copy that tolerates this share of unreadable rows per file, in [0, 1). */
     public DataSpec maxBadRowShare(double share) {
         return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, this.textPairColumn,
-                this.labelColumn, this.header, this.validationShare, share);
+                this.labelColumn, this.header, this.validationShare, share, this.quoting);
+    }
+
+    /**
+     * A copy that reads double quotes in CSV/TSV files this way (default {@link Quoting#AUTO}: RFC 4180,
+     * except a TSV file that breaks its rules is read literally). {@link Quoting#NONE} reads quotes as
+     * text; {@link Quoting#RFC_4180} makes a record that breaks RFC 4180 fail the read.
+     */
+    public DataSpec quoting(Quoting quoting) {
+        return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, this.textPairColumn,
+                this.labelColumn, this.header, this.validationShare, this.maxBadRowShare, quoting);
     }
 
     /**
@@ -206,17 +224,20 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
 
     private DataSpec withTextColumn(Column column) {
         return new DataSpec(this.format, this.train, this.validation, this.test, column, this.textPairColumn,
-                this.labelColumn, this.header, this.validationShare, this.maxBadRowShare);
+                this.labelColumn, this.header, this.validationShare, this.maxBadRowShare,
+                this.quoting);
     }
 
     private DataSpec withTextPairColumn(Column column) {
         return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, Optional.of(column),
-                this.labelColumn, this.header, this.validationShare, this.maxBadRowShare);
+                this.labelColumn, this.header, this.validationShare, this.maxBadRowShare,
+                this.quoting);
     }
 
     private DataSpec withLabelColumn(Optional<Column> column) {
         return new DataSpec(this.format, this.train, this.validation, this.test, this.textColumn, this.textPairColumn,
-                column, this.header, this.validationShare, this.maxBadRowShare);
+                column, this.header, this.validationShare, this.maxBadRowShare,
+                this.quoting);
     }
 
     private static void requireNamed(Column column, String field) {

@@ -131,12 +131,28 @@ class DistillationSpecTests {
     }
 
     @Test
+    void quotingIsAutoUnlessSetAndSurvivesEveryCopy() {
+        DataSpec data = DataSpec.tsv(Path.of("reviews.tsv"));
+        assertThat(data.quoting()).isEqualTo(Quoting.AUTO);
+
+        DataSpec literal = data.quoting(Quoting.NONE).test(Path.of("test.tsv")).header(false).textColumn(0)
+                .labelColumn(1).validationShare(0.2).maxBadRowShare(0.05);
+
+        assertThat(literal.quoting()).isEqualTo(Quoting.NONE);
+        assertThat(DataSpec.csv(Path.of("a.csv")).quoting(Quoting.RFC_4180).quoting()).isEqualTo(Quoting.RFC_4180);
+        assertThatIllegalArgumentException().isThrownBy(() -> data.quoting(null)).withMessage("data.quoting must not be null");
+        assertThatIllegalArgumentException().isThrownBy(() -> DataSpec.jsonLines(Path.of("a.jsonl")).quoting(Quoting.NONE))
+                .withMessageStartingWith("data.quoting applies to CSV and TSV files").withMessageEndingWith("was NONE");
+    }
+
+    @Test
     void dataFormatsAndTeacherNamesComeFromPaths() {
         assertThat(DataSpec.of(Path.of("a/train.tsv")).format()).isEqualTo(DataFormat.TSV);
         assertThat(DataSpec.of(Path.of("a/train.csv")).format()).isEqualTo(DataFormat.CSV);
         assertThat(DataSpec.of(Path.of("a/train.jsonl")).format()).isEqualTo(DataFormat.JSON_LINES);
         assertThat(DataSpec.of(Path.of("a/train.ndjson")).format()).isEqualTo(DataFormat.JSON_LINES);
         assertThat(DataSpec.of(Path.of("a/TRAIN.TAB")).format()).isEqualTo(DataFormat.TSV);
+        assertThat(DataSpec.of(Path.of("a/train.JsonLines")).format()).isEqualTo(DataFormat.JSON_LINES);
         assertThatIllegalArgumentException().isThrownBy(() -> DataSpec.of(Path.of("a/train")));
         DataSpec original = DataSpec.tsv(Path.of("train.tsv"));
         DataSpec derived = original.test(Path.of("test.tsv"));

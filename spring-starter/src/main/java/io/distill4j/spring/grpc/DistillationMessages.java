@@ -14,6 +14,7 @@ import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.ProgressEvent;
+import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.QualityGate;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
@@ -142,7 +143,20 @@ public final class DistillationMessages {
         if (data.hasHeader()) {
             spec = spec.header(data.getHeader());
         }
-        return spec;
+        if (data.hasMaxBadRowShare()) {
+            spec = spec.maxBadRowShare(data.getMaxBadRowShare());
+        }
+        return spec.quoting(quoting(data.getQuoting()));
+    }
+
+    private static Quoting quoting(Data.Quoting quoting) {
+        return switch (quoting) {
+            case QUOTING_UNSPECIFIED, AUTO -> Quoting.AUTO;
+            case RFC_4180 -> Quoting.RFC_4180;
+            case NONE -> Quoting.NONE;
+            case UNRECOGNIZED -> throw new InvalidInputException(null, "spec.data.quoting", "must be AUTO, RFC_4180 or "
+                    + "NONE");
+        };
     }
 
     private static StudentSpec student(Student student) {

@@ -4,14 +4,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.google.protobuf.util.JsonFormat;
+import io.distill4j.api.distill.DataFormat;
+import io.distill4j.api.distill.DataSpec;
+import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.grpc.distill.v1.Data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Request paths are confined to the allowed roots, textually and through symbolic links. */
+/**
+ * Request paths are confined to the allowed roots, textually and through symbolic links; spec messages,
+ * parsed from JSON the way spec files are, map onto the API's spec.
+ */
 class DistillationMessagesTests {
 
     @TempDir
@@ -67,5 +76,55 @@ class DistillationMessagesTests {
         Files.writeString(target.resolve("train.csv"), "text,label\n");
         DistillationMessages messages = new DistillationMessages(List.of(root));
         assertThat(messages.path("spec.data.train_path", "train.csv")).isEqualTo(root.resolve("train.csv"));
+    }
+
+    @Test
+    void theDataQuotingAndBadRowLimitOfAJsonSpecMapOntoTheDataSpec() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+
+        DistillationSpec literal = messages.toSpec(specFromJson("""
+                {"data": {"format": "TSV", "trainPath": "reviews.tsv", "quoting": "NONE"}}"""));
+        DistillationSpec strict = messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.csv", "quoting": "RFC_4180"}}"""));
+        DistillationSpec unset = messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.tsv"}}"""));
+
+        assertThat(literal.data().quoting()).isEqualTo(Quoting.NONE);
+        assertThat(literal.data().format()).isEqualTo(DataFormat.TSV);
+        assertThat(strict.data().quoting()).isEqualTo(Quoting.RFC_4180);
+        assertThat(unset.data().quoting()).isEqualTo(Quoting.AUTO);
+        assertThat(unset.data().maxBadRowShare()).isEqualTo(DataSpec.DEFAULT_MAX_BAD_ROW_SHARE);
+        assertThat(messages.toSpec(specFromJson("""
+                {"data": {"train_path": "reviews.tsv", "max_bad_row_share": 0.2}}""")).data().maxBadRowShare())
+                .isEqualTo(0.2);
+        assertThat(messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.tsv", "quoting": "AUTO"}}""")).data().quoting()).isEqualTo(Quoting.AUTO);
+    }
+
+    @Test
+    void anUnknownOrMisplacedDataQuotingIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec tsv = specFromJson("""
+                {"data": {"trainPath": "reviews.tsv"}}""");
+
+        assertThatThrownBy(() -> messages.toSpec(tsv.toBuilder().setData(tsv.getData().toBuilder().setQuotingValue(9))
+                .build())).isInstanceOfSatisfying(InvalidInputException.class,
+                        ex -> assertThat(ex.field()).isEqualTo("spec.data.quoting"))
+                .hasMessageContaining("AUTO, RFC_4180 or NONE");
+        assertThatThrownBy(() -> messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.jsonl", "quoting": "NONE"}}""")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("data.quoting applies to CSV and TSV");
+        assertThat(Data.Quoting.valueOf("NONE")).as("the name a spec file uses").isEqualTo(Data.Quoting.NONE);
+    }
+
+    private static io.distill4j.api.grpc.distill.v1.DistillationSpec specFromJson(String data) throws Exception {
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder spec = io.distill4j.api.grpc.distill.v1.DistillationSpec
+                .newBuilder();
+        JsonFormat.parser().merge("""
+                {"teacher": {"onnxEncoder": {"modelPath": "minilm.onnx", "tokenizerPath": "tokenizer.json"}}}""", spec);
+        JsonFormat.parser().merge(data, spec);
+        return spec.build();
     }
 }
