@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.distill4j.api.Classification;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.ElementType;
 import io.distill4j.api.InferenceEngine;
@@ -35,7 +36,6 @@ import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.graph.OnnxTensors;
 import io.distill4j.engine.onnx.proto.GraphProto;
@@ -652,7 +652,7 @@ class OnnxInferenceEngineTests {
             .satisfies(e -> assertThat(((IncompatibleModelException) e).subject()).contains("custom/1"));
         assertThat(this.engine.loadedModels()).isEmpty();
         assertThat(this.engine.load("add").id()).isEqualTo(ModelId.of("add", 1));
-        assertThat(this.engine.compatibility("add").orElseThrow().verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(this.engine.compatibility("add").orElseThrow().verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
     }
 
     @Test
@@ -666,7 +666,7 @@ class OnnxInferenceEngineTests {
         assertThat(this.engine.infer("old", Map.of("x", Tensor.ofFloats(new float[] { -1, 2, -3, 4 }, 1, 4))).get("y").floats())
             .containsExactly(0, 2, 0, 4);
         CompatibilityReport report = this.engine.compatibility("old").orElseThrow();
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         assertThat(report.findings(Reason.OPSET_OUT_OF_RANGE)).hasSize(1);
     }
 
@@ -698,7 +698,7 @@ class OnnxInferenceEngineTests {
             .build());
         this.engine.load("int8");
         CompatibilityReport report = this.engine.compatibility("int8").orElseThrow();
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
         assertThat(report.findings(Reason.QUANTIZED_ON_CUDA)).extracting(Finding::node).containsExactly("quantize", "matmul");
         // Four ones times all-ones weights: each output is the row sum, within quantization error.
         float[] y = this.engine.infer("int8", Map.of("x", Tensor.ofFloats(new float[] { 1, 1, 1, 1 }, 1, 4))).get("y").floats();
