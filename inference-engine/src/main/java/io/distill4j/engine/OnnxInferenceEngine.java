@@ -98,10 +98,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return this.validator;
     }
 
-    /**
-     * Texts queued for a model's batcher and not yet running (0 for raw models); for gauges.
-     * @throws ModelNotFoundException if the model is not loaded
-     */
+    @Override
     public int queueDepth(String modelName) {
         ensureOpen();
         requireValidName(modelName);
@@ -118,10 +115,26 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         List<RepositoryEntry> entries = new ArrayList<>();
         for (String name : this.repository.modelNames()) {
             LoadedModel served = this.models.get(name);
-            entries.add(new RepositoryEntry(name, this.repository.versions(name),
-                    served == null ? OptionalLong.empty() : OptionalLong.of(served.id().version())));
+            List<Long> versions = this.repository.versions(name);
+            entries.add(new RepositoryEntry(name, versions,
+                    served == null ? OptionalLong.empty() : OptionalLong.of(served.id().version()),
+                    newestTask(name, versions)));
         }
         return entries;
+    }
+
+    /** The task in the manifest of the newest version on disk; empty if there is none or it cannot be read. */
+    private Optional<TaskType> newestTask(String name, List<Long> versions) {
+        if (versions.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(this.repository.resolve(ModelId.of(name, versions.get(versions.size() - 1))).manifest().task());
+        }
+        catch (RuntimeException ex) {
+            logger.debug("No task for model {}: {}", name, ex.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -159,21 +172,6 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             throw notLoaded(modelName);
         }
         return model.compatibility();
-    }
-
-    /**
-     * Why the served version of a model runs on its execution provider rather than a preferred one (e.g. CUDA
-     * asked for but unavailable); empty when it got its first choice.
-     * @throws ModelNotFoundException if the model is not loaded
-     */
-    public String providerNote(String modelName) {
-        ensureOpen();
-        requireValidName(modelName);
-        LoadedModel model = this.models.get(modelName);
-        if (model == null) {
-            throw notLoaded(modelName);
-        }
-        return model.providerNote();
     }
 
     @Override
@@ -264,6 +262,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             LoadedModel cpu;
             try {
                 cpu = LoadedModel.open(this.repository.resolve(failed.id()), this.config, this.config.session().onCpu(),
+                        "Failed on " + failed.descriptor().executionProvider() + " and reopened on CPU: " + cause.getMessage(),
                         this.listener);
             }
             catch (RuntimeException ex) {
@@ -570,6 +569,11 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         @Override
         public boolean unload(String modelName) {
             return OnnxInferenceEngine.this.unload(modelName);
+        }
+
+        @Override
+        public int queueDepth(String modelName) {
+            return OnnxInferenceEngine.this.queueDepth(modelName);
         }
 
         /** Does nothing: the view does not own the engine. */
