@@ -136,7 +136,7 @@ class AdminAutoConfigurationIT {
                     assertThat(model.compatibility()).isEqualTo("compatible");
                     assertThat(model.task()).isEqualTo("text-embedding");
 
-                    Health health = (Health) ((HealthIndicator) context.getBean(ModelsHealthContributor.class)
+                    Health health = ((HealthIndicator) context.getBean(ModelsHealthContributor.class)
                         .getContributor("minilm")).health();
                     assertThat(health.getDetails()).containsEntry("provider", "CPU")
                         .containsEntry("compatibility", "compatible").containsEntry("queued", 0);
