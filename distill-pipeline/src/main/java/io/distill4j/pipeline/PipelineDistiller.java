@@ -101,7 +101,13 @@ public final class PipelineDistiller implements Distiller {
         return this.config;
     }
 
+    @Override
+    public int concurrency() {
+        return this.config.concurrency();
+    }
+
     /** Whether {@link #close()} was called: no job is accepted and the workers are stopping or stopped. */
+    @Override
     public boolean isClosed() {
         return this.closed.get();
     }

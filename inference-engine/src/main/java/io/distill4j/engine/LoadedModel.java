@@ -98,7 +98,7 @@ final class LoadedModel {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private LoadedModel(ModelFiles files, ModelSession session, TextTokenizer tokenizer, CompatibilityReport compatibility,
-            EngineConfig config, InferenceListener listener) {
+            String providerNote, EngineConfig config, InferenceListener listener) {
         this.id = files.id();
         this.compatibility = compatibility;
         this.manifest = files.manifest();
@@ -108,7 +108,9 @@ final class LoadedModel {
         this.resultOutput = checkFit(this.id.toString(), this.manifest, session);
         this.textInputs = this.manifest.isTextTask() ? session.inputsByName().keySet() : Set.of();
         this.descriptor = new ModelDescriptor(this.id, this.manifest.task(), session.inputs(), session.outputs(),
-                session.provider().name(), this.manifest.description(), this.manifest.labels(), this.manifest.provenance());
+                session.provider().name(), providerNote != null ? providerNote : session.providerNote(),
+                Optional.ofNullable(compatibility).map(CompatibilityReport::verdict), this.manifest.description(),
+                this.manifest.labels(), this.manifest.provenance());
         ModelId modelId = this.id;
         BatchListener batchListener = new BatchListener() {
             @Override
@@ -139,11 +141,15 @@ final class LoadedModel {
      *     does not set {@code allowIncompatible}; the message holds the report
      */
     static LoadedModel open(ModelFiles files, EngineConfig config, InferenceListener listener) {
-        return open(files, config, config.session(), listener);
+        return open(files, config, config.session(), null, listener);
     }
 
-    /** {@link #open(ModelFiles, EngineConfig, InferenceListener)} with other session settings. */
-    static LoadedModel open(ModelFiles files, EngineConfig config, SessionConfig sessionConfig,
+    /**
+     * {@link #open(ModelFiles, EngineConfig, InferenceListener)} with other session settings.
+     * @param providerNote why the model runs on the provider it gets, for its descriptor; {@code null} for the
+     *     session's own note
+     */
+    static LoadedModel open(ModelFiles files, EngineConfig config, SessionConfig sessionConfig, String providerNote,
             InferenceListener listener) {
         String modelId = files.id().toString();
         ParsedModel parsed;
@@ -163,7 +169,7 @@ final class LoadedModel {
             if (files.manifest().isTextTask()) {
                 tokenizer = TextTokenizer.open(modelId, files.tokenizer().orElseThrow(), files.manifest().maxSequenceLength());
             }
-            return new LoadedModel(files, session, tokenizer, compatibility, config, listener);
+            return new LoadedModel(files, session, tokenizer, compatibility, providerNote, config, listener);
         }
         catch (RuntimeException ex) {
             if (tokenizer != null) {
@@ -287,11 +293,6 @@ final class LoadedModel {
 
     ModelDescriptor descriptor() {
         return this.descriptor;
-    }
-
-    /** Why the session runs on its provider rather than a preferred one; empty when it got the first choice. */
-    String providerNote() {
-        return this.session.providerNote();
     }
 
     /** The operator-compatibility report made when the model loaded; empty if the engine's check is off. */

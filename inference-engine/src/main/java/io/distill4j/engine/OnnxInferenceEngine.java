@@ -98,18 +98,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return this.validator;
     }
 
-    /**
-     * Texts queued for a model's batcher and not yet running (0 for raw models); for gauges.
-     * @throws ModelNotFoundException if the model is not loaded
-     */
+    @Override
     public int queueDepth(String modelName) {
-        ensureOpen();
-        requireValidName(modelName);
-        LoadedModel model = this.models.get(modelName);
-        if (model == null) {
-            throw notLoaded(modelName);
-        }
-        return model.queueDepth();
+        return served(modelName).queueDepth();
     }
 
     @Override
@@ -118,10 +109,26 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         List<RepositoryEntry> entries = new ArrayList<>();
         for (String name : this.repository.modelNames()) {
             LoadedModel served = this.models.get(name);
-            entries.add(new RepositoryEntry(name, this.repository.versions(name),
-                    served == null ? OptionalLong.empty() : OptionalLong.of(served.id().version())));
+            List<Long> versions = this.repository.versions(name);
+            entries.add(new RepositoryEntry(name, versions,
+                    served == null ? OptionalLong.empty() : OptionalLong.of(served.id().version()),
+                    newestTask(name, versions)));
         }
         return entries;
+    }
+
+    /** The task in the manifest of the newest version on disk; empty if there is none or it cannot be read. */
+    private Optional<TaskType> newestTask(String name, List<Long> versions) {
+        if (versions.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(this.repository.resolve(ModelId.of(name, versions.get(versions.size() - 1))).manifest().task());
+        }
+        catch (RuntimeException ex) {
+            logger.debug("No task for model {}: {}", name, ex.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -136,13 +143,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     @Override
     public ModelDescriptor describe(String modelName) {
-        ensureOpen();
-        requireValidName(modelName);
-        LoadedModel model = this.models.get(modelName);
-        if (model == null) {
-            throw notLoaded(modelName);
-        }
-        return model.descriptor();
+        return served(modelName).descriptor();
     }
 
     /**
@@ -152,28 +153,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
      * @throws ModelNotFoundException if the model is not loaded
      */
     public Optional<CompatibilityReport> compatibility(String modelName) {
-        ensureOpen();
-        requireValidName(modelName);
-        LoadedModel model = this.models.get(modelName);
-        if (model == null) {
-            throw notLoaded(modelName);
-        }
-        return model.compatibility();
-    }
-
-    /**
-     * Why the served version of a model runs on its execution provider rather than a preferred one (e.g. CUDA
-     * asked for but unavailable); empty when it got its first choice.
-     * @throws ModelNotFoundException if the model is not loaded
-     */
-    public String providerNote(String modelName) {
-        ensureOpen();
-        requireValidName(modelName);
-        LoadedModel model = this.models.get(modelName);
-        if (model == null) {
-            throw notLoaded(modelName);
-        }
-        return model.providerNote();
+        return served(modelName).compatibility();
     }
 
     @Override
@@ -238,21 +218,17 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         }
     }
 
-    /**
-     * Replaces a model version whose session failed on an accelerator with the same version on the CPU
-     * provider. Nothing happens if another call did so already, or the model was swapped or unloaded
-     * meanwhile; if the CPU session cannot be opened either, the failing one keeps serving and the
-     * original failure is thrown.
-     */
     /** {@link #reopenOnCpu(LoadedModel, InferenceFailedException)} for the version now served under a name. */
     void reopenOnCpu(String modelName, InferenceFailedException cause) {
-        LoadedModel served = this.models.get(modelName);
-        if (served == null) {
-            throw notLoaded(modelName);
-        }
-        reopenOnCpu(served, cause);
+        reopenOnCpu(served(modelName), cause);
     }
 
+    /**
+     * Replaces a model version whose session failed on an accelerator with the same version on the CPU
+     * provider, its provider note saying so. Nothing happens if another call did so already, or the model was
+     * swapped or unloaded meanwhile; if the CPU session cannot be opened either, the failing one keeps serving
+     * and the original failure is thrown.
+     */
     void reopenOnCpu(LoadedModel failed, InferenceFailedException cause) {
         synchronized (this.adminLock) {
             ensureOpen();
@@ -264,6 +240,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             LoadedModel cpu;
             try {
                 cpu = LoadedModel.open(this.repository.resolve(failed.id()), this.config, this.config.session().onCpu(),
+                        "Failed on " + failed.descriptor().executionProvider() + " and reopened on CPU: " + cause.getMessage(),
                         this.listener);
             }
             catch (RuntimeException ex) {
@@ -319,7 +296,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return infer(modelName, inputs, Deadline.NONE);
     }
 
-    private Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs, Deadline deadline) {
+    Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs, Deadline deadline) {
         return withCpuFallback(() -> inferOnce(modelName, inputs, deadline));
     }
 
@@ -353,7 +330,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return embed(modelName, texts, Deadline.NONE);
     }
 
-    private List<float[]> embed(String modelName, List<String> texts, Deadline deadline) {
+    List<float[]> embed(String modelName, List<String> texts, Deadline deadline) {
         return runText(modelName, TaskType.TEXT_EMBEDDING, texts, deadline, (model, vector) -> vector);
     }
 
@@ -362,7 +339,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return classify(modelName, texts, topK, Deadline.NONE);
     }
 
-    private List<Classification> classify(String modelName, List<String> texts, int topK, Deadline deadline) {
+    List<Classification> classify(String modelName, List<String> texts, int topK, Deadline deadline) {
         if (topK < 1) {
             throw new InvalidInputException(modelName, "topK", "must be >= 1, was " + topK);
         }
@@ -375,13 +352,13 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return logits(modelName, texts, Deadline.NONE);
     }
 
-    private List<float[]> logits(String modelName, List<String> texts, Deadline deadline) {
+    List<float[]> logits(String modelName, List<String> texts, Deadline deadline) {
         return runText(modelName, TaskType.TEXT_CLASSIFICATION, texts, deadline, (model, logits) -> logits);
     }
 
     @Override
     public InferenceEngine withTimeout(Duration timeout) {
-        return new DeadlineView(Deadline.after(Objects.requireNonNull(timeout, "timeout")));
+        return new DeadlineView(this, Deadline.after(Objects.requireNonNull(timeout, "timeout")));
     }
 
     /**
@@ -432,6 +409,17 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             model.release();
             this.listener.onRequest(model.id(), texts == null ? 0 : texts.size(), System.nanoTime() - start, ok);
         }
+    }
+
+    /** The version served under a name, for a look at it without a lease. */
+    private LoadedModel served(String modelName) {
+        ensureOpen();
+        requireValidName(modelName);
+        LoadedModel model = this.models.get(modelName);
+        if (model == null) {
+            throw notLoaded(modelName);
+        }
+        return model;
     }
 
     private LoadedModel acquire(String modelName) {
@@ -505,81 +493,6 @@ public final class OnnxInferenceEngine implements InferenceEngine {
                 logger.warn("Interrupted while draining model {}", model.id());
                 break;
             }
-        }
-    }
-
-    /** {@link #withTimeout(Duration)}: inference under one deadline, everything else straight to the engine. */
-    private final class DeadlineView implements InferenceEngine {
-
-        private final Deadline deadline;
-
-        DeadlineView(Deadline deadline) {
-            this.deadline = deadline;
-        }
-
-        @Override
-        public Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs) {
-            return OnnxInferenceEngine.this.infer(modelName, inputs, this.deadline);
-        }
-
-        @Override
-        public List<float[]> embed(String modelName, List<String> texts) {
-            return OnnxInferenceEngine.this.embed(modelName, texts, this.deadline);
-        }
-
-        @Override
-        public List<Classification> classify(String modelName, List<String> texts, int topK) {
-            return OnnxInferenceEngine.this.classify(modelName, texts, topK, this.deadline);
-        }
-
-        @Override
-        public List<float[]> logits(String modelName, List<String> texts) {
-            return OnnxInferenceEngine.this.logits(modelName, texts, this.deadline);
-        }
-
-        @Override
-        public InferenceEngine withTimeout(Duration timeout) {
-            return OnnxInferenceEngine.this.withTimeout(timeout);
-        }
-
-        @Override
-        public List<RepositoryEntry> repositoryIndex() {
-            return OnnxInferenceEngine.this.repositoryIndex();
-        }
-
-        @Override
-        public List<ModelDescriptor> loadedModels() {
-            return OnnxInferenceEngine.this.loadedModels();
-        }
-
-        @Override
-        public ModelDescriptor describe(String modelName) {
-            return OnnxInferenceEngine.this.describe(modelName);
-        }
-
-        @Override
-        public ModelDescriptor load(String modelName) {
-            return OnnxInferenceEngine.this.load(modelName);
-        }
-
-        @Override
-        public ModelDescriptor load(String modelName, long version) {
-            return OnnxInferenceEngine.this.load(modelName, version);
-        }
-
-        @Override
-        public boolean unload(String modelName) {
-            return OnnxInferenceEngine.this.unload(modelName);
-        }
-
-        /** Does nothing: the view does not own the engine. */
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String toString() {
-            return "OnnxInferenceEngine with " + this.deadline;
         }
     }
 }

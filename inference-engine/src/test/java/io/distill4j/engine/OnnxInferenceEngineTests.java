@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.distill4j.api.Classification;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.TaskType;
 import io.distill4j.api.ElementType;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelId;
@@ -35,7 +37,6 @@ import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.graph.OnnxTensors;
 import io.distill4j.engine.onnx.proto.GraphProto;
@@ -324,8 +325,19 @@ class OnnxInferenceEngineTests {
         assertThat(this.engine.load("enc", 1)).isSameAs(this.engine.describe("enc"));
         assertThat(this.engine.load("enc").id().version()).isEqualTo(2);
         assertThat(this.engine.embed("enc", "hello")).isNotEqualTo(before);
+        assertThat(this.engine.repositoryIndex()).containsExactly(new RepositoryEntry("enc", List.of(1L, 2L),
+                java.util.OptionalLong.of(2), java.util.Optional.of(TaskType.TEXT_EMBEDDING)));
+    }
+
+    @Test
+    void theRepositoryIndexTellsTheTaskOfTheNewestVersionOnDiskAndNoneWhenItsManifestIsUnreadable() throws IOException {
+        installEncoder("enc", "cls");
+        install("broken", 1, ModelGenerators.addAndScale(), "{ not json");
+        open();
         assertThat(this.engine.repositoryIndex()).containsExactly(
-                new RepositoryEntry("enc", List.of(1L, 2L), java.util.OptionalLong.of(2)));
+                new RepositoryEntry("broken", List.of(1L), java.util.OptionalLong.empty(), java.util.Optional.empty()),
+                new RepositoryEntry("enc", List.of(1L), java.util.OptionalLong.empty(),
+                        java.util.Optional.of(TaskType.TEXT_EMBEDDING)));
     }
 
     @Test
@@ -528,6 +540,8 @@ class OnnxInferenceEngineTests {
         assertThat(view.load("enc").id()).isEqualTo(ModelId.of("enc", 1));
         assertThat(view.embed("enc", List.of("a", "b"))).hasSize(2);
         assertThat(view.loadedModels()).hasSize(1);
+        assertThat(view.describe("enc")).isSameAs(this.engine.describe("enc"));
+        assertThat(view.queueDepth("enc")).isZero();
         view.close();
         assertThat(this.engine.embed("enc", "still open")).hasSize(HIDDEN);
         assertThat(view.unload("enc")).isTrue();
@@ -571,6 +585,7 @@ class OnnxInferenceEngineTests {
         assertThat(served).hasValue(200);
         assertThat(this.engine.describe("enc").id()).isEqualTo(ModelId.of("enc", 1));
         assertThat(this.engine.embed("enc", "same text")).containsExactly(before);
+        assertThat(this.engine.describe("enc").providerNote()).isEqualTo("Failed on CPU and reopened on CPU: CUDA failure");
         assertThat(events).containsSubsequence("loaded enc/1 on CPU", "loaded enc/1 on CPU", "closed enc/1");
         assertThatThrownBy(() -> this.engine.reopenOnCpu("nope", null)).isInstanceOf(ModelNotFoundException.class);
     }
@@ -652,7 +667,9 @@ class OnnxInferenceEngineTests {
             .satisfies(e -> assertThat(((IncompatibleModelException) e).subject()).contains("custom/1"));
         assertThat(this.engine.loadedModels()).isEmpty();
         assertThat(this.engine.load("add").id()).isEqualTo(ModelId.of("add", 1));
-        assertThat(this.engine.compatibility("add").orElseThrow().verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(this.engine.compatibility("add").orElseThrow().verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
+        assertThat(this.engine.describe("add").compatibility()).contains(CompatibilityVerdict.COMPATIBLE);
+        assertThat(this.engine.describe("add").providerNote()).isEmpty();
     }
 
     @Test
@@ -666,7 +683,7 @@ class OnnxInferenceEngineTests {
         assertThat(this.engine.infer("old", Map.of("x", Tensor.ofFloats(new float[] { -1, 2, -3, 4 }, 1, 4))).get("y").floats())
             .containsExactly(0, 2, 0, 4);
         CompatibilityReport report = this.engine.compatibility("old").orElseThrow();
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         assertThat(report.findings(Reason.OPSET_OUT_OF_RANGE)).hasSize(1);
     }
 
@@ -685,6 +702,7 @@ class OnnxInferenceEngineTests {
         install("old", 1, opset6Model(), "{\"task\": \"raw\"}");
         open(EngineConfig.builder().compatibilityCheck(false)).load("old");
         assertThat(this.engine.compatibility("old")).isEmpty();
+        assertThat(this.engine.describe("old").compatibility()).isEmpty();
         assertThat(this.engine.infer("old", Map.of("x", Tensor.ofFloats(new float[] { -1, 1, -1, 1 }, 1, 4))).get("y").floats())
             .containsExactly(0, 1, 0, 1);
         assertThatThrownBy(() -> this.engine.compatibility("nope")).isInstanceOf(ModelNotFoundException.class);
@@ -698,7 +716,11 @@ class OnnxInferenceEngineTests {
             .build());
         this.engine.load("int8");
         CompatibilityReport report = this.engine.compatibility("int8").orElseThrow();
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
+        ModelDescriptor described = this.engine.describe("int8");
+        assertThat(described.compatibility()).contains(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(described.executionProvider()).isEqualTo("CPU");
+        assertThat(described.providerNote()).contains("CUDA");
         assertThat(report.findings(Reason.QUANTIZED_ON_CUDA)).extracting(Finding::node).containsExactly("quantize", "matmul");
         // Four ones times all-ones weights: each output is the row sum, within quantization error.
         float[] y = this.engine.infer("int8", Map.of("x", Tensor.ofFloats(new float[] { 1, 1, 1, 1 }, 1, 4))).get("y").floats();

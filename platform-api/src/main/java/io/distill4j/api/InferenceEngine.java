@@ -26,7 +26,10 @@ public interface InferenceEngine extends AutoCloseable {
     /** Models in the repository with their versions on disk and the version served, sorted by name. */
     List<RepositoryEntry> repositoryIndex();
 
-    /** Descriptors of the loaded models, sorted by name. */
+    /**
+     * Descriptors of the loaded models, sorted by name: with the execution provider each runs on, why it is
+     * not a preferred one, and the verdict of its load-time compatibility check.
+     */
     List<ModelDescriptor> loadedModels();
 
     /**
@@ -34,6 +37,12 @@ public interface InferenceEngine extends AutoCloseable {
      * @throws io.distill4j.api.exception.ModelNotFoundException if no version of it is loaded
      */
     ModelDescriptor describe(String modelName);
+
+    /**
+     * Texts queued for a loaded model's batcher and not yet running; 0 for models without a batcher.
+     * @throws io.distill4j.api.exception.ModelNotFoundException if no version of it is loaded
+     */
+    int queueDepth(String modelName);
 
     /**
      * Loads the newest version on disk of a model, or swaps to it if an older one is served.

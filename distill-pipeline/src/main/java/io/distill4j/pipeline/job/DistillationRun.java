@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
@@ -237,7 +238,7 @@ final class DistillationRun {
                     ModelProto int8 = OnnxModelReader.ofDefaults().read(int8File);
                     CompatibilityReport cpu = CompatibilityChecker.check(int8, CompatibilityTarget.cpu());
                     CompatibilityReport cuda = CompatibilityChecker.check(int8, CompatibilityTarget.cuda());
-                    if (cpu.verdict() == CompatibilityReport.Verdict.INCOMPATIBLE) {
+                    if (cpu.verdict() == CompatibilityVerdict.INCOMPATIBLE) {
                         throw new DistillationException(this.job.id(), "The INT8 student is not compatible with the "
                                 + "CPU provider: " + cpu.summary(), null);
                     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
@@ -61,7 +62,7 @@ final class JobReport {
         if (teacher.stage().allCached()) {
             report.warning("The teacher did not run: every split came from the soft-target cache");
         }
-        if (!cuda.fallbacks().isEmpty() || cuda.verdict() != CompatibilityReport.Verdict.COMPATIBLE) {
+        if (!cuda.fallbacks().isEmpty() || cuda.verdict() != CompatibilityVerdict.COMPATIBLE) {
             report.warning(String.format(Locale.ROOT, "On CUDA the student is %s: %s", cuda.verdict().label(),
                     cuda.summary().lines().findFirst().orElse("")));
         }

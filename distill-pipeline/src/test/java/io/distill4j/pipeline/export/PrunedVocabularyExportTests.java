@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityTarget;
@@ -132,7 +133,7 @@ class PrunedVocabularyExportTests {
             ModelProto fp32 = StudentExporter.export(student,
                     ExportOptions.builder().vocabularyRemap(pruning.remap()).build());
             assertThat(CompatibilityChecker.check(fp32, CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
 
             QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32);
             assertThat(result.quantized()).extracting(QuantizationResult.Node::name).contains("embedding_gather");
@@ -143,7 +144,7 @@ class PrunedVocabularyExportTests {
             assertThat(initializers.get("token_id_remap").getDataType()).isEqualTo(TensorProto.DataType.INT64.getNumber());
             assertThat(longs(initializers.get("token_id_remap"))).containsExactly(pruning.remap());
             assertThat(CompatibilityChecker.check(result.model(), CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
         }
     }
 

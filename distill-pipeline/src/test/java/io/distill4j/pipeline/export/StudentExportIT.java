@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.distill4j.api.Classification;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.ScoredLabel;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -71,7 +72,7 @@ class StudentExportIT {
                 engine.load("embedder");
                 for (String name : List.of("classifier", "embedder")) {
                     assertThat(engine.compatibility(name)).get().extracting(CompatibilityReport::verdict)
-                        .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                        .isEqualTo(CompatibilityVerdict.COMPATIBLE);
                 }
                 classified = engine.classify("classifier", TEXTS, LABELS.size());
                 embedded = engine.embed("embedder", TEXTS);

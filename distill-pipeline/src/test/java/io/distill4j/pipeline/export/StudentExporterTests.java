@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
@@ -137,7 +138,7 @@ class StudentExporterTests {
             try (StudentModel student = StudentModel.create(config.newBlock(), 4)) {
                 CompatibilityReport report = CompatibilityChecker.check(
                         StudentExporter.export(student, ExportOptions.ofDefaults()), CompatibilityTarget.cpu());
-                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
                 assertThat(report.issues()).isEmpty();
             }
         }
@@ -162,7 +163,7 @@ class StudentExporterTests {
                 .isEqualTo(TensorProto.DataType.UINT8.getNumber());
             assertThat(result.sizeRatio()).isLessThan(0.35);
             assertThat(CompatibilityChecker.check(result.model(), CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
 
             Random random = new Random(6);
             int rows = 0;

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import ai.djl.training.loss.Loss;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityTarget;
@@ -134,7 +135,7 @@ class TextCnnExportTests {
                 .newBlock(), 27)) {
                 CompatibilityReport report = CompatibilityChecker.check(
                         StudentExporter.export(student, ExportOptions.ofDefaults()), CompatibilityTarget.cpu());
-                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
                 assertThat(report.issues()).isEmpty();
             }
         }
@@ -165,7 +166,7 @@ class TextCnnExportTests {
                 .filteredOn("Conv"::equals).hasSize(3);
             assertThat(result.sizeRatio()).isLessThan(0.5);
             assertThat(CompatibilityChecker.check(result.model(), CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
 
             Random random = new Random(29);
             int rows = 0;

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import ai.djl.training.loss.Loss;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityTarget;
@@ -95,7 +96,7 @@ class TransformerExportTests {
                 .hasSize(2 * (1 + 2 * 2));
             Parity.assertParity(student, onnx, 4);
             assertThat(CompatibilityChecker.check(onnx, CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
         }
     }
 
@@ -163,7 +164,7 @@ class TransformerExportTests {
                     27)) {
                 CompatibilityReport report = CompatibilityChecker.check(
                         StudentExporter.export(student, ExportOptions.ofDefaults()), CompatibilityTarget.cpu());
-                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                assertThat(report.verdict()).as(report.summary()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
                 assertThat(report.issues()).isEmpty();
             }
         }
@@ -197,7 +198,7 @@ class TransformerExportTests {
                     "student.layer0_attention_query.weight", "student.layer1_output.weight", "student.output.weight");
             assertThat(result.sizeRatio()).isLessThan(0.5);
             assertThat(CompatibilityChecker.check(result.model(), CompatibilityTarget.cpu()).verdict())
-                .isEqualTo(CompatibilityReport.Verdict.COMPATIBLE);
+                .isEqualTo(CompatibilityVerdict.COMPATIBLE);
 
             Random random = new Random(8);
             int rows = 0;

@@ -42,6 +42,12 @@ public interface Distiller extends AutoCloseable {
     /** Every job this distiller knows, newest first. */
     List<DistillationJob> jobs();
 
+    /** How many jobs run at the same time; the others wait in the queue. */
+    int concurrency();
+
+    /** Whether {@link #close()} has been called: the distiller then accepts no job. */
+    boolean isClosed();
+
     /** Cancels every job that has not ended and waits for them to stop. */
     @Override
     void close();

@@ -3,13 +3,12 @@ package io.distill4j.spring.actuate;
 import java.util.List;
 import java.util.Optional;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
-import io.distill4j.api.ModelId;
 import io.distill4j.api.RepositoryEntry;
+import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.ModelNotFoundException;
-import io.distill4j.engine.OnnxInferenceEngine;
-import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -40,6 +39,9 @@ public class ModelsEndpoint {
 
     /** The state of a model on disk that is not served. */
     public static final String UNAVAILABLE = "UNAVAILABLE";
+
+    /** The compatibility shown for a model loaded without the engine's compatibility check. */
+    public static final String NOT_CHECKED = "not checked";
 
     private final InferenceEngine engine;
 
@@ -96,36 +98,25 @@ public class ModelsEndpoint {
         if (entry.loaded()) {
             try {
                 ModelDescriptor served = this.engine.describe(name);
-                String note = null;
-                String verdict = null;
-                if (this.engine instanceof OnnxInferenceEngine onnx) {
-                    note = onnx.providerNote(name);
-                    verdict = onnx.compatibility(name).map(CompatibilityReport::verdict).map(v -> v.label())
-                        .orElse("not checked");
-                }
                 return new Model(name, READY, served.id().version(), entry.versions(), served.task().id(),
-                        served.executionProvider(), note == null || note.isEmpty() ? null : note, verdict,
-                        served.description());
+                        served.executionProvider(), providerNote(served), verdict(served), served.description());
             }
             catch (ModelNotFoundException ex) {
                 // Unloaded between the index and the description: report it as on disk only.
             }
         }
-        return new Model(name, UNAVAILABLE, null, entry.versions(), diskTask(entry), null, null, null, null);
+        return new Model(name, UNAVAILABLE, null, entry.versions(), entry.task().map(TaskType::id).orElse(null), null,
+                null, null, null);
     }
 
-    /** The task of the newest version on disk, from its manifest; {@code null} if unreadable. */
-    private @Nullable String diskTask(RepositoryEntry entry) {
-        if (!(this.engine instanceof OnnxInferenceEngine onnx) || entry.versions().isEmpty()) {
-            return null;
-        }
-        try {
-            long newest = entry.versions().get(entry.versions().size() - 1);
-            return onnx.repository().resolve(ModelId.of(entry.name(), newest)).manifest().task().id();
-        }
-        catch (RuntimeException ex) {
-            return null;
-        }
+    /** The descriptor's provider note, {@code null} when the model got its first choice. */
+    static @Nullable String providerNote(ModelDescriptor model) {
+        return model.providerNote().isEmpty() ? null : model.providerNote();
+    }
+
+    /** The descriptor's compatibility verdict in words, {@value #NOT_CHECKED} when the engine's check is off. */
+    static String verdict(ModelDescriptor model) {
+        return model.compatibility().map(CompatibilityVerdict::label).orElse(NOT_CHECKED);
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.stream.Stream;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.exception.ModelNotFoundException;
-import io.distill4j.engine.OnnxInferenceEngine;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -15,7 +14,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * One health entry per loaded model, read from the engine on each call (a hot swap or unload shows at
- * once): UP with the served version, task and execution provider, and the texts queued for its batcher.
+ * once): UP with the served version, task, execution provider (and why it is not a preferred one, if so),
+ * the verdict of its load-time compatibility check, and the texts queued for its batcher.
  */
 public class ModelsHealthContributor implements CompositeHealthContributor {
 
@@ -50,10 +50,12 @@ public class ModelsHealthContributor implements CompositeHealthContributor {
                 ModelDescriptor model = this.engine.describe(name);
                 Health.Builder health = Health.up().withDetail("version", model.id().version())
                     .withDetail("task", model.task().id()).withDetail("provider", model.executionProvider());
-                if (this.engine instanceof OnnxInferenceEngine onnx) {
-                    health.withDetail("queued", onnx.queueDepth(name));
+                String note = ModelsEndpoint.providerNote(model);
+                if (note != null) {
+                    health.withDetail("providerNote", note);
                 }
-                return health.build();
+                return health.withDetail("compatibility", ModelsEndpoint.verdict(model))
+                    .withDetail("queued", this.engine.queueDepth(name)).build();
             }
             catch (ModelNotFoundException | IllegalStateException ex) {
                 return Health.down().withDetail("reason", ex.getMessage()).build();

@@ -5,21 +5,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.distill4j.pipeline.DistillerConfig;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code Distiller} bean ({@code distill4j.distill.*}). Students register into the engine's model
- * repository ({@code distill4j.inference.model-repository}), so the engine can serve them at once.
+ * The {@code Distiller} bean ({@code distill4j.distill.*}): one property per setting of {@link DistillerConfig},
+ * whose defaults are the library's own. Students register into the engine's model repository
+ * ({@code distill4j.inference.model-repository}), so the engine can serve them at once.
  *
  * <pre>
  * distill4j.distill.work-directory=distill4j-work   # job outputs, reports, trial checkpoints
  * distill4j.distill.concurrency=1                   # jobs running at once
+ * distill4j.distill.memory-limit=8GB                # what the memory planner may assume for a job
  * </pre>
  */
 @ConfigurationProperties("distill4j.distill")
 public class DistillProperties {
 
-    /** Whether the {@code Distiller} bean is created. */
+    /** The work directory when none is set. */
+    static final String DEFAULT_WORK_DIRECTORY = "distill4j-work";
+
+    /** The distiller's defaults, which the defaults below are read from. */
+    private static final DistillerConfig DEFAULTS = DistillerConfig.builder(Path.of(DEFAULT_WORK_DIRECTORY)).build();
+
+    /** Whether the Distiller bean is created. */
     private boolean enabled = true;
 
     /*
@@ -27,23 +38,32 @@ public class DistillProperties {
      * that also names a class path resource (".", or a package folder) as that resource.
      */
 
-    /** Job outputs ({@code jobs/<id>}), reports and trial checkpoints. */
-    private String workDirectory = "distill4j-work";
+    /** Job outputs (jobs/id), reports and trial checkpoints. */
+    private String workDirectory = DEFAULT_WORK_DIRECTORY;
 
-    /** Soft targets and fitted teachers shared by jobs; empty: {@code <work-directory>/cache}. */
+    /** Soft targets and fitted teachers shared by jobs; unset: the cache folder of the work directory. */
     private String cacheDirectory;
 
-    /** Jobs running at once. */
-    private int concurrency = 1;
+    /** Jobs running at once, 1 to 64. */
+    private int concurrency = DEFAULTS.concurrency();
 
-    /** ONNX Runtime threads for the teacher stage and evaluation; 0: the number of cores. */
-    private int threads;
+    /** ONNX Runtime threads for the teacher stage and evaluation, 1 to 256; unset: the number of processors. */
+    private Integer threads;
 
-    /** PyTorch threads while students train (1 is as fast for small students and robust under load). */
-    private int trainingThreads = 1;
+    /** PyTorch threads while students train, 1 to 256 (1 is as fast for small students and robust under load). */
+    private int trainingThreads = DEFAULTS.trainingThreads();
 
-    /** Epochs of a student's final training. */
-    private int maxEpochs = 15;
+    /** Tokens per text the student sees (and the teacher, for its soft targets), 8 to 512. */
+    private int maxSequenceLength = DEFAULTS.maxSequenceLength();
+
+    /** Epochs of a student's final training, 1 to 1000. */
+    private int maxEpochs = DEFAULTS.maxEpochs();
+
+    /**
+     * Memory the planner may assume for a job; unset: half the JVM's maximum heap plus the machine's free
+     * physical memory at start.
+     */
+    private DataSize memoryLimit;
 
     /**
      * Folders whose files a distillation submitted over gRPC may name (data, teacher); relative paths
@@ -93,12 +113,28 @@ public class DistillProperties {
         this.concurrency = concurrency;
     }
 
-    public int getThreads() {
+    public Integer getThreads() {
         return this.threads;
     }
 
-    public void setThreads(int threads) {
+    public void setThreads(Integer threads) {
         this.threads = threads;
+    }
+
+    public int getMaxSequenceLength() {
+        return this.maxSequenceLength;
+    }
+
+    public void setMaxSequenceLength(int maxSequenceLength) {
+        this.maxSequenceLength = maxSequenceLength;
+    }
+
+    public DataSize getMemoryLimit() {
+        return this.memoryLimit;
+    }
+
+    public void setMemoryLimit(DataSize memoryLimit) {
+        this.memoryLimit = memoryLimit;
     }
 
     public int getTrainingThreads() {

@@ -6,6 +6,7 @@ import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.session.SessionConfig;
 
@@ -20,8 +21,10 @@ import org.springframework.context.annotation.Bean;
 /**
  * The in-process inference engine on ONNX Runtime, over the model repository of
  * {@code distill4j.inference.model-repository}; closed (every session and native buffer released) when
- * the context closes. Every {@link InferenceListener} bean (such as the metrics) hears its requests. A
- * user's own {@link InferenceEngine} bean replaces it.
+ * the context closes. Its {@link EngineConfig} is a bean of its own, built from {@link InferenceProperties}
+ * (a value the engine refuses fails the start, naming the property); every {@link InferenceListener} bean
+ * (such as the metrics) hears its requests. A user's own {@link EngineConfig} or {@link InferenceEngine}
+ * bean replaces the starter's.
  */
 @AutoConfiguration
 @ConditionalOnClass(OnnxInferenceEngine.class)
@@ -29,19 +32,52 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(InferenceProperties.class)
 public final class InferenceAutoConfiguration {
 
+    private static final String PREFIX = "distill4j.inference.";
+
+    @Bean
+    @ConditionalOnMissingBean
+    EngineConfig distill4jEngineConfig(InferenceProperties properties, ObjectProvider<InferenceListener> listeners) {
+        InferenceProperties.Session session = properties.getSession();
+        InferenceProperties.Batching batching = properties.getBatching();
+        SettingsMapping mapping = new SettingsMapping();
+        return mapping.build(() -> EngineConfig.builder()
+            .modelRepository(properties.modelRepositoryPath())
+            .compatibilityCheck(properties.isCompatibilityCheck())
+            .maxTextBytes(mapping.property("maxTextBytes", PREFIX + "max-text-size",
+                    SettingsMapping.intBytes(PREFIX + "max-text-size", properties.getMaxTextSize())))
+            .maxBatchItems(mapping.property("maxBatchItems", PREFIX + "max-batch-items", properties.getMaxBatchItems()))
+            .maxTensorElements(mapping.property("maxTensorElements", PREFIX + "max-tensor-elements",
+                    properties.getMaxTensorElements()))
+            .drainTimeout(mapping.property("drainTimeout", PREFIX + "drain-timeout", properties.getDrainTimeout()))
+            .session(SessionConfig.builder()
+                .intraOpThreads(mapping.property("intraOpThreads", PREFIX + "session.intra-op-threads",
+                        session.getIntraOpThreads()))
+                .interOpThreads(mapping.property("interOpThreads", PREFIX + "session.inter-op-threads",
+                        session.getInterOpThreads()))
+                .intraOpSpinning(session.isIntraOpSpinning())
+                .optimizationLevel(mapping.property("optimizationLevel", PREFIX + "session.optimization-level",
+                        session.getOptimizationLevel()))
+                .executionProviders(mapping.property("executionProviders", PREFIX + "session.execution-providers",
+                        session.getExecutionProviders()))
+                .cudaDeviceId(mapping.property("cudaDeviceId", PREFIX + "session.cuda-device-id",
+                        session.getCudaDeviceId()))
+                .build())
+            .batching(BatchingConfig.builder()
+                .maxBatchSize(mapping.property("maxBatchSize", PREFIX + "batching.max-batch-size",
+                        batching.getMaxBatchSize()))
+                .maxQueueDelay(mapping.property("maxQueueDelay", PREFIX + "batching.max-queue-delay",
+                        batching.getMaxQueueDelay()))
+                .queueCapacity(mapping.property("queueCapacity", PREFIX + "batching.queue-capacity",
+                        batching.getQueueCapacity()))
+                .build())
+            .listener(InferenceListener.of(listeners.orderedStream().toList()))
+            .build());
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(InferenceEngine.class)
-    OnnxInferenceEngine distill4jInferenceEngine(InferenceProperties properties,
-            ObjectProvider<InferenceListener> listeners) {
-        SessionConfig.Builder session = SessionConfig.builder().interOpThreads(1)
-            .intraOpSpinning(properties.isIntraOpSpinning());
-        if (properties.getIntraOpThreads() > 0) {
-            session.intraOpThreads(properties.getIntraOpThreads());
-        }
-        OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
-            .modelRepository(properties.modelRepositoryPath()).session(session.build())
-            .compatibilityCheck(properties.isCompatibilityCheck())
-            .listener(InferenceListener.of(listeners.orderedStream().toList())).build());
+    OnnxInferenceEngine distill4jInferenceEngine(EngineConfig config, InferenceProperties properties) {
+        OnnxInferenceEngine engine = OnnxInferenceEngine.open(config);
         try {
             List<String> names = properties.getLoadOnStartup();
             if (names.equals(List.of(InferenceProperties.EVERY_MODEL))) {

@@ -1,18 +1,31 @@
 package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.batching.BatchingConfig;
+import io.distill4j.engine.session.ExecutionProvider;
+import io.distill4j.engine.session.OptimizationLevel;
+import io.distill4j.engine.session.SessionConfig;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
- * The in-process inference engine ({@code distill4j.inference.*}).
+ * The in-process inference engine ({@code distill4j.inference.*}): one property per setting of the engine's
+ * {@link EngineConfig}, with its {@link SessionConfig} under {@code session.*} and its {@link BatchingConfig}
+ * under {@code batching.*}. Every default is the library's own.
  *
  * <pre>
  * distill4j.inference.model-repository=models        # one folder per model, one per version
  * distill4j.inference.load-on-startup=minilm,intents # loaded before the application is ready ("*": all)
- * distill4j.inference.intra-op-threads=2
+ * distill4j.inference.session.intra-op-threads=2
+ * distill4j.inference.session.execution-providers=CUDA,CPU
+ * distill4j.inference.batching.max-queue-delay=2ms
  * </pre>
  */
 @ConfigurationProperties("distill4j.inference")
@@ -21,13 +34,16 @@ public class InferenceProperties {
     /** The {@link #getLoadOnStartup()} value that loads every model in the repository. */
     public static final String EVERY_MODEL = "*";
 
+    /** The engine's defaults, which the defaults below are read from. */
+    private static final EngineConfig DEFAULTS = EngineConfig.builder().modelRepository(Path.of("models")).build();
+
     /** Whether the engine bean is created. */
     private boolean enabled = true;
 
     /**
-     * The model repository: {@code <name>/<version>/model.onnx} with a {@code model.json} manifest. A folder on
-     * disk, relative to the working directory (kept as text so that Spring never reads it as a class path
-     * resource of the same name).
+     * The model repository: name/version/model.onnx with a model.json manifest. A folder on disk, relative to
+     * the working directory (kept as text so that Spring never reads it as a class path resource of the same
+     * name).
      */
     private String modelRepository = "models";
 
@@ -37,17 +53,30 @@ public class InferenceProperties {
      */
     private List<String> loadOnStartup = new ArrayList<>();
 
-    /** ONNX Runtime's intra-op threads per session; 0: the number of cores. */
-    private int intraOpThreads;
-
     /**
-     * Whether ONNX Runtime's intra-op threads spin while idle: shorter latency for a lone request, but the
-     * cores stay busy between runs; turn it off where the gRPC server, clients or other models share few cores.
+     * Whether each model's operators are checked against ONNX Runtime's kernel tables for the session's
+     * execution providers when it loads; an incompatible model is refused unless its model.json sets
+     * allowIncompatible.
      */
-    private boolean intraOpSpinning = true;
+    private boolean compatibilityCheck = DEFAULTS.compatibilityCheck();
 
-    /** Whether each model is checked against the execution provider's operators before it loads. */
-    private boolean compatibilityCheck = true;
+    /** Largest text accepted, in UTF-8 bytes; a longer one is refused as invalid input. */
+    private DataSize maxTextSize = DataSize.ofBytes(DEFAULTS.maxTextBytes());
+
+    /** Most texts in one request. */
+    private int maxBatchItems = DEFAULTS.maxBatchItems();
+
+    /** Most elements in one raw input tensor. */
+    private long maxTensorElements = DEFAULTS.maxTensorElements();
+
+    /** How long closing the engine waits for requests in flight to finish. */
+    private Duration drainTimeout = DEFAULTS.drainTimeout();
+
+    /** The ONNX Runtime sessions, one per loaded model. */
+    private final Session session = new Session();
+
+    /** Dynamic batching of requests, per model. */
+    private final Batching batching = new Batching();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -78,27 +107,196 @@ public class InferenceProperties {
         this.loadOnStartup = loadOnStartup;
     }
 
-    public int getIntraOpThreads() {
-        return this.intraOpThreads;
-    }
-
-    public void setIntraOpThreads(int intraOpThreads) {
-        this.intraOpThreads = intraOpThreads;
-    }
-
-    public boolean isIntraOpSpinning() {
-        return this.intraOpSpinning;
-    }
-
-    public void setIntraOpSpinning(boolean intraOpSpinning) {
-        this.intraOpSpinning = intraOpSpinning;
-    }
-
     public boolean isCompatibilityCheck() {
         return this.compatibilityCheck;
     }
 
     public void setCompatibilityCheck(boolean compatibilityCheck) {
         this.compatibilityCheck = compatibilityCheck;
+    }
+
+    public DataSize getMaxTextSize() {
+        return this.maxTextSize;
+    }
+
+    public void setMaxTextSize(DataSize maxTextSize) {
+        this.maxTextSize = maxTextSize;
+    }
+
+    public int getMaxBatchItems() {
+        return this.maxBatchItems;
+    }
+
+    public void setMaxBatchItems(int maxBatchItems) {
+        this.maxBatchItems = maxBatchItems;
+    }
+
+    public long getMaxTensorElements() {
+        return this.maxTensorElements;
+    }
+
+    public void setMaxTensorElements(long maxTensorElements) {
+        this.maxTensorElements = maxTensorElements;
+    }
+
+    public Duration getDrainTimeout() {
+        return this.drainTimeout;
+    }
+
+    public void setDrainTimeout(Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    public Session getSession() {
+        return this.session;
+    }
+
+    public Batching getBatching() {
+        return this.batching;
+    }
+
+    /** {@code distill4j.inference.session.intra-op-threads} under its former name. */
+    @Deprecated(since = "0.1.0")
+    @DeprecatedConfigurationProperty(replacement = "distill4j.inference.session.intra-op-threads")
+    public int getIntraOpThreads() {
+        return this.session.getIntraOpThreads();
+    }
+
+    @Deprecated(since = "0.1.0")
+    public void setIntraOpThreads(int intraOpThreads) {
+        this.session.setIntraOpThreads(intraOpThreads);
+    }
+
+    /** {@code distill4j.inference.session.intra-op-spinning} under its former name. */
+    @Deprecated(since = "0.1.0")
+    @DeprecatedConfigurationProperty(replacement = "distill4j.inference.session.intra-op-spinning")
+    public boolean isIntraOpSpinning() {
+        return this.session.isIntraOpSpinning();
+    }
+
+    @Deprecated(since = "0.1.0")
+    public void setIntraOpSpinning(boolean intraOpSpinning) {
+        this.session.setIntraOpSpinning(intraOpSpinning);
+    }
+
+    /** The settings of every ONNX Runtime session the engine opens ({@link SessionConfig}). */
+    public static class Session {
+
+        private static final SessionConfig DEFAULTS = SessionConfig.ofDefaults();
+
+        /** Threads for parallelism inside one operator, 0 to 1024; 0 lets ONNX Runtime choose (one per core). */
+        private int intraOpThreads = DEFAULTS.intraOpThreads();
+
+        /** Threads for running independent operators in parallel, 0 to 1024; 0 lets ONNX Runtime choose. */
+        private int interOpThreads = DEFAULTS.interOpThreads();
+
+        /**
+         * Whether ONNX Runtime's intra-op threads spin while idle: shorter latency for a lone request, but the
+         * cores stay busy between runs; turn it off where the gRPC server, clients or other models share few
+         * cores.
+         */
+        private boolean intraOpSpinning = DEFAULTS.intraOpSpinning();
+
+        /** How far ONNX Runtime optimizes each graph before running it. */
+        private OptimizationLevel optimizationLevel = DEFAULTS.optimizationLevel();
+
+        /**
+         * Execution providers to try, in order of preference, e.g. CUDA,CPU; CPU is always tried last. A model
+         * that cannot use a preferred provider runs on the next, with the reason in its descriptor.
+         */
+        private List<ExecutionProvider> executionProviders = new ArrayList<>(DEFAULTS.executionProviders());
+
+        /** The CUDA device ordinal used when CUDA is among the execution providers. */
+        private int cudaDeviceId = DEFAULTS.cudaDeviceId();
+
+        public int getIntraOpThreads() {
+            return this.intraOpThreads;
+        }
+
+        public void setIntraOpThreads(int intraOpThreads) {
+            this.intraOpThreads = intraOpThreads;
+        }
+
+        public int getInterOpThreads() {
+            return this.interOpThreads;
+        }
+
+        public void setInterOpThreads(int interOpThreads) {
+            this.interOpThreads = interOpThreads;
+        }
+
+        public boolean isIntraOpSpinning() {
+            return this.intraOpSpinning;
+        }
+
+        public void setIntraOpSpinning(boolean intraOpSpinning) {
+            this.intraOpSpinning = intraOpSpinning;
+        }
+
+        public OptimizationLevel getOptimizationLevel() {
+            return this.optimizationLevel;
+        }
+
+        public void setOptimizationLevel(OptimizationLevel optimizationLevel) {
+            this.optimizationLevel = optimizationLevel;
+        }
+
+        public List<ExecutionProvider> getExecutionProviders() {
+            return this.executionProviders;
+        }
+
+        public void setExecutionProviders(List<ExecutionProvider> executionProviders) {
+            this.executionProviders = executionProviders;
+        }
+
+        public int getCudaDeviceId() {
+            return this.cudaDeviceId;
+        }
+
+        public void setCudaDeviceId(int cudaDeviceId) {
+            this.cudaDeviceId = cudaDeviceId;
+        }
+    }
+
+    /** The dynamic batcher of each model ({@link BatchingConfig}). */
+    public static class Batching {
+
+        private static final BatchingConfig DEFAULTS = BatchingConfig.ofDefaults();
+
+        /** Most requests (texts, or raw requests) coalesced into one run. */
+        private int maxBatchSize = DEFAULTS.maxBatchSize();
+
+        /**
+         * How long a batch that is not full may wait for more requests, from the arrival of its oldest; 0
+         * dispatches at once, so batches form from requests that queue while the model is busy.
+         */
+        private Duration maxQueueDelay = DEFAULTS.maxQueueDelay();
+
+        /** Requests that may wait per model; one more fails fast as overloaded. */
+        private int queueCapacity = DEFAULTS.queueCapacity();
+
+        public int getMaxBatchSize() {
+            return this.maxBatchSize;
+        }
+
+        public void setMaxBatchSize(int maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
+        }
+
+        public Duration getMaxQueueDelay() {
+            return this.maxQueueDelay;
+        }
+
+        public void setMaxQueueDelay(Duration maxQueueDelay) {
+            this.maxQueueDelay = maxQueueDelay;
+        }
+
+        public int getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
     }
 }

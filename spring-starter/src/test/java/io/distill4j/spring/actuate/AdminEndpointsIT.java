@@ -75,6 +75,7 @@ class AdminEndpointsIT {
         assertThat(minilm.path("status").asString()).isEqualTo("UP");
         assertThat(minilm.path("details").path("version").asLong()).isEqualTo(2);
         assertThat(minilm.path("details").path("provider").asString()).isEqualTo("CPU");
+        assertThat(minilm.path("details").path("compatibility").asString()).isEqualTo("compatible");
         assertThat(health.path("distill4jDistiller").path("status").asString()).isEqualTo("UP");
         assertThat(health.path("distill4jDistiller").path("details").has("running")).isTrue();
 
@@ -84,7 +85,9 @@ class AdminEndpointsIT {
         assertThat(distill4j.path("engine").path("name").asString()).isEqualTo("ONNX Runtime");
         assertThat(distill4j.path("engine").path("version").asString()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(distill4j.path("engine").path("providers").toString()).contains("CPU");
-        assertThat(distill4j.path("models").toString()).contains("minilm/2");
+        assertThat(distill4j.path("models").get(0).path("model").asString()).isEqualTo("minilm/2");
+        assertThat(distill4j.path("models").get(0).path("provider").asString()).isEqualTo("CPU");
+        assertThat(distill4j.path("models").get(0).path("compatibility").asString()).isEqualTo("compatible");
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.distill4j.api.distill.DistillationJob;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
-import io.distill4j.api.distill.Distiller;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.ProgressEvent;
 import io.distill4j.api.distill.Stage;
@@ -69,39 +68,6 @@ class DistillationsEndpointTests {
                 new DistillationResult.Files(out, out.resolve("student.onnx"), out.resolve("student-int8.onnx"),
                         out.resolve("report.json"), out.resolve("report.html")),
                 Optional.of("intents"), OptionalLong.of(3), Map.of(), 1, List.of(), Map.of(), false);
-    }
-
-    private static final class FakeDistiller implements Distiller {
-
-        private final List<DistillationJob> jobs;
-
-        FakeDistiller(List<DistillationJob> jobs) {
-            this.jobs = jobs;
-        }
-
-        @Override
-        public DistillationResult distill(DistillationSpec spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public DistillationJob submit(DistillationSpec spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<DistillationJob> job(String id) {
-            return this.jobs.stream().filter(job -> job.id().equals(id)).findFirst();
-        }
-
-        @Override
-        public List<DistillationJob> jobs() {
-            return this.jobs;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     private static final class FakeJob implements DistillationJob {

@@ -47,7 +47,7 @@ class HotSwapUnderLoadIT {
         Path repository = MiniLmRepository.install(this.dir.resolve("models"));
         MiniLmRepository.install(repository, "minilm", 2);
         try (AdminServer server = AdminServer.start("distill4j.inference.model-repository=" + repository,
-                "distill4j.inference.load-on-startup=minilm", "distill4j.inference.intra-op-threads=1",
+                "distill4j.inference.load-on-startup=minilm", "distill4j.inference.session.intra-op-threads=1",
                 "distill4j.distill.work-directory=" + this.dir.resolve("work"),
                 "management.endpoints.web.exposure.include=models", "distill4j.security.admin.token=s3cret")) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.grpcPort()).usePlaintext().build();

@@ -1,8 +1,18 @@
 package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import io.distill4j.api.Classification;
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.RepositoryEntry;
+import io.distill4j.api.Tensor;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.spring.actuate.Distill4jInfoContributor;
 import io.distill4j.spring.actuate.DistillationsEndpoint;
 import io.distill4j.spring.actuate.DistillationsEndpointWebExtension;
@@ -20,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration;
@@ -110,6 +122,36 @@ class AdminAutoConfigurationIT {
     }
 
     @Test
+    void aUserWrappedEngineStillShowsProviderAndVerdictInTheModelsEndpointHealthAndInfo() {
+        try (OnnxInferenceEngine onnx = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
+                .build())) {
+            onnx.load("minilm");
+            this.runner.withPropertyValues("management.endpoints.web.exposure.include=models")
+                .withBean("myEngine", InferenceEngine.class, () -> new DelegatingEngine(onnx))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().getBean(InferenceEngine.class).isInstanceOf(DelegatingEngine.class);
+
+                    ModelsEndpoint.Model model = context.getBean(ModelsEndpoint.class).model("minilm");
+                    assertThat(model.provider()).isEqualTo("CPU");
+                    assertThat(model.compatibility()).isEqualTo("compatible");
+                    assertThat(model.task()).isEqualTo("text-embedding");
+
+                    Health health = ((HealthIndicator) context.getBean(ModelsHealthContributor.class)
+                        .getContributor("minilm")).health();
+                    assertThat(health.getDetails()).containsEntry("provider", "CPU")
+                        .containsEntry("compatibility", "compatible").containsEntry("queued", 0);
+
+                    Info.Builder info = new Info.Builder();
+                    context.getBean(Distill4jInfoContributor.class).contribute(info);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> distill4j = (Map<String, Object>) info.build().get("distill4j");
+                    assertThat(distill4j.get("models")).isEqualTo(
+                            List.of(Map.of("model", "minilm/1", "provider", "CPU", "compatibility", "compatible")));
+                });
+        }
+    }
+
+    @Test
     void theApplicationsOwnBeansWin() {
         this.runner.withPropertyValues("management.endpoints.web.exposure.include=models")
             .withBean("myModels", ModelsEndpoint.class, () -> new ModelsEndpoint(null))
@@ -164,6 +206,81 @@ class AdminAutoConfigurationIT {
             assertThat(context).hasNotFailed().doesNotHaveBean("distill4jManagementSecurityFilterChain");
             assertThat(context).getBeans(SecurityFilterChain.class).hasSize(1);
         });
+    }
+
+    /** What an application writes to decorate the engine: every call handed on, nothing else. */
+    static final class DelegatingEngine implements InferenceEngine {
+
+        private final InferenceEngine delegate;
+
+        DelegatingEngine(InferenceEngine delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<RepositoryEntry> repositoryIndex() {
+            return this.delegate.repositoryIndex();
+        }
+
+        @Override
+        public List<ModelDescriptor> loadedModels() {
+            return this.delegate.loadedModels();
+        }
+
+        @Override
+        public ModelDescriptor describe(String modelName) {
+            return this.delegate.describe(modelName);
+        }
+
+        @Override
+        public int queueDepth(String modelName) {
+            return this.delegate.queueDepth(modelName);
+        }
+
+        @Override
+        public ModelDescriptor load(String modelName) {
+            return this.delegate.load(modelName);
+        }
+
+        @Override
+        public ModelDescriptor load(String modelName, long version) {
+            return this.delegate.load(modelName, version);
+        }
+
+        @Override
+        public boolean unload(String modelName) {
+            return this.delegate.unload(modelName);
+        }
+
+        @Override
+        public Map<String, Tensor> infer(String modelName, Map<String, Tensor> inputs) {
+            return this.delegate.infer(modelName, inputs);
+        }
+
+        @Override
+        public List<float[]> embed(String modelName, List<String> texts) {
+            return this.delegate.embed(modelName, texts);
+        }
+
+        @Override
+        public List<Classification> classify(String modelName, List<String> texts, int topK) {
+            return this.delegate.classify(modelName, texts, topK);
+        }
+
+        @Override
+        public List<float[]> logits(String modelName, List<String> texts) {
+            return this.delegate.logits(modelName, texts);
+        }
+
+        @Override
+        public InferenceEngine withTimeout(Duration timeout) {
+            return this.delegate.withTimeout(timeout);
+        }
+
+        /** Leaves the engine open: the test that made it closes it. */
+        @Override
+        public void close() {
+        }
     }
 
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)

@@ -281,7 +281,7 @@ class Distill4jAutoConfigurationIT {
     @Test
     void metricsMeasureTheEnginesRequestsBatchesRejectsAndJobs() {
         this.runner.withConfiguration(AutoConfigurations.of(BulkheadAutoConfiguration.class))
-            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "distill4j.inference.intra-op-threads=1")
+            .withPropertyValues("distill4j.inference.load-on-startup=minilm", "distill4j.inference.session.intra-op-threads=1")
             .run(context -> {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             context.getBean(InferenceMetrics.class).bindTo(registry);

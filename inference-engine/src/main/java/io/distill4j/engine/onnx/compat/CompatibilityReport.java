@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.engine.session.ExecutionProvider;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,9 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  * set, a failed {@link Preflight}).
  *
  * <p>The {@link #verdict()} follows from the findings: any {@link Severity#ERROR} makes the model
- * {@link Verdict#INCOMPATIBLE}; otherwise any {@link Severity#WARNING} (a node that leaves the preferred
- * provider, an integer-quantized operator on CUDA) makes it {@link Verdict#COMPATIBLE_WITH_FALLBACKS};
- * otherwise it is {@link Verdict#COMPATIBLE}.
+ * {@link CompatibilityVerdict#INCOMPATIBLE}; otherwise any {@link Severity#WARNING} (a node that leaves the preferred
+ * provider, an integer-quantized operator on CUDA) makes it {@link CompatibilityVerdict#COMPATIBLE_WITH_FALLBACKS};
+ * otherwise it is {@link CompatibilityVerdict#COMPATIBLE}.
  *
  * <p>Where each node runs is read from ONNX Runtime's published kernel tables ({@link KernelTable}), not
  * observed: ONNX Runtime's Java API does not report where it places nodes. A {@link Preflight} proves
@@ -58,14 +59,14 @@ public record CompatibilityReport(CompatibilityTarget target, Map<String, Long> 
     }
 
     /** The verdict that the findings add up to, as described above. */
-    public Verdict verdict() {
+    public CompatibilityVerdict verdict() {
         if (this.findings.stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
-            return Verdict.INCOMPATIBLE;
+            return CompatibilityVerdict.INCOMPATIBLE;
         }
         if (this.findings.stream().anyMatch(f -> f.severity() == Severity.WARNING)) {
-            return Verdict.COMPATIBLE_WITH_FALLBACKS;
+            return CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS;
         }
-        return Verdict.COMPATIBLE;
+        return CompatibilityVerdict.COMPATIBLE;
     }
 
     /** The findings that are warnings or errors, in report order. */
@@ -313,27 +314,6 @@ public record CompatibilityReport(CompatibilityTarget target, Map<String, Long> 
 
         String operator() {
             return displayDomain(this.domain) + " " + this.opType;
-        }
-    }
-
-    /** What the findings add up to. */
-    public enum Verdict {
-        /** Every node has a kernel on the preferred provider for its input types. */
-        COMPATIBLE("compatible"),
-        /** ONNX Runtime can run the model, but some nodes leave the preferred provider, or a trap applies. */
-        COMPATIBLE_WITH_FALLBACKS("compatible with fallbacks"),
-        /** ONNX Runtime cannot run the model on the target. */
-        INCOMPATIBLE("incompatible");
-
-        private final String label;
-
-        Verdict(String label) {
-            this.label = label;
-        }
-
-        /** The verdict in words: {@code compatible with fallbacks}. */
-        public String label() {
-            return this.label;
         }
     }
 

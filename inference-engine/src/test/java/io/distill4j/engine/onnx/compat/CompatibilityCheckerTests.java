@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.ElementType;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Severity;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.graph.OnnxTensors;
 import io.distill4j.engine.onnx.proto.FunctionProto;
@@ -61,7 +61,7 @@ class CompatibilityCheckerTests {
         ModelProto model = read(ModelGenerators.toyTextClassifier(10, 4, 3, 7));
 
         for (CompatibilityReport report : List.of(cpu(model), cuda(model))) {
-            assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+            assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
             assertThat(report.issues()).isEmpty();
             assertThat(report.fallbacks()).isEmpty();
             assertThat(report.nodes()).hasSize(4).allMatch(f -> f.reason() == Reason.SUPPORTED);
@@ -91,7 +91,7 @@ class CompatibilityCheckerTests {
     void anUnknownOperatorInTheDefaultDomainIsIncompatible() {
         CompatibilityReport report = cpu(withNode("", "FancyActivation"));
 
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         Finding finding = report.node("suspect").orElseThrow();
         assertThat(finding.reason()).isEqualTo(Reason.NO_KERNEL);
         assertThat(finding.severity()).isEqualTo(Severity.ERROR);
@@ -124,7 +124,7 @@ class CompatibilityCheckerTests {
     void anOperatorFromACustomDomainIsIncompatibleAndNeedsACustomOpLibrary() {
         CompatibilityReport report = cuda(withNode("com.example.ops", "FancyActivation"));
 
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         Finding finding = report.node("suspect").orElseThrow();
         assertThat(finding.reason()).isEqualTo(Reason.CUSTOM_DOMAIN);
         assertThat(finding.domain()).isEqualTo("com.example.ops");
@@ -141,7 +141,7 @@ class CompatibilityCheckerTests {
                 .toList();
         ModelProto unimported = model.toBuilder().clearOpsetImport().addAllOpsetImport(onlyDefault).build();
 
-        assertThat(cpu(model).verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(cpu(model).verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
         Finding finding = cpu(unimported).node("suspect").orElseThrow();
         assertThat(finding.reason()).isEqualTo(Reason.DOMAIN_NOT_IMPORTED);
         assertThat(finding.message()).contains("com.microsoft has no operator set import");
@@ -153,7 +153,7 @@ class CompatibilityCheckerTests {
 
         CompatibilityReport report = cuda(model);
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
         assertThat(report.findings(Reason.QUANTIZED_ON_CUDA))
                 .extracting(Finding::node, Finding::provider, Finding::severity)
                 .containsExactly(
@@ -175,7 +175,7 @@ class CompatibilityCheckerTests {
     void integerQuantizedOperatorsAreCompatibleOnCpu() {
         CompatibilityReport report = cpu(read(ModelGenerators.dynamicallyQuantizedMatMul()));
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
         assertThat(report.nodes()).allMatch(f -> f.provider() == ExecutionProvider.CPU);
     }
 
@@ -207,7 +207,7 @@ class CompatibilityCheckerTests {
 
         CompatibilityReport report = cpu(model);
 
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         Finding finding = report.node("quantize").orElseThrow();
         assertThat(finding.reason()).isEqualTo(Reason.QUANTIZED_BELOW_OPSET_10);
         assertThat(finding.message()).contains("imports ai.onnx opset 9").contains("ONNX added quantization in opset 10");
@@ -226,13 +226,13 @@ class CompatibilityCheckerTests {
         CompatibilityReport tooOld = cpu(old);
         CompatibilityReport tooNew = CompatibilityChecker.check(current, CompatibilityTarget.cpu().withOpsetRange(7, 12));
 
-        assertThat(tooOld.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(tooOld.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         assertThat(tooOld.findings(Reason.OPSET_OUT_OF_RANGE)).singleElement()
                 .satisfies(f -> assertThat(f.modelLevel()).isTrue())
                 .extracting(Finding::message).asString().contains("ai.onnx opset 6, below the target's lowest, 7");
         // Relu-6 itself has a CPU kernel: only the range makes the model incompatible.
         assertThat(tooOld.node("Relu_0").orElseThrow().reason()).isEqualTo(Reason.SUPPORTED);
-        assertThat(tooNew.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(tooNew.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         assertThat(tooNew.findings(Reason.OPSET_OUT_OF_RANGE)).singleElement().extracting(Finding::message).asString()
                 .contains("ai.onnx opset 13, above the target's highest, 12");
     }
@@ -260,13 +260,13 @@ class CompatibilityCheckerTests {
 
         CompatibilityReport onCuda = cuda(model);
 
-        assertThat(onCuda.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(onCuda.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
         Finding matmul = onCuda.node("matmul").orElseThrow();
         assertThat(matmul.reason()).isEqualTo(Reason.FALLBACK_UNSUPPORTED_TYPE);
         assertThat(matmul.provider()).isEqualTo(ExecutionProvider.CPU);
         assertThat(matmul.message()).isEqualTo("CUDA's kernel ai.onnx MatMul 13+ takes A as bfloat16, double, float, "
                 + "float16, not int32; this node runs on CPU");
-        assertThat(cpu(model).verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(cpu(model).verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
     }
 
     @Test
@@ -292,7 +292,7 @@ class CompatibilityCheckerTests {
 
         CompatibilityReport report = cuda(model);
 
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         Finding relu = report.node("relu").orElseThrow();
         assertThat(relu.reason()).isEqualTo(Reason.UNSUPPORTED_TYPE);
         assertThat(relu.message()).contains("none takes this node's input types").contains("CUDA's kernel")
@@ -338,7 +338,7 @@ class CompatibilityCheckerTests {
 
         CompatibilityReport report = cuda(model);
 
-        assertThat(report.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.INCOMPATIBLE);
         assertThat(report.nodes()).extracting(Finding::graph, Finding::node, Finding::reason).containsExactly(
                 tuple("", "if", Reason.SUPPORTED),
                 tuple("if/then_branch", "inner_matmul", Reason.FALLBACK_UNSUPPORTED_TYPE),

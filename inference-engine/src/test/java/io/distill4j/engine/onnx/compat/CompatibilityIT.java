@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.compat.Preflight.Result;
 import io.distill4j.engine.onnx.compat.Preflight.Status;
 import io.distill4j.engine.onnx.proto.ModelProto;
@@ -39,7 +39,7 @@ class CompatibilityIT {
         for (CompatibilityTarget target : new CompatibilityTarget[] {CompatibilityTarget.cpu(), CompatibilityTarget.cuda()}) {
             CompatibilityReport report = CompatibilityChecker.check(fp32, target);
 
-            assertThat(report.verdict()).as(target.describe()).isEqualTo(Verdict.COMPATIBLE);
+            assertThat(report.verdict()).as(target.describe()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
             assertThat(report.issues()).isEmpty();
             assertThat(report.nodes()).hasSize(NODES);
             assertThat(report.findings(Reason.CONSTANT_FOLDED)).hasSize(CONSTANTS);
@@ -51,7 +51,7 @@ class CompatibilityIT {
     void quantizedMiniLmRunsItsInt8NodesOnCpuUnderACudaTarget() {
         CompatibilityReport report = CompatibilityChecker.check(int8, CompatibilityTarget.cuda());
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
         assertThat(report.findings(Reason.QUANTIZED_ON_CUDA))
                 .extracting(Finding::opType, Finding::provider)
                 .containsOnly(tuple("DynamicQuantizeLinear", ExecutionProvider.CPU),
@@ -68,7 +68,7 @@ class CompatibilityIT {
     void quantizedMiniLmIsCompatibleOnCpu() {
         CompatibilityReport report = CompatibilityChecker.check(int8, CompatibilityTarget.cpu());
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
         assertThat(report.nodesPerProvider()).containsEntry(ExecutionProvider.CPU, NODES_INT8 - CONSTANTS);
     }
 
@@ -81,7 +81,7 @@ class CompatibilityIT {
 
         assertThat(report.preflight()).extracting(Result::provider, Result::status).containsExactly(
                 tuple(ExecutionProvider.CUDA, Status.UNAVAILABLE), tuple(ExecutionProvider.CPU, Status.LOADED));
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
     }
 
     @Test
@@ -93,7 +93,7 @@ class CompatibilityIT {
 
             CompatibilityReport report = engine.compatibility("minilm").orElseThrow();
 
-            assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+            assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
             assertThat(report.target().providers()).containsExactly(ExecutionProvider.CPU);
             assertThat(engine.embed("minilm", "the check passed")).hasSize(384);
         }

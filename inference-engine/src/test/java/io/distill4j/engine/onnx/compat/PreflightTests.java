@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.ElementType;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Finding;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Reason;
 import io.distill4j.engine.onnx.compat.CompatibilityReport.Severity;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.compat.Preflight.Result;
 import io.distill4j.engine.onnx.compat.Preflight.Status;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
@@ -79,7 +79,7 @@ class PreflightTests {
 
         CompatibilityReport report = checked.withPreflight(Preflight.run(model, CompatibilityTarget.cuda(), ONE_THREAD));
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE);
         assertThat(report.findings()).isEqualTo(checked.findings());
         assertThat(report.toTable()).contains("Preflight: CUDA UNAVAILABLE (this ONNX Runtime build has no CUDA provider")
                 .contains("; CPU LOADED\n");
@@ -94,7 +94,7 @@ class PreflightTests {
 
         CompatibilityReport report = checked.withPreflight(results).withPreflight(results);
 
-        assertThat(report.verdict()).isEqualTo(Verdict.COMPATIBLE_WITH_FALLBACKS);
+        assertThat(report.verdict()).isEqualTo(CompatibilityVerdict.COMPATIBLE_WITH_FALLBACKS);
         assertThat(report.findings(Reason.PREFLIGHT_FAILED)).singleElement().satisfies(f -> {
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat(f.message()).isEqualTo("ONNX Runtime could not create a session with the CUDA provider, so "

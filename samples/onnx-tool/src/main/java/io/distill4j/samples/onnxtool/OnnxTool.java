@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
+import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.exception.Distill4jException;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.OnnxModelReader.ParsedModel;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
-import io.distill4j.engine.onnx.compat.CompatibilityReport.Verdict;
 import io.distill4j.engine.onnx.compat.CompatibilityTarget;
 import io.distill4j.engine.onnx.compat.ModelInventory;
 import io.distill4j.engine.onnx.compat.Preflight;
@@ -134,7 +134,7 @@ public final class OnnxTool {
                     : Preflight.run(parsed.bytes(), target, config));
         }
         System.out.println(json ? report.toJson() : report.toTable());
-        return report.verdict() == Verdict.INCOMPATIBLE ? EXIT_INCOMPATIBLE : 0;
+        return report.verdict() == CompatibilityVerdict.INCOMPATIBLE ? EXIT_INCOMPATIBLE : 0;
     }
 
     private static int usage(String problem) {
