@@ -4,14 +4,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.grpc.distill.v1.Data;
+import io.distill4j.api.grpc.distill.v1.DistillationSpec;
+import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
+import io.distill4j.api.grpc.distill.v1.Teacher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Request paths are confined to the allowed roots, textually and through symbolic links. */
+/**
+ * Request paths are confined to the allowed roots, textually and through symbolic links; a teacher message
+ * maps onto its API kind.
+ */
 class DistillationMessagesTests {
 
     @TempDir
@@ -67,5 +75,31 @@ class DistillationMessagesTests {
         Files.writeString(target.resolve("train.csv"), "text,label\n");
         DistillationMessages messages = new DistillationMessages(List.of(root));
         assertThat(messages.path("spec.data.train_path", "train.csv")).isEqualTo(root.resolve("train.csv"));
+    }
+
+    @Test
+    void aPrecomputedLogitsTeacherMapsWithItsTokenizerAndLabels() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        DistillationSpec message = DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setPrecomputedLogits(PrecomputedLogits.newBuilder()
+                .setFilePath("logits.jsonl").setTokenizerPath("tokenizer.json").addLabels("neg").addLabels("pos")))
+            .build();
+
+        assertThat(messages.toSpec(message).teacher()).isEqualTo(new TeacherSpec.PrecomputedLogits(
+            root.resolve("logits.jsonl"), root.resolve("tokenizer.json"), List.of("neg", "pos")));
+    }
+
+    @Test
+    void aPrecomputedLogitsTeacherWithoutATokenizerIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        DistillationSpec message = DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setPrecomputedLogits(PrecomputedLogits.newBuilder()
+                .setFilePath("logits.jsonl")))
+            .build();
+
+        assertThatThrownBy(() -> messages.toSpec(message)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.teacher.precomputed_logits.tokenizer_path").hasMessageContaining("is required");
     }
 }
