@@ -37,9 +37,8 @@ public interface Teacher {
         if (spec instanceof TeacherSpec.RepositoryModel model) {
             return new RepositoryModelTeacher(model);
         }
-        if (spec instanceof TeacherSpec.PrecomputedLogits) {
-            throw new io.distill4j.api.exception.DistillationException(null, "A teacher of precomputed logits is not "
-                    + "available yet; give an ONNX classifier, an ONNX encoder or a repository model", null);
+        if (spec instanceof TeacherSpec.PrecomputedLogits logits) {
+            return new PrecomputedLogitsTeacher(logits);
         }
         throw new IllegalArgumentException("teacher: unknown kind " + spec);
     }
