@@ -22,9 +22,7 @@ import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.QualityGate;
-import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.distill.Stage;
-import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
@@ -34,7 +32,6 @@ import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
 import io.distill4j.engine.onnx.compat.CompatibilityTarget;
 import io.distill4j.engine.onnx.proto.ModelProto;
-import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.onnx.quant.AccuracyGate;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
@@ -42,7 +39,6 @@ import io.distill4j.engine.onnx.quant.QuantizationResult;
 import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.engine.text.TextTokenizer;
 import io.distill4j.pipeline.DistillerConfig;
-import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.data.TextDataset;
@@ -56,9 +52,11 @@ import io.distill4j.pipeline.report.StageRecord;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.teacher.EncoderTeacher;
-import io.distill4j.pipeline.teacher.HeadTrainer;
-import io.distill4j.pipeline.teacher.TeacherStage;
+import io.distill4j.pipeline.speed.SpeedProbe;
+import io.distill4j.pipeline.teacher.Teacher;
+import io.distill4j.pipeline.teacher.TeacherContext;
+import io.distill4j.pipeline.teacher.TeacherOutcome;
+import io.distill4j.pipeline.teacher.TeacherProgress;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.PyTorchRuntime;
@@ -143,12 +141,9 @@ final class DistillationRun {
     }
 
     DistillationResult run() {
-        if (this.spec.teacher() instanceof TeacherSpec.PrecomputedLogits) {
-            throw new DistillationException(this.job.id(), "A teacher of precomputed logits is not available yet; "
-                    + "give an ONNX classifier, an ONNX encoder or a repository model", null);
-        }
+        Teacher teacherKind = Teacher.forSpec(this.spec.teacher());
         StudentCatalog catalog = StudentCatalog.of(this.spec.student(), this.config.maxSequenceLength(),
-                this.config.maxEpochs(), teacherEncoderFile());
+                this.config.maxEpochs(), teacherKind.encoderFile(this.config));
         createDirectories(this.output);
         PyTorchRuntime.engine(this.config.trainingThreads(), 1);
 
@@ -167,10 +162,15 @@ final class DistillationRun {
         end();
 
         begin(Stage.TEACHER);
-        TeacherOutcome teacher = runTeacher(data, catalog);
+        TeacherOutcome teacher = teacherKind.run(new TeacherContext(this.job.id(), this.spec, this.config,
+                data.train(), data.transfer(), data.validation(), data.test(), data.labels(),
+                SoftTargetCache.inDirectory(this.config.cacheDirectory().resolve("soft-targets")),
+                (vocabSize, width) -> catalog.largestParameterCount(vocabSize, width, studentOutput()),
+                teacherProgress(), this.job::isCancelRequested));
         end();
 
-        try (TextTokenizer tokenizer = TextTokenizer.open("student", teacher.tokenizer(),
+        try (teacher;
+                TextTokenizer tokenizer = TextTokenizer.open("student", teacher.tokenizer(),
                 this.config.maxSequenceLength());
                 SoftTargets trainTargets = teacher.open("train");
                 SoftTargets validationTargets = teacher.open("validation");
@@ -249,9 +249,10 @@ final class DistillationRun {
                     end();
 
                     long studentParameters = searched.parameters();
-                    DistillationResult.ModelFigures teacherFigures = new DistillationResult.ModelFigures(teacherMetric,
-                            teacher.parameters(), teacher.fileBytes(), teacher.speed().p50LatencyMillis(),
-                            teacher.speed().throughput());
+                    DistillationResult.ModelFigures teacherFigures = teacher.model().map(
+                            m -> new DistillationResult.ModelFigures(teacherMetric, m.parameters(), m.fileBytes(),
+                                    m.speed().p50LatencyMillis(), m.speed().throughput()))
+                            .orElseGet(() -> DistillationResult.ModelFigures.metricOnly(teacherMetric));
                     DistillationResult.ModelFigures fp32Figures = new DistillationResult.ModelFigures(fp32Metric,
                             studentParameters, Files.size(fp32File), fp32Speed.p50LatencyMillis(),
                             fp32Speed.throughput());
@@ -267,204 +268,6 @@ final class DistillationRun {
         catch (IOException ex) {
             throw new DistillationException(this.job.id(), "I/O error in " + this.stage + ": " + ex.getMessage(), ex);
         }
-    }
-
-    // --- teacher -------------------------------------------------------------------------------------
-
-    private TeacherOutcome runTeacher(PreparedData data, StudentCatalog catalog) {
-        Path repository;
-        String name;
-        TeacherSpec teacherSpec = this.spec.teacher();
-        if (teacherSpec instanceof TeacherSpec.RepositoryModel model) {
-            repository = this.config.modelRepository().orElseThrow(() -> new DistillationException(this.job.id(),
-                    "teacher: a repository model needs the distiller's modelRepository to be set", null));
-            name = model.name();
-            if (model.version().isPresent()) {
-                throw new DistillationException(this.job.id(), "teacher: a pinned repository version is not "
-                        + "supported yet; the latest version of '" + name + "' is used when no version is given", null);
-            }
-        }
-        else {
-            repository = this.config.cacheDirectory().resolve(TeacherSetup.TEACHERS);
-            createDirectories(repository);
-            name = null;
-        }
-        SoftTargetCache cache = SoftTargetCache.inDirectory(this.config.cacheDirectory().resolve("soft-targets"));
-        OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
-                .session(SessionConfig.builder().intraOpThreads(this.config.threads()).interOpThreads(1).build())
-                .build());
-        boolean closeEngine = true;
-        try {
-            if (teacherSpec instanceof TeacherSpec.OnnxClassifier classifier) {
-                List<String> labels = classifier.labels().isEmpty() ? data.labels() : classifier.labels();
-                if (!labels.equals(data.labels())) {
-                    throw new DistillationException(this.job.id(), "teacher.labels " + labels + " differ from the "
-                            + "data's labels " + data.labels() + "; give the classifier's labels in logit order", null);
-                }
-                name = TeacherSetup.installClassifier(repository, classifier.model(), classifier.tokenizer(), labels,
-                        this.config.maxSequenceLength(), this.job.id());
-            }
-            else if (teacherSpec instanceof TeacherSpec.OnnxEncoder encoder) {
-                // Classification: the encoder becomes a task teacher through a fitted head. Embedding: the
-                // encoder's pooled vectors are the targets themselves.
-                name = embedding() ? TeacherSetup.installEncoder(repository, encoder.model(), encoder.tokenizer(),
-                        this.config.maxSequenceLength(), this.job.id()) : fitEncoderTeacher(engine, repository, encoder,
-                        data);
-            }
-            Path teacherDirectory = latestVersion(engine, name);
-            io.distill4j.engine.repository.ModelFiles teacherFiles = engine.repository().resolve(
-                    io.distill4j.api.ModelId.of(name, Long.parseLong(teacherDirectory.getFileName().toString())));
-            if (teacherFiles.manifest().task() != this.spec.task().taskType()) {
-                throw new DistillationException(this.job.id(), "teacher: '" + name + "' is a "
-                        + teacherFiles.manifest().task() + " model; the " + this.spec.task() + " task needs a "
-                        + this.spec.task().taskType() + " teacher", null);
-            }
-            Path tokenizer = teacherFiles.tokenizer().orElseThrow(
-                    () -> new DistillationException(this.job.id(), "The teacher has no tokenizer", null));
-            Path modelFile = teacherDirectory.resolve("model.onnx");
-            Path speedFile = this.config.cacheDirectory().resolve(TeacherSetup.TEACHERS)
-                    .resolve(".speed-" + name + "-" + Files.size(modelFile) + ".json");
-            SpeedProbe.Figures speed = TeacherSpeed.read(speedFile);
-            if (speed == null) {
-                engine.load(name);
-                speed = SpeedProbe.measure(engine, name, this.spec.task().taskType(), texts(data.validation(), 64));
-                TeacherSpeed.write(speedFile, speed);
-            }
-            String teacherName = name;
-            TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, cache)
-                    .split("train", data.transfer()).split("validation", data.validation())
-                    .precision(this.spec.softTargetPrecision() == SoftTargetPrecision.FLOAT16 ? Precision.FP16
-                            : Precision.FP32)
-                    .progress(p -> throttled(p.done(), p.total(), p.total() == 0 ? 1 : (double) p.done() / p.total(),
-                            Map.of(), "teacher: " + p.split() + " " + p.splitDone() + " of " + p.splitTotal() + " texts"))
-                    .cancelled(this.job::isCancelRequested);
-            data.test().ifPresent(test -> stageBuilder.split("test", test));
-            TeacherStage.Result stage = stageBuilder.build().run();
-            MemoryMode mode = memoryMode(modelFile, tokenizer, catalog, stage.splits().get(0).width());
-            boolean loaded = engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(teacherName));
-            if (mode == MemoryMode.STAGED && loaded) {
-                engine.unload(teacherName);
-            }
-            else if (mode == MemoryMode.ONLINE) {
-                // Online: the teacher stays loaded beside the student until the job ends.
-                if (!loaded) {
-                    engine.load(teacherName);
-                }
-                closeEngine = false;
-            }
-            // What the engine holds now: nothing in staged mode, the teacher in online mode.
-            report(stage.texts(), stage.texts(), 1, Map.of("teacher_models_loaded",
-                    (double) engine.loadedModels().size()), String.format(Locale.ROOT,
-                    "teacher %s: %s, %d texts; memory mode %s", name, stage.allCached() ? "every split from the cache"
-                            : "ran", stage.texts(), mode));
-            return new TeacherOutcome(name, modelFile, tokenizer, parameterCount(modelFile), Files.size(modelFile),
-                    speed, stage, cache, mode, closeEngine ? null : engine);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        finally {
-            if (closeEngine) {
-                engine.close();
-                // A stage boundary: the teacher stage's garbage is collected now, so a heap that may shrink
-                // (no -Xms pinning it) gives those pages back, and glibc returns ONNX Runtime's freed buffers.
-                System.gc();
-                ResidentMemory.trimNativeHeap().ifPresent(line -> logger.info("Job {}: teacher closed; {}",
-                        this.job.id(), line));
-            }
-        }
-    }
-
-    private String fitEncoderTeacher(OnnxInferenceEngine engine, Path repository, TeacherSpec.OnnxEncoder encoder,
-            PreparedData data) {
-        String encoderName = TeacherSetup.installEncoder(repository, encoder.model(), encoder.tokenizer(),
-                this.config.maxSequenceLength(), this.job.id());
-        HeadTrainer headTrainer = HeadTrainer.builder().learningRate(0.003).batchSize(32).maxEpochs(100).patience(8)
-                .seed(this.spec.seed()).build();
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("head", "lr=0.003,batch=32,epochs=100,patience=8");
-        settings.put("seed", this.spec.seed());
-        settings.put("maxSequenceLength", this.config.maxSequenceLength());
-        String fitted = TeacherSetup.fittedName(encoder.model(), encoder.tokenizer(), data.train(), data.validation(),
-                settings);
-        if (TeacherSetup.isInstalled(repository, fitted)) {
-            report(0, -1, 0.1, Map.of(), "teacher: head on " + encoder.model().getFileName() + " found fitted");
-            return fitted;
-        }
-        Path staged = TeacherSetup.staging(repository, fitted);
-        try {
-            int texts = data.train().size() + data.validation().size();
-            EncoderTeacher.Fitted result = EncoderTeacher.fit(engine, encoderName, data.train(), data.validation(),
-                    headTrainer, staged.resolve("1"), done -> throttled(done, texts, 0.3 * done / Math.max(1, texts),
-                            Map.of(), "teacher: embedding " + done + " of " + texts + " texts to fit a head"));
-            engine.unload(encoderName);
-            report(0, -1, 0.35, Map.of("teacher_head_val_accuracy", result.head().validationAccuracy()),
-                    String.format(Locale.ROOT, "teacher: head fitted on %s, validation accuracy %.4f",
-                            encoder.model().getFileName(), result.head().validationAccuracy()));
-        }
-        catch (RuntimeException ex) {
-            TeacherSetup.deleteTree(staged);
-            throw ex;
-        }
-        TeacherSetup.publish(staged, repository, fitted);
-        return fitted;
-    }
-
-    /** The spec's memory mode; for AUTO the planner's, sized by the largest student the search may build. */
-    private MemoryMode memoryMode(Path teacherModel, Path tokenizer, StudentCatalog catalog, int outputWidth)
-            throws IOException {
-        if (this.spec.memoryMode() != MemoryMode.AUTO) {
-            return this.spec.memoryMode();
-        }
-        long largestStudent = catalog.largestParameterCount(TokenizerVocabulary.read(tokenizer).size(), outputWidth,
-                studentOutput());
-        MemoryPlanner.Plan plan = MemoryPlanner.plan(Files.size(teacherModel), largestStudent,
-                this.config.memoryLimitBytes());
-        logger.info("Job {}: {}", this.job.id(), plan);
-        return plan.mode();
-    }
-
-    /**
-     * The teacher's ONNX file, which a student may start from ({@code StudentSpec.teacherLayers}): an ONNX
-     * encoder's, or a repository model's newest version. Empty for the other teachers.
-     */
-    private Optional<Path> teacherEncoderFile() {
-        TeacherSpec teacher = this.spec.teacher();
-        if (teacher instanceof TeacherSpec.OnnxEncoder encoder) {
-            return Optional.of(encoder.model());
-        }
-        if (teacher instanceof TeacherSpec.RepositoryModel model && this.config.modelRepository().isPresent()) {
-            io.distill4j.engine.repository.ModelRepository repository = io.distill4j.engine.repository.ModelRepository
-                .open(this.config.modelRepository().get());
-            OptionalLong latest = repository.latestVersion(model.name());
-            if (latest.isPresent()) {
-                return Optional.of(repository.resolve(io.distill4j.api.ModelId.of(model.name(), latest.getAsLong()))
-                    .model());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Path latestVersion(OnnxInferenceEngine engine, String name) {
-        OptionalLong version = engine.repository().latestVersion(name);
-        if (version.isEmpty()) {
-            throw new DistillationException(null, "Teacher '" + name + "' is not in the model repository "
-                    + engine.repository().root(), null);
-        }
-        return engine.repository().root().resolve(name).resolve(Long.toString(version.getAsLong()));
-    }
-
-    private static long parameterCount(Path model) {
-        ModelProto proto = OnnxModelReader.ofDefaults().read(model);
-        long count = 0;
-        for (TensorProto tensor : proto.getGraph().getInitializerList()) {
-            long elements = 1;
-            for (long dim : tensor.getDimsList()) {
-                elements *= dim;
-            }
-            count += elements;
-        }
-        return count;
     }
 
     // --- student ---------------------------------------------------------------------------------------
@@ -587,7 +390,7 @@ final class DistillationRun {
     private ModelProto export(StudentModel student, List<String> labels, TeacherOutcome teacher,
             Optional<VocabularyPruning> pruning, Path file) throws IOException {
         ExportOptions.Builder options = ExportOptions.builder().jobId(this.job.id()).labels(labels)
-                .teacherHash(teacher.stage().splits().get(0).key().hex());
+                .teacherHash(teacher.splits().get(0).key().hex());
         pruning.ifPresent(p -> options.vocabularyRemap(p.remap()));
         return StudentExporter.write(student, options.build(), file);
     }
@@ -751,13 +554,13 @@ final class DistillationRun {
             report(1, 1, 1, Map.of(), "registered " + registered.get() + " version " + registeredVersion);
             end();
         }
-        teacher.closeEngine();
+        teacher.close();
         Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
         this.stages.forEach((s, r) -> durations.put(s, r.duration()));
         return new DistillationResult(this.job.id(), this.spec.task(), this.spec.task().primaryMetric(),
                 teacherFigures, fp32, int8, new DistillationResult.Files(this.output, fp32File, int8File, reportJson,
                         reportHtml), registered, version, hyperParameters, searched.trials().size(), gates, durations,
-                teacher.stage().allCached());
+                teacher.allCached());
     }
 
     /**
@@ -818,6 +621,24 @@ final class DistillationRun {
         if (this.job.isCancelRequested()) {
             throw new DistillationCancelledException(this.job.id(), "Cancelled in " + this.stage);
         }
+    }
+
+    /** The teacher's progress, as this job's events of the teacher stage. */
+    private TeacherProgress teacherProgress() {
+        return new TeacherProgress() {
+
+            @Override
+            public void update(long step, long total, double stageFraction, Map<String, Double> metrics,
+                    String message) {
+                throttled(step, total, stageFraction, metrics, message);
+            }
+
+            @Override
+            public void milestone(long step, long total, double stageFraction, Map<String, Double> metrics,
+                    String message) {
+                report(step, total, stageFraction, metrics, message);
+            }
+        };
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
@@ -911,63 +732,5 @@ final class DistillationRun {
     /** What the search produced. */
     record Searched(StudentModel model, Candidate candidate, int trial, long parameters, List<TrialRecord> trials,
             List<StudentTrainer.EpochRecord> history, boolean stoppedByBudget, boolean tuned) {
-    }
-
-    /** What the teacher stage left for the student stages. */
-    record TeacherOutcome(String name, Path model, Path tokenizer, long parameters, long fileBytes,
-            SpeedProbe.Figures speed, TeacherStage.Result stage, SoftTargetCache cache, MemoryMode mode,
-            OnnxInferenceEngine onlineEngine) {
-
-        SoftTargets open(String split) {
-            for (TeacherStage.SplitTargets targets : this.stage.splits()) {
-                if (targets.split().equals(split)) {
-                    return this.cache.open(targets.key()).orElseThrow(() -> new DistillationException(null,
-                            "The soft targets of split '" + split + "' vanished from the cache " + targets.path(), null));
-                }
-            }
-            throw new IllegalArgumentException("no split '" + split + "'");
-        }
-
-        void closeEngine() {
-            if (this.onlineEngine != null) {
-                this.onlineEngine.close();
-            }
-        }
-    }
-
-    /** Reads and writes the teacher's measured speed next to the teacher repository, so a warm run keeps it. */
-    static final class TeacherSpeed {
-
-        private static final tools.jackson.databind.json.JsonMapper MAPPER =
-                tools.jackson.databind.json.JsonMapper.builder().build();
-
-        private TeacherSpeed() {
-        }
-
-        static SpeedProbe.Figures read(Path file) {
-            if (!Files.isRegularFile(file)) {
-                return null;
-            }
-            try {
-                return MAPPER.readValue(file.toFile(), SpeedProbe.Figures.class);
-            }
-            catch (RuntimeException ex) {
-                logger.warn("Ignoring the unreadable teacher speed file {}: {}", file, ex.toString());
-                return null;
-            }
-        }
-
-        static void write(Path file, SpeedProbe.Figures figures) {
-            try {
-                Files.createDirectories(file.getParent());
-                Path temp = Files.createTempFile(file.getParent(), ".speed", ".tmp");
-                MAPPER.writeValue(temp.toFile(), figures);
-                Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            catch (IOException | RuntimeException ex) {
-                logger.warn("Could not record the teacher's speed in {}: {}", file, ex.toString());
-            }
-        }
     }
 }

@@ -21,6 +21,7 @@ import io.distill4j.pipeline.report.EpochRecord;
 import io.distill4j.pipeline.report.QuantizationSummary;
 import io.distill4j.pipeline.report.StageRecord;
 import io.distill4j.pipeline.report.TrialRecord;
+import io.distill4j.pipeline.teacher.TeacherOutcome;
 import io.distill4j.pipeline.train.StudentTrainer;
 
 /** Turns what a {@link DistillationRun} measured into a {@link DistillationReport} and writes it as JSON and HTML. */
@@ -30,7 +31,7 @@ final class JobReport {
     }
 
     static DistillationReport write(Path json, Path html, PipelineJob job, PreparedData data,
-            DistillationRun.TeacherOutcome teacher, DistillationRun.Searched searched,
+            TeacherOutcome teacher, DistillationRun.Searched searched,
             DistillationResult.ModelFigures teacherFigures, DistillationResult.ModelFigures fp32,
             DistillationResult.ModelFigures int8, List<DistillationResult.GateOutcome> gates,
             QuantizationResult quantized, CompatibilityReport cpu, CompatibilityReport cuda,
@@ -59,7 +60,7 @@ final class JobReport {
             report.warning("The time budget ended the search after " + searched.trials().size() + " trials; the best "
                     + "student so far was kept");
         }
-        if (teacher.stage().allCached()) {
+        if (teacher.allCached()) {
             report.warning("The teacher did not run: every split came from the soft-target cache");
         }
         if (!cuda.fallbacks().isEmpty() || cuda.verdict() != CompatibilityVerdict.COMPATIBLE) {

@@ -109,7 +109,7 @@ final class TrialCheckpoints {
     void deleteAll() {
         for (Path directory : this.used) {
             try {
-                TeacherSetup.deleteTree(directory);
+                deleteTree(directory);
             }
             catch (UncheckedIOException ex) {
                 logger.warn("Could not delete the trial checkpoints {}: {}", directory, ex.toString());
@@ -212,6 +212,21 @@ final class TrialCheckpoints {
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("Every Java platform has SHA-256", ex);
+        }
+    }
+
+    /** Deletes a folder and everything under it; nothing happens when it does not exist. */
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 }

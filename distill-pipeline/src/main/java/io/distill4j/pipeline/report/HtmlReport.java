@@ -118,7 +118,12 @@ final class HtmlReport {
         figuresRow("Student (FP32)", r.studentFp32(), r.teacher());
         figuresRow("Student (INT8)", r.studentInt8(), r.teacher());
         this.out.append("</tbody>\n</table>\n<p class=\"meta\">Latency is the median for one text; throughput is "
-                + "texts per second at batch 32, both on the inference engine.</p>\n</section>\n");
+                + "texts per second at batch 32, both on the inference engine.");
+        if (!r.teacher().hasModel()) {
+            this.out.append(" Teacher size and speed: not measured, the teacher was given as precomputed outputs, "
+                    + "not as a model.");
+        }
+        this.out.append("</p>\n</section>\n");
     }
 
     private void figuresRow(String label, ModelFigures figures, ModelFigures teacher) {

@@ -3,7 +3,6 @@ package io.distill4j.pipeline.job;
 import java.util.List;
 import java.util.Optional;
 
-import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -131,13 +130,5 @@ class StudentCatalogTests {
         }
         assertThat(catalog.candidates(1)).anyMatch(c -> catalog.config(c, 30_522, 77, StudentOutput.LOGITS)
                 .parameterCount() == largest);
-    }
-
-    @Test
-    void thePlannerKeepsOnlyASmallTeacherLoaded() {
-        long limit = 8L << 30;
-        assertThat(MemoryPlanner.plan(20L << 20, 1_000_000, limit).mode()).isEqualTo(MemoryMode.ONLINE);
-        assertThat(MemoryPlanner.plan(90L << 20, 1_000_000, limit).mode()).isEqualTo(MemoryMode.STAGED);
-        assertThat(MemoryPlanner.plan(20L << 20, 1_000_000, 1L << 30).mode()).isEqualTo(MemoryMode.STAGED);
     }
 }

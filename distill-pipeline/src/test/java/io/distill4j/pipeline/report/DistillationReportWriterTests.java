@@ -192,6 +192,23 @@ class DistillationReportWriterTests {
     }
 
     @Test
+    void aTeacherWithoutAModelIsComparedOnItsMetricAlone() {
+        DistillationReport report = ReportFixtures.full("precomputed", 2)
+                .figures(ModelFigures.metricOnly(0.93), new ModelFigures(0.91, 1_204_100, 4_818_000, 0.81, 9_811.0),
+                        new ModelFigures(0.9, 1_204_100, 1_262_000, 0.52, 14_020.4))
+                .build();
+
+        String html = DistillationReportWriter.toHtml(report);
+
+        assertThat(html).contains("Teacher size and speed: not measured, the teacher was given as precomputed outputs")
+                .contains("97.8 % of the metric").doesNotContain("smaller").doesNotContain("faster")
+                .doesNotContain("NaN").doesNotContain("-1");
+        assertThat(DistillationReportWriter.toHtml(ReportFixtures.full("model", 2).build()))
+                .doesNotContain("Teacher size and speed: not measured");
+        assertThat(DistillationReportWriter.fromJson(DistillationReportWriter.toJson(report))).isEqualTo(report);
+    }
+
+    @Test
     void numbersAreFormattedTheSameWhateverTheDefaultLocale() {
         DistillationReport report = ReportFixtures.full("locale", 2).build();
         String html;

@@ -60,8 +60,9 @@ public record DistillationResult(String jobId, DistillationTask task, String met
         out.append(String.format(Locale.ROOT, "%s: teacher %.4f, student fp32 %.4f, student INT8 %.4f (%s)%n",
                 this.metric, this.teacher.metric(), this.studentFp32.metric(), this.studentInt8.metric(),
                 this.task));
-        out.append(String.format(Locale.ROOT, "parameters: teacher %,d, student %,d; INT8 file %,d bytes%n",
-                this.teacher.parameters(), this.studentInt8.parameters(), this.studentInt8.fileBytes()));
+        out.append(String.format(Locale.ROOT, "parameters: teacher %s, student %,d; INT8 file %,d bytes%n",
+                this.teacher.hasModel() ? String.format(Locale.ROOT, "%,d", this.teacher.parameters())
+                        : "not measured (no model)", this.studentInt8.parameters(), this.studentInt8.fileBytes()));
         for (GateOutcome gate : this.gates) {
             out.append(gate.passed() ? "passed: " : "FAILED: ").append(gate.description()).append(String.format(
                     Locale.ROOT, " (measured %.4f, required %.4f)%n", gate.measured(), gate.required()));
@@ -74,16 +75,28 @@ public record DistillationResult(String jobId, DistillationTask task, String met
     }
 
     /**
-     * One model's figures on the test split (validation split when there is no test split).
+     * One model's figures on the test split (validation split when there is no test split). A teacher
+     * the job did not run as a model (precomputed logits) has only its metric: its parameters and file
+     * size are {@code -1} and its latency and throughput {@code NaN}, see {@link #metricOnly(double)}.
      *
      * @param metric the value of the result's metric
-     * @param parameters the number of parameters
-     * @param fileBytes the size of its ONNX file
-     * @param p50LatencyMillis median latency of one text on the engine
-     * @param throughput texts per second on the engine at batch 32
+     * @param parameters the number of parameters; {@code -1} when there is no model
+     * @param fileBytes the size of its ONNX file; {@code -1} when there is no model
+     * @param p50LatencyMillis median latency of one text on the engine; {@code NaN} when not measured
+     * @param throughput texts per second on the engine at batch 32; {@code NaN} when not measured
      */
     public record ModelFigures(double metric, long parameters, long fileBytes, double p50LatencyMillis,
             double throughput) {
+
+        /** The figures of a teacher known only by its outputs: the metric, nothing about a model. */
+        public static ModelFigures metricOnly(double metric) {
+            return new ModelFigures(metric, -1, -1, Double.NaN, Double.NaN);
+        }
+
+        /** Whether there was a model to count and measure ({@code parameters} and {@code fileBytes} known). */
+        public boolean hasModel() {
+            return this.parameters >= 0 && this.fileBytes >= 0;
+        }
     }
 
     /**

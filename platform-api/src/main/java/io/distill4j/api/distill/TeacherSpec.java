@@ -14,7 +14,7 @@ import io.distill4j.api.ModelId;
  * TeacherSpec.onnxClassifier(Path.of("sst2-bert/model.onnx"), Path.of("sst2-bert/tokenizer.json"));
  * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"));
  * TeacherSpec.repositoryModel("minilm");            // newest version in the engine's model repository
- * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.tsv"));
+ * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.jsonl"), Path.of("sst2-bert/tokenizer.json"));
  * }</pre>
  *
  * <p>The distiller opens the teacher only for the {@link Stage#TEACHER} stage and closes it before the
@@ -67,11 +67,39 @@ public sealed interface TeacherSpec
     }
 
     /**
-     * Logits computed elsewhere, one row per training row and in the same order; the file's format is
-     * the data's (CSV, TSV or JSON Lines with one number per class). No model is loaded.
+     * Logits (or probabilities) computed elsewhere, one row per row of the data; no model is loaded.
+     *
+     * <p>The file is JSON Lines, one object per data row:
+     *
+     * <pre>{@code
+     * {"line": 2, "logits": [2.31, -1.07]}
+     * {"line": 3, "probabilities": [0.12, 0.88]}
+     * {"file": "test", "line": 2, "logits": [-0.5, 0.9]}
+     * }</pre>
+     *
+     * <ul>
+     * <li>{@code line}: the 1-based line of the data file on which the row starts (the number the
+     *     distiller's data errors use; with a header, the first row is line 2). Rows are keyed by where
+     *     they are in the data file, so how the distiller splits train and validation does not matter.</li>
+     * <li>{@code file}: which of the spec's data files the line is in, {@code train} (the default),
+     *     {@code validation} or {@code test}. Every row the job reads from each given file needs one
+     *     object, and no object may name a line that is not such a row (rows the reader skipped as bad
+     *     included).</li>
+     * <li>{@code logits} or {@code probabilities} (exactly one): one finite number per class, in the order
+     *     of {@link PrecomputedLogits#labels()}. Probabilities must lie in [0, 1] and sum to 1 within
+     *     0.001; they are stored as their logarithms (floored at 1e-12), which the softmax maps back.</li>
+     * </ul>
+     *
+     * Augmentation is refused with this teacher: an augmented text has no row in the file and the
+     * teacher cannot be asked. Blank lines are skipped. A file that breaks a rule fails the job naming
+     * the file and the line.
+     *
+     * @param file the JSON Lines file
+     * @param tokenizer the HuggingFace {@code tokenizer.json} the student tokenizes with (normally the
+     *        teacher's)
      */
-    static PrecomputedLogits precomputedLogits(Path file) {
-        return new PrecomputedLogits(file, List.of());
+    static PrecomputedLogits precomputedLogits(Path file, Path tokenizer) {
+        return new PrecomputedLogits(file, tokenizer, List.of());
     }
 
     /**
@@ -152,20 +180,22 @@ public sealed interface TeacherSpec
     }
 
     /**
-     * @param file the logits, one row per training row
-     * @param labels the class of each column, in order; empty when the classes are the integers
-     *        {@code 0 .. n-1} that the data's label column holds
+     * @param file the logits, one JSON object per data row; see {@link #precomputedLogits(Path, Path)}
+     * @param tokenizer the HuggingFace {@code tokenizer.json} the student uses
+     * @param labels the class of each column, in order; empty when the columns follow the data's labels
+     *        in the distiller's order (sorted; numerically when every label is a number)
      */
-    record PrecomputedLogits(Path file, List<String> labels) implements TeacherSpec {
+    record PrecomputedLogits(Path file, Path tokenizer, List<String> labels) implements TeacherSpec {
 
         public PrecomputedLogits {
             Checks.path(file, "teacher.file");
+            Checks.path(tokenizer, "teacher.tokenizer");
             labels = copyLabels(labels);
         }
 
         /** A copy that maps column {@code i} to {@code labels.get(i)}. */
         public PrecomputedLogits labels(List<String> labels) {
-            return new PrecomputedLogits(this.file, labels);
+            return new PrecomputedLogits(this.file, this.tokenizer, labels);
         }
 
         @Override

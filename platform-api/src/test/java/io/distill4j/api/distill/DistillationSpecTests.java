@@ -66,7 +66,7 @@ class DistillationSpecTests {
                 .withMessageContaining("data: an encoder teacher needs labelled data");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> DistillationSpec.builder()
-                        .teacher(TeacherSpec.precomputedLogits(Path.of("logits.bin")))
+                        .teacher(TeacherSpec.precomputedLogits(Path.of("logits.jsonl"), Path.of("tokenizer.json")))
                         .data(data).task(DistillationTask.TEXT_EMBEDDING).build())
                 .withMessageContaining("cannot teach TEXT_EMBEDDING");
         assertThatIllegalArgumentException().isThrownBy(() -> Budget.of(Duration.ZERO, 4))

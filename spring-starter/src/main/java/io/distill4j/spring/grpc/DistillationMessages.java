@@ -103,8 +103,13 @@ public final class DistillationMessages {
                     ? TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName(),
                             teacher.getRepositoryModel().getVersion())
                     : TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName());
+            case PRECOMPUTED_LOGITS -> TeacherSpec.precomputedLogits(path("spec.teacher.precomputed_logits.file_path",
+                    teacher.getPrecomputedLogits().getFilePath()), path(
+                            "spec.teacher.precomputed_logits.tokenizer_path",
+                            teacher.getPrecomputedLogits().getTokenizerPath()))
+                    .labels(teacher.getPrecomputedLogits().getLabelsList());
             case KIND_NOT_SET -> throw new InvalidInputException(null, "spec.teacher", "is required: onnx_classifier, "
-                    + "onnx_encoder or repository_model");
+                    + "onnx_encoder, repository_model or precomputed_logits");
         };
     }
 

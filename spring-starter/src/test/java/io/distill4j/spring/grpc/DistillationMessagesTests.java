@@ -9,8 +9,11 @@ import io.distill4j.api.distill.DataFormat;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.Quoting;
+import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
+import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
+import io.distill4j.api.grpc.distill.v1.Teacher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Request paths are confined to the allowed roots, textually and through symbolic links; spec messages,
- * parsed from JSON the way spec files are, map onto the API's spec.
+ * parsed from JSON the way spec files are, map onto the API's spec, and each teacher message onto its kind.
  */
 class DistillationMessagesTests {
 
@@ -126,5 +129,33 @@ class DistillationMessagesTests {
                 {"teacher": {"onnxEncoder": {"modelPath": "minilm.onnx", "tokenizerPath": "tokenizer.json"}}}""", spec);
         JsonFormat.parser().merge(data, spec);
         return spec.build();
+    }
+
+    @Test
+    void aPrecomputedLogitsTeacherMapsWithItsTokenizerAndLabels() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec message = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setPrecomputedLogits(PrecomputedLogits.newBuilder()
+                .setFilePath("logits.jsonl").setTokenizerPath("tokenizer.json").addLabels("neg").addLabels("pos")))
+            .build();
+
+        assertThat(messages.toSpec(message).teacher()).isEqualTo(new TeacherSpec.PrecomputedLogits(
+            root.resolve("logits.jsonl"), root.resolve("tokenizer.json"), List.of("neg", "pos")));
+    }
+
+    @Test
+    void aPrecomputedLogitsTeacherWithoutATokenizerIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec message = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setPrecomputedLogits(PrecomputedLogits.newBuilder()
+                .setFilePath("logits.jsonl")))
+            .build();
+
+        assertThatThrownBy(() -> messages.toSpec(message)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.teacher.precomputed_logits.tokenizer_path").hasMessageContaining("is required");
     }
 }

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.teacher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,14 +31,14 @@ import tools.jackson.databind.node.ObjectNode;
  * second job with the same teacher finds it in place, and the soft-target cache, keyed by the same bytes,
  * hits. Every folder appears atomically (written under a temporary name, then renamed).
  */
-final class TeacherSetup {
+final class TeacherFolders {
 
     /** Folder of the teacher repository under the cache directory. */
     static final String TEACHERS = "teachers";
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private TeacherSetup() {
+    private TeacherFolders() {
     }
 
     /**

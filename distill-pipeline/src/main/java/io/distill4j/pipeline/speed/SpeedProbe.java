@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.speed;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +14,10 @@ import io.distill4j.api.TaskType;
  * {@value #BATCH} texts. It is a probe (a few seconds), not a benchmark: the figures guide a reader of
  * the report; the benchmarks in {@code docs/benchmarks.md} are measured apart.
  */
-final class SpeedProbe {
+public final class SpeedProbe {
 
     /** Texts per call for the throughput figure. */
-    static final int BATCH = 32;
+    public static final int BATCH = 32;
 
     private static final int WARM_UP = 3;
 
@@ -33,7 +33,7 @@ final class SpeedProbe {
      *
      * @param texts sample texts, at least one; reused round robin
      */
-    static Figures measure(InferenceEngine engine, String model, TaskType task, List<String> texts) {
+    public static Figures measure(InferenceEngine engine, String model, TaskType task, List<String> texts) {
         Objects.requireNonNull(engine, "engine");
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("texts must not be empty");
@@ -79,8 +79,8 @@ final class SpeedProbe {
      * @param p50LatencyMillis median milliseconds of a one-text call
      * @param throughput texts per second in calls of {@value #BATCH}
      */
-    record Figures(double p50LatencyMillis, double throughput) {
+    public record Figures(double p50LatencyMillis, double throughput) {
 
-        static final Figures UNKNOWN = new Figures(Double.NaN, Double.NaN);
+        public static final Figures UNKNOWN = new Figures(Double.NaN, Double.NaN);
     }
 }

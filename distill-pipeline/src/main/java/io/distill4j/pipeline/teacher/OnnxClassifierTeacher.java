@@ -1,0 +1,34 @@
+package io.distill4j.pipeline.teacher;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.api.exception.DistillationException;
+import io.distill4j.engine.OnnxInferenceEngine;
+
+/** An ONNX classifier given as files: installed into the teacher repository, its logits are the soft targets. */
+final class OnnxClassifierTeacher extends EngineTeacher {
+
+    private final TeacherSpec.OnnxClassifier spec;
+
+    OnnxClassifierTeacher(TeacherSpec.OnnxClassifier spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    Path repository(TeacherContext context) {
+        return teachersRepository(context);
+    }
+
+    @Override
+    String install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+        List<String> labels = this.spec.labels().isEmpty() ? context.labels() : this.spec.labels();
+        if (!labels.equals(context.labels())) {
+            throw new DistillationException(context.jobId(), "teacher.labels " + labels + " differ from the "
+                    + "data's labels " + context.labels() + "; give the classifier's labels in logit order", null);
+        }
+        return TeacherFolders.installClassifier(repository, this.spec.model(), this.spec.tokenizer(), labels,
+                context.config().maxSequenceLength(), context.jobId());
+    }
+}

@@ -1,0 +1,63 @@
+package io.distill4j.pipeline.teacher;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.pipeline.DistillerConfig;
+
+/**
+ * The teacher of a distillation: produces the soft targets of the job's splits into the soft-target
+ * cache, then releases everything it opened — sessions, their options, tokenizers — except, in
+ * {@link MemoryMode#ONLINE}, an engine that the returned {@link TeacherOutcome} owns until it is closed.
+ * There is one implementation per kind of {@link TeacherSpec}, and {@link #forSpec} is the one place
+ * that chooses it.
+ *
+ * <pre>{@code
+ * Teacher teacher = Teacher.forSpec(spec.teacher());
+ * try (TeacherOutcome outcome = teacher.run(context)) {
+ *     try (SoftTargets train = outcome.open("train")) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>An instance holds no native resource; {@link #run} may be called more than once (a second run finds
+ * its splits in the cache).
+ */
+public interface Teacher {
+
+    /** The teacher for {@code spec}. */
+    static Teacher forSpec(TeacherSpec spec) {
+        if (spec instanceof TeacherSpec.OnnxClassifier classifier) {
+            return new OnnxClassifierTeacher(classifier);
+        }
+        if (spec instanceof TeacherSpec.OnnxEncoder encoder) {
+            return new OnnxEncoderTeacher(encoder);
+        }
+        if (spec instanceof TeacherSpec.RepositoryModel model) {
+            return new RepositoryModelTeacher(model);
+        }
+        if (spec instanceof TeacherSpec.PrecomputedLogits logits) {
+            return new PrecomputedLogitsTeacher(logits);
+        }
+        throw new IllegalArgumentException("teacher: unknown kind " + spec);
+    }
+
+    /**
+     * Writes the soft targets of every split of {@code context} into its cache (splits already cached are
+     * not computed again) and releases the teacher.
+     *
+     * @throws io.distill4j.api.exception.DistillationException if the teacher cannot teach this data
+     * @throws io.distill4j.api.exception.DistillationCancelledException if the context's cancel flag turned
+     *     true
+     */
+    TeacherOutcome run(TeacherContext context);
+
+    /**
+     * The teacher's ONNX encoder, which a student may start from ({@code StudentSpec.teacherLayers}): an
+     * ONNX encoder's file, or a repository model's newest version; empty for the other teachers.
+     */
+    default Optional<Path> encoderFile(DistillerConfig config) {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,72 @@
+package io.distill4j.pipeline.teacher;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.exception.DistillationException;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.pipeline.cache.SoftTargetCache;
+import io.distill4j.pipeline.cache.SoftTargets;
+
+/**
+ * What a {@link Teacher} left for the student stages: the soft targets of each split in the cache, the
+ * tokenizer the student uses, and — where the teacher is a model — that model's figures. In
+ * {@link MemoryMode#ONLINE} the outcome owns the engine that keeps the teacher loaded; {@link #close()}
+ * closes it (and does nothing in staged mode). Closing twice is harmless.
+ *
+ * @param name the teacher's name, for logs and messages
+ * @param tokenizer the HuggingFace {@code tokenizer.json} the student tokenizes with
+ * @param splits each split's cache entry, in the order train, validation, test
+ * @param model the teacher's model, or empty when there is none (precomputed logits)
+ * @param mode the memory mode the job runs in
+ * @param onlineEngine the engine holding the teacher in online mode
+ * @param cache the cache the entries are in
+ */
+public record TeacherOutcome(String name, Path tokenizer, List<TeacherStage.SplitTargets> splits,
+        Optional<TeacherModel> model, MemoryMode mode, Optional<OnnxInferenceEngine> onlineEngine,
+        SoftTargetCache cache) implements AutoCloseable {
+
+    public TeacherOutcome {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        splits = List.copyOf(splits);
+        if (splits.isEmpty()) {
+            throw new IllegalArgumentException("splits must not be empty");
+        }
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(onlineEngine, "onlineEngine");
+        Objects.requireNonNull(cache, "cache");
+    }
+
+    /** Whether every split came from the cache (the teacher did not run). */
+    public boolean allCached() {
+        return this.splits.stream().allMatch(TeacherStage.SplitTargets::cacheHit);
+    }
+
+    /** The entry of one split. */
+    public TeacherStage.SplitTargets split(String split) {
+        return this.splits.stream().filter(s -> s.split().equals(split)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no split '" + split + "'"));
+    }
+
+    /**
+     * Opens one split's soft targets; the caller closes them.
+     *
+     * @throws DistillationException if the entry vanished from the cache
+     */
+    public SoftTargets open(String split) {
+        TeacherStage.SplitTargets targets = split(split);
+        return this.cache.open(targets.key()).orElseThrow(() -> new DistillationException(null,
+                "The soft targets of split '" + split + "' vanished from the cache " + targets.path(), null));
+    }
+
+    /** Closes the online engine, if there is one. */
+    @Override
+    public void close() {
+        this.onlineEngine.ifPresent(OnnxInferenceEngine::close);
+    }
+}
