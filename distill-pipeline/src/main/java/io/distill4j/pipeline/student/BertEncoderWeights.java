@@ -19,7 +19,7 @@ import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.NodeProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
-import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.PyTorchRuntime;
 
 /**
  * The weights of a BERT-family encoder exported to ONNX (Hugging Face {@code BertModel}, e.g.
@@ -337,7 +337,7 @@ public final class BertEncoderWeights {
                 throw new IllegalStateException("parameter " + parameter.getKey() + " has " + array.size()
                         + " elements, the teacher's has " + value.length);
             }
-            StudentTrainer.copyInto(array, value);
+            PyTorchRuntime.copyInto(array, value);
         }
         if (!values.isEmpty()) {
             throw new IllegalStateException("the student has no parameters named " + values.keySet());
