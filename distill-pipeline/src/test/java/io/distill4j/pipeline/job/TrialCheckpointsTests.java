@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.RunFingerprint;

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

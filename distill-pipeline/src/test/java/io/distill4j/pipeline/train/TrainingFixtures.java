@@ -6,8 +6,8 @@ import java.util.Random;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 
 /** Small synthetic tasks and students for the trainer's tests. */
 final class TrainingFixtures {

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.textcnn;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +17,8 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.distill4j.pipeline.student.StudentBlock;
+import io.distill4j.pipeline.student.StudentModel;
 
 /**
  * A convolutional student after Kim (2014), "Convolutional Neural Networks for Sentence Classification":

@@ -1,10 +1,12 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.transformer;
 
 import java.util.List;
 import java.util.Locale;
 
-import io.distill4j.pipeline.student.TransformerConfig;
-import io.distill4j.pipeline.student.TransformerStudent;
+import io.distill4j.pipeline.export.ArchitectureGraph;
+import io.distill4j.pipeline.export.StudentGraph;
+import io.distill4j.pipeline.export.StudentParameters;
+
 
 /**
  * The ONNX graph of a {@link TransformerStudent}, with {@code H} the hidden size, {@code n} the heads,
@@ -49,8 +51,8 @@ final class TransformerGraph implements ArchitectureGraph {
 
     private final TransformerConfig config;
 
-    TransformerGraph(TransformerStudent block) {
-        this.config = block.config();
+    TransformerGraph(TransformerConfig config) {
+        this.config = config;
     }
 
     @Override

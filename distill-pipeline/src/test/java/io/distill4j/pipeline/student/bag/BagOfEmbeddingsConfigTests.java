@@ -1,9 +1,11 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.bag;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentOutput;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +19,11 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.distill4j.api.exception.InvalidInputException;
-import io.distill4j.pipeline.student.TransformerConfig.Pooling;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentBlock;
+import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.transformer.TransformerConfig.Pooling;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.junit.jupiter.api.Test;

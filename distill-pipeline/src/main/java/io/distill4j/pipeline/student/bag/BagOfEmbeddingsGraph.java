@@ -1,10 +1,12 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.bag;
 
 import java.util.List;
 import java.util.Locale;
 
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
-import io.distill4j.pipeline.student.BagOfEmbeddingsStudent;
+import io.distill4j.pipeline.export.ArchitectureGraph;
+import io.distill4j.pipeline.export.StudentGraph;
+import io.distill4j.pipeline.export.StudentParameters;
+
 
 /**
  * The ONNX graph of a {@link BagOfEmbeddingsStudent}:
@@ -28,8 +30,8 @@ final class BagOfEmbeddingsGraph implements ArchitectureGraph {
 
     private final BagOfEmbeddingsConfig config;
 
-    BagOfEmbeddingsGraph(BagOfEmbeddingsStudent block) {
-        this.config = block.config();
+    BagOfEmbeddingsGraph(BagOfEmbeddingsConfig config) {
+        this.config = config;
     }
 
     @Override

@@ -1,11 +1,13 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.textcnn;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.distill4j.pipeline.student.TextCnnConfig;
-import io.distill4j.pipeline.student.TextCnnStudent;
+import io.distill4j.pipeline.export.ArchitectureGraph;
+import io.distill4j.pipeline.export.StudentGraph;
+import io.distill4j.pipeline.export.StudentParameters;
+
 
 /**
  * The ONNX graph of a {@link TextCnnStudent}:
@@ -35,8 +37,8 @@ final class TextCnnGraph implements ArchitectureGraph {
 
     private final TextCnnConfig config;
 
-    TextCnnGraph(TextCnnStudent block) {
-        this.config = block.config();
+    TextCnnGraph(TextCnnConfig config) {
+        this.config = config;
     }
 
     @Override

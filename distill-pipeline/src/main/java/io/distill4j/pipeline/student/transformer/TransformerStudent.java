@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +19,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.pipeline.student.StudentBlock;
+import io.distill4j.pipeline.student.StudentModel;
 
 /**
  * A small BERT-style Transformer encoder (post-LayerNorm, learned absolute positions), pooled to one

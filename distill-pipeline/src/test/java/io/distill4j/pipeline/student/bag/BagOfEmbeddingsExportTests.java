@@ -1,27 +1,19 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.bag;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.NodeProto;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.export.ExportOptions;
+import io.distill4j.pipeline.export.Parity;
+import io.distill4j.pipeline.export.StudentExporter;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -65,7 +57,7 @@ class BagOfEmbeddingsExportTests {
             List<float[]> before = Parity.parameters(student);
             Loss loss = output == StudentOutput.LOGITS ? DistillationLoss.builder().temperature(2).alpha(0.5f).build()
                     : EmbeddingDistillationLoss.mse();
-            train(student, loss, 5, 3);
+            Parity.train(student, loss, 5, 3);
             List<float[]> after = Parity.parameters(student);
             for (int i = 0; i < before.size(); i++) {
                 assertThat(after.get(i)).as("parameter %d after training", i).isNotEqualTo(before.get(i));
@@ -78,7 +70,7 @@ class BagOfEmbeddingsExportTests {
     void studentWithoutHiddenLayersMatchesOnnxRuntime() throws OrtException {
         BagOfEmbeddingsConfig config = BagOfEmbeddingsConfig.builder().vocabSize(40).embeddingDim(8).outputSize(3).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 13)) {
-            train(student, DistillationLoss.builder().build(), 3, 4);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 4);
             ModelProto onnx = StudentExporter.export(student, ExportOptions.ofDefaults());
             assertThat(onnx.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("Gemm")).hasSize(1);
             Parity.assertParity(student, onnx, 3);
@@ -141,47 +133,5 @@ class BagOfEmbeddingsExportTests {
                 .map(n -> (n.getDomain().isEmpty() ? "" : n.getDomain() + ":") + n.getOpType()).toList();
             assertThat(ops).doesNotContain("Erf").filteredOn("com.microsoft:Gelu"::equals).hasSize(2);
         }
-    }
-
-    /** A few AdamW steps on random batches against random targets: enough to move every parameter. */
-    static void train(StudentModel student, Loss loss, int steps, long seed) {
-        Random random = new Random(seed);
-        int width = student.config().outputSize();
-        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
-            .optOptimizer(Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.05f)).build())
-            .optDevices(new Device[] { Device.cpu() });
-        try (Trainer trainer = student.newTrainer(trainingConfig)) {
-            for (int step = 0; step < steps; step++) {
-                Parity.Batch batch = Parity.randomBatch(random, 8, 10, student.config().vocabSize());
-                float[][] targets = new float[8][width];
-                long[] hard = new long[8];
-                for (int b = 0; b < 8; b++) {
-                    for (int c = 0; c < width; c++) {
-                        targets[b][c] = (float) random.nextGaussian() * 2;
-                    }
-                    hard[b] = random.nextInt(width);
-                }
-                try (NDManager scope = trainer.getManager().newSubManager()) {
-                    Shape shape = new Shape(8, 10);
-                    NDList inputs = new NDList(scope.create(flatten(batch.ids()), shape),
-                            scope.create(flatten(batch.mask()), shape));
-                    NDList labels = loss instanceof DistillationLoss
-                            ? new NDList(scope.create(targets), scope.create(hard)) : new NDList(scope.create(targets));
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray value = trainer.getLoss().evaluate(labels, trainer.forward(inputs, labels));
-                        collector.backward(value);
-                    }
-                    trainer.step();
-                }
-            }
-        }
-    }
-
-    private static long[] flatten(long[][] rows) {
-        long[] flat = new long[rows.length * rows[0].length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
-        }
-        return flat;
     }
 }

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.bag;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +15,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.distill4j.pipeline.student.StudentBlock;
+import io.distill4j.pipeline.student.StudentModel;
 
 /**
  * The smallest student: average the embeddings of the real tokens, then an MLP.

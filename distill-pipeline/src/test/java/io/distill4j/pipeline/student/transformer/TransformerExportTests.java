@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.transformer;
 
 import java.util.List;
 import java.util.Map;
@@ -19,11 +19,13 @@ import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
+import io.distill4j.pipeline.export.ExportOptions;
+import io.distill4j.pipeline.export.Parity;
+import io.distill4j.pipeline.export.StudentExporter;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TransformerConfig;
-import io.distill4j.pipeline.student.TransformerConfig.Pooling;
+import io.distill4j.pipeline.student.transformer.TransformerConfig.Pooling;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.EmbeddingDistillationLoss;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class TransformerExportTests {
             List<float[]> before = Parity.parameters(student);
             Loss loss = output == StudentOutput.LOGITS ? DistillationLoss.builder().temperature(2).alpha(0.5f).build()
                     : EmbeddingDistillationLoss.mse();
-            BagOfEmbeddingsExportTests.train(student, loss, 4, 3);
+            Parity.train(student, loss, 4, 3);
             List<float[]> after = Parity.parameters(student);
             for (int i = 0; i < before.size(); i++) {
                 assertThat(after.get(i)).as("parameter %d after training", i).isNotEqualTo(before.get(i));
@@ -79,7 +81,7 @@ class TransformerExportTests {
         TransformerConfig config = config(Pooling.MEAN, StudentOutput.LOGITS).layers(1).heads(1)
             .activation(HiddenActivation.RELU).layerNormEpsilon(1e-5f).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 23)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 3, 4);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 4);
             Parity.assertParity(student, StudentExporter.export(student, ExportOptions.ofDefaults()), 3);
         }
     }
@@ -88,7 +90,7 @@ class TransformerExportTests {
     @CsvSource({ "MEAN", "CLS" })
     void opset13ExportWritesLayerNormExplicitlyAndMatchesOnnxRuntime(Pooling pooling) throws OrtException {
         try (StudentModel student = StudentModel.create(config(pooling, StudentOutput.LOGITS).build().newBlock(), 24)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 2, 5);
+            Parity.train(student, DistillationLoss.builder().build(), 2, 5);
             ModelProto onnx = StudentExporter.export(student, ExportOptions.builder().opset(13).build());
             assertThat(onnx.getOpsetImport(0).getVersion()).isEqualTo(13);
             assertThat(opTypes(onnx)).doesNotContain("LayerNormalization").filteredOn("ReduceMean"::equals)
@@ -176,7 +178,7 @@ class TransformerExportTests {
         TransformerConfig config = config(pooling, StudentOutput.LOGITS).vocabSize(1000).hiddenSize(32).heads(4)
             .intermediateSize(64).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 28)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 6, 6);
+            Parity.train(student, DistillationLoss.builder().build(), 6, 6);
             ModelProto fp32 = StudentExporter.export(student, ExportOptions.ofDefaults());
             QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32);
 

@@ -1,5 +1,7 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentOutput;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

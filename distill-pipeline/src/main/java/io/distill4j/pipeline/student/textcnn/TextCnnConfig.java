@@ -1,10 +1,17 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.textcnn;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.distill4j.pipeline.student.Architecture;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentHead;
+import io.distill4j.pipeline.student.StudentOutput;
 
 /**
  * Hyper-parameters of a {@link TextCnnStudent} (Kim 2014): a token embedding table {@code [vocabSize,
@@ -20,28 +27,19 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
- * @param vocabSize rows of the embedding table, 1 to {@value #MAX_VOCAB_SIZE}
- * @param embeddingDim width of each token embedding (the convolutions' input channels), 1 to {@value #MAX_WIDTH}
+ * @param head the vocabulary, output, activation (after each convolution and after each hidden layer) and
+ * dropout (on the pooled features and after each hidden activation during training)
+ * @param embeddingDim width of each token embedding (the convolutions' input channels), 1 to
+ * {@value StudentHead#MAX_WIDTH}
  * @param filters output channels of each convolution, 1 to {@value #MAX_FILTERS}
  * @param kernelSizes the convolutions' widths in tokens, in order, 1 to {@value #MAX_KERNELS} of them, each 1 to
  * {@value #MAX_KERNEL_SIZE} and distinct (a convolution is named after its width)
- * @param hiddenSizes widths of the hidden layers after pooling, in order, each 1 to {@value #MAX_WIDTH}; at most
- * {@value #MAX_HIDDEN_LAYERS}; empty (the default) means the output layer reads the pooled features directly
- * @param outputSize classes (logits) or embedding width, 1 to {@value #MAX_WIDTH}
- * @param output what the output means
- * @param activation non-linearity after each convolution and after each hidden layer
- * @param dropout drop probability on the pooled features and after each hidden activation during training, in
- * {@code [0, 1)}
+ * @param hiddenSizes widths of the hidden layers after pooling, in order, each 1 to {@value StudentHead#MAX_WIDTH};
+ * at most {@value StudentHead#MAX_HIDDEN_LAYERS}; empty (the default) means the output layer reads the pooled
+ * features directly
  */
-public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<Integer> kernelSizes,
-        List<Integer> hiddenSizes, int outputSize, StudentOutput output, HiddenActivation activation, float dropout)
-        implements StudentConfig {
-
-    /** The largest vocabulary accepted (larger than any BERT-family tokenizer's). */
-    public static final int MAX_VOCAB_SIZE = BagOfEmbeddingsConfig.MAX_VOCAB_SIZE;
-
-    /** The widest embedding or layer accepted. */
-    public static final int MAX_WIDTH = BagOfEmbeddingsConfig.MAX_WIDTH;
+public record TextCnnConfig(@JsonUnwrapped StudentHead head, int embeddingDim, int filters, List<Integer> kernelSizes,
+        List<Integer> hiddenSizes) implements StudentConfig {
 
     /** The most filters per kernel size accepted (the limit of {@code StudentSpec.TextCnn}). */
     public static final int MAX_FILTERS = 4096;
@@ -52,16 +50,13 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
     /** The widest kernel accepted, in tokens. */
     public static final int MAX_KERNEL_SIZE = 16;
 
-    /** The most hidden layers accepted. */
-    public static final int MAX_HIDDEN_LAYERS = BagOfEmbeddingsConfig.MAX_HIDDEN_LAYERS;
-
     /** Architecture id written into exported metadata. */
     public static final String ARCHITECTURE = "text-cnn";
 
     public TextCnnConfig {
-        requireRange("vocabSize", vocabSize, MAX_VOCAB_SIZE);
-        requireRange("embeddingDim", embeddingDim, MAX_WIDTH);
-        requireRange("filters", filters, MAX_FILTERS);
+        Objects.requireNonNull(head, "head");
+        StudentHead.requireRange("embeddingDim", embeddingDim, StudentHead.MAX_WIDTH);
+        StudentHead.requireRange("filters", filters, MAX_FILTERS);
         Objects.requireNonNull(kernelSizes, "kernelSizes");
         if (kernelSizes.isEmpty() || kernelSizes.size() > MAX_KERNELS) {
             throw new IllegalArgumentException("kernelSizes must list between 1 and " + MAX_KERNELS + " sizes, was "
@@ -73,36 +68,23 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
             if (size == null) {
                 throw new IllegalArgumentException("kernelSizes[" + i + "] must not be null");
             }
-            requireRange("kernelSizes[" + i + "]", size, MAX_KERNEL_SIZE);
+            StudentHead.requireRange("kernelSizes[" + i + "]", size, MAX_KERNEL_SIZE);
             if (!seen.add(size)) {
                 throw new IllegalArgumentException("kernelSizes[" + i + "] " + size + " appears twice; kernel sizes "
                         + "must be distinct");
             }
         }
         kernelSizes = List.copyOf(kernelSizes);
-        Objects.requireNonNull(hiddenSizes, "hiddenSizes");
-        if (hiddenSizes.size() > MAX_HIDDEN_LAYERS) {
-            throw new IllegalArgumentException("hiddenSizes may list at most " + MAX_HIDDEN_LAYERS + " layers, was "
-                    + hiddenSizes.size());
-        }
-        for (int i = 0; i < hiddenSizes.size(); i++) {
-            Integer size = hiddenSizes.get(i);
-            if (size == null) {
-                throw new IllegalArgumentException("hiddenSizes[" + i + "] must not be null");
-            }
-            requireRange("hiddenSizes[" + i + "]", size, MAX_WIDTH);
-        }
-        hiddenSizes = List.copyOf(hiddenSizes);
-        requireRange("outputSize", outputSize, MAX_WIDTH);
-        Objects.requireNonNull(output, "output");
-        Objects.requireNonNull(activation, "activation");
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
-        }
+        hiddenSizes = StudentHead.requireHiddenSizes(hiddenSizes);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The TextCNN architecture: its specs, its sizes for auto-tuning and its ONNX graph. */
+    public static Architecture definition() {
+        return TextCnnArchitecture.INSTANCE;
     }
 
     @Override
@@ -122,7 +104,7 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
      */
     @Override
     public long parameterCount() {
-        long count = (long) this.vocabSize * this.embeddingDim;
+        long count = (long) vocabSize() * this.embeddingDim;
         for (int k : this.kernelSizes) {
             count += (long) this.filters * this.embeddingDim * k + this.filters;
         }
@@ -131,7 +113,7 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
             count += in * width + width;
             in = width;
         }
-        return count + in * this.outputSize + this.outputSize;
+        return count + in * outputSize() + outputSize();
     }
 
     @Override
@@ -139,20 +121,12 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
         return new TextCnnStudent(this);
     }
 
-    private static void requireRange(String field, int value, int max) {
-        if (value < 1 || value > max) {
-            throw new IllegalArgumentException(field + " must be between 1 and " + max + ", was " + value);
-        }
-    }
-
     /**
      * Builder for {@link TextCnnConfig}; {@code vocabSize}, {@code embeddingDim}, {@code filters} and
      * {@code outputSize} are required. Defaults: kernel sizes 3, 4 and 5 (Kim 2014), no hidden layer,
      * {@link StudentOutput#LOGITS}, {@link HiddenActivation#RELU}, no dropout.
      */
-    public static final class Builder {
-
-        private int vocabSize;
+    public static final class Builder extends StudentHead.Builder<Builder> {
 
         private int embeddingDim;
 
@@ -162,20 +136,8 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
 
         private List<Integer> hiddenSizes = List.of();
 
-        private int outputSize;
-
-        private StudentOutput output = StudentOutput.LOGITS;
-
-        private HiddenActivation activation = HiddenActivation.RELU;
-
-        private float dropout;
-
         private Builder() {
-        }
-
-        public Builder vocabSize(int vocabSize) {
-            this.vocabSize = vocabSize;
-            return this;
+            super(HiddenActivation.RELU);
         }
 
         public Builder embeddingDim(int embeddingDim) {
@@ -208,30 +170,9 @@ public record TextCnnConfig(int vocabSize, int embeddingDim, int filters, List<I
             return this;
         }
 
-        public Builder outputSize(int outputSize) {
-            this.outputSize = outputSize;
-            return this;
-        }
-
-        public Builder output(StudentOutput output) {
-            this.output = output;
-            return this;
-        }
-
-        public Builder activation(HiddenActivation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        public Builder dropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
         /** @throws IllegalArgumentException naming the first field that is missing or out of range */
         public TextCnnConfig build() {
-            return new TextCnnConfig(this.vocabSize, this.embeddingDim, this.filters, this.kernelSizes,
-                    this.hiddenSizes, this.outputSize, this.output, this.activation, this.dropout);
+            return new TextCnnConfig(head(), this.embeddingDim, this.filters, this.kernelSizes, this.hiddenSizes);
         }
 
         private static List<Integer> toList(int[] values) {

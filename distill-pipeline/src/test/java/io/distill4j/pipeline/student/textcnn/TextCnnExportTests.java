@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.export;
+package io.distill4j.pipeline.student.textcnn;
 
 import java.util.List;
 import java.util.Map;
@@ -20,10 +20,12 @@ import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
+import io.distill4j.pipeline.export.ExportOptions;
+import io.distill4j.pipeline.export.Parity;
+import io.distill4j.pipeline.export.StudentExporter;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TextCnnConfig;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.EmbeddingDistillationLoss;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class TextCnnExportTests {
             List<float[]> before = Parity.parameters(student);
             Loss loss = output == StudentOutput.LOGITS ? DistillationLoss.builder().temperature(2).alpha(0.5f).build()
                     : EmbeddingDistillationLoss.mse();
-            BagOfEmbeddingsExportTests.train(student, loss, 5, 23);
+            Parity.train(student, loss, 5, 23);
             List<float[]> after = Parity.parameters(student);
             for (int i = 0; i < before.size(); i++) {
                 assertThat(after.get(i)).as("parameter %d after training", i).isNotEqualTo(before.get(i));
@@ -77,7 +79,7 @@ class TextCnnExportTests {
         TextCnnConfig config = TextCnnConfig.builder().vocabSize(40).embeddingDim(8).filters(4).kernelSizes(16)
             .outputSize(3).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 24)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 3, 24);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 24);
             ModelProto onnx = StudentExporter.export(student, ExportOptions.ofDefaults());
             List<String> ops = onnx.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
             assertThat(ops).doesNotContain("Concat").filteredOn("Gemm"::equals).hasSize(1);
@@ -145,7 +147,7 @@ class TextCnnExportTests {
         TextCnnConfig config = TextCnnConfig.builder().vocabSize(2000).embeddingDim(32).filters(16).kernelSizes(2, 3, 4)
             .hiddenSizes(32).outputSize(4).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 28)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 3, 28);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 28);
             ModelProto fp32 = StudentExporter.export(student, ExportOptions.ofDefaults());
             QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32);
 

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -17,8 +16,10 @@ import io.distill4j.engine.onnx.graph.GraphView;
 import io.distill4j.engine.onnx.graph.OnnxTensors;
 import io.distill4j.engine.onnx.proto.GraphProto;
 import io.distill4j.engine.onnx.proto.ModelProto;
-import io.distill4j.engine.onnx.proto.NodeProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 
 /**
@@ -58,7 +59,7 @@ public final class BertEncoderWeights {
 
     private static final String TOKEN_TYPES = "embeddings.token_type_embeddings.weight";
 
-    private static final String EMBEDDINGS_NORM = "embeddings.LayerNorm";
+    static final String EMBEDDINGS_NORM = "embeddings.LayerNorm";
 
     /** The student's child blocks, in order, and the teacher module each is copied from (per layer). */
     private static final List<String[]> LAYER_CHILDREN = List.of(
@@ -124,19 +125,19 @@ public final class BertEncoderWeights {
     public static BertEncoderWeights of(GraphProto graph, String id) {
         GraphView view = GraphView.of(graph);
         Map<String, TensorProto> initializers = view.initializers();
-        TensorProto words = require(initializers, WORDS, id);
+        TensorProto words = BertGraph.require(initializers, WORDS, id);
         if (words.getDimsCount() != 2) {
-            throw notBert(id, WORDS + " must be [vocab, hidden], is " + words.getDimsList());
+            throw BertGraph.notBert(id, WORDS + " must be [vocab, hidden], is " + words.getDimsList());
         }
         int vocab = (int) words.getDims(0);
         int hidden = (int) words.getDims(1);
-        int positions = (int) require(initializers, POSITIONS, id).getDims(0);
+        int positions = (int) BertGraph.require(initializers, POSITIONS, id).getDims(0);
         int layers = 0;
         while (initializers.containsKey(layerName(layers, "attention.self.query") + ".bias")) {
             layers++;
         }
         if (layers == 0) {
-            throw notBert(id, "no encoder.layer.0.attention.self.query.bias initializer");
+            throw BertGraph.notBert(id, "no encoder.layer.0.attention.self.query.bias initializer");
         }
         Map<String, TensorProto> dense = new HashMap<>();
         int intermediate = 0;
@@ -144,14 +145,14 @@ public final class BertEncoderWeights {
             for (String[] child : LAYER_CHILDREN) {
                 String module = layerName(layer, child[1]);
                 if (module.endsWith("LayerNorm")) {
-                    require(initializers, module + ".weight", id);
-                    require(initializers, module + ".bias", id);
+                    BertGraph.require(initializers, module + ".weight", id);
+                    BertGraph.require(initializers, module + ".bias", id);
                     continue;
                 }
-                TensorProto weight = denseWeight(view, module, id);
-                long out = require(initializers, module + ".bias", id).getDims(0);
+                TensorProto weight = BertGraph.denseWeight(view, module, id);
+                long out = BertGraph.require(initializers, module + ".bias", id).getDims(0);
                 if (weight.getDims(1) != out) {
-                    throw notBert(id, "the MatMul weight of " + module + " is " + weight.getDimsList()
+                    throw BertGraph.notBert(id, "the MatMul weight of " + module + " is " + weight.getDimsList()
                             + ", not [in, " + out + "]");
                 }
                 if (child[1].equals("intermediate.dense")) {
@@ -160,8 +161,9 @@ public final class BertEncoderWeights {
                 dense.put(module + ".weight", weight);
             }
         }
-        return new BertEncoderWeights(initializers, dense, layers, hidden, heads(view, hidden, id), intermediate, vocab,
-                positions, epsilon(view).orElse(TransformerConfig.DEFAULT_LAYER_NORM_EPSILON));
+        return new BertEncoderWeights(initializers, dense, layers, hidden, BertGraph.heads(view, hidden, id),
+                intermediate, vocab, positions,
+                BertGraph.epsilon(view).orElse(TransformerConfig.DEFAULT_LAYER_NORM_EPSILON));
     }
 
     /** Encoder layers in the teacher. */
@@ -263,10 +265,11 @@ public final class BertEncoderWeights {
      * a kept id is out of range
      */
     public void initialize(StudentModel student, int[] teacherLayers, long[] keptIds) {
-        if (!(student.config() instanceof TransformerConfig config)) {
+        if (!TransformerConfig.ARCHITECTURE.equals(student.config().architecture())) {
             throw new IllegalArgumentException("only a transformer student starts from teacher layers, not "
                     + student.config().architecture());
         }
+        TransformerConfig config = (TransformerConfig) student.config();
         if (config.hiddenSize() != this.hiddenSize || config.heads() != this.heads
                 || config.intermediateSize() > this.intermediateSize || config.layers() != teacherLayers.length) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "the student (hidden %d, heads %d, "
@@ -409,30 +412,6 @@ public final class BertEncoderWeights {
         return "encoder.layer." + layer + "." + module;
     }
 
-    /**
-     * The {@code [in, out]} weight of a dense module: the initializer of the {@code MatMul} whose output
-     * the {@code Add} of the module's named bias consumes (whatever name the exporter gave the weight).
-     */
-    private static TensorProto denseWeight(GraphView view, String module, String id) {
-        String bias = module + ".bias";
-        for (NodeProto add : view.consumers(bias)) {
-            if (!add.getOpType().equals("Add")) {
-                continue;
-            }
-            for (String input : add.getInputList()) {
-                Optional<NodeProto> producer = view.producer(input);
-                if (producer.isEmpty() || !producer.get().getOpType().equals("MatMul")) {
-                    continue;
-                }
-                TensorProto weight = view.initializers().get(producer.get().getInput(1));
-                if (weight != null && weight.getDimsCount() == 2) {
-                    return weight;
-                }
-            }
-        }
-        throw notBert(id, "no MatMul weight found for " + module + " (the MatMul feeding the Add of " + bias + ")");
-    }
-
     private static float[] transpose(float[] matrix, int rows, int columns) {
         float[] out = new float[matrix.length];
         for (int r = 0; r < rows; r++) {
@@ -441,84 +420,5 @@ public final class BertEncoderWeights {
             }
         }
         return out;
-    }
-
-    /** Heads from the first attention's score scaling: {@code Div(scores, sqrt(d))} or {@code Mul(scores, 1/sqrt(d))}. */
-    private static int heads(GraphView view, int hidden, String id) {
-        for (NodeProto softmax : view.nodes()) {
-            if (!softmax.getOpType().equals("Softmax")) {
-                continue;
-            }
-            Optional<NodeProto> masked = view.producer(softmax.getInput(0));
-            if (masked.isEmpty() || !masked.get().getOpType().equals("Add")) {
-                continue;
-            }
-            for (String input : masked.get().getInputList()) {
-                Optional<NodeProto> scaled = view.producer(input);
-                if (scaled.isEmpty() || scaled.get().getInputCount() != 2) {
-                    continue;
-                }
-                String op = scaled.get().getOpType();
-                Optional<Float> constant = scalar(view, scaled.get().getInput(1));
-                if (constant.isEmpty() || !(op.equals("Div") || op.equals("Mul"))) {
-                    continue;
-                }
-                double c = constant.get();
-                long headSize = Math.round(op.equals("Div") ? c * c : 1 / (c * c));
-                if (headSize > 0 && hidden % headSize == 0) {
-                    return (int) (hidden / headSize);
-                }
-            }
-            break;
-        }
-        throw notBert(id, "cannot tell the attention heads: no Div or Mul by a constant before the first Softmax's mask");
-    }
-
-    /** The LayerNorm epsilon: the scalar added to the variance in the embeddings' LayerNorm. */
-    private static Optional<Float> epsilon(GraphView view) {
-        for (NodeProto node : view.nodes()) {
-            if (node.getOpType().equals("LayerNormalization") && node.getInputCount() > 1
-                    && node.getInput(1).equals(EMBEDDINGS_NORM + ".weight")) {
-                return node.getAttributeList().stream().filter(a -> a.getName().equals("epsilon"))
-                    .map(a -> a.getF()).findFirst();
-            }
-            if (node.getOpType().equals("Add") && node.getName().contains("/embeddings/LayerNorm/")) {
-                for (String input : node.getInputList()) {
-                    Optional<Float> value = scalar(view, input);
-                    if (value.isPresent() && value.get() < 1e-3f) {
-                        return value;
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Float> scalar(GraphView view, String value) {
-        TensorProto tensor = view.initializers().get(value);
-        if (tensor == null) {
-            Optional<NodeProto> producer = view.producer(value);
-            if (producer.isPresent() && producer.get().getOpType().equals("Constant")
-                    && producer.get().getAttributeCount() > 0) {
-                tensor = producer.get().getAttribute(0).getT();
-            }
-        }
-        if (tensor == null || tensor.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
-            return Optional.empty();
-        }
-        float[] values = OnnxTensors.toFloats(tensor);
-        return values.length == 1 ? Optional.of(values[0]) : Optional.empty();
-    }
-
-    private static TensorProto require(Map<String, TensorProto> initializers, String name, String id) {
-        TensorProto tensor = initializers.get(name);
-        if (tensor == null) {
-            throw notBert(id, "no " + name + " initializer");
-        }
-        return tensor;
-    }
-
-    private static ModelLoadException notBert(String id, String detail) {
-        return new ModelLoadException(id, "not a BERT-family encoder this reader understands: " + detail);
     }
 }

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.textcnn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +16,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +9,8 @@ import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.text.TextTokenizer;
 import io.distill4j.engine.text.TokenizedText;
+import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.bag;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,13 @@
-package io.distill4j.pipeline.student;
+package io.distill4j.pipeline.student.transformer;
 
 import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.distill4j.pipeline.student.Architecture;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentHead;
+import io.distill4j.pipeline.student.StudentOutput;
 
 /**
  * Hyper-parameters of a {@link TransformerStudent}: a BERT-style post-LayerNorm Transformer encoder
@@ -16,34 +23,24 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * @param vocabSize rows of the word embedding table, 1 to {@value #MAX_VOCAB_SIZE}
+ * @param head the vocabulary (rows of the word embedding table), output, activation (of the feed-forward
+ * blocks) and dropout (during training on the embeddings, the attention probabilities, the output of each
+ * attention and feed-forward block and the pooled vector)
  * @param maxPositions rows of the position embedding table: the longest sequence the student takes, 1 to
  * {@value #MAX_POSITIONS}
- * @param hiddenSize width of every layer, 1 to {@value #MAX_WIDTH}; a multiple of {@code heads}
+ * @param hiddenSize width of every layer, 1 to {@value StudentHead#MAX_WIDTH}; a multiple of {@code heads}
  * @param layers encoder layers, 1 to {@value #MAX_LAYERS}
  * @param heads attention heads per layer, 1 to {@value #MAX_HEADS}; each head is
  * {@code hiddenSize / heads} wide
- * @param intermediateSize width of each feed-forward block, 1 to {@value #MAX_WIDTH}
- * @param outputSize classes (logits) or embedding width, 1 to {@value #MAX_WIDTH}
- * @param output what the output means
- * @param activation non-linearity of the feed-forward blocks
- * @param dropout drop probability during training on the embeddings, the attention probabilities, the
- * output of each attention and feed-forward block and the pooled vector, in {@code [0, 1)}
+ * @param intermediateSize width of each feed-forward block, 1 to {@value StudentHead#MAX_WIDTH}
  * @param layerNormEpsilon the {@code epsilon} of every LayerNorm, in {@code (0, }{@value #MAX_EPSILON}{@code ]}
  * @param pooling how the encoder's {@code [B, T, hiddenSize]} output becomes one vector per row
  */
-public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize, int layers, int heads,
-        int intermediateSize, int outputSize, StudentOutput output, HiddenActivation activation, float dropout,
-        float layerNormEpsilon, Pooling pooling) implements StudentConfig {
-
-    /** The largest vocabulary accepted (larger than any BERT-family tokenizer's). */
-    public static final int MAX_VOCAB_SIZE = BagOfEmbeddingsConfig.MAX_VOCAB_SIZE;
+public record TransformerConfig(@JsonUnwrapped StudentHead head, int maxPositions, int hiddenSize, int layers,
+        int heads, int intermediateSize, float layerNormEpsilon, Pooling pooling) implements StudentConfig {
 
     /** The longest sequence accepted (the position tables of long-context BERT-family encoders). */
     public static final int MAX_POSITIONS = 8_192;
-
-    /** The widest layer accepted. */
-    public static final int MAX_WIDTH = BagOfEmbeddingsConfig.MAX_WIDTH;
 
     /** The most encoder layers accepted. */
     public static final int MAX_LAYERS = 48;
@@ -74,22 +71,16 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
     }
 
     public TransformerConfig {
-        requireRange("vocabSize", vocabSize, MAX_VOCAB_SIZE);
-        requireRange("maxPositions", maxPositions, MAX_POSITIONS);
-        requireRange("hiddenSize", hiddenSize, MAX_WIDTH);
-        requireRange("layers", layers, MAX_LAYERS);
-        requireRange("heads", heads, MAX_HEADS);
+        Objects.requireNonNull(head, "head");
+        StudentHead.requireRange("maxPositions", maxPositions, MAX_POSITIONS);
+        StudentHead.requireRange("hiddenSize", hiddenSize, StudentHead.MAX_WIDTH);
+        StudentHead.requireRange("layers", layers, MAX_LAYERS);
+        StudentHead.requireRange("heads", heads, MAX_HEADS);
         if (hiddenSize % heads != 0) {
             throw new IllegalArgumentException("hiddenSize must be a multiple of heads, was hiddenSize " + hiddenSize
                     + " with heads " + heads);
         }
-        requireRange("intermediateSize", intermediateSize, MAX_WIDTH);
-        requireRange("outputSize", outputSize, MAX_WIDTH);
-        Objects.requireNonNull(output, "output");
-        Objects.requireNonNull(activation, "activation");
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
-        }
+        StudentHead.requireRange("intermediateSize", intermediateSize, StudentHead.MAX_WIDTH);
         if (!(layerNormEpsilon > 0f && layerNormEpsilon <= MAX_EPSILON)) {
             throw new IllegalArgumentException("layerNormEpsilon must be in (0, " + MAX_EPSILON + "], was "
                     + layerNormEpsilon);
@@ -99,6 +90,11 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The Transformer architecture: its specs (teacher layers among them), auto-tuning sizes and ONNX graph. */
+    public static Architecture definition() {
+        return TransformerArchitecture.INSTANCE;
     }
 
     @Override
@@ -121,20 +117,14 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
     public long parameterCount() {
         long h = this.hiddenSize;
         long i = this.intermediateSize;
-        long embeddings = ((long) this.vocabSize + this.maxPositions) * h + 2 * h;
+        long embeddings = ((long) vocabSize() + this.maxPositions) * h + 2 * h;
         long layer = 4 * (h * h + h) + 4 * h + (h * i + i) + (i * h + h);
-        return embeddings + this.layers * layer + h * this.outputSize + this.outputSize;
+        return embeddings + this.layers * layer + h * outputSize() + outputSize();
     }
 
     @Override
     public TransformerStudent newBlock() {
         return new TransformerStudent(this);
-    }
-
-    private static void requireRange(String field, int value, int max) {
-        if (value < 1 || value > max) {
-            throw new IllegalArgumentException(field + " must be between 1 and " + max + ", was " + value);
-        }
     }
 
     /**
@@ -143,9 +133,7 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
      * {@value #DEFAULT_MAX_POSITIONS} positions, {@link StudentOutput#LOGITS}, {@link HiddenActivation#GELU},
      * no dropout, LayerNorm epsilon {@code 1e-12} (BERT's), {@link Pooling#MEAN}.
      */
-    public static final class Builder {
-
-        private int vocabSize;
+    public static final class Builder extends StudentHead.Builder<Builder> {
 
         private int maxPositions = DEFAULT_MAX_POSITIONS;
 
@@ -157,24 +145,12 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
 
         private int intermediateSize;
 
-        private int outputSize;
-
-        private StudentOutput output = StudentOutput.LOGITS;
-
-        private HiddenActivation activation = HiddenActivation.GELU;
-
-        private float dropout;
-
         private float layerNormEpsilon = DEFAULT_LAYER_NORM_EPSILON;
 
         private Pooling pooling = Pooling.MEAN;
 
         private Builder() {
-        }
-
-        public Builder vocabSize(int vocabSize) {
-            this.vocabSize = vocabSize;
-            return this;
+            super(HiddenActivation.GELU);
         }
 
         public Builder maxPositions(int maxPositions) {
@@ -202,26 +178,6 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
             return this;
         }
 
-        public Builder outputSize(int outputSize) {
-            this.outputSize = outputSize;
-            return this;
-        }
-
-        public Builder output(StudentOutput output) {
-            this.output = output;
-            return this;
-        }
-
-        public Builder activation(HiddenActivation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        public Builder dropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
         public Builder layerNormEpsilon(float layerNormEpsilon) {
             this.layerNormEpsilon = layerNormEpsilon;
             return this;
@@ -234,9 +190,8 @@ public record TransformerConfig(int vocabSize, int maxPositions, int hiddenSize,
 
         /** @throws IllegalArgumentException naming the first field that is missing or out of range */
         public TransformerConfig build() {
-            return new TransformerConfig(this.vocabSize, this.maxPositions, this.hiddenSize, this.layers, this.heads,
-                    this.intermediateSize, this.outputSize, this.output, this.activation, this.dropout,
-                    this.layerNormEpsilon, this.pooling);
+            return new TransformerConfig(head(), this.maxPositions, this.hiddenSize, this.layers, this.heads,
+                    this.intermediateSize, this.layerNormEpsilon, this.pooling);
         }
     }
 }
