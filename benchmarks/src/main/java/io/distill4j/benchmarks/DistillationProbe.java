@@ -19,13 +19,16 @@ import io.distill4j.pipeline.data.DatasetReader;
 import io.distill4j.pipeline.data.DatasetSplit;
 import io.distill4j.pipeline.data.DatasetSplitter;
 import io.distill4j.pipeline.data.TextDataset;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.teacher.EncoderTeacher;
 import io.distill4j.pipeline.teacher.HeadTrainer;
 import io.distill4j.pipeline.teacher.TeacherStage;
 import io.distill4j.pipeline.train.DistillationLoss;
+import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.TrainerConfig;
+import io.distill4j.pipeline.train.TrainingResult;
 
 /**
  * A first end-to-end measurement of the distillation pieces on Banking77, before the {@code Distiller}
@@ -101,9 +104,9 @@ public final class DistillationProbe {
                     SoftTargets validationTargets = cache.open(stage.splits().get(1).key()).orElseThrow();
                     SoftTargets testTargets = cache.open(stage.splits().get(2).key()).orElseThrow();
                     TextTokenizer tokenizer = TextTokenizer.open("probe", minilm.tokenizer(), 64)) {
-                StudentTrainer.EncodedSplit trainSplit = encode(tokenizer, train, trainTargets, train);
-                StudentTrainer.EncodedSplit validationSplit = encode(tokenizer, validation, validationTargets, train);
-                StudentTrainer.EncodedSplit testSplit = encode(tokenizer, test, testTargets, train);
+                EncodedSplit trainSplit = encode(tokenizer, train, trainTargets, train);
+                EncodedSplit validationSplit = encode(tokenizer, validation, validationTargets, train);
+                EncodedSplit testSplit = encode(tokenizer, test, testTargets, train);
                 double teacherAccuracy = teacherAccuracy(testSplit);
                 line(report, "teacher test accuracy: %.4f", teacherAccuracy);
                 report.append("\n| alpha | parameters | validation | test | % of teacher | best epoch | seconds |\n")
@@ -113,9 +116,10 @@ public final class DistillationProbe {
                             .hiddenSizes(hidden).outputSize(train.labels().size()).build();
                     try (StudentModel model = StudentModel.create(config.newBlock(), 42)) {
                         long trainStart = System.nanoTime();
-                        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(epochs, 32, 3e-3f, 0.05,
-                                0.01f, 1f, 2f, alpha, 4, 42));
-                        StudentTrainer.Result result = trainer.train(model, trainSplit, validationSplit, p -> { },
+                        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(epochs)
+                                .batchSize(32).learningRate(3e-3f).warmupShare(0.05).weightDecay(0.01f).clipGradient(1f)
+                                .temperature(2f).alpha(alpha).patience(4).seed(42).build());
+                        TrainingResult result = trainer.train(model, trainSplit, validationSplit, p -> { },
                                 () -> false);
                         double accuracy = trainer.accuracy(model, testSplit);
                         String row = String.format(Locale.ROOT, "| %.1f | %,d | %.4f | %.4f | %.1f | %d/%d | %.0f |%n",
@@ -157,7 +161,7 @@ public final class DistillationProbe {
         }
     }
 
-    private static StudentTrainer.EncodedSplit encode(TextTokenizer tokenizer, TextDataset data, SoftTargets teacher,
+    private static EncodedSplit encode(TextTokenizer tokenizer, TextDataset data, SoftTargets teacher,
             TextDataset train) {
         long[][] ids = new long[data.size()][];
         long[] hard = new long[data.size()];
@@ -166,10 +170,10 @@ public final class DistillationProbe {
             hard[i] = data.examples().get(i).label().map(l -> (long) train.labelIndex(l))
                     .orElse(DistillationLoss.NO_LABEL);
         }
-        return new StudentTrainer.EncodedSplit(ids, hard, teacher);
+        return new EncodedSplit(ids, hard, teacher);
     }
 
-    private static double teacherAccuracy(StudentTrainer.EncodedSplit test) {
+    private static double teacherAccuracy(EncodedSplit test) {
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
             float[] row = test.teacher().row(i);

@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
 import ai.djl.engine.Engine;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
-import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.transformer.TransformerConfig;
+import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.TrainerConfig;
+import io.distill4j.pipeline.train.TrainingProgress;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,7 +59,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Banking77: a bag of embeddings 128 x 256 over a pruned vocabulary of 2,264 ids, 77 classes, batch
  * 32, 10 to 30 tokens. {@code --student transformer} trains the catalog's small Transformer instead.
  *
- * <p><b>Timing.</b> DJL: the trainer reports every step ({@link StudentTrainer.Progress}); a step's time
+ * <p><b>Timing.</b> DJL: the trainer reports every step ({@link TrainingProgress}); a step's time
  * runs from the previous report to its own, so the validation between epochs is left out, and training
  * is cancelled once the timed steps are done. The first {@code --warmup-steps} steps (20 epochs by
  * default) are not timed: DJL reaches its steady speed only after a few hundred steps (JIT and
@@ -314,9 +317,10 @@ public final class TrainingSpeedBenchmark {
         StudentConfig config = workload.studentConfig();
         StepClock clock = new StepClock(workload.warmupSteps(), workload.totalSteps());
         // The distiller's settings (DistillationRun): 5 % warm-up, decay 0.01, max gradient norm 1.
-        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(workload.epochs(), workload.batch(),
-                workload.learningRate(), 0.05, 0.01f, 1f, workload.temperature(), workload.alpha(), workload.epochs(),
-                workload.seed()));
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(workload.epochs())
+                .batchSize(workload.batch()).learningRate(workload.learningRate()).warmupShare(0.05).weightDecay(0.01f)
+                .clipGradient(1f).temperature(workload.temperature()).alpha(workload.alpha())
+                .patience(workload.epochs()).seed(workload.seed()).build());
         long parameters;
         // Validation (between epochs, not timed) is the first batch's worth of training examples again.
         SyntheticData validationData = data.head(workload.batch());
@@ -324,8 +328,8 @@ public final class TrainingSpeedBenchmark {
                 SoftTargets validationTargets = SoftTargets.of(validationData.teacher());
                 StudentModel model = StudentModel.create(config.newBlock(), (int) workload.seed())) {
             parameters = model.parameterCount();
-            StudentTrainer.EncodedSplit train = new StudentTrainer.EncodedSplit(data.ids(), data.labels(), trainTargets);
-            StudentTrainer.EncodedSplit validation = new StudentTrainer.EncodedSplit(validationData.ids(),
+            EncodedSplit train = new EncodedSplit(data.ids(), data.labels(), trainTargets);
+            EncodedSplit validation = new EncodedSplit(validationData.ids(),
                     validationData.labels(), validationTargets);
             clock.start();
             try {
@@ -462,7 +466,7 @@ public final class TrainingSpeedBenchmark {
         }
 
         /** Called on the training thread (StudentTrainer reports on the calling thread). */
-        void report(StudentTrainer.Progress progress) {
+        void report(TrainingProgress progress) {
             long now = System.nanoTime();
             long cpu = this.threads.getCurrentThreadCpuTime();
             if (progress.eta().isPresent()) {

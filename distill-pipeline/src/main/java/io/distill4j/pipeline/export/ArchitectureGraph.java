@@ -3,10 +3,11 @@ package io.distill4j.pipeline.export;
 /**
  * Writes one student architecture's forward pass as ONNX nodes, mirroring its DJL block's
  * {@code forward} operation for operation, in inference mode (dropout is the identity). One
- * implementation per architecture, chosen explicitly by {@link StudentExporter} from the block's type;
- * a new architecture adds its class here and one line there, plus its parity test.
+ * implementation per architecture, package-private in the architecture's own package and handed out by its
+ * {@link io.distill4j.pipeline.student.Architecture#graph}; {@link StudentExporter} asks for it by the
+ * configuration's architecture id. Each has a parity test (DJL output against ONNX Runtime output).
  */
-interface ArchitectureGraph {
+public interface ArchitectureGraph {
 
     /**
      * Adds the nodes from the graph inputs ({@link StudentGraph#tokenIds()}, {@link StudentGraph#floatMask()})

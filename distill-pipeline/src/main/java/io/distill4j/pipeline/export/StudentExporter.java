@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import ai.djl.engine.Engine;
 import io.distill4j.api.ElementType;
@@ -12,16 +13,11 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.proto.ModelProto;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
-import io.distill4j.pipeline.student.BagOfEmbeddingsStudent;
+import io.distill4j.pipeline.student.Architecture;
 import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TextCnnConfig;
-import io.distill4j.pipeline.student.TextCnnStudent;
-import io.distill4j.pipeline.student.TransformerConfig;
-import io.distill4j.pipeline.student.TransformerStudent;
 import io.distill4j.pipeline.teacher.TeacherGraphs;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import org.slf4j.Logger;
@@ -45,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code [batch, sequence]} with both dimensions dynamic and named; one output named after the student's
  * {@link StudentOutput} ({@code logits} or {@code embedding}), float {@code [batch, outputSize]}; the
  * architecture's forward pass in inference mode, node for node (see each architecture's graph class, for
- * example {@link BagOfEmbeddingsGraph}). Token ids outside {@code 0 .. vocabSize - 1} are an error in ONNX
+ * example {@code BagOfEmbeddingsGraph}). Token ids outside {@code 0 .. vocabSize - 1} are an error in ONNX
  * Runtime, as they are in DJL. Weight layouts are those the {@code Int8Quantizer} rewrites: embedding tables
  * as constant tables of {@code Gather} on axis 0, dense layers on {@code [batch, in]} as {@code Gemm} with a
  * constant {@code [out, in]} weight and {@code transB = 1}, dense layers on {@code [batch, sequence, in]}
@@ -65,15 +61,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@value #JOB_ID_METADATA}, {@value #LABELS_METADATA} (a JSON array, the key teacher graphs use) and any
  * further entries.
  *
- * <p>Architectures:
- * <ul>
- * <li>{@value BagOfEmbeddingsConfig#ARCHITECTURE}: {@link BagOfEmbeddingsStudent}, written by
- * {@link BagOfEmbeddingsGraph};</li>
- * <li>{@value TextCnnConfig#ARCHITECTURE}: {@link TextCnnStudent}, written by {@link TextCnnGraph};</li>
- * <li>{@value TransformerConfig#ARCHITECTURE}: {@link TransformerStudent}, written by
- * {@link TransformerGraph} (any opset from 13; {@code LayerNormalization} from 17, its explicit form
- * before).</li>
- * </ul>
+ * <p>Architectures: every one registered as an {@link Architecture} (bag of embeddings, TextCNN,
+ * Transformer), each with its graph writer in its own package; the Transformer's needs opset 13 or later
+ * ({@code LayerNormalization} from 17, its explicit form before).
  * Stateless and thread-safe, but the student must not be
  * trained while it is exported (a {@link StudentModel} is used from one thread at a time). The student
  * model stays the caller's to close; the export only reads its parameters and holds no native memory.
@@ -198,21 +188,13 @@ public final class StudentExporter {
         return onnx;
     }
 
-    /** The graph writer of the block's architecture; each architecture adds its line here. */
+    /** The graph writer of the block's architecture, from the registered {@link Architecture}s. */
     private static ArchitectureGraph architectureOf(StudentBlock block, String jobId) {
-        if (block instanceof BagOfEmbeddingsStudent bag) {
-            return new BagOfEmbeddingsGraph(bag);
-        }
-        if (block instanceof TextCnnStudent cnn) {
-            return new TextCnnGraph(cnn);
-        }
-        if (block instanceof TransformerStudent transformer) {
-            return new TransformerGraph(transformer);
-        }
-        throw new DistillationException(jobId, "No ONNX export for the student architecture '"
-                + block.config().architecture() + "' (" + block.getClass().getName() + "); exportable architectures: "
-                + BagOfEmbeddingsConfig.ARCHITECTURE + ", " + TextCnnConfig.ARCHITECTURE + ", "
-                + TransformerConfig.ARCHITECTURE, null);
+        String id = block.config().architecture();
+        return Architecture.of(id).orElseThrow(() -> new DistillationException(jobId, "No ONNX export for the "
+                + "student architecture '" + id + "' (" + block.getClass().getName() + "); exportable architectures: "
+                + Architecture.all().stream().map(Architecture::id).collect(Collectors.joining(", ")), null))
+                .graph(block.config());
     }
 
     private static void checkLabels(StudentConfig config, ExportOptions options) {

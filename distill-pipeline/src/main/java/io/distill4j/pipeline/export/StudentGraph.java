@@ -36,7 +36,7 @@ import io.distill4j.pipeline.student.StudentBlock;
  *
  * <p>Not thread-safe; one instance per export.
  */
-final class StudentGraph {
+public final class StudentGraph {
 
     /** Name of the dynamic batch dimension of inputs and output. */
     static final String BATCH = "batch";
@@ -76,12 +76,12 @@ final class StudentGraph {
         this.opset = opset;
     }
 
-    StudentParameters parameters() {
+    public StudentParameters parameters() {
         return this.parameters;
     }
 
     /** The {@code ai.onnx} operator set the model imports. */
-    int opset() {
+    public int opset() {
         return this.opset;
     }
 
@@ -93,7 +93,7 @@ final class StudentGraph {
      * {@link ExportOptions#vocabularyRemap()}, built by {@code io.distill4j.pipeline.vocab.VocabularyPruning}
      * (which chooses the rows and maps unseen ids to the unknown token's row).
      */
-    String tokenIds() {
+    public String tokenIds() {
         if (this.tokenIds == null) {
             if (this.vocabularyRemap == null) {
                 this.tokenIds = StudentBlock.INPUT_IDS;
@@ -109,7 +109,7 @@ final class StudentGraph {
     }
 
     /** The attention mask as float {@code [batch, sequence]}: {@code Cast(attention_mask, FLOAT)}, added once. */
-    String floatMask() {
+    public String floatMask() {
         if (this.floatMask == null) {
             this.floatMask = node("Cast", "attention_mask_float", List.of(StudentBlock.ATTENTION_MASK),
                     n -> n.intAttribute("to", TensorProto.DataType.FLOAT.getNumber()));
@@ -121,7 +121,7 @@ final class StudentGraph {
      * The positions {@code 0 .. sequence - 1} as int64 {@code [sequence]}, added once:
      * {@code Range(0, Gather(Shape(input_ids), 1), 1)}.
      */
-    String positionIds() {
+    public String positionIds() {
         if (this.positionIds == null) {
             String shape = node("Shape", "input_ids_shape", List.of(StudentBlock.INPUT_IDS));
             String length = node("Gather", "sequence_length", List.of(shape, longScalar(1)),
@@ -132,12 +132,12 @@ final class StudentGraph {
     }
 
     /** Adds a parameter as a float initializer named as the parameter. */
-    String initializer(StudentParameters.Weights weights) {
+    public String initializer(StudentParameters.Weights weights) {
         return initializer(OnnxTensors.ofFloats(weights.name(), weights.values(), weights.dims()));
     }
 
     /** {@code Gather(table, ids)} on axis 0: the rows of {@code table} for each id. */
-    String embeddingLookup(String name, StudentParameters.Weights table, String ids) {
+    public String embeddingLookup(String name, StudentParameters.Weights table, String ids) {
         return node("Gather", name, List.of(initializer(table), ids), n -> n.intAttribute("axis", 0));
     }
 
@@ -146,7 +146,7 @@ final class StudentGraph {
      * 1, {@code [batch, width]}: {@code ReduceSum(tokens * mask) / max(ReduceSum(mask), 1)}, so a row
      * whose mask is all zero pools to zeros, as the students compute it.
      */
-    String maskedMean(String name, String tokens) {
+    public String maskedMean(String name, String tokens) {
         String mask = floatMask();
         String mask3 = node("Unsqueeze", name + "_mask", List.of(mask, axes(2)));
         String masked = node("Mul", name + "_masked", List.of(tokens, mask3));
@@ -160,7 +160,7 @@ final class StudentGraph {
      * A DJL {@code Linear} on {@code x [batch, in]}: {@code Gemm(x, weight, bias, transB = 1)} with the
      * weight {@code [out, in]} as DJL keeps it.
      */
-    String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
+    public String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
         return linear(name, x, weight, bias, name);
     }
 
@@ -168,7 +168,7 @@ final class StudentGraph {
      * {@link #linear(String, String, StudentParameters.Weights, StudentParameters.Weights)} into the value
      * {@code output}, for example a graph output.
      */
-    String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
+    public String linear(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
             String output) {
         String w = initializer(weight);
         String b = initializer(bias);
@@ -181,7 +181,7 @@ final class StudentGraph {
      * weight stored transposed as a constant {@code [in, out]} (under the parameter's name) so that the
      * quantizer reads it as a {@code MatMul} weight. The {@code MatMul} is named {@code name_matmul}.
      */
-    String dense(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
+    public String dense(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias) {
         String product = node("MatMul", name + "_matmul", List.of(x, initializer(weight.transposed())));
         return node("Add", name, List.of(product, initializer(bias)));
     }
@@ -191,7 +191,7 @@ final class StudentGraph {
      * {@code layer_norm}, biased variance): {@code (x - mean) / sqrt(var + epsilon) * gamma + beta}.
      * One {@code LayerNormalization} node from opset 17; the explicit form before it.
      */
-    String layerNorm(String name, String x, StudentParameters.Weights gamma, StudentParameters.Weights beta,
+    public String layerNorm(String name, String x, StudentParameters.Weights gamma, StudentParameters.Weights beta,
             float epsilon) {
         String scale = initializer(gamma);
         String shift = initializer(beta);
@@ -212,37 +212,37 @@ final class StudentGraph {
     }
 
     /** {@code MatMul(a, b)} of two computed values (a batched matrix product). */
-    String matMul(String name, String a, String b) {
+    public String matMul(String name, String a, String b) {
         return node("MatMul", name, List.of(a, b));
     }
 
     /** {@code Reshape(x, shape)} with a constant shape, where 0 copies the input's dimension. */
-    String reshape(String name, String x, long... shape) {
+    public String reshape(String name, String x, long... shape) {
         return node("Reshape", name, List.of(x, longs("shape", shape)));
     }
 
     /** {@code Transpose(x, perm)}. */
-    String transpose(String name, String x, long... perm) {
+    public String transpose(String name, String x, long... perm) {
         return node("Transpose", name, List.of(x), n -> n.intsAttribute("perm", perm));
     }
 
     /** {@code Unsqueeze(x, axes)}. */
-    String unsqueeze(String name, String x, long... axes) {
+    public String unsqueeze(String name, String x, long... axes) {
         return node("Unsqueeze", name, List.of(x, longs("axes", axes)));
     }
 
     /** {@code Softmax} over the last axis. */
-    String softmax(String name, String x) {
+    public String softmax(String name, String x) {
         return node("Softmax", name, List.of(x), n -> n.intAttribute("axis", -1));
     }
 
     /** The first position of {@code tokens [batch, sequence, width]}, {@code [batch, width]}: {@code Gather} on axis 1. */
-    String firstToken(String name, String tokens) {
+    public String firstToken(String name, String tokens) {
         return node("Gather", name, List.of(tokens, longScalar(0)), n -> n.intAttribute("axis", 1));
     }
 
     /** The activation applied element-wise; its nodes are named from {@code name}. */
-    String activation(String name, HiddenActivation activation, String x) {
+    public String activation(String name, HiddenActivation activation, String x) {
         return switch (activation) {
             case RELU -> node("Relu", name, List.of(x));
             case GELU -> gelu(name, x);
@@ -250,7 +250,7 @@ final class StudentGraph {
     }
 
     /** Exact GELU, {@code 0.5 * x * (1 + erf(x / sqrt 2))}, as PyTorch exports it before opset 20. */
-    String gelu(String name, String x) {
+    public String gelu(String name, String x) {
         String scaled = node("Div", name + "_div", List.of(x, constant(SQRT_2)));
         String erf = node("Erf", name + "_erf", List.of(scaled));
         String onePlus = node("Add", name + "_add", List.of(erf, constant(1f)));
@@ -264,7 +264,7 @@ final class StudentGraph {
      * {@code tokens [batch, sequence, width]} with the rows of padding positions set to zero:
      * {@code Mul(tokens, Unsqueeze(mask, 2))}.
      */
-    String zeroPadding(String name, String tokens) {
+    public String zeroPadding(String name, String tokens) {
         String mask3 = node("Unsqueeze", name + "_mask", List.of(floatMask(), axes(2)));
         return node("Mul", name, List.of(tokens, mask3));
     }
@@ -276,7 +276,7 @@ final class StudentGraph {
      * does (ONNX pads a convolution's input with zeros, on each side separately). The result is
      * {@code [batch, filters, time + padEnd - k + 1]}. The quantizer leaves {@code Conv} in float.
      */
-    String conv1d(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
+    public String conv1d(String name, String x, StudentParameters.Weights weight, StudentParameters.Weights bias,
             long padEnd) {
         long kernel = weight.dims()[2];
         return node("Conv", name, List.of(x, initializer(weight), initializer(bias)), n -> n
@@ -296,7 +296,7 @@ final class StudentGraph {
      * call in one graph must pass the same penalty.
      * {@code ReduceMax} takes {@code axes} as an attribute up to opset 17.
      */
-    String maskedMaxOverTime(String name, String values, float penalty) {
+    public String maskedMaxOverTime(String name, String values, float penalty) {
         String timePenalty = this.constants.get("time_mask_penalty");
         if (timePenalty == null) {
             String shifted = node("Sub", "time_mask_shifted", List.of(floatMask(), constant(1f)));
@@ -319,20 +319,20 @@ final class StudentGraph {
     }
 
     /** {@code Concat(inputs, axis)}. */
-    String concat(String name, long axis, List<String> inputs) {
+    public String concat(String name, long axis, List<String> inputs) {
         return node("Concat", name, inputs, n -> n.intAttribute("axis", axis));
     }
 
     // ---- end of the TextCNN block ------------------------------------------------------------------------
 
     /** Adds a node without attributes named {@code name} whose single output is also named {@code name}. */
-    String node(String opType, String name, List<String> inputs) {
+    public String node(String opType, String name, List<String> inputs) {
         return node(opType, name, inputs, n -> {
         });
     }
 
     /** Adds a node named {@code name} whose single output is also named {@code name}. */
-    String node(String opType, String name, List<String> inputs, Consumer<NodeBuilder> attributes) {
+    public String node(String opType, String name, List<String> inputs, Consumer<NodeBuilder> attributes) {
         this.builder.node(opType, inputs, List.of(name), n -> attributes.accept(n.name(name)));
         return name;
     }
@@ -343,7 +343,7 @@ final class StudentGraph {
     }
 
     /** A float scalar, added once per value. */
-    String constant(float value) {
+    public String constant(float value) {
         String name = "const_" + Float.toString(value).replace('.', '_').replace('-', 'm');
         return this.constants.computeIfAbsent(name,
                 key -> initializer(OnnxTensors.ofFloats(key, new float[] {value})));

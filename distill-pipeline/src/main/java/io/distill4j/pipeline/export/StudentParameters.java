@@ -21,7 +21,7 @@ import io.distill4j.pipeline.student.StudentBlock;
  * {@code weight}). DJL keys children by their position and name ({@code 01hidden1}); the position is
  * ignored here, so a reader never depends on the order children were added in.
  */
-final class StudentParameters {
+public final class StudentParameters {
 
     /**
      * Prefix of every parameter's name in the exported graph ({@code student.embedding},
@@ -40,7 +40,7 @@ final class StudentParameters {
     }
 
     /** A parameter of the block itself, for example {@code embedding}, named {@code student.embedding} in the graph. */
-    Weights own(String name, long... dims) {
+    public Weights own(String name, long... dims) {
         Parameter parameter = this.block.getDirectParameters().get(name);
         if (parameter == null) {
             throw fail("has no parameter '" + name + "'; it has " + this.block.getDirectParameters().keys());
@@ -52,7 +52,7 @@ final class StudentParameters {
      * A parameter of the named child block, for example {@code hidden1} and {@code weight}, named
      * {@code student.hidden1.weight} in the graph.
      */
-    Weights child(String child, String name, long... dims) {
+    public Weights child(String child, String name, long... dims) {
         Block found = null;
         List<String> names = new ArrayList<>();
         for (Pair<String, Block> entry : this.block.getChildren()) {
@@ -103,7 +103,7 @@ final class StudentParameters {
      * @param values the elements, row-major
      * @param dims its shape
      */
-    record Weights(String name, float[] values, long[] dims) {
+    public record Weights(String name, float[] values, long[] dims) {
 
         /**
          * The same matrix transposed, under the same name: a DJL {@code Linear} weight {@code [out, in]}

@@ -59,8 +59,13 @@ import io.distill4j.pipeline.teacher.TeacherOutcome;
 import io.distill4j.pipeline.teacher.TeacherProgress;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.DistillationLoss;
+import io.distill4j.pipeline.train.EncodedSplit;
+import io.distill4j.pipeline.train.Objective;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.TrainerConfig;
+import io.distill4j.pipeline.train.TrainingEpoch;
+import io.distill4j.pipeline.train.TrainingResult;
 import io.distill4j.pipeline.tune.Candidate;
 import io.distill4j.pipeline.tune.SuccessiveHalving;
 import io.distill4j.pipeline.tune.TrialRecord;
@@ -176,9 +181,9 @@ final class DistillationRun {
                 SoftTargets validationTargets = teacher.open("validation");
                 SoftTargets testTargets = data.test().isPresent() ? teacher.open("test") : null) {
             Labels labels = new Labels(data.labels());
-            StudentTrainer.EncodedSplit train = encode(tokenizer, data.transfer(), trainTargets, labels);
-            StudentTrainer.EncodedSplit validation = encode(tokenizer, data.validation(), validationTargets, labels);
-            StudentTrainer.EncodedSplit test = testTargets == null ? validation
+            EncodedSplit train = encode(tokenizer, data.transfer(), trainTargets, labels);
+            EncodedSplit validation = encode(tokenizer, data.validation(), validationTargets, labels);
+            EncodedSplit test = testTargets == null ? validation
                     : encode(tokenizer, data.test().get(), testTargets, labels);
             TokenizerVocabulary tokenizerVocabulary = TokenizerVocabulary.read(teacher.tokenizer());
             Optional<VocabularyPruning> pruning = Optional.empty();
@@ -272,8 +277,8 @@ final class DistillationRun {
 
     // --- student ---------------------------------------------------------------------------------------
 
-    private Searched searchStudent(StudentCatalog catalog, StudentTrainer.EncodedSplit train,
-            StudentTrainer.EncodedSplit validation, Optional<PreparedData.ScoredPairs> validationPairs, int vocabSize,
+    private Searched searchStudent(StudentCatalog catalog, EncodedSplit train,
+            EncodedSplit validation, Optional<PreparedData.ScoredPairs> validationPairs, int vocabSize,
             Optional<VocabularyPruning> pruning) {
         int classes = train.teacher().width();
         List<Candidate> candidates = embedding() ? catalog.embeddingCandidates(this.spec.seed())
@@ -291,17 +296,18 @@ final class DistillationRun {
         begin(searchStage);
         double[] best = {Double.NEGATIVE_INFINITY};
         List<TrialRecord> trials = new ArrayList<>();
-        Map<Integer, List<StudentTrainer.EpochRecord>> histories = new LinkedHashMap<>();
+        Map<Integer, List<TrainingEpoch>> histories = new LinkedHashMap<>();
         SuccessiveHalving.Outcome<StudentModel> outcome = search.run(candidates, (candidate, epochs, stop) -> {
             StudentConfig studentConfig = catalog.config(candidate, vocabSize, classes, studentOutput());
             StudentModel model = StudentModel.create(studentConfig.newBlock(), (int) this.spec.seed());
             try {
                 catalog.initialize(candidate, model, pruning);
                 // Pinned epochs train to the end; otherwise early stopping after a few epochs without progress.
-                StudentTrainer.Config trainerConfig = new StudentTrainer.Config(epochs, BATCH_SIZE,
-                        candidate.learningRate(), 0.05, 0.01f, 1f, candidate.temperature(), candidate.alpha(),
-                        catalog.epochsPinned() ? epochs : Math.min(epochs, 4), this.spec.seed(),
-                        embedding() ? StudentTrainer.Objective.EMBEDDING_COSINE : StudentTrainer.Objective.CLASSIFICATION);
+                TrainerConfig trainerConfig = TrainerConfig.builder().epochs(epochs).batchSize(BATCH_SIZE)
+                        .learningRate(candidate.learningRate()).warmupShare(0.05).weightDecay(0.01f).clipGradient(1f)
+                        .temperature(candidate.temperature()).alpha(candidate.alpha())
+                        .patience(catalog.epochsPinned() ? epochs : Math.min(epochs, 4)).seed(this.spec.seed())
+                        .objective(embedding() ? Objective.EMBEDDING_COSINE : Objective.CLASSIFICATION).build();
                 StudentTrainer trainer = new StudentTrainer(trainerConfig);
                 int trial = trials.size() + 1;
                 // Checkpoints keyed by what the trial trains: the same spec run again after a crash resumes here.
@@ -316,7 +322,7 @@ final class DistillationRun {
                             metrics(validationMetric, best[0]), message);
                 }
                 try {
-                    StudentTrainer.Result result = trainer.train(model, train, validation, p -> throttled(trials.size(),
+                    TrainingResult result = trainer.train(model, train, validation, p -> throttled(trials.size(),
                             plannedTrials, (trials.size() + (double) p.step() / p.totalSteps()) / plannedTrials,
                             metrics(validationMetric, best[0]), String.format(Locale.ROOT,
                                     "trial %d of %d: %s, epoch %d of %d", trial,
@@ -375,14 +381,14 @@ final class DistillationRun {
     }
 
     /** Spearman of the student's cosine similarities with the gold scores of the split's pairs. */
-    private static double spearman(StudentTrainer trainer, StudentModel model, StudentTrainer.EncodedSplit split,
+    private static double spearman(StudentTrainer trainer, StudentModel model, EncodedSplit split,
             PreparedData.ScoredPairs pairs) {
         float[][] vectors = trainer.predict(model, split);
         return PairSimilarity.spearman(pairs, row -> vectors[row]);
     }
 
-    private static StudentTrainer.EncodedSplit pruned(StudentTrainer.EncodedSplit split, VocabularyPruning pruning) {
-        return new StudentTrainer.EncodedSplit(pruning.apply(split.ids()), split.hardLabels(), split.teacher());
+    private static EncodedSplit pruned(EncodedSplit split, VocabularyPruning pruning) {
+        return new EncodedSplit(pruning.apply(split.ids()), split.hardLabels(), split.teacher());
     }
 
     // --- export, quantization --------------------------------------------------------------------------
@@ -643,7 +649,7 @@ final class DistillationRun {
 
     // --- helpers ---------------------------------------------------------------------------------------
 
-    private static StudentTrainer.EncodedSplit encode(TextTokenizer tokenizer, TextDataset data, SoftTargets teacher,
+    private static EncodedSplit encode(TextTokenizer tokenizer, TextDataset data, SoftTargets teacher,
             Labels labels) {
         long[][] ids = new long[data.size()][];
         long[] hard = new long[data.size()];
@@ -652,14 +658,14 @@ final class DistillationRun {
             ids[i] = tokenizer.encode(example.text()).ids();
             hard[i] = example.label().map(l -> (long) labels.index(l)).orElse(DistillationLoss.NO_LABEL);
         }
-        return new StudentTrainer.EncodedSplit(ids, hard, teacher);
+        return new EncodedSplit(ids, hard, teacher);
     }
 
     /**
      * The teacher's metric on a split, from its cached rows: accuracy, or for the embedding task the
      * Spearman correlation on the split's scored pairs (NaN without them).
      */
-    private double teacherMetric(StudentTrainer.EncodedSplit split, Optional<PreparedData.ScoredPairs> pairs) {
+    private double teacherMetric(EncodedSplit split, Optional<PreparedData.ScoredPairs> pairs) {
         if (embedding()) {
             return pairs.map(p -> PairSimilarity.spearman(p, split.teacher()::row)).orElse(Double.NaN);
         }
@@ -731,6 +737,6 @@ final class DistillationRun {
 
     /** What the search produced. */
     record Searched(StudentModel model, Candidate candidate, int trial, long parameters, List<TrialRecord> trials,
-            List<StudentTrainer.EpochRecord> history, boolean stoppedByBudget, boolean tuned) {
+            List<TrainingEpoch> history, boolean stoppedByBudget, boolean tuned) {
     }
 }

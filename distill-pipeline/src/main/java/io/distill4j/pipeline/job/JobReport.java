@@ -22,7 +22,7 @@ import io.distill4j.pipeline.report.QuantizationSummary;
 import io.distill4j.pipeline.report.StageRecord;
 import io.distill4j.pipeline.report.TrialRecord;
 import io.distill4j.pipeline.teacher.TeacherOutcome;
-import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.TrainingEpoch;
 
 /** Turns what a {@link DistillationRun} measured into a {@link DistillationReport} and writes it as JSON and HTML. */
 final class JobReport {
@@ -51,7 +51,7 @@ final class JobReport {
         if (searched.tuned()) {
             report.chosenTrial(Integer.toString(searched.trial()));
         }
-        for (StudentTrainer.EpochRecord epoch : searched.history()) {
+        for (TrainingEpoch epoch : searched.history()) {
             report.epoch(new EpochRecord(epoch.epoch(), epoch.trainLoss(), epoch.validationScore(),
                     epoch.learningRate()));
         }

@@ -2,7 +2,7 @@ package io.distill4j.pipeline.job;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,21 +11,21 @@ import java.util.OptionalInt;
 import java.util.Random;
 
 import io.distill4j.api.distill.StudentSpec;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
-import io.distill4j.pipeline.student.BertEncoderWeights;
+import io.distill4j.pipeline.student.Architecture;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TextCnnConfig;
-import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.student.StudentShape;
 import io.distill4j.pipeline.tune.Candidate;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
 
 /**
  * The students a spec allows and the search space around them: a fixed {@link StudentSpec} gives one
  * shape, {@link StudentSpec#auto()} the ladder of sizes the auto-tuner climbs. Each shape builds its
- * {@link StudentConfig} once the vocabulary (after pruning) and the output width are known. A fixed
- * student trains with its {@link StudentSpec.Training pinned settings}, or the defaults here.
+ * {@link StudentConfig} once the vocabulary (after pruning) and the output width are known; which shapes a
+ * spec allows is the {@link Architecture}s' answer. A fixed student trains with its
+ * {@link StudentSpec.Training pinned settings}, or the defaults here; a shape that starts from the teacher's
+ * weights searches {@link #PRETRAINED_LEARNING_RATES}, the others {@link #LEARNING_RATES}.
  */
 final class StudentCatalog {
 
@@ -53,7 +53,7 @@ final class StudentCatalog {
 
     static final float DEFAULT_LEARNING_RATE = 3e-3f;
 
-    private final Map<String, Shape> shapes = new LinkedHashMap<>();
+    private final Map<String, StudentShape> shapes = new LinkedHashMap<>();
 
     private final boolean tuned;
 
@@ -63,7 +63,7 @@ final class StudentCatalog {
 
     private final int epochs;
 
-    private StudentCatalog(List<Shape> shapes, boolean tuned, StudentSpec spec, int maxEpochs) {
+    private StudentCatalog(List<StudentShape> shapes, boolean tuned, StudentSpec spec, int maxEpochs) {
         shapes.forEach(shape -> this.shapes.put(shape.label(), shape));
         this.tuned = tuned;
         this.pruneVocabulary = spec.pruneVocabulary();
@@ -91,27 +91,8 @@ final class StudentCatalog {
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      */
     static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<Path> teacherEncoder) {
-        if (spec instanceof StudentSpec.TeacherLayers layers) {
-            Path encoder = teacherEncoder.orElseThrow(() -> new IllegalArgumentException("student.teacherLayers needs "
-                    + "an ONNX encoder teacher of the BERT family (all-MiniLM-L6-v2, for one); give "
-                    + "TeacherSpec.onnxEncoder or choose another student"));
-            return new StudentCatalog(List.of(teacherLayers(encoder, layers.layers(), layers.intermediateSize(),
-                    maxSequenceLength)), false, spec, maxEpochs);
-        }
-        if (spec instanceof StudentSpec.Auto) {
-            return new StudentCatalog(List.of(bag(64, 256), bag(128, 256), cnn(128, 128, List.of(2, 3, 4)),
-                    transformer(2, 128, 4, 256, maxSequenceLength)), true, spec, maxEpochs);
-        }
-        if (spec instanceof StudentSpec.BagOfEmbeddings bag) {
-            return new StudentCatalog(List.of(bag(bag.embeddingSize(), bag.hiddenSize())), false, spec, maxEpochs);
-        }
-        if (spec instanceof StudentSpec.TextCnn cnn) {
-            return new StudentCatalog(List.of(cnn(cnn.embeddingSize(), cnn.filters(), cnn.kernelSizes())), false,
-                    spec, maxEpochs);
-        }
-        StudentSpec.Transformer transformer = (StudentSpec.Transformer) spec;
-        return new StudentCatalog(List.of(transformer(transformer.layers(), transformer.hiddenSize(),
-                transformer.heads(), transformer.intermediateSize(), maxSequenceLength)), false, spec, maxEpochs);
+        List<StudentShape> shapes = Architecture.shapes(spec, maxSequenceLength, teacherEncoder);
+        return new StudentCatalog(shapes, shapes.size() > 1, spec, maxEpochs);
     }
 
     /** Whether the search space has more than one point (the spec is {@code auto}). */
@@ -145,7 +126,7 @@ final class StudentCatalog {
 
     /** The config of the shape a candidate names. */
     StudentConfig config(Candidate candidate, int vocabSize, int outputSize, StudentOutput output) {
-        Shape shape = this.shapes.get(candidate.student());
+        StudentShape shape = this.shapes.get(candidate.student());
         if (shape == null) {
             throw new IllegalArgumentException("unknown student '" + candidate.student() + "'; known: "
                     + this.shapes.keySet());
@@ -159,9 +140,9 @@ final class StudentCatalog {
      * @param pruning the vocabulary pruning the student's token ids went through, if any
      */
     void initialize(Candidate candidate, StudentModel model, Optional<VocabularyPruning> pruning) {
-        Shape shape = this.shapes.get(candidate.student());
+        StudentShape shape = this.shapes.get(candidate.student());
         if (shape != null && shape.initializer() != null) {
-            shape.initializer().initialize(model, pruning);
+            shape.initializer().initialize(model, pruning.map(VocabularyPruning::keptIds).orElse(null));
         }
     }
 
@@ -174,25 +155,25 @@ final class StudentCatalog {
     List<Candidate> candidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
-        for (Shape shape : this.shapes.values()) {
+        for (StudentShape shape : this.shapes.values()) {
             first.add(new Candidate(shape.label(), shape.settings(),
                     this.training.map(StudentSpec.Training::temperature).orElse(DEFAULT_TEMPERATURE),
                     this.training.map(StudentSpec.Training::alpha).orElse(DEFAULT_ALPHA),
-                    this.training.map(StudentSpec.Training::learningRate).orElse(shape.defaultLearningRate())));
+                    this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape))));
             if (!this.tuned) {
                 continue;
             }
             for (float t : TEMPERATURES) {
                 for (float a : ALPHAS) {
-                    for (float lr : shape.learningRates()) {
-                        if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != shape.defaultLearningRate()) {
+                    for (float lr : learningRates(shape)) {
+                        if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != defaultLearningRate(shape)) {
                             rest.add(new Candidate(shape.label(), shape.settings(), t, a, lr));
                         }
                     }
                 }
             }
         }
-        java.util.Collections.shuffle(rest, new Random(seed));
+        Collections.shuffle(rest, new Random(seed));
         first.addAll(rest);
         return first;
     }
@@ -206,113 +187,28 @@ final class StudentCatalog {
     List<Candidate> embeddingCandidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
-        for (Shape shape : this.shapes.values()) {
+        for (StudentShape shape : this.shapes.values()) {
             first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f,
-                    this.training.map(StudentSpec.Training::learningRate).orElse(shape.defaultLearningRate())));
+                    this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape))));
             if (!this.tuned) {
                 continue;
             }
-            for (float lr : shape.learningRates()) {
-                if (lr != shape.defaultLearningRate()) {
+            for (float lr : learningRates(shape)) {
+                if (lr != defaultLearningRate(shape)) {
                     rest.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, lr));
                 }
             }
         }
-        java.util.Collections.shuffle(rest, new Random(seed));
+        Collections.shuffle(rest, new Random(seed));
         first.addAll(rest);
         return first;
     }
 
-    private static Shape bag(int embeddingDim, int hidden) {
-        return new Shape(BagOfEmbeddingsConfig.ARCHITECTURE + "/" + embeddingDim + "x" + hidden,
-                Map.of("embeddingDim", Integer.toString(embeddingDim), "hiddenSizes", Integer.toString(hidden)),
-                (vocab, out, output) -> BagOfEmbeddingsConfig.builder().vocabSize(vocab).embeddingDim(embeddingDim)
-                        .hiddenSizes(hidden).outputSize(out).output(output).build());
+    private static float defaultLearningRate(StudentShape shape) {
+        return shape.pretrained() ? DEFAULT_PRETRAINED_LEARNING_RATE : DEFAULT_LEARNING_RATE;
     }
 
-    private static Shape cnn(int embeddingDim, int filters, List<Integer> kernelSizes) {
-        String kernels = kernelSizes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        return new Shape(TextCnnConfig.ARCHITECTURE + "/" + embeddingDim + "x" + filters + "k" + kernels.replace(",", ""),
-                Map.of("embeddingDim", Integer.toString(embeddingDim), "filters", Integer.toString(filters),
-                        "kernelSizes", kernels),
-                (vocab, out, output) -> TextCnnConfig.builder().vocabSize(vocab).embeddingDim(embeddingDim)
-                        .filters(filters).kernelSizes(kernelSizes).outputSize(out).output(output).build());
-    }
-
-    private static Shape transformer(int layers, int hidden, int heads, int intermediate, int maxPositions) {
-        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + hidden,
-                Map.of("layers", Integer.toString(layers), "hiddenSize", Integer.toString(hidden), "heads",
-                        Integer.toString(heads), "intermediateSize", Integer.toString(intermediate)),
-                (vocab, out, output) -> TransformerConfig.builder().vocabSize(vocab).maxPositions(maxPositions)
-                        .hiddenSize(hidden).layers(layers).heads(heads).intermediateSize(intermediate).outputSize(out)
-                        .output(output).build());
-    }
-
-    /**
-     * The teacher's encoder cut to {@code layers} of its layers ({@link BertEncoderWeights#spreadLayers}),
-     * its feed-forward blocks narrowed to {@code intermediateSize} if given. Only the shape is kept here;
-     * each trial reads the weights again, so they are not held in memory between trials.
-     */
-    private static Shape teacherLayers(Path encoder, int layers, OptionalInt intermediateSize, int maxSequenceLength) {
-        BertEncoderWeights teacher = BertEncoderWeights.read(encoder);
-        if (layers > teacher.layers()) {
-            throw new IllegalArgumentException("student.layers must be at most the teacher's " + teacher.layers()
-                    + " layers, was " + layers);
-        }
-        if (intermediateSize.orElse(0) > teacher.intermediateSize()) {
-            throw new IllegalArgumentException("student.intermediateSize must be at most the teacher's "
-                    + teacher.intermediateSize() + ", was " + intermediateSize.getAsInt());
-        }
-        int[] chosen = BertEncoderWeights.spreadLayers(layers, teacher.layers());
-        int maxPositions = Math.min(maxSequenceLength, teacher.maxPositions());
-        TransformerConfig template = teacher.studentConfig(layers, intermediateSize.orElse(teacher.intermediateSize()),
-                1, maxPositions, 1, StudentOutput.EMBEDDING);
-        String teacherLayers = Arrays.stream(chosen).mapToObj(Integer::toString)
-                .collect(java.util.stream.Collectors.joining(","));
-        String narrowed = intermediateSize.isPresent() ? "-ffn" + template.intermediateSize() : "";
-        return new Shape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + template.hiddenSize() + narrowed
-                + "-teacher-layers-" + teacherLayers.replace(",", "-"),
-                Map.of("layers", Integer.toString(layers), "hiddenSize", Integer.toString(template.hiddenSize()), "heads",
-                        Integer.toString(template.heads()), "intermediateSize",
-                        Integer.toString(template.intermediateSize()), "teacherLayers", teacherLayers),
-                (vocab, out, output) -> new TransformerConfig(vocab, maxPositions, template.hiddenSize(), layers,
-                        template.heads(), template.intermediateSize(), out, output, template.activation(),
-                        template.dropout(), template.layerNormEpsilon(), template.pooling()),
-                (model, pruning) -> BertEncoderWeights.read(encoder).initialize(model, chosen,
-                        pruning.map(VocabularyPruning::keptIds).orElse(null)));
-    }
-
-    /** Builds a config once the vocabulary and output are known. */
-    @FunctionalInterface
-    interface Factory {
-
-        StudentConfig build(int vocabSize, int outputSize, StudentOutput output);
-    }
-
-    /** Sets a new model's starting weights. */
-    @FunctionalInterface
-    interface Initializer {
-
-        void initialize(StudentModel model, Optional<VocabularyPruning> pruning);
-    }
-
-    /**
-     * One size of one architecture, with its starting weights when they are not random ({@code null}); a
-     * student with starting weights searches {@link #PRETRAINED_LEARNING_RATES}, the others
-     * {@link #LEARNING_RATES}.
-     */
-    record Shape(String label, Map<String, String> settings, Factory factory, Initializer initializer) {
-
-        Shape(String label, Map<String, String> settings, Factory factory) {
-            this(label, settings, factory, null);
-        }
-
-        float defaultLearningRate() {
-            return this.initializer == null ? DEFAULT_LEARNING_RATE : DEFAULT_PRETRAINED_LEARNING_RATE;
-        }
-
-        float[] learningRates() {
-            return this.initializer == null ? LEARNING_RATES : PRETRAINED_LEARNING_RATES;
-        }
+    private static float[] learningRates(StudentShape shape) {
+        return shape.pretrained() ? PRETRAINED_LEARNING_RATES : LEARNING_RATES;
     }
 }

@@ -2,14 +2,9 @@ package io.distill4j.pipeline.job;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +15,10 @@ import java.util.TreeMap;
 
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.train.Checkpoints;
-import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.EncodedSplit;
+import io.distill4j.pipeline.train.RunFingerprint;
+import io.distill4j.pipeline.train.TrainerConfig;
+import io.distill4j.pipeline.train.TrainingResult;
 import io.distill4j.pipeline.tune.Candidate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * TrialCheckpoints checkpoints = TrialCheckpoints.under(config.workDirectory());
- * StudentTrainer.Result result = trainer.train(model, train, validation, progress, stop,
+ * TrainingResult result = trainer.train(model, train, validation, progress, stop,
  *         checkpoints.forTrial(candidate, studentConfig, trainerConfig, train, validation));
  * // ... when the whole job has succeeded:
  * checkpoints.deleteAll();
@@ -59,15 +57,15 @@ final class TrialCheckpoints {
     static final String DIRECTORY = "checkpoints";
 
     /** Version of the key's derivation; part of every key, so a new derivation never meets old folders. */
-    static final int KEY_VERSION = 1;
+    static final int KEY_VERSION = 2;
 
     private final Path root;
 
     private final Set<Path> used = new LinkedHashSet<>();
 
-    private StudentTrainer.EncodedSplit digestedTrain;
+    private EncodedSplit digestedTrain;
 
-    private StudentTrainer.EncodedSplit digestedValidation;
+    private EncodedSplit digestedValidation;
 
     private String dataDigest;
 
@@ -90,8 +88,8 @@ final class TrialCheckpoints {
      * The checkpoints of one trial, in the directory its key names; the directory is remembered for
      * {@link #deleteAll()}. Nothing is written here; the trainer creates the directory.
      */
-    Checkpoints forTrial(Candidate candidate, StudentConfig student, StudentTrainer.Config training,
-            StudentTrainer.EncodedSplit train, StudentTrainer.EncodedSplit validation) {
+    Checkpoints forTrial(Candidate candidate, StudentConfig student, TrainerConfig training,
+            EncodedSplit train, EncodedSplit validation) {
         Path directory = this.root.resolve(key(components(candidate, student, training, data(train, validation))));
         this.used.add(directory);
         return Checkpoints.in(directory);
@@ -132,7 +130,7 @@ final class TrialCheckpoints {
      * @param dataDigest the SHA-256 of the splits the trial trains and validates on, see {@link #data}
      */
     static SortedMap<String, String> components(Candidate candidate, StudentConfig student,
-            StudentTrainer.Config training, String dataDigest) {
+            TrainerConfig training, String dataDigest) {
         SortedMap<String, String> components = new TreeMap<>();
         components.put("version", Integer.toString(KEY_VERSION));
         components.put("candidate", candidate.describe().toString());
@@ -142,77 +140,22 @@ final class TrialCheckpoints {
         return components;
     }
 
-    /** The key of a trial: the hex SHA-256 of its components, each name and value length-prefixed. */
+    /** The key of a trial: the {@link RunFingerprint#hash()} of its components. */
     static String key(Map<String, String> components) {
-        MessageDigest sha = sha256();
-        new TreeMap<>(components).forEach((name, value) -> {
-            update(sha, name);
-            update(sha, value);
-        });
-        return HexFormat.of().formatHex(sha.digest());
+        return RunFingerprint.of(components).hash();
     }
 
     /**
-     * The SHA-256 of the splits as the student sees them: per split its size, then per row the token
-     * ids, the hard label and the teacher's row. Computed once for the splits of a job.
+     * The SHA-256 of the splits as the student sees them ({@link RunFingerprint#data}): token ids, hard
+     * labels and the teacher's rows. Computed once for the splits of a job.
      */
-    String data(StudentTrainer.EncodedSplit train, StudentTrainer.EncodedSplit validation) {
+    String data(EncodedSplit train, EncodedSplit validation) {
         if (this.dataDigest == null || train != this.digestedTrain || validation != this.digestedValidation) {
-            this.dataDigest = digest(List.of(train, validation));
+            this.dataDigest = RunFingerprint.data(List.of(train, validation));
             this.digestedTrain = train;
             this.digestedValidation = validation;
         }
         return this.dataDigest;
-    }
-
-    static String digest(List<StudentTrainer.EncodedSplit> splits) {
-        MessageDigest sha = sha256();
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-        for (StudentTrainer.EncodedSplit split : splits) {
-            buffer = put(sha, buffer, Integer.BYTES).putInt(split.size());
-            for (int i = 0; i < split.size(); i++) {
-                long[] ids = split.ids()[i];
-                float[] teacher = split.teacher().row(i);
-                buffer = put(sha, buffer, Integer.BYTES * 2 + (ids.length + 1) * Long.BYTES
-                        + teacher.length * Float.BYTES);
-                buffer.putInt(ids.length);
-                for (long id : ids) {
-                    buffer.putLong(id);
-                }
-                buffer.putLong(split.hardLabels()[i]);
-                buffer.putInt(teacher.length);
-                for (float value : teacher) {
-                    buffer.putFloat(value);
-                }
-            }
-        }
-        sha.update(buffer.flip());
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    /** {@code buffer} with room for {@code bytes} more, emptied into the digest if need be, or a larger one. */
-    private static ByteBuffer put(MessageDigest sha, ByteBuffer buffer, int bytes) {
-        if (buffer.remaining() >= bytes) {
-            return buffer;
-        }
-        sha.update(buffer.flip());
-        buffer.clear();
-        return buffer.capacity() >= bytes ? buffer : ByteBuffer.allocate(bytes);
-    }
-
-    private static void update(MessageDigest sha, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        sha.update(bytes);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("Every Java platform has SHA-256", ex);
-        }
     }
 
     /** Deletes a folder and everything under it; nothing happens when it does not exist. */

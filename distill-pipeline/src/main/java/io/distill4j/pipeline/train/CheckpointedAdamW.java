@@ -64,7 +64,7 @@ final class CheckpointedAdamW extends AdamW implements AutoCloseable {
         if (values != null) {
             initial = k -> {
                 NDArray array = defaultFunction.apply(k);
-                StudentTrainer.copyInto(array, values[moment]);
+                PyTorchRuntime.copyInto(array, values[moment]);
                 return array;
             };
         }

@@ -15,7 +15,7 @@ import io.distill4j.api.exception.DistillationException;
  * use another directory.
  *
  * <pre>{@code
- * StudentTrainer.Result result = trainer.train(model, train, validation, progress, cancelled,
+ * TrainingResult result = trainer.train(model, train, validation, progress, cancelled,
  *         Checkpoints.in(Path.of("work/job-17/checkpoints")));
  * }</pre>
  *

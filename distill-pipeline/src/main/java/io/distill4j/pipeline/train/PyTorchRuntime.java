@@ -13,6 +13,8 @@ import java.util.Properties;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Platform;
@@ -56,6 +58,8 @@ public final class PyTorchRuntime {
     private static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
 
     private static final int MAX_THREADS = 1024;
+
+    private static final NDIndex EVERYTHING = new NDIndex("...");
 
     private PyTorchRuntime() {
     }
@@ -221,6 +225,28 @@ public final class PyTorchRuntime {
         if (threads < 0 || threads > MAX_THREADS) {
             throw new IllegalArgumentException(field + " must be between 0 (keep the current setting) and " + MAX_THREADS
                     + ", was " + threads);
+        }
+    }
+
+    /**
+     * Copies {@code values} into {@code target}'s own memory, whatever the calling thread's grad mode.
+     * ({@code NDArray.set(Buffer)} would instead make the tensor use a Java buffer as its storage, with
+     * another alignment than PyTorch's allocator gives; a resumed run keeps its arrays where an
+     * uninterrupted one has them.) Used to put saved weights and optimizer moments back, and to load
+     * imported weights into a student.
+     *
+     * @param target a PyTorch array of {@code values.length} elements
+     */
+    public static void copyInto(NDArray target, float[] values) {
+        // PyTorch's grad mode is per thread and on by default in a new one (a distiller's worker): an
+        // in-place write into a parameter that requires grad is refused there unless grad mode is off.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDArray source = target.getManager().create(values, target.getShape())) {
+            target.set(EVERYTHING, source);
+        }
+        finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 }

@@ -39,7 +39,7 @@ import io.distill4j.api.exception.DistillationException;
  *
  * <pre>
  * magic "D4J-CKPT", int format version
- * string fingerprint (hex SHA-256 of the components), int n, n × (string key, string value) components
+ * string fingerprint (the components' RunFingerprint hash), int n, n × (string key, string value) components
  * int epoch, int step, boolean finished, double bestScore, int bestEpoch, long elapsed nanoseconds
  * int n, n × (int epoch, double trainLoss, double validationScore, float learningRate, long nanos)  history
  * int n, n × parameter: string name, int rank, rank × long dimension, floats weights,
@@ -52,7 +52,7 @@ import io.distill4j.api.exception.DistillationException;
  * field is a boolean, then the field if true. Readers check the checksum before they parse anything,
  * so a damaged or truncated file is refused with a {@link DistillationException} that says so.
  *
- * @param fingerprint identifies the run (configuration, student, data), see {@link StudentTrainer}
+ * @param fingerprint identifies the run (configuration, student, data): a {@link RunFingerprint#hash()}
  * @param components what the fingerprint was computed from, by name, to say what differs
  * @param epoch the last epoch completed (1-based)
  * @param step optimizer steps taken so far (AdamW's update count)
@@ -61,7 +61,7 @@ import io.distill4j.api.exception.DistillationException;
  * @param parameters every trained parameter, in the block's order
  */
 record TrainingCheckpoint(String fingerprint, Map<String, String> components, int epoch, int step, boolean finished,
-        double bestScore, int bestEpoch, long elapsedNanos, List<StudentTrainer.EpochRecord> history,
+        double bestScore, int bestEpoch, long elapsedNanos, List<TrainingEpoch> history,
         List<ParameterState> parameters) {
 
     static final int FORMAT_VERSION = 1;
@@ -151,7 +151,7 @@ record TrainingCheckpoint(String fingerprint, Map<String, String> components, in
         out.writeInt(this.bestEpoch);
         out.writeLong(this.elapsedNanos);
         out.writeInt(this.history.size());
-        for (StudentTrainer.EpochRecord record : this.history) {
+        for (TrainingEpoch record : this.history) {
             out.writeInt(record.epoch());
             out.writeDouble(record.trainLoss());
             out.writeDouble(record.validationScore());
@@ -255,9 +255,9 @@ record TrainingCheckpoint(String fingerprint, Map<String, String> components, in
         int bestEpoch = in.readInt();
         long elapsed = in.readLong();
         int epochs = count(in, file, size, "history");
-        List<StudentTrainer.EpochRecord> history = new ArrayList<>(epochs);
+        List<TrainingEpoch> history = new ArrayList<>(epochs);
         for (int i = 0; i < epochs; i++) {
-            history.add(new StudentTrainer.EpochRecord(in.readInt(), in.readDouble(), in.readDouble(), in.readFloat(),
+            history.add(new TrainingEpoch(in.readInt(), in.readDouble(), in.readDouble(), in.readFloat(),
                     Duration.ofNanos(in.readLong())));
         }
         int parameterCount = count(in, file, size, "parameters");

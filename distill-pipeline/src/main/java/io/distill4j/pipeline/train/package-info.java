@@ -7,7 +7,9 @@
  * embeddings), with {@link io.distill4j.pipeline.train.ProjectionHead} as the learned map when the
  * student is narrower than the teacher (a loss has no parameters in DJL, a block does).
  * {@link io.distill4j.pipeline.train.StudentTrainer} runs the training loop on the cached teacher rows
- * (classification or embeddings), with checkpoints after every epoch in a
- * {@link io.distill4j.pipeline.train.Checkpoints} directory and a bit-identical resume.
+ * ({@link io.distill4j.pipeline.train.EncodedSplit}; classification or embeddings), configured by a
+ * {@link io.distill4j.pipeline.train.TrainerConfig}, with checkpoints after every epoch in a
+ * {@link io.distill4j.pipeline.train.Checkpoints} directory and a bit-identical resume of the run whose
+ * {@link io.distill4j.pipeline.train.RunFingerprint} matches.
  */
 package io.distill4j.pipeline.train;

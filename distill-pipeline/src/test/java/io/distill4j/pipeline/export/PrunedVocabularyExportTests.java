@@ -17,11 +17,11 @@ import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TextCnnConfig;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.textcnn.TextCnnConfig;
 import io.distill4j.pipeline.train.DistillationLoss;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +74,7 @@ class PrunedVocabularyExportTests {
 
         StudentConfig config = student(architecture, pruning.prunedVocabSize());
         try (StudentModel student = StudentModel.create(config.newBlock(), 32)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 3, 33);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 33);
             ModelProto onnx = StudentExporter.export(student,
                     ExportOptions.builder().vocabularyRemap(pruning.remap()).jobId("job-prune").build());
 

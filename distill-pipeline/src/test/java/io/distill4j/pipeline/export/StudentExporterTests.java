@@ -27,12 +27,13 @@ import io.distill4j.engine.onnx.proto.ValueInfoProto;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.StudentHead;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.train.DistillationLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,7 @@ class StudentExporterTests {
     @Test
     void initializersHoldTheTrainedParametersBitForBit() {
         try (StudentModel student = StudentModel.create(CLASSIFIER.newBlock(), 2)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 2, 9);
+            Parity.train(student, DistillationLoss.builder().build(), 2, 9);
             ModelProto onnx = StudentExporter.export(student, ExportOptions.ofDefaults());
             Map<String, TensorProto> initializers = onnx.getGraph().getInitializerList().stream()
                 .collect(Collectors.toMap(TensorProto::getName, t -> t));
@@ -149,7 +150,7 @@ class StudentExporterTests {
         BagOfEmbeddingsConfig config = BagOfEmbeddingsConfig.builder().vocabSize(2000).embeddingDim(32).hiddenSizes(64)
             .outputSize(4).activation(HiddenActivation.GELU).build();
         try (StudentModel student = StudentModel.create(config.newBlock(), 5)) {
-            BagOfEmbeddingsExportTests.train(student, DistillationLoss.builder().build(), 3, 10);
+            Parity.train(student, DistillationLoss.builder().build(), 3, 10);
             ModelProto fp32 = StudentExporter.export(student, ExportOptions.ofDefaults());
             QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults()).quantize(fp32);
 
@@ -260,18 +261,8 @@ class StudentExporterTests {
                 }
 
                 @Override
-                public int vocabSize() {
-                    return 10;
-                }
-
-                @Override
-                public int outputSize() {
-                    return 2;
-                }
-
-                @Override
-                public StudentOutput output() {
-                    return StudentOutput.LOGITS;
+                public StudentHead head() {
+                    return new StudentHead(10, 2, StudentOutput.LOGITS, HiddenActivation.RELU, 0f);
                 }
 
                 @Override

@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
-import io.distill4j.pipeline.student.TransformerConfig;
+import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.tune.Candidate;
 import org.junit.jupiter.api.Test;

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentConfig;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.train.Checkpoints;
-import io.distill4j.pipeline.train.StudentTrainer;
+import io.distill4j.pipeline.train.EncodedSplit;
+import io.distill4j.pipeline.train.RunFingerprint;
+import io.distill4j.pipeline.train.TrainerConfig;
 import io.distill4j.pipeline.tune.Candidate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ class TrialCheckpointsTests {
 
     private static final StudentConfig STUDENT = student(1000);
 
-    private static final StudentTrainer.Config TRAINER = trainer(3, 32, 3e-3f, 2f, 0.5f, 42);
+    private static final TrainerConfig TRAINER = trainer(3, 32, 3e-3f, 2f, 0.5f, 42);
 
     @TempDir
     Path work;
@@ -35,19 +37,20 @@ class TrialCheckpointsTests {
                 .build();
     }
 
-    private static StudentTrainer.Config trainer(int epochs, int batchSize, float learningRate, float temperature,
+    private static TrainerConfig trainer(int epochs, int batchSize, float learningRate, float temperature,
             float alpha, long seed) {
-        return new StudentTrainer.Config(epochs, batchSize, learningRate, 0.05, 0.01f, 1f, temperature, alpha,
-                Math.min(epochs, 4), seed);
+        return TrainerConfig.builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
+                .warmupShare(0.05).weightDecay(0.01f).clipGradient(1f).temperature(temperature).alpha(alpha)
+                .patience(Math.min(epochs, 4)).seed(seed).build();
     }
 
-    private static StudentTrainer.EncodedSplit split(long firstId, long label, float teacher) {
-        return new StudentTrainer.EncodedSplit(new long[][] {{101, firstId, 102}, {101, 7, 8, 102}},
+    private static EncodedSplit split(long firstId, long label, float teacher) {
+        return new EncodedSplit(new long[][] {{101, firstId, 102}, {101, 7, 8, 102}},
                 new long[] {label, 2}, SoftTargets.of(new float[][] {{teacher, 0f, -1f}, {0f, 1f, 2f}}));
     }
 
-    private Path directory(Candidate candidate, StudentConfig student, StudentTrainer.Config trainer,
-            StudentTrainer.EncodedSplit train, StudentTrainer.EncodedSplit validation) {
+    private Path directory(Candidate candidate, StudentConfig student, TrainerConfig trainer,
+            EncodedSplit train, EncodedSplit validation) {
         return TrialCheckpoints.under(this.work).forTrial(candidate, student, trainer, train, validation).directory()
                 .orElseThrow();
     }
@@ -67,8 +70,8 @@ class TrialCheckpointsTests {
 
     @Test
     void everyInputOfTheTrainingGivesItsOwnDirectory() {
-        StudentTrainer.EncodedSplit train = split(5, 0, 1f);
-        StudentTrainer.EncodedSplit validation = split(6, 1, 1f);
+        EncodedSplit train = split(5, 0, 1f);
+        EncodedSplit validation = split(6, 1, 1f);
         List<Path> directories = List.of(
                 directory(CANDIDATE, STUDENT, TRAINER, train, validation),
                 // the candidate: temperature, alpha, learning rate, shape
@@ -97,37 +100,11 @@ class TrialCheckpointsTests {
     }
 
     @Test
-    void theKeyHashesNamesAndValuesUnambiguously() {
-        assertThat(TrialCheckpoints.key(Map.of("a", "bc"))).isNotEqualTo(TrialCheckpoints.key(Map.of("ab", "c")));
-        assertThat(TrialCheckpoints.key(Map.of("a", "1", "b", "2")))
-                .isEqualTo(TrialCheckpoints.key(Map.of("b", "2", "a", "1")));
-        assertThat(TrialCheckpoints.components(CANDIDATE, STUDENT, TRAINER, "digest"))
-                .containsOnlyKeys("version", "candidate", "student", "trainer", "data")
+    void theKeyIsTheRunFingerprintOfTheTrialsComponents() {
+        Map<String, String> components = TrialCheckpoints.components(CANDIDATE, STUDENT, TRAINER, "digest");
+        assertThat(components).containsOnlyKeys("version", "candidate", "student", "trainer", "data")
                 .containsEntry("data", "digest");
-    }
-
-    @Test
-    void theDataDigestCoversEveryRowAndTheSplitBoundary() {
-        StudentTrainer.EncodedSplit one = split(5, 0, 1f);
-        StudentTrainer.EncodedSplit two = split(6, 1, 1f);
-        String digest = TrialCheckpoints.digest(List.of(one, two));
-        assertThat(TrialCheckpoints.digest(List.of(split(5, 0, 1f), split(6, 1, 1f)))).isEqualTo(digest);
-        assertThat(TrialCheckpoints.digest(List.of(two, one))).isNotEqualTo(digest);
-        assertThat(TrialCheckpoints.digest(List.of(one))).isNotEqualTo(digest);
-        // Rows far past the digest's buffer are all counted.
-        assertThat(TrialCheckpoints.digest(List.of(large(0f)))).isNotEqualTo(TrialCheckpoints.digest(List.of(large(1f))));
-    }
-
-    private static StudentTrainer.EncodedSplit large(float last) {
-        int rows = 3000;
-        long[][] ids = new long[rows][];
-        long[] labels = new long[rows];
-        float[][] teacher = new float[rows][3];
-        for (int i = 0; i < rows; i++) {
-            ids[i] = new long[] {101, i, i + 1, 102};
-        }
-        teacher[rows - 1][2] = last;
-        return new StudentTrainer.EncodedSplit(ids, labels, SoftTargets.of(teacher));
+        assertThat(TrialCheckpoints.key(components)).isEqualTo(RunFingerprint.of(components).hash());
     }
 
     @Test

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.util.Pair;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsStudent;
 import io.distill4j.pipeline.train.DistillationLoss;
 import org.junit.jupiter.api.Test;
 

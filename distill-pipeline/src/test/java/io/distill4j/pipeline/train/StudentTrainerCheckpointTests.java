@@ -19,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Checkpoints after every epoch, and resuming from them, with real DJL training on the PyTorch engine. */
 class StudentTrainerCheckpointTests {
 
-    private static final StudentTrainer.EncodedSplit TRAIN = TrainingFixtures.classification(120, 11);
+    private static final EncodedSplit TRAIN = TrainingFixtures.classification(120, 11);
 
-    private static final StudentTrainer.EncodedSplit VALIDATION = TrainingFixtures.classification(30, 12);
+    private static final EncodedSplit VALIDATION = TrainingFixtures.classification(30, 12);
 
     /** Six epochs with dropout, no early stop before the end. */
-    private static final StudentTrainer.Config CONFIG = StudentTrainer.Config.builder().epochs(6).batchSize(16)
+    private static final TrainerConfig CONFIG = TrainerConfig.builder().epochs(6).batchSize(16)
             .learningRate(1e-2f).patience(6).seed(5).build();
 
     private static final float DROPOUT = 0.3f;
@@ -35,7 +35,7 @@ class StudentTrainerCheckpointTests {
     @Test
     void aRunKilledAfterAnEpochAndResumedInANewModelEndsBitIdenticalToAnUninterruptedOne() {
         StudentTrainer trainer = new StudentTrainer(CONFIG);
-        StudentTrainer.Result uninterrupted;
+        TrainingResult uninterrupted;
         float[][] expected;
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             uninterrupted = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false,
@@ -53,9 +53,9 @@ class StudentTrainerCheckpointTests {
             atKill = TrainingFixtures.weights(model);
         }
         assertThat(checkpoints.savedEpoch()).as("the epoch a resume goes on after").hasValue(2);
-        StudentTrainer.Result resumed;
+        TrainingResult resumed;
         float[][] actual;
-        List<StudentTrainer.Progress> events = new ArrayList<>();
+        List<TrainingProgress> events = new ArrayList<>();
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             resumed = trainer.train(model, TRAIN, VALIDATION, events::add, () -> false, checkpoints);
             actual = TrainingFixtures.weights(model);
@@ -71,7 +71,7 @@ class StudentTrainerCheckpointTests {
         assertThat(resumed.history()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("duration")
                 .isEqualTo(uninterrupted.history());
         // The resumed call trained epochs 3 to 6 only.
-        assertThat(events).filteredOn(e -> !Double.isNaN(e.validationScore())).extracting(StudentTrainer.Progress::epoch)
+        assertThat(events).filteredOn(e -> !Double.isNaN(e.validationScore())).extracting(TrainingProgress::epoch)
                 .containsExactly(3, 4, 5, 6);
     }
 
@@ -95,15 +95,15 @@ class StudentTrainerCheckpointTests {
     void resumingAFinishedRunReturnsAtOnceWithTheSameResult() {
         StudentTrainer trainer = new StudentTrainer(CONFIG);
         Checkpoints checkpoints = Checkpoints.in(this.directory);
-        StudentTrainer.Result finished;
+        TrainingResult finished;
         float[][] expected;
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             finished = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, checkpoints);
             expected = TrainingFixtures.weights(model);
         }
         try (StudentModel model = TrainingFixtures.classifier(8, DROPOUT)) {
-            List<StudentTrainer.Progress> events = new ArrayList<>();
-            StudentTrainer.Result again = trainer.train(model, TRAIN, VALIDATION, events::add, () -> true, checkpoints);
+            List<TrainingProgress> events = new ArrayList<>();
+            TrainingResult again = trainer.train(model, TRAIN, VALIDATION, events::add, () -> true, checkpoints);
 
             assertThat(again).isEqualTo(finished);
             assertThat(events).isEmpty();
@@ -138,7 +138,7 @@ class StudentTrainerCheckpointTests {
     @Test
     void aCheckpointOfAnotherRunIsRefusedNamingBothFingerprintsAndWhatDiffers() {
         trainOneEpoch();
-        StudentTrainer other = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16)
+        StudentTrainer other = new StudentTrainer(TrainerConfig.builder().epochs(1).batchSize(16)
                 .learningRate(2e-2f).seed(5).build());
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> other.train(model, TRAIN, VALIDATION,
@@ -149,7 +149,7 @@ class StudentTrainerCheckpointTests {
                     .withMessageNotContaining("data:");
         }
         // Same sizes, other teacher values: the data differ.
-        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16)
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(1).batchSize(16)
                 .learningRate(1e-2f).seed(5).build());
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> trainer.train(model, TRAIN,
@@ -162,7 +162,7 @@ class StudentTrainerCheckpointTests {
     @Test
     void anUnusableCheckpointDirectoryFailsTheTrainingNamingIt() throws IOException {
         Path notADirectory = Files.writeString(this.directory.resolve("file"), "x");
-        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16).build());
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(1).batchSize(16).build());
         try (StudentModel model = TrainingFixtures.classifier(3, 0f)) {
             assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> trainer.train(model, TRAIN,
                     VALIDATION, e -> { }, () -> false, Checkpoints.in(notADirectory)))
@@ -181,7 +181,7 @@ class StudentTrainerCheckpointTests {
     }
 
     private Path trainOneEpoch() {
-        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16)
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(1).batchSize(16)
                 .learningRate(1e-2f).seed(5).build());
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, Checkpoints.in(this.directory));
@@ -190,7 +190,7 @@ class StudentTrainerCheckpointTests {
     }
 
     private void assertRefused(String reason) {
-        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.builder().epochs(1).batchSize(16)
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(1).batchSize(16)
                 .learningRate(1e-2f).seed(5).build());
         try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
             assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> trainer.train(model, TRAIN,

@@ -1,9 +1,9 @@
 package io.distill4j.pipeline.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +30,9 @@ class StudentTrainerEmbeddingTests {
     /** Token v has the vector A z_v, z_v in R^3: the teacher's embeddings span a 3-dimensional subspace. */
     private static final float[][] TOKEN_VECTORS = tokenVectors();
 
-    private static final StudentTrainer.EncodedSplit TRAIN = split(320, 1);
+    private static final EncodedSplit TRAIN = split(320, 1);
 
-    private static final StudentTrainer.EncodedSplit VALIDATION = split(80, 2);
+    private static final EncodedSplit VALIDATION = split(80, 2);
 
     @TempDir
     Path directory;
@@ -56,7 +56,7 @@ class StudentTrainerEmbeddingTests {
     }
 
     /** Texts of 3 to 10 tokens; the teacher's embedding is the mean of their vectors. No hard labels. */
-    private static StudentTrainer.EncodedSplit split(int size, long seed) {
+    private static EncodedSplit split(int size, long seed) {
         Random random = new Random(seed);
         long[][] ids = new long[size][];
         float[][] teacher = new float[size][TEACHER_WIDTH];
@@ -69,7 +69,7 @@ class StudentTrainerEmbeddingTests {
                 }
             }
         }
-        return StudentTrainer.EncodedSplit.unlabelled(ids, SoftTargets.of(teacher));
+        return EncodedSplit.unlabelled(ids, SoftTargets.of(teacher));
     }
 
     private static StudentModel student(int width, float dropout) {
@@ -77,12 +77,12 @@ class StudentTrainerEmbeddingTests {
                 .output(StudentOutput.EMBEDDING).dropout(dropout).build().newBlock(), 4);
     }
 
-    private static StudentTrainer trainer(StudentTrainer.Objective objective) {
-        return new StudentTrainer(StudentTrainer.Config.builder().epochs(12).batchSize(16).learningRate(2e-2f)
+    private static StudentTrainer trainer(Objective objective) {
+        return new StudentTrainer(TrainerConfig.builder().epochs(12).batchSize(16).learningRate(2e-2f)
                 .weightDecay(0f).patience(12).seed(9).objective(objective).build());
     }
 
-    private static double meanCosine(StudentModel model, StudentTrainer.EncodedSplit split) {
+    private static double meanCosine(StudentModel model, EncodedSplit split) {
         double sum = 0;
         for (int i = 0; i < split.size(); i++) {
             long[] mask = new long[split.ids()[i].length];
@@ -97,8 +97,8 @@ class StudentTrainerEmbeddingTests {
     void aStudentAsWideAsTheTeacherLearnsItsEmbeddingsByMse() {
         try (StudentModel model = student(TEACHER_WIDTH, 0f)) {
             double before = meanCosine(model, VALIDATION);
-            StudentTrainer trainer = trainer(StudentTrainer.Objective.EMBEDDING_MSE);
-            StudentTrainer.Result result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
+            StudentTrainer trainer = trainer(Objective.EMBEDDING_MSE);
+            TrainingResult result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
 
             assertThat(result.bestValidationScore()).isGreaterThan(0.95).isGreaterThan(before + 0.3);
             // Without a projection, the score is the student's own cosine to the teacher, best epoch restored.
@@ -116,8 +116,8 @@ class StudentTrainerEmbeddingTests {
         try (StudentModel model = student(4, 0f)) {
             int parameters = model.block().getParameters().size();
             long scalars = model.parameterCount();
-            StudentTrainer trainer = trainer(StudentTrainer.Objective.EMBEDDING_COSINE);
-            StudentTrainer.Result result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
+            StudentTrainer trainer = trainer(Objective.EMBEDDING_COSINE);
+            TrainingResult result = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
 
             // Without its projection the student cannot be compared with the teacher row by row.
             assertThatThrownBy(() -> trainer.score(model, VALIDATION)).isInstanceOf(IllegalArgumentException.class)
@@ -134,9 +134,9 @@ class StudentTrainerEmbeddingTests {
 
     @Test
     void aRunWithAProjectionResumesBitIdentically() {
-        StudentTrainer trainer = trainer(StudentTrainer.Objective.EMBEDDING_COSINE);
+        StudentTrainer trainer = trainer(Objective.EMBEDDING_COSINE);
         float[][] expected;
-        StudentTrainer.Result uninterrupted;
+        TrainingResult uninterrupted;
         try (StudentModel model = student(4, 0.2f)) {
             uninterrupted = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false);
             expected = TrainingFixtures.weights(model);
@@ -149,7 +149,7 @@ class StudentTrainerEmbeddingTests {
                     checkpoints));
         }
         try (StudentModel model = student(4, 0.2f)) {
-            StudentTrainer.Result resumed = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, checkpoints);
+            TrainingResult resumed = trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, checkpoints);
             assertThat(TrainingFixtures.weights(model)).isEqualTo(expected);
             assertThat(resumed.bestValidationScore()).isEqualTo(uninterrupted.bestValidationScore());
         }
@@ -158,20 +158,20 @@ class StudentTrainerEmbeddingTests {
     @Test
     void theStudentsOutputMustFitTheObjective() {
         try (StudentModel embedding = student(TEACHER_WIDTH, 0f)) {
-            assertThatIllegalArgumentException().isThrownBy(() -> trainer(StudentTrainer.Objective.CLASSIFICATION)
+            assertThatIllegalArgumentException().isThrownBy(() -> trainer(Objective.CLASSIFICATION)
                     .train(embedding, TRAIN, VALIDATION, e -> { }, () -> false))
                     .withMessage("objective CLASSIFICATION needs a student with 8 logits (the teacher's classes), got 8"
                             + " EMBEDDING");
         }
-        StudentTrainer.EncodedSplit narrow = StudentTrainer.EncodedSplit.unlabelled(new long[][] {{1, 2}},
+        EncodedSplit narrow = EncodedSplit.unlabelled(new long[][] {{1, 2}},
                 SoftTargets.of(new float[][] {{1, 0, 0, 0}}));
         try (StudentModel embedding = student(TEACHER_WIDTH, 0f)) {
             assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> trainer(
-                    StudentTrainer.Objective.EMBEDDING_MSE).train(embedding, TRAIN, narrow, e -> { }, () -> false))
+                    Objective.EMBEDDING_MSE).train(embedding, TRAIN, narrow, e -> { }, () -> false))
                     .withMessageContaining("4 wide in the validation split but 8 in the training split");
         }
         try (StudentModel logits = TrainingFixtures.classifier(1, 0f)) {
-            assertThatIllegalArgumentException().isThrownBy(() -> trainer(StudentTrainer.Objective.EMBEDDING_MSE)
+            assertThatIllegalArgumentException().isThrownBy(() -> trainer(Objective.EMBEDDING_MSE)
                     .train(logits, TRAIN, VALIDATION, e -> { }, () -> false))
                     .withMessage("objective EMBEDDING_MSE needs a student whose output is EMBEDDING, got LOGITS");
         }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDArray;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The training loop on a small synthetic task with real DJL training on the PyTorch engine. */
 class StudentTrainerTests {
 
-    private static StudentTrainer.EncodedSplit split(int size, long seed) {
+    private static EncodedSplit split(int size, long seed) {
         return TrainingFixtures.classification(size, seed);
     }
 
@@ -33,14 +32,15 @@ class StudentTrainerTests {
 
     @Test
     void theStudentLearnsFromTheTeachersLogitsAndKeepsTheBestEpoch() {
-        StudentTrainer.EncodedSplit train = split(240, 1);
-        StudentTrainer.EncodedSplit validation = split(60, 2);
-        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(12, 16, 1e-2f, 0.1, 0.01f, 1f, 2f, 0.7f,
-                4, 42));
-        List<StudentTrainer.Progress> events = new ArrayList<>();
+        EncodedSplit train = split(240, 1);
+        EncodedSplit validation = split(60, 2);
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(12).batchSize(16).learningRate(1e-2f)
+                .warmupShare(0.1).weightDecay(0.01f).clipGradient(1f).temperature(2f).alpha(0.7f).patience(4).seed(42)
+                .build());
+        List<TrainingProgress> events = new ArrayList<>();
         try (StudentModel model = student(42)) {
             double before = trainer.accuracy(model, validation);
-            StudentTrainer.Result result = trainer.train(model, train, validation, events::add, () -> false);
+            TrainingResult result = trainer.train(model, train, validation, events::add, () -> false);
 
             assertThat(result.bestValidationScore()).isGreaterThan(0.95).isGreaterThan(before);
             assertThat(result.history()).hasSize(result.epochs());
@@ -57,10 +57,11 @@ class StudentTrainerTests {
 
     @Test
     void trainingStopsEarlyWhenValidationStopsImproving() {
-        StudentTrainer trainer = new StudentTrainer(new StudentTrainer.Config(30, 16, 1e-9f, 0.0, 0f, 1f, 2f, 0.5f,
-                2, 42));
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(30).batchSize(16).learningRate(1e-9f)
+                .warmupShare(0.0).weightDecay(0f).clipGradient(1f).temperature(2f).alpha(0.5f).patience(2).seed(42)
+                .build());
         try (StudentModel model = student(7)) {
-            StudentTrainer.Result result = trainer.train(model, split(60, 3), split(30, 4), e -> { }, () -> false);
+            TrainingResult result = trainer.train(model, split(60, 3), split(30, 4), e -> { }, () -> false);
             // A learning rate of 1e-9 changes nothing: the first epoch stays best and patience 2 ends at epoch 3.
             assertThat(result.bestEpoch()).isEqualTo(1);
             assertThat(result.epochs()).isEqualTo(3);
@@ -70,7 +71,7 @@ class StudentTrainerTests {
     @Test
     void cancellationStopsBetweenBatches() {
         AtomicInteger batches = new AtomicInteger();
-        StudentTrainer trainer = new StudentTrainer(StudentTrainer.Config.ofDefaults());
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.ofDefaults());
         try (StudentModel model = student(1)) {
             assertThatExceptionOfType(DistillationCancelledException.class)
                     .isThrownBy(() -> trainer.train(model, split(200, 5), split(20, 6), e -> batches.incrementAndGet(),
@@ -118,39 +119,8 @@ class StudentTrainerTests {
     }
 
     @Test
-    void bucketedBatchesCoverEveryExampleOnceAndGroupSimilarLengths() {
-        Random lengthsRandom = new Random(9);
-        int[] lengths = new int[1000];
-        for (int i = 0; i < lengths.length; i++) {
-            lengths[i] = 1 + lengthsRandom.nextInt(64);
-        }
-        List<int[]> batches = StudentTrainer.bucketedBatches(lengths, 32, new Random(42));
-        int[] seen = new int[lengths.length];
-        double spread = 0;
-        for (int[] batch : batches) {
-            int min = Integer.MAX_VALUE;
-            int max = 0;
-            for (int index : batch) {
-                seen[index]++;
-                min = Math.min(min, lengths[index]);
-                max = Math.max(max, lengths[index]);
-            }
-            spread += max - min;
-        }
-        assertThat(seen).containsOnly(1);
-        // Random batches of 32 from lengths 1..64 would span ~60 tokens; buckets span a few.
-        assertThat(spread / batches.size()).isLessThan(10);
-        assertThat(StudentTrainer.bucketedBatches(lengths, 32, new Random(42)))
-                .usingRecursiveComparison().isEqualTo(batches);
-    }
-
-    @Test
-    void badSettingsAreNamed() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.Config(0, 16, 1e-3f, 0.1, 0f, 1f, 2f,
-                0.5f, 2, 1)).withMessage("epochs must be >= 1, was 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.Config(1, 16, 1e-3f, 1.0, 0f, 1f, 2f,
-                0.5f, 2, 1)).withMessage("warmupShare must be in [0, 1), was 1.0");
-        assertThatIllegalArgumentException().isThrownBy(() -> new StudentTrainer.EncodedSplit(new long[][] {{1}},
+    void splitsWithoutOneRowPerExampleAreRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new EncodedSplit(new long[][] {{1}},
                 new long[0], SoftTargets.of(new float[][] {{1}}))).withMessageContaining("one row per example");
     }
 }

@@ -6,8 +6,8 @@ import java.util.Random;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.distill4j.pipeline.cache.SoftTargets;
-import io.distill4j.pipeline.student.BagOfEmbeddingsConfig;
 import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.bag.BagOfEmbeddingsConfig;
 
 /** Small synthetic tasks and students for the trainer's tests. */
 final class TrainingFixtures {
@@ -23,7 +23,7 @@ final class TrainingFixtures {
      * Class c is marked by token 1 + c somewhere in a text of 2 to 12 filler tokens; the teacher is sure
      * of the class; every fourth example has no hard label.
      */
-    static StudentTrainer.EncodedSplit classification(int size, long seed) {
+    static EncodedSplit classification(int size, long seed) {
         Random random = new Random(seed);
         long[][] ids = new long[size][];
         long[] hard = new long[size];
@@ -40,7 +40,7 @@ final class TrainingFixtures {
             Arrays.fill(teacher[i], -2f);
             teacher[i][label] = 3f;
         }
-        return new StudentTrainer.EncodedSplit(ids, hard, SoftTargets.of(teacher));
+        return new EncodedSplit(ids, hard, SoftTargets.of(teacher));
     }
 
     /** A bag-of-embeddings classifier for {@link #classification}. */

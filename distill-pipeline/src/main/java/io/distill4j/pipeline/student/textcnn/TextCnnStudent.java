@@ -1,0 +1,158 @@
+package io.distill4j.pipeline.student.textcnn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import io.distill4j.pipeline.student.StudentBlock;
+import io.distill4j.pipeline.student.StudentModel;
+
+/**
+ * A convolutional student after Kim (2014), "Convolutional Neural Networks for Sentence Classification":
+ * convolutions of several widths over the token embeddings, each max-pooled over time, then an MLP.
+ *
+ * <pre>
+ * mask   = float(attention_mask)                                        [B, T]
+ * e      = embedding[input_ids] * mask[:, :, None], transposed           [B, D, T]   padding rows are zero
+ * for each kernel size k, in order:
+ *   c_k  = activation(conv_k(e padded on the right with k - 1 zeros))    [B, F, T]   one window per position
+ *   p_k  = max_t(c_k + (mask - 1) * 1e9) * max_t(mask)                   [B, F]      masked max over time
+ * h_0    = dropout(concat(p_k ...))                                      [B, F * K]
+ * h_i    = dropout(activation(h_{i-1} W_i^T + b_i))
+ * out    = h_n W_out^T + b_out                                           [B, outputSize]
+ * </pre>
+ *
+ * <p><b>Windows and padding.</b> Each convolution is a valid (unpadded) 1-D convolution, stride 1, over the
+ * time axis padded on the right with {@code k - 1} zero vectors, so that it has one window per position
+ * {@code t}, covering tokens {@code t .. t + k - 1}, and a text shorter than {@code k} (even one token) still has
+ * a window. Padding positions contribute zero vectors, whatever their ids; the window starting at {@code t}
+ * takes part in the max only if position {@code t} is a real token (mask 1). So a text gives the same output
+ * however far it is padded, on the right or on the left, and a window at the end of a text sees the text's
+ * last tokens followed by zeros. A row whose mask is all zero has no window and pools to zeros (the
+ * {@code max_t(mask)} factor); its output is the MLP applied to zeros.
+ *
+ * <p><b>Parameters</b>, in order: {@code embedding} {@code [vocabSize, embeddingDim]}; for each kernel size
+ * {@code k} in configuration order the child {@code conv<k>} (for example {@code conv3}), a DJL {@link Conv1d}
+ * with {@code weight [filters, embeddingDim, k]} and {@code bias [filters]}; for each hidden layer {@code i}
+ * (from 1) the child {@code hidden<i>}'s {@code weight [out, in]} and {@code bias [out]}; then the child
+ * {@code output}'s. The activation of the configuration follows every convolution and every hidden layer.
+ *
+ * <pre>{@code
+ * TextCnnStudent student = TextCnnConfig.builder()
+ *     .vocabSize(30522).embeddingDim(64).filters(64).kernelSizes(2, 3, 4).outputSize(2).build().newBlock();
+ * try (StudentModel model = StudentModel.create(student, 42)) { ... }
+ * }</pre>
+ */
+public final class TextCnnStudent extends StudentBlock {
+
+    /**
+     * What is added to a convolution's output at positions that are padding before the max over time: a
+     * finite, large negative value, so that a real position always wins and a row without one stays finite
+     * (and is then multiplied by zero).
+     */
+    public static final float MASK_PENALTY = 1e9f;
+
+    private static final byte VERSION = 1;
+
+    private final TextCnnConfig config;
+
+    private final Parameter embedding;
+
+    private final List<Conv1d> convolutions;
+
+    private final List<Linear> hidden;
+
+    private final Linear output;
+
+    /** Builds an uninitialised block; prefer {@link TextCnnConfig#newBlock()}. */
+    public TextCnnStudent(TextCnnConfig config) {
+        super(VERSION);
+        this.config = config;
+        this.embedding = addParameter(Parameter.builder()
+            .setName("embedding")
+            .setType(Parameter.Type.WEIGHT)
+            .optShape(new Shape(config.vocabSize(), config.embeddingDim()))
+            .build());
+        List<Conv1d> convs = new ArrayList<>();
+        for (int k : config.kernelSizes()) {
+            convs.add(addChildBlock(convolutionName(k),
+                    Conv1d.builder().setKernelShape(new Shape(k)).setFilters(config.filters()).build()));
+        }
+        this.convolutions = Collections.unmodifiableList(convs);
+        List<Linear> layers = new ArrayList<>();
+        for (int i = 0; i < config.hiddenSizes().size(); i++) {
+            layers.add(addChildBlock("hidden" + (i + 1), Linear.builder().setUnits(config.hiddenSizes().get(i)).build()));
+        }
+        this.hidden = Collections.unmodifiableList(layers);
+        this.output = addChildBlock("output", Linear.builder().setUnits(config.outputSize()).build());
+    }
+
+    /** The name of the child block that convolves windows of {@code kernelSize} tokens: {@code conv<kernelSize>}. */
+    public static String convolutionName(int kernelSize) {
+        return "conv" + kernelSize;
+    }
+
+    @Override
+    public TextCnnConfig config() {
+        return this.config;
+    }
+
+    @Override
+    protected NDArray forward(ParameterStore parameterStore, NDArray inputIds, NDArray attentionMask, boolean training) {
+        Device device = inputIds.getDevice();
+        NDArray table = parameterStore.getValue(this.embedding, device, training);
+        NDArray embedded = Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow();
+        NDArray mask = attentionMask.toType(table.getDataType(), false);
+        NDArray tokens = embedded.mul(mask.expandDims(2)).transpose(0, 2, 1);
+        NDArray penalty = mask.sub(1f).mul(MASK_PENALTY).expandDims(1);
+        NDArray anyToken = mask.max(new int[] { 1 }, true);
+        NDList pooled = new NDList(this.convolutions.size());
+        for (int i = 0; i < this.convolutions.size(); i++) {
+            int k = this.config.kernelSizes().get(i);
+            NDArray x = tokens;
+            if (k > 1) {
+                Shape shape = tokens.getShape();
+                x = tokens.concat(tokens.getManager().zeros(new Shape(shape.get(0), shape.get(1), k - 1),
+                        tokens.getDataType(), device), 2);
+            }
+            NDArray features = this.convolutions.get(i).forward(parameterStore, new NDList(x), training).singletonOrThrow();
+            features = this.config.activation().apply(features);
+            pooled.add(features.add(penalty).max(new int[] { 2 }).mul(anyToken));
+        }
+        NDArray x = dropout(pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1), this.config.dropout(),
+                training);
+        for (Linear layer : this.hidden) {
+            x = layer.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+            x = dropout(this.config.activation().apply(x), this.config.dropout(), training);
+        }
+        return this.output.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long batch = inputShapes[0].get(0);
+        for (int i = 0; i < this.convolutions.size(); i++) {
+            int k = this.config.kernelSizes().get(i);
+            this.convolutions.get(i).initialize(manager, dataType, new Shape(batch, this.config.embeddingDim(), k));
+        }
+        long in = this.config.pooledWidth();
+        for (Linear layer : this.hidden) {
+            layer.initialize(manager, dataType, new Shape(batch, in));
+            in = layer.getOutputShapes(new Shape[] { new Shape(batch, in) })[0].get(1);
+        }
+        this.output.initialize(manager, dataType, new Shape(batch, in));
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The Transformer student, a small BERT-style encoder, randomly initialised or started from some of the
+ * teacher encoder's own layers. {@link io.distill4j.pipeline.student.transformer.TransformerConfig} holds its
+ * sizes and hands out its {@link io.distill4j.pipeline.student.Architecture};
+ * {@link io.distill4j.pipeline.student.transformer.TransformerStudent} is the DJL block;
+ * {@link io.distill4j.pipeline.student.transformer.BertEncoderWeights} reads a BERT-family ONNX encoder's
+ * weights and copies chosen layers into a student; a package-private graph writer exports the forward pass
+ * to ONNX.
+ */
+package io.distill4j.pipeline.student.transformer;
