@@ -292,7 +292,7 @@ public final class TrainingSpeedBenchmark {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        System.out.printf(Locale.ROOT, "[bench] DJL / PyTorch = %.3f%s (issue 4 asks for >= 0.7: %s)%n", ratio,
+        System.out.printf(Locale.ROOT, "[bench] DJL / PyTorch = %.3f%s (target >= 0.7: %s)%n", ratio,
                 options.rounds() > 1 ? ", the median of " + options.rounds() + " rounds" : "",
                 ratio >= 0.7 ? "met" : "NOT met");
         System.out.println("[bench] wrote " + options.out().toAbsolutePath());

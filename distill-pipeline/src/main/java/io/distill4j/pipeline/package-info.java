@@ -1,8 +1,9 @@
 /**
- * The distillation pipeline: data preparation ({@code data}), the teacher stage ({@code teacher}: an
- * encoder plus a fitted head as one teacher graph) and its on-disk soft-target cache, DJL student
- * models, knowledge-distillation losses, training, auto-tuning, ONNX export, the job report
- * ({@code report}) and registration in the model repository ({@code registry}). Built out in wave 1,
- * step 3; see each sub-package for what exists.
+ * The distillation pipeline: {@code PipelineDistiller} (the {@link io.distill4j.api.distill.Distiller})
+ * runs each job ({@code job}) through its stages — data ({@code data}), the teacher behind one SPI
+ * ({@code teacher}) into the soft-target cache ({@code cache}), the student architectures
+ * ({@code student}, one package each) trained ({@code train}) and tuned ({@code tune}), ONNX export
+ * ({@code export}), the report ({@code report}) and registration in the model repository
+ * ({@code registry}).
  */
 package io.distill4j.pipeline;

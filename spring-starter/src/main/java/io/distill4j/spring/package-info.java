@@ -1,6 +1,8 @@
 /**
- * Spring Boot auto-configuration for Distill4j: configuration properties, the inference engine and
- * distiller beans, gRPC services, Resilience4j wiring, actuator endpoints and Micrometer metrics.
- * Nothing is implemented yet: this module is built out in wave 1, step 4.
+ * Spring Boot integration of Distill4j: auto-configuration and properties ({@code autoconfigure}), the
+ * Open Inference Protocol and distillation-job gRPC services ({@code grpc}), Resilience4j around every
+ * served call ({@code resilience}), admin endpoints ({@code actuate}) behind Spring Security
+ * ({@code security}), Micrometer meters ({@code metrics}), Spring AI adapters ({@code ai}) and spec files
+ * ({@code spec}).
  */
 package io.distill4j.spring;

@@ -28,7 +28,6 @@ public final class JobRunner {
         DistillationRun run = new DistillationRun(job, config, output);
         try {
             DistillationResult result = run.run();
-            run.deleteCheckpoints();
             job.succeed(result, run.stage());
             logger.info("Job {} succeeded:\n{}", job.id(), result.summary());
         }

@@ -15,6 +15,7 @@ import io.distill4j.api.distill.Stage;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.pipeline.memory.ResidentMemory;
 import io.distill4j.pipeline.report.StageRecord;
+import io.distill4j.pipeline.teacher.TeacherProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * seconds long and count as nothing. The job's fraction done is elapsed / (elapsed + time left) once
  * the time left is known, and before that a coarse share by stage; it never goes backwards.
  *
+ * <p>A {@link TeacherProgress} too: a teacher's updates are throttled progress, its milestones reports.
+ *
  * <p>Not thread-safe: a job's stages run on its worker thread.
  */
-final class StageClock {
+final class StageClock implements TeacherProgress {
 
     private static final Logger logger = LoggerFactory.getLogger(StageClock.class);
 
@@ -166,6 +169,16 @@ final class StageClock {
         long bounded = total >= 0 ? Math.min(step, total) : step;
         this.job.report(this.stage, Math.max(0, bounded), total, this.fraction, metrics, eta, message);
         throwIfCancelled();
+    }
+
+    @Override
+    public void update(long step, long total, double share, Map<String, Double> metrics, String message) {
+        progress(step, total, share, metrics, message);
+    }
+
+    @Override
+    public void milestone(long step, long total, double share, Map<String, Double> metrics, String message) {
+        report(step, total, share, metrics, message);
     }
 
     /** Throws if the job was asked to stop. */

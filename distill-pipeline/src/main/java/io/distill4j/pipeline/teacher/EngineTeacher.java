@@ -26,6 +26,7 @@ import io.distill4j.engine.session.SessionConfig;
 import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.memory.MemoryPlanner;
 import io.distill4j.pipeline.memory.ResidentMemory;
 import io.distill4j.pipeline.speed.SpeedProbe;
 import io.distill4j.pipeline.vocab.TokenizerVocabulary;

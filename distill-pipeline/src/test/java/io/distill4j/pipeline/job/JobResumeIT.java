@@ -30,6 +30,7 @@ import io.distill4j.pipeline.report.DistillationReport;
 import io.distill4j.pipeline.report.DistillationReportWriter;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.train.Checkpoints;
+import io.distill4j.pipeline.tune.TrialCheckpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;

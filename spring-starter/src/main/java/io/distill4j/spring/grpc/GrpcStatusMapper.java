@@ -10,7 +10,7 @@ import io.grpc.stub.StreamObserver;
 import org.springframework.util.ClassUtils;
 
 /**
- * The one place where Distill4j's exception hierarchy becomes gRPC status codes (STYLE.md rule 7):
+ * The one place where Distill4j's exception hierarchy becomes gRPC status codes:
  *
  * <pre>
  * INVALID_INPUT          -> INVALID_ARGUMENT      MODEL_NOT_FOUND    -> NOT_FOUND

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.teacher;
+package io.distill4j.pipeline.memory;
 
 import io.distill4j.api.distill.MemoryMode;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.tune;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,12 +49,12 @@ import org.slf4j.LoggerFactory;
  * thread. Two jobs of identical specs running at once share directories; both still train correctly,
  * but each may resume from the other's checkpoints and the first to succeed deletes them.
  */
-final class TrialCheckpoints {
+public final class TrialCheckpoints {
 
     private static final Logger logger = LoggerFactory.getLogger(TrialCheckpoints.class);
 
     /** The folder under the work directory that holds every job's trial checkpoints. */
-    static final String DIRECTORY = "checkpoints";
+    public static final String DIRECTORY = "checkpoints";
 
     /** Version of the key's derivation; part of every key, so a new derivation never meets old folders. */
     static final int KEY_VERSION = 2;
@@ -74,7 +74,7 @@ final class TrialCheckpoints {
     }
 
     /** The trial checkpoints of a job of a distiller working in {@code workDirectory}. */
-    static TrialCheckpoints under(Path workDirectory) {
+    public static TrialCheckpoints under(Path workDirectory) {
         return new TrialCheckpoints(Objects.requireNonNull(workDirectory, "workDirectory").resolve(DIRECTORY)
                 .toAbsolutePath().normalize());
     }
@@ -88,7 +88,7 @@ final class TrialCheckpoints {
      * The checkpoints of one trial, in the directory its key names; the directory is remembered for
      * {@link #deleteAll()}. Nothing is written here; the trainer creates the directory.
      */
-    Checkpoints forTrial(Candidate candidate, StudentConfig student, TrainerConfig training,
+    public Checkpoints forTrial(Candidate candidate, StudentConfig student, TrainerConfig training,
             EncodedSplit train, EncodedSplit validation) {
         Path directory = this.root.resolve(key(components(candidate, student, training, data(train, validation))));
         this.used.add(directory);
@@ -104,7 +104,7 @@ final class TrialCheckpoints {
      * Deletes every directory handed out, and {@link #root()} if that leaves it empty. A directory that
      * cannot be deleted is logged and left: the job's result does not depend on it.
      */
-    void deleteAll() {
+    public void deleteAll() {
         for (Path directory : this.used) {
             try {
                 deleteTree(directory);

@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.tune;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import io.distill4j.pipeline.vocab.VocabularyPruning;
  * {@link StudentSpec.Training pinned settings}, or the defaults here; a shape that starts from the teacher's
  * weights searches {@link #PRETRAINED_LEARNING_RATES}, the others {@link #LEARNING_RATES}.
  */
-final class StudentCatalog {
+public final class StudentCatalog {
 
     /** Temperatures searched (Hinton et al. use 1 to 20; small students do best at low ones). */
     static final float[] TEMPERATURES = {1f, 2f, 4f};
@@ -90,22 +90,22 @@ final class StudentCatalog {
      * layers without an encoder teacher or for more layers than it has
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      */
-    static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<Path> teacherEncoder) {
+    public static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<Path> teacherEncoder) {
         List<StudentShape> shapes = Architecture.shapes(spec, maxSequenceLength, teacherEncoder);
         return new StudentCatalog(shapes, shapes.size() > 1, spec, maxEpochs);
     }
 
     /** Whether the search space has more than one point (the spec is {@code auto}). */
-    boolean tuned() {
+    public boolean tuned() {
         return this.tuned;
     }
 
-    boolean pruneVocabulary() {
+    public boolean pruneVocabulary() {
         return this.pruneVocabulary;
     }
 
     /** Epochs of the final training (the last rung): those the spec pins, else the distiller's maximum. */
-    int epochs() {
+    public int epochs() {
         return this.epochs;
     }
 
@@ -113,19 +113,19 @@ final class StudentCatalog {
      * Whether the spec pins the epochs: the student then trains exactly {@link #epochs()} epochs, without
      * early stopping (the best epoch's weights are still the ones kept).
      */
-    boolean epochsPinned() {
+    public boolean epochsPinned() {
         return this.training.map(t -> t.epochs().isPresent()).orElse(false);
     }
 
     /** Parameters of the largest shape, before vocabulary pruning (an upper bound for the memory planner). */
-    long largestParameterCount(int vocabSize, int outputSize, StudentOutput output) {
+    public long largestParameterCount(int vocabSize, int outputSize, StudentOutput output) {
         return this.shapes.values().stream()
                 .mapToLong(shape -> shape.factory().build(vocabSize, outputSize, output).parameterCount()).max()
                 .orElse(0);
     }
 
     /** The config of the shape a candidate names. */
-    StudentConfig config(Candidate candidate, int vocabSize, int outputSize, StudentOutput output) {
+    public StudentConfig config(Candidate candidate, int vocabSize, int outputSize, StudentOutput output) {
         StudentShape shape = this.shapes.get(candidate.student());
         if (shape == null) {
             throw new IllegalArgumentException("unknown student '" + candidate.student() + "'; known: "
@@ -139,7 +139,7 @@ final class StudentCatalog {
      * teacher's layers); leaves the random ones otherwise.
      * @param pruning the vocabulary pruning the student's token ids went through, if any
      */
-    void initialize(Candidate candidate, StudentModel model, Optional<VocabularyPruning> pruning) {
+    public void initialize(Candidate candidate, StudentModel model, Optional<VocabularyPruning> pruning) {
         StudentShape shape = this.shapes.get(candidate.student());
         if (shape != null && shape.initializer() != null) {
             shape.initializer().initialize(model, pruning.map(VocabularyPruning::keptIds).orElse(null));
@@ -152,7 +152,7 @@ final class StudentCatalog {
      * seeded random order. A catalog that is not tuned has one candidate, with the spec's pinned
      * training settings if it has them.
      */
-    List<Candidate> candidates(long seed) {
+    public List<Candidate> candidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (StudentShape shape : this.shapes.values()) {
@@ -184,7 +184,7 @@ final class StudentCatalog {
      * first, then the other rates in a seeded random order. A catalog that is not tuned has one candidate,
      * with the spec's pinned learning rate if it has one.
      */
-    List<Candidate> embeddingCandidates(long seed) {
+    public List<Candidate> embeddingCandidates(long seed) {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (StudentShape shape : this.shapes.values()) {

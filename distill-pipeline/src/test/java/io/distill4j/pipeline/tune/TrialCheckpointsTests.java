@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

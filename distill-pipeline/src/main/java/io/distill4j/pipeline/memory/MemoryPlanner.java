@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.teacher;
+package io.distill4j.pipeline.memory;
 
 import java.util.Locale;
 
@@ -20,7 +20,7 @@ import io.distill4j.api.distill.MemoryMode;
  * teacher is small ({@value #SMALL_TEACHER_BYTES} bytes or less): then keeping it loaded costs little,
  * and staging would gain nothing. Otherwise staged, so the job's peak is the larger stage, not the sum.
  */
-final class MemoryPlanner {
+public final class MemoryPlanner {
 
     /** Allowance for the runtime (ONNX Runtime or PyTorch) of a stage. */
     static final long RUNTIME_BYTES = 256L << 20;
@@ -36,7 +36,7 @@ final class MemoryPlanner {
      * @param studentParameters the largest student the search may build
      * @param limitBytes memory the job may use
      */
-    static Plan plan(long teacherFileBytes, long studentParameters, long limitBytes) {
+    public static Plan plan(long teacherFileBytes, long studentParameters, long limitBytes) {
         long teacher = 2 * teacherFileBytes + RUNTIME_BYTES;
         long student = 2 * 16 * studentParameters + RUNTIME_BYTES;
         boolean online = teacher + student <= limitBytes / 4 && teacherFileBytes <= SMALL_TEACHER_BYTES;
@@ -51,7 +51,7 @@ final class MemoryPlanner {
      * @param studentBytes estimated resident bytes of the student stage
      * @param limitBytes the limit it planned for
      */
-    record Plan(MemoryMode mode, long teacherBytes, long studentBytes, long limitBytes) {
+    public record Plan(MemoryMode mode, long teacherBytes, long studentBytes, long limitBytes) {
 
         @Override
         public String toString() {

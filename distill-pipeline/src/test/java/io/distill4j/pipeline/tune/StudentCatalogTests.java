@@ -1,4 +1,4 @@
-package io.distill4j.pipeline.job;
+package io.distill4j.pipeline.tune;
 
 import java.util.List;
 import java.util.Optional;
