@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +159,7 @@ final class DirectorySoftTargetCache implements SoftTargetCache {
     }
 
     @Override
-    public SoftTargetWriter create(CacheKey key, int rows, int width, Precision precision) {
+    public SoftTargetWriter create(CacheKey key, int rows, int width, SoftTargetPrecision precision) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(precision, "precision");
         if (rows < 0) {

@@ -14,7 +14,6 @@ import java.util.OptionalLong;
 
 import io.distill4j.api.ModelId;
 import io.distill4j.api.distill.MemoryMode;
-import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -23,7 +22,6 @@ import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.session.SessionConfig;
-import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 import io.distill4j.pipeline.memory.ResidentMemory;
@@ -81,7 +79,7 @@ abstract class EngineTeacher implements Teacher {
             SpeedProbe.Figures speed = speed(engine, name, modelFile, context);
             TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, context.cache())
                     .split("train", context.transfer()).split("validation", context.validation())
-                    .precision(precision(context))
+                    .precision(context.spec().softTargetPrecision())
                     .progress(p -> context.progress().update(p.done(), p.total(), p.total() == 0 ? 1
                             : (double) p.done() / p.total(), Map.of(), "teacher: " + p.split() + " " + p.splitDone()
                                     + " of " + p.splitTotal() + " texts"))
@@ -134,10 +132,6 @@ abstract class EngineTeacher implements Teacher {
             throw new UncheckedIOException(ex);
         }
         return repository;
-    }
-
-    static Precision precision(TeacherContext context) {
-        return context.spec().softTargetPrecision() == SoftTargetPrecision.FLOAT16 ? Precision.FP16 : Precision.FP32;
     }
 
     private static SpeedProbe.Figures speed(OnnxInferenceEngine engine, String name, Path modelFile,
