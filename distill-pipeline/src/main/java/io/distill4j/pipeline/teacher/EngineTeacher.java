@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
@@ -214,9 +214,7 @@ abstract class EngineTeacher implements Teacher {
     private static void writeSpeed(Path file, SpeedProbe.Figures figures) {
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".speed", ".tmp");
-            MAPPER.writeValue(temp.toFile(), figures);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, out -> MAPPER.writeValue(out, figures));
         }
         catch (IOException | RuntimeException ex) {
             logger.warn("Could not record the teacher's speed in {}: {}", file, ex.toString());
