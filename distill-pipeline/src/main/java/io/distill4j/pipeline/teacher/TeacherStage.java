@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.distill.SoftTargetPrecision;
@@ -325,10 +326,7 @@ public final class TeacherStage {
 
         /** Texts per engine call; default {@value #DEFAULT_CHUNK}. */
         public Builder chunk(int chunk) {
-            if (chunk < 1) {
-                throw new IllegalArgumentException("chunk must be >= 1, was " + chunk);
-            }
-            this.chunk = chunk;
+            this.chunk = Checks.atLeast(chunk, 1, "chunk");
             return this;
         }
 
