@@ -1,6 +1,7 @@
 package io.distill4j.benchmarks;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.pipeline.data.DatasetReader;
 import io.distill4j.pipeline.data.TextExample;
 import org.apache.commons.csv.CSVFormat;
@@ -81,12 +83,12 @@ final class BenchmarkData {
     private static void write(Path out, CSVFormat format, Rows rows) {
         try {
             Files.createDirectories(out.getParent());
-            Path temp = Files.createTempFile(out.getParent(), ".data", ".tmp");
-            try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
-                    CSVPrinter printer = new CSVPrinter(writer, format)) {
-                rows.print(printer);
-            }
-            Files.move(temp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(out, stream -> {
+                try (Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+                        CSVPrinter printer = new CSVPrinter(writer, format)) {
+                    rows.print(printer);
+                }
+            });
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

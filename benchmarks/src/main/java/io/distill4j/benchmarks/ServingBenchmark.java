@@ -28,6 +28,7 @@ import io.distill4j.api.grpc.inference.InferTensorContents;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
 import io.distill4j.api.grpc.inference.ModelInferResponse;
 import io.distill4j.api.grpc.inference.ServerLiveRequest;
+import io.distill4j.engine.similarity.Similarity;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -335,7 +336,7 @@ public final class ServingBenchmark {
             float[] b = remote.embed(text);
             if (!Arrays.equals(a, b)) {
                 throw new BenchmarkException("gRPC and in-process embeddings differ for '" + text + "' (cosine "
-                        + Stats.cosine(a, b) + ")");
+                        + Similarity.cosine(a, b) + ")");
             }
         }
     }

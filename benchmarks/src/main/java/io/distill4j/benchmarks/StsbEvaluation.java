@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.distill4j.engine.similarity.Similarity;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
@@ -46,7 +47,7 @@ final class StsbEvaluation {
         double[] scores = new double[pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {
             StsbData.Pair pair = pairs.get(i);
-            cosines[i] = Stats.cosine(vectors.get(pair.sentence1()), vectors.get(pair.sentence2()));
+            cosines[i] = Similarity.cosine(vectors.get(pair.sentence1()), vectors.get(pair.sentence2()));
             scores[i] = pair.score();
         }
         return new SpearmansCorrelation().correlation(cosines, scores);
@@ -60,7 +61,7 @@ final class StsbEvaluation {
         double min = Double.POSITIVE_INFINITY;
         double sum = 0;
         for (String sentence : this.sentences) {
-            double cosine = Stats.cosine(a.get(sentence), b.get(sentence));
+            double cosine = Similarity.cosine(a.get(sentence), b.get(sentence));
             min = Math.min(min, cosine);
             sum += cosine;
         }

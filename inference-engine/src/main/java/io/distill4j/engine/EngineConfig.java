@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.distill4j.api.Checks;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.session.SessionConfig;
@@ -156,22 +157,19 @@ public final class EngineConfig {
 
         /** @param bytes at least 1 */
         public Builder maxTextBytes(int bytes) {
-            this.maxTextBytes = requirePositive("maxTextBytes", bytes);
+            this.maxTextBytes = Checks.atLeast(bytes, 1, "maxTextBytes");
             return this;
         }
 
         /** @param items at least 1 */
         public Builder maxBatchItems(int items) {
-            this.maxBatchItems = requirePositive("maxBatchItems", items);
+            this.maxBatchItems = Checks.atLeast(items, 1, "maxBatchItems");
             return this;
         }
 
         /** @param elements at least 1 */
         public Builder maxTensorElements(long elements) {
-            if (elements < 1) {
-                throw new IllegalArgumentException("maxTensorElements must be >= 1, was " + elements);
-            }
-            this.maxTensorElements = elements;
+            this.maxTensorElements = Checks.atLeast(elements, 1L, "maxTensorElements");
             return this;
         }
 
@@ -197,13 +195,6 @@ public final class EngineConfig {
 
         public EngineConfig build() {
             return new EngineConfig(this);
-        }
-
-        private static int requirePositive(String field, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(field + " must be >= 1, was " + value);
-            }
-            return value;
         }
     }
 }

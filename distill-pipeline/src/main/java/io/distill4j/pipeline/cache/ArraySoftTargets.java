@@ -3,6 +3,8 @@ package io.distill4j.pipeline.cache;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+
 /** {@link SoftTargets} over one row-major {@code float[]}. */
 final class ArraySoftTargets implements SoftTargets {
 
@@ -55,8 +57,8 @@ final class ArraySoftTargets implements SoftTargets {
     }
 
     @Override
-    public Precision precision() {
-        return Precision.FP32;
+    public SoftTargetPrecision precision() {
+        return SoftTargetPrecision.FLOAT32;
     }
 
     @Override

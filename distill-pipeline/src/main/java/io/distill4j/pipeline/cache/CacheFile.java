@@ -7,11 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+import io.distill4j.engine.digest.Sha256;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * offset  size  field
  *      0     8  magic "D4J-SOFT"
  *      8     4  format version (1)
- *     12     4  precision: 1 = FP32, 2 = FP16
+ *     12     4  precision: 1 = FLOAT32, 2 = FLOAT16 (see {@link #precisionCode})
  *     16     4  rows
  *     20     4  width (values per row)
  *     24    32  the cache key, SHA-256 (the file is named after its hex)
@@ -58,8 +59,25 @@ final class CacheFile {
     private CacheFile() {
     }
 
+    /** The code a precision is stored under in the header; fixed by the format, whatever the enum's order. */
+    static int precisionCode(SoftTargetPrecision precision) {
+        return switch (precision) {
+            case FLOAT32 -> 1;
+            case FLOAT16 -> 2;
+        };
+    }
+
+    /** The precision stored under {@code code}, or {@code null} if no precision is. */
+    static SoftTargetPrecision precision(int code) {
+        return switch (code) {
+            case 1 -> SoftTargetPrecision.FLOAT32;
+            case 2 -> SoftTargetPrecision.FLOAT16;
+            default -> null;
+        };
+    }
+
     /** The fields of a header. */
-    record Header(int version, Precision precision, int rows, int width, byte[] key, long dataOffset) {
+    record Header(int version, SoftTargetPrecision precision, int rows, int width, byte[] key, long dataOffset) {
 
         long dataBytes() {
             return (long) this.rows * this.width * this.precision.bytesPerValue();
@@ -83,7 +101,7 @@ final class CacheFile {
     /**
      * The header and info block of a new file, up to the data offset, with a zero checksum field.
      */
-    static byte[] header(CacheKey key, int rows, int width, Precision precision) {
+    static byte[] header(CacheKey key, int rows, int width, SoftTargetPrecision precision) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("producer", "distill4j");
         info.put("created", Instant.now().toString());
@@ -94,7 +112,7 @@ final class CacheFile {
         ByteBuffer header = ByteBuffer.allocate(dataOffset).order(ByteOrder.LITTLE_ENDIAN);
         header.put(MAGIC)
                 .putInt(CacheKey.FORMAT_VERSION)
-                .putInt(precision.code())
+                .putInt(precisionCode(precision))
                 .putInt(rows)
                 .putInt(width)
                 .put(key.digest())
@@ -130,7 +148,7 @@ final class CacheFile {
                     + CacheKey.FORMAT_VERSION);
         }
         int precisionCode = fixed.getInt();
-        Precision precision = Precision.fromCode(precisionCode);
+        SoftTargetPrecision precision = precision(precisionCode);
         if (precision == null) {
             throw new InvalidEntryException("unknown precision code " + precisionCode);
         }
@@ -143,7 +161,7 @@ final class CacheFile {
         byte[] stored = new byte[32];
         fixed.get(stored);
         if (!Arrays.equals(stored, key.digest())) {
-            throw new InvalidEntryException("written for key " + HexFormat.of().formatHex(stored) + ", not "
+            throw new InvalidEntryException("written for key " + Sha256.hex(stored) + ", not "
                     + key.hex());
         }
         int infoLength = fixed.getInt();

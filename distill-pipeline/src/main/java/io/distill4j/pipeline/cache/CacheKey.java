@@ -1,16 +1,12 @@
 package io.distill4j.pipeline.cache;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.engine.digest.Sha256;
 
 /**
  * The identity of one cache entry: a SHA-256 over everything that determines a split's soft targets.
@@ -67,13 +64,13 @@ public final class CacheKey {
 
     private CacheKey(SortedMap<String, String> components) {
         this.components = Collections.unmodifiableSortedMap(components);
-        MessageDigest sha = sha256();
+        Sha256 sha = Sha256.start();
         components.forEach((name, value) -> {
             update(sha, name);
             update(sha, value);
         });
         this.digest = sha.digest();
-        this.hex = HexFormat.of().formatHex(this.digest);
+        this.hex = Sha256.hex(this.digest);
     }
 
     public static Builder builder() {
@@ -114,21 +111,10 @@ public final class CacheKey {
         return "CacheKey[" + this.hex + ", " + this.components + "]";
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            // Every Java platform must provide SHA-256 (java.security.MessageDigest's contract).
-            throw new IllegalStateException("SHA-256 is not available", ex);
-        }
-    }
-
     /** Length-prefixed UTF-8, so that no two different sequences of strings hash the same. */
-    private static void update(MessageDigest sha, String value) {
+    private static void update(Sha256 sha, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        sha.update(bytes);
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array()).update(bytes);
     }
 
     /**
@@ -171,7 +157,7 @@ public final class CacheKey {
         /** The split's data as the texts the teacher reads, in order (for data built in memory). */
         public Builder data(List<String> texts) {
             Objects.requireNonNull(texts, "texts");
-            MessageDigest sha = sha256();
+            Sha256 sha = Sha256.start();
             update(sha, Integer.toString(texts.size()));
             for (int i = 0; i < texts.size(); i++) {
                 String text = texts.get(i);
@@ -180,7 +166,7 @@ public final class CacheKey {
                 }
                 update(sha, text);
             }
-            this.data = "texts-sha256:" + HexFormat.of().formatHex(sha.digest());
+            this.data = "texts-sha256:" + sha.hex();
             return this;
         }
 
@@ -236,7 +222,7 @@ public final class CacheKey {
          */
         private static String hashPath(String field, Path path) {
             Objects.requireNonNull(path, field);
-            MessageDigest sha = sha256();
+            Sha256 sha = Sha256.start();
             try {
                 if (Files.isDirectory(path)) {
                     List<Path> files = new ArrayList<>();
@@ -250,30 +236,21 @@ public final class CacheKey {
                     for (Path file : files) {
                         update(sha, relative(path, file));
                         update(sha, Long.toString(Files.size(file)));
-                        digestFile(sha, file);
+                        sha.update(file);
                     }
                 }
                 else {
-                    digestFile(sha, path);
+                    sha.update(path);
                 }
             }
             catch (IOException ex) {
                 throw new InvalidInputException(null, field, "cannot read " + path + ": " + ex);
             }
-            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+            return "sha256:" + sha.hex();
         }
 
         private static String relative(Path root, Path file) {
             return root.relativize(file).toString().replace('\\', '/');
-        }
-
-        private static void digestFile(MessageDigest sha, Path file) throws IOException {
-            byte[] buffer = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    sha.update(buffer, 0, n);
-                }
-            }
         }
     }
 }

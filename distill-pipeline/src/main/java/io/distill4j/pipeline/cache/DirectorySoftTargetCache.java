@@ -20,6 +20,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import io.distill4j.api.Checks;
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,15 +160,11 @@ final class DirectorySoftTargetCache implements SoftTargetCache {
     }
 
     @Override
-    public SoftTargetWriter create(CacheKey key, int rows, int width, Precision precision) {
+    public SoftTargetWriter create(CacheKey key, int rows, int width, SoftTargetPrecision precision) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(precision, "precision");
-        if (rows < 0) {
-            throw new IllegalArgumentException("rows must be >= 0, was " + rows);
-        }
-        if (width < 1 || width > CacheFile.MAX_WIDTH) {
-            throw new IllegalArgumentException("width must be in [1, " + CacheFile.MAX_WIDTH + "], was " + width);
-        }
+        Checks.atLeast(rows, 0, "rows");
+        Checks.inRange(width, 1, CacheFile.MAX_WIDTH, "width");
         sweepAbandoned();
         Path temporary = null;
         try {

@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+
 /**
  * {@link SoftTargets} over a read-only mapping of a validated cache file. A single mapping is limited
  * to 2 GiB, so the data is mapped in chunks of whole rows; a row never spans two chunks. Reads use
@@ -26,14 +28,14 @@ final class MappedSoftTargets implements SoftTargets {
 
     private final int width;
 
-    private final Precision precision;
+    private final SoftTargetPrecision precision;
 
     private final int rowsPerChunk;
 
     /** {@code FloatBuffer}s for FP32, {@code ShortBuffer}s for FP16; {@code null} once closed. */
     private volatile Buffer[] chunks;
 
-    private MappedSoftTargets(Path path, int rows, int width, Precision precision, int rowsPerChunk, Buffer[] chunks) {
+    private MappedSoftTargets(Path path, int rows, int width, SoftTargetPrecision precision, int rowsPerChunk, Buffer[] chunks) {
         this.path = path;
         this.rows = rows;
         this.width = width;
@@ -59,7 +61,7 @@ final class MappedSoftTargets implements SoftTargets {
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
                     header.dataOffset() + firstRow * rowBytes, chunkRows * rowBytes);
             mapped.order(ByteOrder.LITTLE_ENDIAN);
-            chunks[c] = header.precision() == Precision.FP32 ? mapped.asFloatBuffer() : mapped.asShortBuffer();
+            chunks[c] = header.precision() == SoftTargetPrecision.FLOAT32 ? mapped.asFloatBuffer() : mapped.asShortBuffer();
         }
         return new MappedSoftTargets(path, header.rows(), header.width(), header.precision(), rowsPerChunk, chunks);
     }
@@ -75,7 +77,7 @@ final class MappedSoftTargets implements SoftTargets {
     }
 
     @Override
-    public Precision precision() {
+    public SoftTargetPrecision precision() {
         return this.precision;
     }
 
@@ -115,7 +117,7 @@ final class MappedSoftTargets implements SoftTargets {
     private void read(Buffer[] mapped, int row, float[] into, int offset) {
         Buffer chunk = mapped[row / this.rowsPerChunk];
         int start = (row % this.rowsPerChunk) * this.width;
-        if (this.precision == Precision.FP32) {
+        if (this.precision == SoftTargetPrecision.FLOAT32) {
             ((FloatBuffer) chunk).get(start, into, offset, this.width);
         }
         else {

@@ -3,6 +3,8 @@ package io.distill4j.pipeline.cache;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+
 /**
  * The on-disk cache of teacher outputs, one file per {@link CacheKey} (that is, per split) in one
  * folder: {@code <directory>/<key hex>.softtargets}. The teacher stage looks a key up; on a miss it runs
@@ -22,7 +24,7 @@ import java.util.Optional;
  * SoftTargetCache cache = SoftTargetCache.inDirectory(workDir.resolve("cache"));
  * CacheLookup lookup = cache.lookup(key);
  * if (!lookup.isHit()) {
- *     try (SoftTargetWriter writer = cache.create(key, rows, width, Precision.FP16)) {
+ *     try (SoftTargetWriter writer = cache.create(key, rows, width, SoftTargetPrecision.FLOAT16)) {
  *         ... writer.append(batchOutputs) ...
  *         writer.commit();
  *     }
@@ -67,7 +69,7 @@ public interface SoftTargetCache {
      * @throws IllegalArgumentException if {@code rows} or {@code width} is out of range
      * @throws io.distill4j.api.exception.DistillationException if the temporary file cannot be created
      */
-    SoftTargetWriter create(CacheKey key, int rows, int width, Precision precision);
+    SoftTargetWriter create(CacheKey key, int rows, int width, SoftTargetPrecision precision);
 
     /**
      * Deletes the entry of {@code key}, forcing the teacher to run again. Targets already open stay

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 
@@ -22,12 +23,12 @@ import io.distill4j.api.exception.InvalidInputException;
  * deletes the temporary file; a crashed process leaves it behind for the next writer in the same
  * folder to delete.
  *
- * <p>Values must be finite; with {@link Precision#FP16} their magnitude must also be below 65520
+ * <p>Values must be finite; with {@link SoftTargetPrecision#FLOAT16} their magnitude must also be below 65520
  * (they round to at most 65504). A bad value throws {@link InvalidInputException} naming its row and
  * column. One thread at a time; obtained from {@link SoftTargetCache#create}, closed by the caller.
  *
  * <pre>{@code
- * try (SoftTargetWriter writer = cache.create(key, texts.size(), 384, Precision.FP16)) {
+ * try (SoftTargetWriter writer = cache.create(key, texts.size(), 384, SoftTargetPrecision.FLOAT16)) {
  *     for (List<String> batch : batches) {
  *         writer.append(teacher.embed(batch));      // float[batch][384]
  *     }
@@ -47,7 +48,7 @@ public final class SoftTargetWriter implements AutoCloseable {
 
     private final int width;
 
-    private final Precision precision;
+    private final SoftTargetPrecision precision;
 
     private final Path temporary;
 
@@ -65,7 +66,7 @@ public final class SoftTargetWriter implements AutoCloseable {
 
     private boolean committed;
 
-    SoftTargetWriter(DirectorySoftTargetCache cache, CacheKey key, int rows, int width, Precision precision,
+    SoftTargetWriter(DirectorySoftTargetCache cache, CacheKey key, int rows, int width, SoftTargetPrecision precision,
             Path temporary) throws IOException {
         this.cache = cache;
         this.key = key;
@@ -136,7 +137,7 @@ public final class SoftTargetWriter implements AutoCloseable {
                 throw new InvalidInputException(null, "row " + this.written + ", column " + k,
                         value + " is not finite; soft targets must be finite numbers");
             }
-            if (this.precision == Precision.FP16 && Math.abs(value) >= HalfFloats.OVERFLOW_THRESHOLD) {
+            if (this.precision == SoftTargetPrecision.FLOAT16 && Math.abs(value) >= HalfFloats.OVERFLOW_THRESHOLD) {
                 throw new InvalidInputException(null, "row " + this.written + ", column " + k, value
                         + " is beyond FP16's largest value " + HalfFloats.MAX_VALUE + "; store FP32");
             }
@@ -145,7 +146,7 @@ public final class SoftTargetWriter implements AutoCloseable {
             if (this.buffer.remaining() < this.precision.bytesPerValue()) {
                 flush();
             }
-            if (this.precision == Precision.FP32) {
+            if (this.precision == SoftTargetPrecision.FLOAT32) {
                 this.buffer.putFloat(value);
             }
             else {

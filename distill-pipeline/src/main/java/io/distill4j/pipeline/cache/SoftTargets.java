@@ -1,5 +1,7 @@
 package io.distill4j.pipeline.cache;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+
 /**
  * The teacher's outputs for one split: a {@link #rows()} × {@link #width()} matrix of floats, one row
  * per example in data order (the logits of a classifier, or the pooled embedding of an encoder).
@@ -27,7 +29,7 @@ public interface SoftTargets extends AutoCloseable {
     int width();
 
     /** How the values are stored; reads return {@code float} either way. */
-    Precision precision();
+    SoftTargetPrecision precision();
 
     /**
      * A copy of row {@code index}.

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
+import io.distill4j.api.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,37 +246,31 @@ public final class Augmenter {
 
         /** The probability that a word becomes the mask token, in {@code [0, 1]}; default {@code 0.1}. */
         public Builder maskProbability(double maskProbability) {
-            this.maskProbability = probability("maskProbability", maskProbability);
+            this.maskProbability = Checks.probability(maskProbability, "maskProbability");
             return this;
         }
 
         /** The probability that a word is replaced by a word drawn from the data set, in {@code [0, 1]}; default {@code 0.1}. */
         public Builder replaceProbability(double replaceProbability) {
-            this.replaceProbability = probability("replaceProbability", replaceProbability);
+            this.replaceProbability = Checks.probability(replaceProbability, "replaceProbability");
             return this;
         }
 
         /** The probability that only a random n-gram of a copy is kept, in {@code [0, 1]}; default {@code 0.25}. */
         public Builder ngramProbability(double ngramProbability) {
-            this.ngramProbability = probability("ngramProbability", ngramProbability);
+            this.ngramProbability = Checks.probability(ngramProbability, "ngramProbability");
             return this;
         }
 
         /** The longest n-gram kept, at least 1; default 5. */
         public Builder maxNgram(int maxNgram) {
-            if (maxNgram < 1) {
-                throw new IllegalArgumentException("maxNgram must be >= 1, was " + maxNgram);
-            }
-            this.maxNgram = maxNgram;
+            this.maxNgram = Checks.atLeast(maxNgram, 1, "maxNgram");
             return this;
         }
 
         /** Augmented candidates per example (duplicates are dropped), in {@code [1, 1000]}; default 4. */
         public Builder copies(int copies) {
-            if (copies < 1 || copies > MAX_COPIES) {
-                throw new IllegalArgumentException("copies must be in [1, " + MAX_COPIES + "], was " + copies);
-            }
-            this.copies = copies;
+            this.copies = Checks.inRange(copies, 1, MAX_COPIES, "copies");
             return this;
         }
 
@@ -305,13 +300,6 @@ public final class Augmenter {
                         "at least one of maskProbability, replaceProbability and ngramProbability must be > 0");
             }
             return new Augmenter(this);
-        }
-
-        private static double probability(String field, double value) {
-            if (!(value >= 0.0 && value <= 1.0)) {
-                throw new IllegalArgumentException(field + " must be in [0, 1], was " + value);
-            }
-            return value;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.distill4j.api.Checks;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -429,10 +430,7 @@ public final class DatasetReader {
          * the read fails; at or under it, bad rows are skipped and reported.
          */
         public Builder maxBadRowShare(double maxBadRowShare) {
-            if (!(maxBadRowShare >= 0.0 && maxBadRowShare <= 1.0)) {
-                throw new IllegalArgumentException("maxBadRowShare must be in [0, 1], was " + maxBadRowShare);
-            }
-            this.maxBadRowShare = maxBadRowShare;
+            this.maxBadRowShare = Checks.probability(maxBadRowShare, "maxBadRowShare");
             return this;
         }
 

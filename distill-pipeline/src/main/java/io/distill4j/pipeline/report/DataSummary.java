@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.distill4j.api.Checks;
 import io.distill4j.pipeline.data.BadRow;
 import io.distill4j.pipeline.data.DataReport;
 
@@ -31,17 +32,17 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
     public static final int MAX_EXAMPLES = DataReport.MAX_EXAMPLES;
 
     public DataSummary {
-        rowsPerSplit = ReportChecks.orderedCopy(rowsPerSplit, "data.rowsPerSplit");
-        rowsPerSplit.forEach((split, rows) -> ReportChecks.atLeast(rows, 0, "data.rowsPerSplit['" + split + "']"));
-        badRowsByReason = ReportChecks.orderedCopy(badRowsByReason, "data.badRowsByReason");
-        badRowsByReason.forEach((reason, rows) -> ReportChecks.atLeast(rows, 0,
+        rowsPerSplit = Checks.orderedCopy(rowsPerSplit, "data.rowsPerSplit");
+        rowsPerSplit.forEach((split, rows) -> Checks.atLeast(rows, 0, "data.rowsPerSplit['" + split + "']"));
+        badRowsByReason = Checks.orderedCopy(badRowsByReason, "data.badRowsByReason");
+        badRowsByReason.forEach((reason, rows) -> Checks.atLeast(rows, 0,
                 "data.badRowsByReason['" + reason + "']"));
-        badRowExamples = List.copyOf(ReportChecks.notNull(badRowExamples, "data.badRowExamples"));
+        badRowExamples = List.copyOf(Checks.notNull(badRowExamples, "data.badRowExamples"));
         if (badRowExamples.size() > MAX_EXAMPLES) {
             throw new IllegalArgumentException("data.badRowExamples holds at most " + MAX_EXAMPLES + " lines, was "
                     + badRowExamples.size() + "; use DataSummary.of to keep the first ones");
         }
-        notes = List.copyOf(ReportChecks.notNull(notes, "data.notes"));
+        notes = List.copyOf(Checks.notNull(notes, "data.notes"));
     }
 
     /** A summary with no splits and no bad rows. */
@@ -52,7 +53,7 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
     /** A summary without notes that keeps the first {@value #MAX_EXAMPLES} of {@code badRowExamples}. */
     public static DataSummary of(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
             List<String> badRowExamples) {
-        ReportChecks.notNull(badRowExamples, "data.badRowExamples");
+        Checks.notNull(badRowExamples, "data.badRowExamples");
         return new DataSummary(rowsPerSplit, badRowsByReason,
                 badRowExamples.subList(0, Math.min(MAX_EXAMPLES, badRowExamples.size())), List.of());
     }
@@ -63,7 +64,7 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
      * with its file's name; each file's {@link DataReport#note()} becomes a note.
      */
     public static DataSummary fromReports(Map<String, Long> rowsPerSplit, List<DataReport> reports) {
-        ReportChecks.notNull(reports, "reports");
+        Checks.notNull(reports, "reports");
         Map<String, Long> byReason = new LinkedHashMap<>();
         List<String> examples = new ArrayList<>();
         List<String> notes = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.distill.DistillationResult.GateOutcome;
 import io.distill4j.api.distill.DistillationResult.ModelFigures;
 import io.distill4j.api.distill.DistillationTask;
@@ -61,51 +62,51 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         Optional<QuantizationSummary> quantization, Map<String, String> compatibility, List<String> warnings) {
 
     public DistillationReport {
-        ReportChecks.notBlank(jobId, "jobId");
-        ReportChecks.notBlank(name, "name");
-        ReportChecks.notNull(task, "task");
-        ReportChecks.notBlank(metric, "metric");
-        ReportChecks.notNull(created, "created");
-        ReportChecks.notNull(teacher, "teacher");
-        ReportChecks.notNull(studentFp32, "studentFp32");
-        ReportChecks.notNull(studentInt8, "studentInt8");
-        stages = List.copyOf(ReportChecks.notNull(stages, "stages"));
+        Checks.notBlank(jobId, "jobId");
+        Checks.notBlank(name, "name");
+        Checks.notNull(task, "task");
+        Checks.notBlank(metric, "metric");
+        Checks.notNull(created, "created");
+        Checks.notNull(teacher, "teacher");
+        Checks.notNull(studentFp32, "studentFp32");
+        Checks.notNull(studentInt8, "studentInt8");
+        stages = List.copyOf(Checks.notNull(stages, "stages"));
         Set<Stage> seenStages = new HashSet<>();
         for (StageRecord stage : stages) {
             if (!seenStages.add(stage.stage())) {
                 throw new IllegalArgumentException("stages holds stage " + stage.stage() + " twice");
             }
         }
-        hyperParameters = ReportChecks.sortedCopy(hyperParameters, "hyperParameters");
-        trials = List.copyOf(ReportChecks.notNull(trials, "trials"));
+        hyperParameters = Checks.sortedCopy(hyperParameters, "hyperParameters");
+        trials = List.copyOf(Checks.notNull(trials, "trials"));
         Set<String> trialIds = new HashSet<>();
         for (TrialRecord trial : trials) {
             if (!trialIds.add(trial.id())) {
                 throw new IllegalArgumentException("trials holds trial id '" + trial.id() + "' twice");
             }
         }
-        ReportChecks.notNull(chosenTrial, "chosenTrial");
+        Checks.notNull(chosenTrial, "chosenTrial");
         chosenTrial.ifPresent(id -> {
             if (!trialIds.contains(id)) {
                 throw new IllegalArgumentException("chosenTrial '" + id + "' is not among the trials " + trialIds);
             }
         });
-        trainingCurve = List.copyOf(ReportChecks.notNull(trainingCurve, "trainingCurve"));
+        trainingCurve = List.copyOf(Checks.notNull(trainingCurve, "trainingCurve"));
         for (int i = 1; i < trainingCurve.size(); i++) {
             if (trainingCurve.get(i).epoch() <= trainingCurve.get(i - 1).epoch()) {
                 throw new IllegalArgumentException("trainingCurve epochs must ascend, epoch "
                         + trainingCurve.get(i).epoch() + " follows epoch " + trainingCurve.get(i - 1).epoch());
             }
         }
-        gates = List.copyOf(ReportChecks.notNull(gates, "gates"));
+        gates = List.copyOf(Checks.notNull(gates, "gates"));
         for (GateOutcome gate : gates) {
-            ReportChecks.notNull(gate, "gates[]");
-            ReportChecks.notBlank(gate.description(), "gates[].description");
+            Checks.notNull(gate, "gates[]");
+            Checks.notBlank(gate.description(), "gates[].description");
         }
-        ReportChecks.notNull(data, "data");
-        ReportChecks.notNull(quantization, "quantization");
-        compatibility = ReportChecks.orderedCopy(compatibility, "compatibility");
-        warnings = List.copyOf(ReportChecks.notNull(warnings, "warnings"));
+        Checks.notNull(data, "data");
+        Checks.notNull(quantization, "quantization");
+        compatibility = Checks.orderedCopy(compatibility, "compatibility");
+        warnings = List.copyOf(Checks.notNull(warnings, "warnings"));
     }
 
     /** A builder; the name defaults to the job id, the metric to the task's primary metric, the time to now. */
@@ -166,95 +167,95 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         private final List<String> warnings = new ArrayList<>();
 
         private Builder(String jobId, DistillationTask task) {
-            this.jobId = ReportChecks.notBlank(jobId, "jobId");
-            this.task = ReportChecks.notNull(task, "task");
+            this.jobId = Checks.notBlank(jobId, "jobId");
+            this.task = Checks.notNull(task, "task");
             this.name = jobId;
             this.metric = task.primaryMetric();
         }
 
         /** A title for people (default: the job id). */
         public Builder name(String name) {
-            this.name = ReportChecks.notBlank(name, "name");
+            this.name = Checks.notBlank(name, "name");
             return this;
         }
 
         /** The metric compared (default: the task's primary metric). */
         public Builder metric(String metric) {
-            this.metric = ReportChecks.notBlank(metric, "metric");
+            this.metric = Checks.notBlank(metric, "metric");
             return this;
         }
 
         /** When the report was made (default: when the builder was created). */
         public Builder created(Instant created) {
-            this.created = ReportChecks.notNull(created, "created");
+            this.created = Checks.notNull(created, "created");
             return this;
         }
 
         /** The figures of the teacher and of the student before and after INT8 (all required). */
         public Builder figures(ModelFigures teacher, ModelFigures studentFp32, ModelFigures studentInt8) {
-            this.teacher = ReportChecks.notNull(teacher, "teacher");
-            this.studentFp32 = ReportChecks.notNull(studentFp32, "studentFp32");
-            this.studentInt8 = ReportChecks.notNull(studentInt8, "studentInt8");
+            this.teacher = Checks.notNull(teacher, "teacher");
+            this.studentFp32 = Checks.notNull(studentFp32, "studentFp32");
+            this.studentInt8 = Checks.notNull(studentInt8, "studentInt8");
             return this;
         }
 
         /** Adds the record of a stage that ran. */
         public Builder stage(StageRecord stage) {
-            this.stages.add(ReportChecks.notNull(stage, "stage"));
+            this.stages.add(Checks.notNull(stage, "stage"));
             return this;
         }
 
         /** Adds chosen settings; a name given again is replaced. */
         public Builder hyperParameters(Map<String, String> hyperParameters) {
-            this.hyperParameters.putAll(ReportChecks.sortedCopy(hyperParameters, "hyperParameters"));
+            this.hyperParameters.putAll(Checks.sortedCopy(hyperParameters, "hyperParameters"));
             return this;
         }
 
         /** Adds a tuning trial. */
         public Builder trial(TrialRecord trial) {
-            this.trials.add(ReportChecks.notNull(trial, "trial"));
+            this.trials.add(Checks.notNull(trial, "trial"));
             return this;
         }
 
         /** The id of the trial whose settings were chosen. */
         public Builder chosenTrial(String trialId) {
-            this.chosenTrial = ReportChecks.notBlank(trialId, "chosenTrial");
+            this.chosenTrial = Checks.notBlank(trialId, "chosenTrial");
             return this;
         }
 
         /** Adds one epoch of the final student's training. */
         public Builder epoch(EpochRecord epoch) {
-            this.trainingCurve.add(ReportChecks.notNull(epoch, "epoch"));
+            this.trainingCurve.add(Checks.notNull(epoch, "epoch"));
             return this;
         }
 
         /** Adds a quality gate's outcome. */
         public Builder gate(GateOutcome gate) {
-            this.gates.add(ReportChecks.notNull(gate, "gate"));
+            this.gates.add(Checks.notNull(gate, "gate"));
             return this;
         }
 
         /** The data used (default: {@link DataSummary#empty()}). */
         public Builder data(DataSummary data) {
-            this.data = ReportChecks.notNull(data, "data");
+            this.data = Checks.notNull(data, "data");
             return this;
         }
 
         /** What INT8 quantization did. */
         public Builder quantization(QuantizationSummary quantization) {
-            this.quantization = ReportChecks.notNull(quantization, "quantization");
+            this.quantization = Checks.notNull(quantization, "quantization");
             return this;
         }
 
         /** The compatibility verdict for one execution provider; a provider given again is replaced. */
         public Builder compatibility(String provider, String verdict) {
-            this.compatibility.put(ReportChecks.notBlank(provider, "provider"), ReportChecks.notBlank(verdict, "verdict"));
+            this.compatibility.put(Checks.notBlank(provider, "provider"), Checks.notBlank(verdict, "verdict"));
             return this;
         }
 
         /** Adds a warning. */
         public Builder warning(String warning) {
-            this.warnings.add(ReportChecks.notBlank(warning, "warning"));
+            this.warnings.add(Checks.notBlank(warning, "warning"));
             return this;
         }
 

@@ -1,17 +1,12 @@
 package io.distill4j.pipeline.report;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.UUID;
 
+import io.distill4j.engine.files.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -154,30 +149,10 @@ public final class DistillationReportWriter {
         }
     }
 
+    /** Creates the file's folder if needed, then replaces the file through {@link AtomicFiles}. */
     private static void writeAtomically(String text, Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Path target = file.toAbsolutePath();
-        Path folder = Files.createDirectories(target.getParent());
-        // Not createTempFile: that makes the file private to its owner, and a report is meant to be read.
-        Path temp = Files.createFile(folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part"));
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            catch (AtomicMoveNotSupportedException ex) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        finally {
-            Files.deleteIfExists(temp);
-        }
+        Path target = Objects.requireNonNull(file, "file").toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        AtomicFiles.writeString(target, text);
     }
 }

@@ -3,6 +3,7 @@ package io.distill4j.pipeline.report;
 import java.util.List;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
 import io.distill4j.engine.onnx.quant.GateResult;
 import io.distill4j.engine.onnx.quant.QuantizationResult;
 
@@ -30,19 +31,19 @@ public record QuantizationSummary(int quantizedNodes, int excludedNodes, int ski
         long quantizedBytes, Optional<Gate> gateBefore, Optional<Gate> gateAfter, List<String> exclusions) {
 
     public QuantizationSummary {
-        ReportChecks.atLeast(quantizedNodes, 0, "quantization.quantizedNodes");
-        ReportChecks.atLeast(excludedNodes, 0, "quantization.excludedNodes");
-        ReportChecks.atLeast(skippedNodes, 0, "quantization.skippedNodes");
-        ReportChecks.atLeast(sourceBytes, 0, "quantization.sourceBytes");
-        ReportChecks.atLeast(quantizedBytes, 0, "quantization.quantizedBytes");
-        ReportChecks.notNull(gateBefore, "quantization.gateBefore");
-        ReportChecks.notNull(gateAfter, "quantization.gateAfter");
-        exclusions = List.copyOf(ReportChecks.notNull(exclusions, "quantization.exclusions"));
+        Checks.atLeast(quantizedNodes, 0, "quantization.quantizedNodes");
+        Checks.atLeast(excludedNodes, 0, "quantization.excludedNodes");
+        Checks.atLeast(skippedNodes, 0, "quantization.skippedNodes");
+        Checks.atLeast(sourceBytes, 0, "quantization.sourceBytes");
+        Checks.atLeast(quantizedBytes, 0, "quantization.quantizedBytes");
+        Checks.notNull(gateBefore, "quantization.gateBefore");
+        Checks.notNull(gateAfter, "quantization.gateAfter");
+        exclusions = List.copyOf(Checks.notNull(exclusions, "quantization.exclusions"));
     }
 
     /** The summary of a quantizer's result. */
     public static QuantizationSummary from(QuantizationResult result) {
-        ReportChecks.notNull(result, "result");
+        Checks.notNull(result, "result");
         List<String> exclusions = result.excluded().stream()
                 .map(node -> node.opType() + " '" + node.name() + "'" + (node.reason().isEmpty() ? "" : ": " + node.reason()))
                 .toList();
@@ -61,7 +62,7 @@ public record QuantizationSummary(int quantizedNodes, int excludedNodes, int ski
     public record Gate(boolean passed, double score, String details) {
 
         public Gate {
-            ReportChecks.notNull(details, "gate.details");
+            Checks.notNull(details, "gate.details");
         }
 
         /** The gate result of the engine's quantizer. */

@@ -3,6 +3,7 @@ package io.distill4j.pipeline.report;
 import java.time.Duration;
 import java.util.OptionalLong;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.distill.Stage;
 
 /**
@@ -28,11 +29,11 @@ public record StageRecord(Stage stage, Duration duration, long rssBeforeBytes, l
     public static final long UNKNOWN = -1;
 
     public StageRecord {
-        ReportChecks.notNull(stage, "stage");
-        ReportChecks.notNegative(duration, "duration");
-        ReportChecks.atLeast(rssBeforeBytes, UNKNOWN, "rssBeforeBytes");
-        ReportChecks.atLeast(rssAfterBytes, UNKNOWN, "rssAfterBytes");
-        ReportChecks.atLeast(peakRssBytes, UNKNOWN, "peakRssBytes");
+        Checks.notNull(stage, "stage");
+        Checks.notNegative(duration, "duration");
+        Checks.atLeast(rssBeforeBytes, UNKNOWN, "rssBeforeBytes");
+        Checks.atLeast(rssAfterBytes, UNKNOWN, "rssAfterBytes");
+        Checks.atLeast(peakRssBytes, UNKNOWN, "peakRssBytes");
     }
 
     /** A record whose memory figures are taken from optionals; an empty one is {@value #UNKNOWN}. */

@@ -14,6 +14,7 @@ import io.distill4j.api.ModelId;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.proto.ModelProto;
@@ -148,10 +149,8 @@ public final class EncoderTeacher {
             provenance.put("headTrainAccuracy", Double.toString(result.trainAccuracy()));
             provenance.put("headValidationAccuracy", Double.toString(result.validationAccuracy()));
             provenance.put("headEpochs", Integer.toString(result.bestEpoch()));
-            Path temp = Files.createTempFile(directory, ModelManifest.FILE_NAME, ".part");
-            Files.writeString(temp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
-            Files.move(temp, directory.resolve(ModelManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(directory.resolve(ModelManifest.FILE_NAME),
+                    MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
         }
         catch (IOException ex) {
             throw new DistillationException(null, "Writing the teacher to " + directory + " failed: " + ex, ex);

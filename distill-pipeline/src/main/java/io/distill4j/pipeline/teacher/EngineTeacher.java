@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,16 +13,15 @@ import java.util.OptionalLong;
 
 import io.distill4j.api.ModelId;
 import io.distill4j.api.distill.MemoryMode;
-import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.session.SessionConfig;
-import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 import io.distill4j.pipeline.memory.MemoryPlanner;
@@ -82,7 +80,7 @@ abstract class EngineTeacher implements Teacher {
             SpeedProbe.Figures speed = speed(engine, name, modelFile, context);
             TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, context.cache())
                     .split("train", context.transfer()).split("validation", context.validation())
-                    .precision(precision(context))
+                    .precision(context.spec().softTargetPrecision())
                     .progress(p -> context.progress().update(p.done(), p.total(), p.total() == 0 ? 1
                             : (double) p.done() / p.total(), Map.of(), "teacher: " + p.split() + " " + p.splitDone()
                                     + " of " + p.splitTotal() + " texts"))
@@ -135,10 +133,6 @@ abstract class EngineTeacher implements Teacher {
             throw new UncheckedIOException(ex);
         }
         return repository;
-    }
-
-    static Precision precision(TeacherContext context) {
-        return context.spec().softTargetPrecision() == SoftTargetPrecision.FLOAT16 ? Precision.FP16 : Precision.FP32;
     }
 
     private static SpeedProbe.Figures speed(OnnxInferenceEngine engine, String name, Path modelFile,
@@ -221,9 +215,7 @@ abstract class EngineTeacher implements Teacher {
     private static void writeSpeed(Path file, SpeedProbe.Figures figures) {
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".speed", ".tmp");
-            MAPPER.writeValue(temp.toFile(), figures);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, out -> MAPPER.writeValue(out, figures));
         }
         catch (IOException | RuntimeException ex) {
             logger.warn("Could not record the teacher's speed in {}: {}", file, ex.toString());

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 
+import io.distill4j.api.Checks;
+
 /**
  * Fits a {@link ClassificationHead} on frozen embeddings: multinomial logistic regression (softmax +
  * cross-entropy) with decoupled weight decay, trained by mini-batch Adam in plain Java, seeded and
@@ -275,13 +277,13 @@ public final class HeadTrainer {
 
         /** Most passes over the training embeddings; default 60. */
         public Builder maxEpochs(int maxEpochs) {
-            this.maxEpochs = positive("maxEpochs", maxEpochs);
+            this.maxEpochs = Checks.atLeast(maxEpochs, 1, "maxEpochs");
             return this;
         }
 
         /** Examples per update; default 64. */
         public Builder batchSize(int batchSize) {
-            this.batchSize = positive("batchSize", batchSize);
+            this.batchSize = Checks.atLeast(batchSize, 1, "batchSize");
             return this;
         }
 
@@ -305,7 +307,7 @@ public final class HeadTrainer {
 
         /** Epochs without a better validation accuracy before stopping; default 6. */
         public Builder patience(int patience) {
-            this.patience = positive("patience", patience);
+            this.patience = Checks.atLeast(patience, 1, "patience");
             return this;
         }
 
@@ -317,13 +319,6 @@ public final class HeadTrainer {
 
         public HeadTrainer build() {
             return new HeadTrainer(this);
-        }
-
-        private static int positive(String field, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(field + " must be >= 1, was " + value);
-            }
-            return value;
         }
     }
 }

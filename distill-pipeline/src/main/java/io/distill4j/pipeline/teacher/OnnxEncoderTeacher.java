@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.files.FileTrees;
 import io.distill4j.pipeline.DistillerConfig;
 
 /**
@@ -78,7 +79,7 @@ final class OnnxEncoderTeacher extends EngineTeacher {
                     result.head().validationAccuracy()));
         }
         catch (RuntimeException ex) {
-            TeacherFolders.deleteTree(staged);
+            FileTrees.delete(staged);
             throw ex;
         }
         TeacherFolders.publish(staged, repository, fitted);

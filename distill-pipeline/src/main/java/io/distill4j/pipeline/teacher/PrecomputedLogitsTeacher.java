@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.pipeline.cache.CacheKey;
 import io.distill4j.pipeline.cache.CacheLookup;
-import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.cache.SoftTargetWriter;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.data.TextDataset;
@@ -61,7 +61,7 @@ final class PrecomputedLogitsTeacher implements Teacher {
         splits.put("train", context.transfer());
         splits.put("validation", context.validation());
         context.test().ifPresent(test -> splits.put("test", test));
-        Precision precision = EngineTeacher.precision(context);
+        SoftTargetPrecision precision = context.spec().softTargetPrecision();
 
         Map<String, CacheKey> keys = new LinkedHashMap<>();
         Map<String, TeacherStage.SplitTargets> hits = new LinkedHashMap<>();
@@ -100,7 +100,7 @@ final class PrecomputedLogitsTeacher implements Teacher {
     }
 
     private TeacherStage.SplitTargets write(String name, TextDataset data, CacheKey key, Map<Long, float[]> rows,
-            int width, Precision precision, TeacherContext context, long doneBefore, long total) {
+            int width, SoftTargetPrecision precision, TeacherContext context, long doneBefore, long total) {
         List<TextExample> examples = data.examples();
         try (SoftTargetWriter writer = context.cache().create(key, examples.size(), width, precision)) {
             for (int start = 0; start < examples.size(); start += CHUNK) {

@@ -8,13 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import io.distill4j.api.exception.DistillationException;
+import io.distill4j.engine.files.FileTrees;
 import io.distill4j.engine.repository.ModelManifest;
 import io.distill4j.pipeline.cache.CacheKey;
 import io.distill4j.pipeline.data.TextDataset;
@@ -121,24 +120,10 @@ final class TeacherFolders {
             }
         }
         catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException ex) {
-            deleteTree(staged);
+            FileTrees.delete(staged);
         }
         catch (IOException ex) {
-            deleteTree(staged);
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-        catch (IOException ex) {
+            FileTrees.delete(staged);
             throw new UncheckedIOException(ex);
         }
     }
@@ -157,7 +142,7 @@ final class TeacherFolders {
             ModelManifest.read(version.resolve(ModelManifest.FILE_NAME), name);
         }
         catch (IOException ex) {
-            deleteTree(staged);
+            FileTrees.delete(staged);
             throw new DistillationException(jobId, "Cannot install the teacher " + model + " into " + repository + ": "
                     + ex.getMessage(), ex);
         }

@@ -12,15 +12,16 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.TaskType;
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.pipeline.cache.CacheKey;
 import io.distill4j.pipeline.cache.CacheLookup;
-import io.distill4j.pipeline.cache.Precision;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargetWriter;
 import io.distill4j.pipeline.cache.SoftTargets;
@@ -62,7 +63,7 @@ public final class TeacherStage {
 
     private final Map<String, TextDataset> splits;
 
-    private final Precision precision;
+    private final SoftTargetPrecision precision;
 
     private final Map<String, Object> preprocessing;
 
@@ -285,7 +286,7 @@ public final class TeacherStage {
 
         private final Map<String, TextDataset> splits = new LinkedHashMap<>();
 
-        private Precision precision = Precision.FP32;
+        private SoftTargetPrecision precision = SoftTargetPrecision.FLOAT32;
 
         private final Map<String, Object> preprocessing = new LinkedHashMap<>();
 
@@ -312,7 +313,7 @@ public final class TeacherStage {
         }
 
         /** How the targets are stored; default FP32. */
-        public Builder precision(Precision precision) {
+        public Builder precision(SoftTargetPrecision precision) {
             this.precision = Objects.requireNonNull(precision, "precision");
             return this;
         }
@@ -325,10 +326,7 @@ public final class TeacherStage {
 
         /** Texts per engine call; default {@value #DEFAULT_CHUNK}. */
         public Builder chunk(int chunk) {
-            if (chunk < 1) {
-                throw new IllegalArgumentException("chunk must be >= 1, was " + chunk);
-            }
-            this.chunk = chunk;
+            this.chunk = Checks.atLeast(chunk, 1, "chunk");
             return this;
         }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
+
 /** Keys and deterministic target matrices for the cache tests. */
 final class CacheFixtures {
 
@@ -41,7 +43,7 @@ final class CacheFixtures {
         return values;
     }
 
-    static SoftTargets write(SoftTargetCache cache, CacheKey key, float[][] rows, Precision precision) {
+    static SoftTargets write(SoftTargetCache cache, CacheKey key, float[][] rows, SoftTargetPrecision precision) {
         try (SoftTargetWriter writer = cache.create(key, rows.length, rows[0].length, precision)) {
             writer.append(rows);
             writer.commit();

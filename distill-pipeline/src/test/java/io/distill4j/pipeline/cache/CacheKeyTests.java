@@ -197,4 +197,14 @@ class CacheKeyTests {
         assertThatThrownBy(() -> CacheKey.builder().preprocessing("pooling", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pooling");
     }
+
+    @Test
+    void knownInputsKeepTheirKeySoCacheFilesWrittenEarlierStillHit() {
+        CacheKey key = CacheKey.builder().teacher(this.teacher).tokenizer(this.tokenizer).data(List.of("good", "é"))
+                .preprocessing("maxSequenceLength", 128).build();
+        // Computed outside Java: SHA-256 over the sorted components, each name and value length-prefixed UTF-8.
+        assertThat(key.components()).containsEntry("data",
+                "texts-sha256:eed6bd2fb8c7428ba735970c1a5539297931db75d0a06336bcca881849dd67a1");
+        assertThat(key.hex()).isEqualTo("4ad080c33135229156b1aa3f9921daa7e5b24b3cdd3607cdfc8f170c67e69066");
+    }
 }

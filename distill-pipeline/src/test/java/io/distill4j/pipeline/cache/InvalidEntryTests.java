@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class InvalidEntryTests {
     void writeAValidEntry() {
         this.cache = SoftTargetCache.inDirectory(this.dir.resolve("cache"));
         this.key = key(this.dir, "a", "b", "c");
-        write(this.cache, this.key, matrix(3, 16, 1), Precision.FP32).close();
+        write(this.cache, this.key, matrix(3, 16, 1), SoftTargetPrecision.FLOAT32).close();
         this.entry = this.cache.entryPath(this.key);
         assertThat(this.cache.lookup(this.key).isHit()).isTrue();
     }
@@ -100,7 +101,7 @@ class InvalidEntryTests {
     @Test
     void anotherKeysEntryUnderThisNameIsInvalid() throws IOException {
         CacheKey other = key(this.dir, "x");
-        write(this.cache, other, matrix(3, 16, 1), Precision.FP32).close();
+        write(this.cache, other, matrix(3, 16, 1), SoftTargetPrecision.FLOAT32).close();
         Files.copy(this.cache.entryPath(other), this.entry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.delete(this.cache.entryPath(other));
         expectInvalid("written for key " + other.hex());
@@ -155,7 +156,7 @@ class InvalidEntryTests {
     void theNextCommitReplacesTheEntryAndRemovesTheCorruptCopy() throws IOException {
         Files.write(this.entry, new byte[3]);
         expectInvalid("truncated");
-        try (SoftTargets targets = write(this.cache, this.key, new float[][] { { 7 } }, Precision.FP16)) {
+        try (SoftTargets targets = write(this.cache, this.key, new float[][] { { 7 } }, SoftTargetPrecision.FLOAT16)) {
             assertThat(targets.row(0)).containsExactly(7);
         }
         assertThat(files(this.cache.directory())).containsExactly(this.key.hex() + ".softtargets");

@@ -1,6 +1,8 @@
 package io.distill4j.pipeline.cache;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -48,10 +51,10 @@ class SoftTargetCacheTests {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         float[][] rows = matrix(50, 7, 1);
         rows[3] = new float[] { 0f, -0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE, 1e-40f, 123456.78f };
-        try (SoftTargets targets = write(cache, key(this.dir, "a"), rows, Precision.FP32)) {
+        try (SoftTargets targets = write(cache, key(this.dir, "a"), rows, SoftTargetPrecision.FLOAT32)) {
             assertThat(targets.rows()).isEqualTo(50);
             assertThat(targets.width()).isEqualTo(7);
-            assertThat(targets.precision()).isEqualTo(Precision.FP32);
+            assertThat(targets.precision()).isEqualTo(SoftTargetPrecision.FLOAT32);
             for (int i = 0; i < rows.length; i++) {
                 float[] row = targets.row(i);
                 for (int k = 0; k < 7; k++) {
@@ -67,8 +70,8 @@ class SoftTargetCacheTests {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         float[][] rows = matrix(40, 9, 2);
         rows[0] = new float[] { 0f, -0f, 65504f, -65504f, 0x1p-24f, 1e-9f, 1f, -1f, 1000.3f };
-        try (SoftTargets targets = write(cache, key(this.dir, "a"), rows, Precision.FP16)) {
-            assertThat(targets.precision()).isEqualTo(Precision.FP16);
+        try (SoftTargets targets = write(cache, key(this.dir, "a"), rows, SoftTargetPrecision.FLOAT16)) {
+            assertThat(targets.precision()).isEqualTo(SoftTargetPrecision.FLOAT16);
             for (int i = 0; i < rows.length; i++) {
                 float[] row = targets.row(i);
                 for (int k = 0; k < rows[i].length; k++) {
@@ -86,7 +89,7 @@ class SoftTargetCacheTests {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         CacheKey key = key(this.dir, "a", "b");
         Path committed;
-        try (SoftTargetWriter writer = cache.create(key, 2, 3, Precision.FP32)) {
+        try (SoftTargetWriter writer = cache.create(key, 2, 3, SoftTargetPrecision.FLOAT32)) {
             writer.append(new float[][] { { 1, 2, 3 }, { 4, 5, 6 } });
             assertThat(cache.lookup(key).isHit()).as("not visible before commit").isFalse();
             committed = writer.commit();
@@ -107,7 +110,7 @@ class SoftTargetCacheTests {
     @Test
     void aNewCacheInstanceOnTheSameFolderHits() {
         CacheKey key = key(this.dir, "a");
-        write(SoftTargetCache.inDirectory(this.dir), key, matrix(3, 4, 3), Precision.FP16).close();
+        write(SoftTargetCache.inDirectory(this.dir), key, matrix(3, 4, 3), SoftTargetPrecision.FLOAT16).close();
         try (SoftTargets targets = SoftTargetCache.inDirectory(this.dir).open(key).orElseThrow()) {
             assertThat(targets.rows()).isEqualTo(3);
         }
@@ -116,7 +119,7 @@ class SoftTargetCacheTests {
     @Test
     void anotherKeyMisses() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
-        write(cache, key(this.dir, "a"), matrix(3, 4, 3), Precision.FP32).close();
+        write(cache, key(this.dir, "a"), matrix(3, 4, 3), SoftTargetPrecision.FLOAT32).close();
         assertThat(cache.lookup(key(this.dir, "b")).outcome()).isEqualTo(CacheLookup.Outcome.MISS);
     }
 
@@ -124,7 +127,7 @@ class SoftTargetCacheTests {
     void anAbandonedWriterLeavesNoEntryAndNoFile() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir.resolve("cache"));
         CacheKey key = key(this.dir, "a");
-        try (SoftTargetWriter writer = cache.create(key, 3, 2, Precision.FP32)) {
+        try (SoftTargetWriter writer = cache.create(key, 3, 2, SoftTargetPrecision.FLOAT32)) {
             writer.append(new float[] { 1, 2 });
             assertThat(files(cache.directory())).singleElement().asString().endsWith(".tmp");
         }
@@ -136,7 +139,7 @@ class SoftTargetCacheTests {
     void aWriterAbandonedByAnExceptionLeavesNoEntry() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir.resolve("cache"));
         CacheKey key = key(this.dir, "a");
-        try (SoftTargetWriter writer = cache.create(key, 3, 2, Precision.FP16)) {
+        try (SoftTargetWriter writer = cache.create(key, 3, 2, SoftTargetPrecision.FLOAT16)) {
             writer.append(new float[] { 1, 2 });
             writer.append(new float[] { 1, Float.NaN });
             writer.commit();
@@ -152,7 +155,7 @@ class SoftTargetCacheTests {
     void anEmptySplitRoundTrips() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         CacheKey key = key(this.dir);
-        try (SoftTargetWriter writer = cache.create(key, 0, 5, Precision.FP16)) {
+        try (SoftTargetWriter writer = cache.create(key, 0, 5, SoftTargetPrecision.FLOAT16)) {
             writer.commit();
         }
         try (SoftTargets targets = cache.open(key).orElseThrow()) {
@@ -167,8 +170,8 @@ class SoftTargetCacheTests {
     void recommittingAKeyReplacesTheEntry() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         CacheKey key = key(this.dir, "a");
-        SoftTargets first = write(cache, key, new float[][] { { 1, 2 } }, Precision.FP32);
-        try (SoftTargets second = write(cache, key, new float[][] { { 3, 4 } }, Precision.FP32)) {
+        SoftTargets first = write(cache, key, new float[][] { { 1, 2 } }, SoftTargetPrecision.FLOAT32);
+        try (SoftTargets second = write(cache, key, new float[][] { { 3, 4 } }, SoftTargetPrecision.FLOAT32)) {
             assertThat(second.row(0)).containsExactly(3, 4);
             // On POSIX file systems the earlier mapping still reads the replaced file.
             assertThat(first.row(0)).containsExactly(1, 2);
@@ -180,7 +183,7 @@ class SoftTargetCacheTests {
     void invalidateDeletesTheEntry() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         CacheKey key = key(this.dir, "a");
-        write(cache, key, matrix(2, 2, 4), Precision.FP32).close();
+        write(cache, key, matrix(2, 2, 4), SoftTargetPrecision.FLOAT32).close();
         assertThat(cache.invalidate(key)).isTrue();
         assertThat(cache.lookup(key).isHit()).isFalse();
         assertThat(cache.invalidate(key)).isFalse();
@@ -198,7 +201,7 @@ class SoftTargetCacheTests {
                 CountDownLatch start = new CountDownLatch(1);
                 Callable<Path> writeAll = () -> {
                     start.await();
-                    try (SoftTargetWriter writer = cache.create(key, rows.length, 64, Precision.FP32)) {
+                    try (SoftTargetWriter writer = cache.create(key, rows.length, 64, SoftTargetPrecision.FLOAT32)) {
                         for (float[] row : rows) {
                             writer.append(row);
                         }
@@ -230,7 +233,7 @@ class SoftTargetCacheTests {
         CacheKey key = key(this.dir, "large");
         int rows = 10_000;
         int width = 384;
-        try (SoftTargetWriter writer = cache.create(key, rows, width, Precision.FP16)) {
+        try (SoftTargetWriter writer = cache.create(key, rows, width, SoftTargetPrecision.FLOAT16)) {
             for (int from = 0; from < rows; from += 32) {
                 writer.append(batch(from, Math.min(32, rows - from), width));
             }
@@ -277,7 +280,7 @@ class SoftTargetCacheTests {
         SoftTargetCache cache = new DirectorySoftTargetCache(this.dir, 60);
         CacheKey key = key(this.dir, "chunks");
         float[][] rows = matrix(10, 5, 6);
-        try (SoftTargets targets = write(cache, key, rows, Precision.FP32)) {
+        try (SoftTargets targets = write(cache, key, rows, SoftTargetPrecision.FLOAT32)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(targets.row(i)).as("row %d", i).containsExactly(rows[i]);
             }
@@ -288,7 +291,7 @@ class SoftTargetCacheTests {
             }
         }
         SoftTargetCache halves = new DirectorySoftTargetCache(this.dir.resolve("fp16"), 7);
-        try (SoftTargets targets = write(halves, key, rows, Precision.FP16)) {
+        try (SoftTargets targets = write(halves, key, rows, SoftTargetPrecision.FLOAT16)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(targets.row(i)).as("one row per mapping, row %d", i).hasSize(5);
                 assertThat(targets.row(i)[4]).isCloseTo(rows[i][4], within(Math.abs(rows[i][4]) * 0x1p-11f));
@@ -304,7 +307,7 @@ class SoftTargetCacheTests {
         Path recent = Files.write(cache.directory().resolve(key.hex() + ".456.tmp"), new byte[100]);
         Path unrelated = Files.write(cache.directory().resolve("notes.tmp"), new byte[1]);
         Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minusSeconds(3600)));
-        try (SoftTargetWriter live = cache.create(key, 1, 1, Precision.FP32)) {
+        try (SoftTargetWriter live = cache.create(key, 1, 1, SoftTargetPrecision.FLOAT32)) {
             Path liveFile = cache.directory().resolve(files(cache.directory()).stream()
                     .filter(n -> n.endsWith(".tmp") && !n.endsWith(".123.tmp") && !n.endsWith(".456.tmp")
                             && !n.equals("notes.tmp"))
@@ -314,7 +317,7 @@ class SoftTargetCacheTests {
             assertThat(recent).as("too young to be sure it is abandoned").exists();
             assertThat(unrelated).exists();
 
-            try (SoftTargetWriter other = cache.create(key(this.dir, "b"), 1, 1, Precision.FP32)) {
+            try (SoftTargetWriter other = cache.create(key(this.dir, "b"), 1, 1, SoftTargetPrecision.FLOAT32)) {
                 other.append(new float[] { 2 });
                 other.commit();
             }
@@ -325,5 +328,21 @@ class SoftTargetCacheTests {
         try (SoftTargets targets = cache.open(key).orElseThrow()) {
             assertThat(targets.row(0)).containsExactly(1);
         }
+    }
+
+    @Test
+    void eachPrecisionIsStoredUnderTheFormatsFixedCode() throws IOException {
+        SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir.resolve("cache"));
+        CacheKey single = key(this.dir, "single");
+        CacheKey half = key(this.dir, "half");
+        write(cache, single, matrix(2, 3, 1), SoftTargetPrecision.FLOAT32).close();
+        write(cache, half, matrix(2, 3, 1), SoftTargetPrecision.FLOAT16).close();
+        // Offset 12, little-endian: 1 = float32, 2 = binary16, as in files written by earlier versions.
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(cache.entryPath(single))).order(ByteOrder.LITTLE_ENDIAN).getInt(12))
+                .isEqualTo(1);
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(cache.entryPath(half))).order(ByteOrder.LITTLE_ENDIAN).getInt(12))
+                .isEqualTo(2);
+        assertThat(SoftTargetPrecision.FLOAT32.bytesPerValue()).isEqualTo(4);
+        assertThat(SoftTargetPrecision.FLOAT16.bytesPerValue()).isEqualTo(2);
     }
 }

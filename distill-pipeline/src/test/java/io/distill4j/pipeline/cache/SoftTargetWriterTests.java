@@ -2,6 +2,7 @@ package io.distill4j.pipeline.cache;
 
 import java.nio.file.Path;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import io.distill4j.api.exception.InvalidInputException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,18 +30,18 @@ class SoftTargetWriterTests {
 
     @Test
     void rejectsShapesOutOfRange() {
-        assertThatThrownBy(() -> this.cache.create(this.key, -1, 4, Precision.FP32))
+        assertThatThrownBy(() -> this.cache.create(this.key, -1, 4, SoftTargetPrecision.FLOAT32))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows must be >= 0, was -1");
-        assertThatThrownBy(() -> this.cache.create(this.key, 1, 0, Precision.FP32))
+        assertThatThrownBy(() -> this.cache.create(this.key, 1, 0, SoftTargetPrecision.FLOAT32))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("width must be in [1, 1048576]");
-        assertThatThrownBy(() -> this.cache.create(this.key, 1, (1 << 20) + 1, Precision.FP32))
+        assertThatThrownBy(() -> this.cache.create(this.key, 1, (1 << 20) + 1, SoftTargetPrecision.FLOAT32))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1048577");
         assertThat(files(this.cache.directory())).isEmpty();
     }
 
     @Test
     void rejectsARowOfTheWrongWidth() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 3, Precision.FP32)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 3, SoftTargetPrecision.FLOAT32)) {
             assertThatThrownBy(() -> writer.append(new float[] { 1, 2 }))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("row 0 has 2 values, the entry's width is 3");
@@ -50,7 +51,7 @@ class SoftTargetWriterTests {
 
     @Test
     void rejectsMoreRowsThanDeclared() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 1, 1, Precision.FP32)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 1, 1, SoftTargetPrecision.FLOAT32)) {
             writer.append(new float[] { 1 });
             assertThatThrownBy(() -> writer.append(new float[] { 2 }))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("all 1 declared rows");
@@ -59,7 +60,7 @@ class SoftTargetWriterTests {
 
     @Test
     void refusesToCommitFewerRowsThanDeclared() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 3, 1, Precision.FP32)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 3, 1, SoftTargetPrecision.FLOAT32)) {
             writer.append(new float[] { 1 });
             assertThatThrownBy(writer::commit)
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("1 of 3 declared rows");
@@ -69,7 +70,7 @@ class SoftTargetWriterTests {
 
     @Test
     void rejectsNonFiniteValuesNamingRowAndColumn() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 2, Precision.FP32)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 2, SoftTargetPrecision.FLOAT32)) {
             writer.append(new float[] { 1, 2 });
             assertThatThrownBy(() -> writer.append(new float[] { Float.POSITIVE_INFINITY, 0 }))
                     .isInstanceOf(InvalidInputException.class)
@@ -80,7 +81,7 @@ class SoftTargetWriterTests {
 
     @Test
     void rejectsValuesBeyondFp16NamingTheLimit() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 1, 2, Precision.FP16)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 1, 2, SoftTargetPrecision.FLOAT16)) {
             assertThatThrownBy(() -> writer.append(new float[] { 1, -70000 }))
                     .isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("row 0, column 1")
@@ -91,7 +92,7 @@ class SoftTargetWriterTests {
 
     @Test
     void aRejectedRowLeavesTheWriterUsable() {
-        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 2, Precision.FP16)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 2, 2, SoftTargetPrecision.FLOAT16)) {
             writer.append(new float[] { 1, 2 });
             assertThatThrownBy(() -> writer.append(new float[] { 3, Float.NaN })).isInstanceOf(InvalidInputException.class);
             writer.append(new float[] { 3, 4 });
@@ -104,7 +105,7 @@ class SoftTargetWriterTests {
 
     @Test
     void cannotBeUsedAfterCommitOrClose() {
-        SoftTargetWriter committed = this.cache.create(this.key, 1, 1, Precision.FP32);
+        SoftTargetWriter committed = this.cache.create(this.key, 1, 1, SoftTargetPrecision.FLOAT32);
         committed.append(new float[] { 1 });
         committed.commit();
         assertThatThrownBy(committed::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("committed");
@@ -112,7 +113,7 @@ class SoftTargetWriterTests {
         committed.close();
         assertThat(this.cache.lookup(this.key).isHit()).as("close after commit keeps the entry").isTrue();
 
-        SoftTargetWriter closed = this.cache.create(key(this.dir, "b"), 1, 1, Precision.FP32);
+        SoftTargetWriter closed = this.cache.create(key(this.dir, "b"), 1, 1, SoftTargetPrecision.FLOAT32);
         closed.close();
         closed.close();
         assertThatThrownBy(() -> closed.append(new float[] { 1 }))
@@ -127,7 +128,7 @@ class SoftTargetWriterTests {
         for (int k = 0; k < width; k++) {
             row[k] = k;
         }
-        try (SoftTargetWriter writer = this.cache.create(this.key, 2, width, Precision.FP32)) {
+        try (SoftTargetWriter writer = this.cache.create(this.key, 2, width, SoftTargetPrecision.FLOAT32)) {
             writer.append(row);
             writer.append(row);
             writer.commit();

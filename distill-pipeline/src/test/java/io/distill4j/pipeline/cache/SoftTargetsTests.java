@@ -2,6 +2,7 @@ package io.distill4j.pipeline.cache;
 
 import java.nio.file.Path;
 
+import io.distill4j.api.distill.SoftTargetPrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class SoftTargetsTests {
     private static final float[][] ROWS = { { 1, 2 }, { 3, 4 }, { 5, 6 } };
 
     private SoftTargets mapped() {
-        return write(SoftTargetCache.inDirectory(this.dir), key(this.dir, "a"), ROWS, Precision.FP32);
+        return write(SoftTargetCache.inDirectory(this.dir), key(this.dir, "a"), ROWS, SoftTargetPrecision.FLOAT32);
     }
 
     @Test
@@ -31,7 +32,7 @@ class SoftTargetsTests {
     @Test
     void inMemoryTargetsReadRowsRangesAndGathers() {
         try (SoftTargets targets = SoftTargets.of(ROWS)) {
-            assertThat(targets.precision()).isEqualTo(Precision.FP32);
+            assertThat(targets.precision()).isEqualTo(SoftTargetPrecision.FLOAT32);
             assertRowsRangesAndGathers(targets);
         }
     }
@@ -83,7 +84,7 @@ class SoftTargetsTests {
     void closingOneOpenedViewLeavesOthersReadable() {
         SoftTargetCache cache = SoftTargetCache.inDirectory(this.dir);
         CacheKey key = key(this.dir, "a");
-        write(cache, key, ROWS, Precision.FP16).close();
+        write(cache, key, ROWS, SoftTargetPrecision.FLOAT16).close();
         SoftTargets first = cache.open(key).orElseThrow();
         try (SoftTargets second = cache.open(key).orElseThrow()) {
             first.close();

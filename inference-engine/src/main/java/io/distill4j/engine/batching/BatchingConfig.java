@@ -3,6 +3,8 @@ package io.distill4j.engine.batching;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.distill4j.api.Checks;
+
 /**
  * Immutable configuration of a {@link DynamicBatcher}; build one with {@link #builder()} or take
  * {@link #ofDefaults()}.
@@ -124,10 +126,7 @@ public final class BatchingConfig {
          * @throws IllegalArgumentException if {@code maxBatchSize < 1}
          */
         public Builder maxBatchSize(int maxBatchSize) {
-            if (maxBatchSize < 1) {
-                throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
-            }
-            this.maxBatchSize = maxBatchSize;
+            this.maxBatchSize = Checks.atLeast(maxBatchSize, 1, "maxBatchSize");
             return this;
         }
 
@@ -150,10 +149,7 @@ public final class BatchingConfig {
          * @throws IllegalArgumentException if {@code queueCapacity < 1}
          */
         public Builder queueCapacity(int queueCapacity) {
-            if (queueCapacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be >= 1, was " + queueCapacity);
-            }
-            this.queueCapacity = queueCapacity;
+            this.queueCapacity = Checks.atLeast(queueCapacity, 1, "queueCapacity");
             return this;
         }
 

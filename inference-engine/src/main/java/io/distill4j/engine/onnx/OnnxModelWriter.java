@@ -1,16 +1,10 @@
 package io.distill4j.engine.onnx;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 import com.google.protobuf.CodedOutputStream;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.graph.OnnxModelValidator;
 import io.distill4j.engine.onnx.proto.ModelProto;
 
@@ -37,10 +31,8 @@ public final class OnnxModelWriter {
     }
 
     /**
-     * Writes the model to {@code file}, replacing any existing file atomically: the bytes go to a
-     * temporary file in the same folder, are forced to the device, and the temporary file is then moved
-     * over {@code file} (atomically where the file system supports it). Readers of {@code file} see the
-     * old model or the new one, never part of one; after a failure the temporary file is removed.
+     * Writes the model to {@code file} through {@link AtomicFiles}: readers of {@code file} see the old
+     * model or the new one, never part of one, and after a failure no temporary file is left.
      *
      * @throws IllegalArgumentException if the model fails a check of {@link OnnxModelValidator} or its
      *     serialized form exceeds 2 GiB
@@ -48,27 +40,11 @@ public final class OnnxModelWriter {
      */
     public static void write(ModelProto model, Path file) throws IOException {
         checkWritable(model);
-        Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                CodedOutputStream coded = CodedOutputStream.newInstance(out, 1 << 16);
-                model.writeTo(coded);
-                coded.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            catch (AtomicMoveNotSupportedException ex) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, out -> {
+            CodedOutputStream coded = CodedOutputStream.newInstance(out, 1 << 16);
+            model.writeTo(coded);
+            coded.flush();
+        });
     }
 
     private static void checkWritable(ModelProto model) {

@@ -3,6 +3,8 @@ package io.distill4j.engine.session;
 import java.util.List;
 import java.util.Objects;
 
+import io.distill4j.api.Checks;
+
 /**
  * Immutable settings for the ONNX Runtime sessions the engine opens. Build with {@link #builder()},
  * or take {@link #ofDefaults()}: runtime-chosen thread counts, all graph optimizations, CPU only.
@@ -137,10 +139,7 @@ public final class SessionConfig {
 
         /** @param deviceId CUDA device ordinal, {@code >= 0} */
         public Builder cudaDeviceId(int deviceId) {
-            if (deviceId < 0) {
-                throw new IllegalArgumentException("cudaDeviceId must be >= 0, was " + deviceId);
-            }
-            this.cudaDeviceId = deviceId;
+            this.cudaDeviceId = Checks.atLeast(deviceId, 0, "cudaDeviceId");
             return this;
         }
 

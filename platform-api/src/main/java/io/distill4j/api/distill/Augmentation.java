@@ -1,5 +1,7 @@
 package io.distill4j.api.distill;
 
+import io.distill4j.api.Checks;
+
 /**
  * Data augmentation for distillation, after Tang et al. 2019 ("Distilling Task-Specific Knowledge from
  * BERT into Simple Neural Networks"): each training example gets {@link #copiesPerExample()} perturbed

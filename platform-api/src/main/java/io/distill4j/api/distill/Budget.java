@@ -2,6 +2,8 @@ package io.distill4j.api.distill;
 
 import java.time.Duration;
 
+import io.distill4j.api.Checks;
+
 /**
  * How much a job may spend on auto-tuning and training: wall-clock time and tuning trials, whichever
  * runs out first. When the time is up the best student so far is kept, trained as far as it got.

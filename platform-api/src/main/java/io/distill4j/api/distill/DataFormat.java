@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
+import io.distill4j.api.Checks;
+
 /**
  * File formats a {@link DataSpec} reads, all UTF-8. CSV and TSV follow RFC 4180 quoting (a quoted field
  * may hold the delimiter, doubled quotes and line breaks) as {@link DataSpec#quoting()} says; JSON Lines

@@ -3,6 +3,8 @@ package io.distill4j.api.distill;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
+
 /**
  * Where the training data is and how to read it. Immutable: every {@code with}-style method returns a
  * changed copy, so a spec reads as one expression:

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import io.distill4j.api.Checks;
+
 /**
  * What a successful distillation produced. Whether the student met the spec's gates is part of the
  * result ({@link #gatesPassed()}), not an exception: a job that ran to the end succeeded even if its

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.ModelId;
 
 /**

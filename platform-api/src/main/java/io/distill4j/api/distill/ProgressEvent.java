@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
+
 /**
  * One observation of a running {@link DistillationJob}: where it is, how far it got, the latest
  * figures and an estimate of the time left. Events are immutable; a job emits them in order, the last

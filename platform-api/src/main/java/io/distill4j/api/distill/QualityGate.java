@@ -3,6 +3,8 @@ package io.distill4j.api.distill;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
+
 /**
  * A condition the distilled student must meet for the job to report success: auto-tuning chooses the
  * best trial that passes every gate, and the result says per gate whether it passed.

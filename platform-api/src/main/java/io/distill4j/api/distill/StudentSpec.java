@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.distill4j.api.Checks;
+
 /**
  * The student's architecture: chosen by auto-tuning ({@link #auto()}, the default) or fixed.
  *

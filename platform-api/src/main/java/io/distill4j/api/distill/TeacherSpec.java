@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 
+import io.distill4j.api.Checks;
 import io.distill4j.api.ModelId;
 
 /**

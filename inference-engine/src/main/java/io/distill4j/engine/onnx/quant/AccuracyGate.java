@@ -14,11 +14,13 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.distill4j.api.Checks;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.engine.session.ModelSession;
 import io.distill4j.engine.session.OrtTensors;
+import io.distill4j.engine.similarity.Similarity;
 
 /**
  * The check a quantized model must pass: both models run on the same sample inputs through ONNX
@@ -81,7 +83,7 @@ public final class AccuracyGate {
      * {@code minMeanCosine} (for example 0.99).
      */
     public static AccuracyGate embeddings(List<Map<String, Tensor>> samples, double minMeanCosine) {
-        requireIn("minMeanCosine", minMeanCosine, -1, 1);
+        Checks.inRange(minMeanCosine, -1, 1, "minMeanCosine");
         return new AccuracyGate(Metric.EMBEDDING_COSINE, samples, minMeanCosine, Double.NaN, Double.NaN,
                 Optional.empty());
     }
@@ -92,8 +94,8 @@ public final class AccuracyGate {
      */
     public static AccuracyGate classifier(List<Map<String, Tensor>> samples, double minAgreement,
             double maxProbabilityDifference) {
-        requireIn("minAgreement", minAgreement, 0, 1);
-        requireIn("maxProbabilityDifference", maxProbabilityDifference, 0, 1);
+        Checks.inRange(minAgreement, 0, 1, "minAgreement");
+        Checks.inRange(maxProbabilityDifference, 0, 1, "maxProbabilityDifference");
         return new AccuracyGate(Metric.CLASSIFIER_AGREEMENT, samples, Double.NaN, minAgreement,
                 maxProbabilityDifference, Optional.empty());
     }
@@ -110,12 +112,6 @@ public final class AccuracyGate {
 
     public int sampleCount() {
         return this.samples.size();
-    }
-
-    private static void requireIn(String field, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], was " + value);
-        }
     }
 
     /** Runs the reference model over the samples once; candidates are then compared with its outputs. */
@@ -198,7 +194,7 @@ public final class AccuracyGate {
                 float[][] expected = this.reference.get(s);
                 float[][] actual = candidate.get(s);
                 for (int r = 0; r < expected.length; r++) {
-                    double cosine = AccuracyGate.cosine(expected[r], actual[r]);
+                    double cosine = Similarity.cosine(expected[r], actual[r]);
                     sum += cosine;
                     min = Math.min(min, cosine);
                     count++;
@@ -243,21 +239,6 @@ public final class AccuracyGate {
                             + AccuracyGate.this.maxProbabilityDifference,
                     values, AccuracyGate.this.samples.size());
         }
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        if (na == 0 && nb == 0) {
-            return 1;
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private static double[] softmax(float[] logits) {

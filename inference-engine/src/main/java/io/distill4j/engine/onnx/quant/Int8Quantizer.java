@@ -1,15 +1,13 @@
 package io.distill4j.engine.onnx.quant;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import io.distill4j.engine.digest.Sha256;
 import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.StringStringEntryProto;
@@ -149,7 +147,7 @@ public final class Int8Quantizer {
         ArrayNode excludedJson = MAPPER.createArrayNode();
         QuantizationResult.putNodes(excludedJson, excluded);
         return model.toBuilder()
-                .addMetadataProps(entry("source_sha256", sha256(source)))
+                .addMetadataProps(entry("source_sha256", Sha256.hexOf(source)))
                 .addMetadataProps(entry("settings", this.config.toJson()))
                 .addMetadataProps(entry("quantized", Integer.toString(quantizedCount)))
                 .addMetadataProps(entry("excluded", MAPPER.writeValueAsString(excludedJson)))
@@ -159,15 +157,6 @@ public final class Int8Quantizer {
 
     private static StringStringEntryProto entry(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(METADATA_PREFIX + key).setValue(value).build();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
-        }
     }
 
     private record Trial(QuantizationRewriter.Candidate candidate, ModelProto model, GateResult result) {

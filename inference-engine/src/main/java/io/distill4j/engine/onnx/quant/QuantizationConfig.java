@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.distill4j.api.Checks;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -174,10 +175,7 @@ public final class QuantizationConfig {
 
         /** How many nodes the accuracy gate may take back to float; default 8, at least 0. */
         public Builder maxGateExclusions(int maxGateExclusions) {
-            if (maxGateExclusions < 0) {
-                throw new IllegalArgumentException("maxGateExclusions must be >= 0, was " + maxGateExclusions);
-            }
-            this.maxGateExclusions = maxGateExclusions;
+            this.maxGateExclusions = Checks.atLeast(maxGateExclusions, 0, "maxGateExclusions");
             return this;
         }
 

@@ -18,6 +18,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.distill4j.api.ElementType;
 import io.distill4j.api.Tensor;
+import io.distill4j.engine.digest.Sha256;
 import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.graph.OnnxTensors;
@@ -192,7 +193,7 @@ class Int8QuantizerTests {
         Map<String, String> metadata = result.model().getMetadataPropsList().stream()
                 .collect(Collectors.toMap(StringStringEntryProto::getKey, StringStringEntryProto::getValue));
         assertThat(metadata.get("distill4j.quantization.source_sha256"))
-                .isEqualTo(Int8Quantizer.sha256(OnnxModelWriter.toByteArray(model))).hasSize(64);
+                .isEqualTo(Sha256.hexOf(OnnxModelWriter.toByteArray(model))).hasSize(64);
         assertThat(metadata.get("distill4j.quantization.settings")).contains("\"reduceRange\":false");
         assertThat(metadata.get("distill4j.quantization.quantized")).isEqualTo("1");
         assertThat(metadata.get("distill4j.quantization.gate")).isEqualTo("none");
