@@ -1,12 +1,12 @@
 package io.distill4j.pipeline.job;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import io.distill4j.api.CompatibilityVerdict;
 import io.distill4j.api.distill.Stage;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.onnx.compat.CompatibilityChecker;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
@@ -38,8 +38,8 @@ final class CompatibilityStage {
         if (cpu.verdict() == CompatibilityVerdict.INCOMPATIBLE) {
             throw run.failure("The INT8 student is not compatible with the CPU provider: " + cpu.summary());
         }
-        Files.writeString(run.outputFile("compatibility-cpu.json"), cpu.toJson());
-        Files.writeString(run.outputFile("compatibility-cuda.json"), cuda.toJson());
+        AtomicFiles.writeString(run.outputFile("compatibility-cpu.json"), cpu.toJson());
+        AtomicFiles.writeString(run.outputFile("compatibility-cuda.json"), cuda.toJson());
         run.clock().report(1, 1, 1, Map.of(), "compatibility: CPU " + cpu.verdict().label() + ", CUDA "
                 + cuda.verdict().label());
         return new Compatibility(cpu, cuda);

@@ -2,6 +2,7 @@ package io.distill4j.pipeline.job;
 
 import java.util.function.IntFunction;
 
+import io.distill4j.engine.similarity.Similarity;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
@@ -31,24 +32,8 @@ final class PairSimilarity {
         }
         double[] cosines = new double[pairs.size()];
         for (int i = 0; i < cosines.length; i++) {
-            cosines[i] = cosine(vectors.apply(2 * i), vectors.apply(2 * i + 1));
+            cosines[i] = Similarity.cosine(vectors.apply(2 * i), vectors.apply(2 * i + 1));
         }
         return new SpearmansCorrelation().correlation(cosines, pairs.scores());
-    }
-
-    /** Cosine similarity; 0 when either vector is all zeros. */
-    static double cosine(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("vectors differ in width: " + a.length + " and " + b.length);
-        }
-        double dot = 0;
-        double normA = 0;
-        double normB = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            normA += (double) a[i] * a[i];
-            normB += (double) b[i] * b[i];
-        }
-        return (normA == 0 || normB == 0) ? 0 : dot / Math.sqrt(normA * normB);
     }
 }

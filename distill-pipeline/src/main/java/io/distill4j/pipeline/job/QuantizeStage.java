@@ -1,7 +1,6 @@
 package io.distill4j.pipeline.job;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +10,7 @@ import java.util.Map;
 
 import io.distill4j.api.Tensor;
 import io.distill4j.api.distill.Stage;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.quant.AccuracyGate;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
@@ -68,7 +68,7 @@ final class QuantizeStage {
         }
         Path file = run.outputFile("student-int8.onnx");
         result.writeTo(file);
-        Files.writeString(run.outputFile("quantization.json"), result.toJson());
+        AtomicFiles.writeString(run.outputFile("quantization.json"), result.toJson());
         evaluation.add(Evaluation.INT8, file, data.tokenizerFile(), data.labels().names());
         run.clock().report(1, 2, 0.5, Map.of(), "INT8: " + result.summary().lines().findFirst().orElse(""));
 

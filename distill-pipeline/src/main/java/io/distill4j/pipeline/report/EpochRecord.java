@@ -1,5 +1,7 @@
 package io.distill4j.pipeline.report;
 
+import io.distill4j.api.Checks;
+
 /**
  * One point of the training curve of the final student: the epoch's mean training loss, the validation
  * score after it and the learning rate at its end. A figure that was not measured is {@code NaN}; the
@@ -13,7 +15,7 @@ package io.distill4j.pipeline.report;
 public record EpochRecord(int epoch, double trainLoss, double validationScore, double learningRate) {
 
     public EpochRecord {
-        ReportChecks.atLeast(epoch, 1, "epoch");
+        Checks.atLeast(epoch, 1, "epoch");
         if (learningRate < 0) {
             throw new IllegalArgumentException("learningRate of epoch " + epoch + " must be >= 0, was " + learningRate);
         }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.distill4j.api.Checks;
+
 /**
  * One auto-tuning trial: a short training run with one set of hyper-parameters, scored on the
  * validation split. A trial that did not finish says why.
@@ -28,14 +30,14 @@ public record TrialRecord(String id, int rung, Map<String, String> hyperParamete
         double validationScore, Duration duration, Status status, Optional<String> reason) {
 
     public TrialRecord {
-        ReportChecks.notBlank(id, "trial.id");
-        ReportChecks.atLeast(rung, 0, "trial.rung");
-        hyperParameters = ReportChecks.sortedCopy(hyperParameters, "trial.hyperParameters");
-        ReportChecks.atLeast(epochs, 0, "trial.epochs");
-        ReportChecks.notNegative(duration, "trial.duration");
-        ReportChecks.notNull(status, "trial.status");
-        ReportChecks.notNull(reason, "trial.reason");
-        reason.ifPresent(r -> ReportChecks.notBlank(r, "trial.reason"));
+        Checks.notBlank(id, "trial.id");
+        Checks.atLeast(rung, 0, "trial.rung");
+        hyperParameters = Checks.sortedCopy(hyperParameters, "trial.hyperParameters");
+        Checks.atLeast(epochs, 0, "trial.epochs");
+        Checks.notNegative(duration, "trial.duration");
+        Checks.notNull(status, "trial.status");
+        Checks.notNull(reason, "trial.reason");
+        reason.ifPresent(r -> Checks.notBlank(r, "trial.reason"));
         if (status == Status.COMPLETED && !Double.isFinite(validationScore)) {
             throw new IllegalArgumentException("trial.validationScore of completed trial " + id
                     + " must be a finite number, was " + validationScore);

@@ -2,15 +2,14 @@ package io.distill4j.pipeline.train;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+
+import io.distill4j.engine.digest.Sha256;
 
 /**
  * What identifies a training run, as named components (the trainer's settings, the student, the data, ...),
@@ -53,12 +52,12 @@ public record RunFingerprint(SortedMap<String, String> components) {
 
     /** The hex SHA-256 of the components (see the class comment for the encoding). */
     public String hash() {
-        MessageDigest sha = sha256();
+        Sha256 sha = Sha256.start();
         this.components.forEach((name, value) -> {
             update(sha, name);
             update(sha, value);
         });
-        return HexFormat.of().formatHex(sha.digest());
+        return sha.hex();
     }
 
     /**
@@ -79,7 +78,7 @@ public record RunFingerprint(SortedMap<String, String> components) {
 
     /** The hex SHA-256 of the splits' token ids, hard labels and teacher rows (see the class comment). */
     public static String data(List<EncodedSplit> splits) {
-        MessageDigest sha = sha256();
+        Sha256 sha = Sha256.start();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         for (EncodedSplit split : splits) {
             buffer = room(sha, buffer, Integer.BYTES).putInt(split.size());
@@ -100,11 +99,11 @@ public record RunFingerprint(SortedMap<String, String> components) {
             }
         }
         sha.update(buffer.flip());
-        return HexFormat.of().formatHex(sha.digest());
+        return sha.hex();
     }
 
     /** {@code buffer} with room for {@code bytes} more, emptied into the digest if need be, or a larger one. */
-    private static ByteBuffer room(MessageDigest sha, ByteBuffer buffer, int bytes) {
+    private static ByteBuffer room(Sha256 sha, ByteBuffer buffer, int bytes) {
         if (buffer.remaining() >= bytes) {
             return buffer;
         }
@@ -113,18 +112,8 @@ public record RunFingerprint(SortedMap<String, String> components) {
         return buffer.capacity() >= bytes ? buffer : ByteBuffer.allocate(bytes);
     }
 
-    private static void update(MessageDigest sha, String value) {
+    private static void update(Sha256 sha, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        sha.update(bytes);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("Every Java platform has SHA-256", ex);
-        }
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array()).update(bytes);
     }
 }

@@ -32,6 +32,7 @@ import ai.djl.util.Pair;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.engine.similarity.Similarity;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -285,7 +286,7 @@ public final class StudentTrainer {
             for (int i = 0; i < batch.length; i++) {
                 sum += (this.config.objective() == Objective.CLASSIFICATION)
                         ? (EncodedSplit.argmax(outputs[i]) == split.target(batch[i]) ? 1 : 0)
-                        : cosine(outputs[i], split.teacher().row(batch[i]));
+                        : Similarity.cosine(outputs[i], split.teacher().row(batch[i]));
             }
         }
         return split.size() == 0 ? Double.NaN : sum / split.size();
@@ -303,19 +304,6 @@ public final class StudentTrainer {
             }
             return rows;
         }
-    }
-
-    /** {@code cos(a, b)}, each norm clamped to at least 1e-8 as in {@link EmbeddingDistillationLoss}. */
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double normA = 0;
-        double normB = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            normA += (double) a[i] * a[i];
-            normB += (double) b[i] * b[i];
-        }
-        return dot / (Math.max(Math.sqrt(normA), 1e-8) * Math.max(Math.sqrt(normB), 1e-8));
     }
 
     private static int[] range(int from, int to) {
@@ -369,7 +357,7 @@ public final class StudentTrainer {
         float[][] vectors = predict(model, split);
         double sum = 0;
         for (int i = 0; i < vectors.length; i++) {
-            sum += cosine(vectors[i], split.teacher().row(i));
+            sum += Similarity.cosine(vectors[i], split.teacher().row(i));
         }
         return split.size() == 0 ? Double.NaN : sum / split.size();
     }

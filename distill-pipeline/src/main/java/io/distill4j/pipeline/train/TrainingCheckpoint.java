@@ -1,7 +1,6 @@
 package io.distill4j.pipeline.train;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -9,15 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +25,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 import io.distill4j.api.exception.DistillationException;
+import io.distill4j.engine.files.AtomicFiles;
 
 /**
  * The state of a {@link StudentTrainer} run after a whole epoch: enough to continue it so that the
@@ -90,48 +85,26 @@ record TrainingCheckpoint(String fingerprint, Map<String, String> components, in
     }
 
     /**
-     * Writes this checkpoint to {@code file}, replacing any existing one atomically: the bytes go to a
-     * temporary file in the same directory, are forced to the device, and the temporary file is moved
-     * over {@code file}. A reader sees the old checkpoint or the new one, never part of one.
+     * Writes this checkpoint to {@code file}, replacing any existing one atomically
+     * ({@link AtomicFiles}): a reader sees the old checkpoint or the new one, never part of one.
      * @throws DistillationException if the file cannot be written
      */
     void write(Path file) {
         Path target = file.toAbsolutePath();
-        Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                CheckedOutputStream checked = new CheckedOutputStream(
-                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), new CRC32C());
+            AtomicFiles.write(target, stream -> {
+                CheckedOutputStream checked = new CheckedOutputStream(stream, new CRC32C());
                 DataOutputStream out = new DataOutputStream(checked);
                 writeBody(out);
                 out.flush();
                 // The checksum itself is outside the checksum.
                 new DataOutputStream(checked).writeInt((int) checked.getChecksum().getValue());
                 checked.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            catch (AtomicMoveNotSupportedException ex) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            });
         }
         catch (IOException ex) {
             throw new DistillationException(null, "Cannot write the training checkpoint " + target + ": " + ex, ex);
-        }
-        finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                }
-                catch (IOException ignored) {
-                    // The move succeeded or the write already failed; a stray temporary file is harmless.
-                }
-            }
         }
     }
 

@@ -13,13 +13,13 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import io.distill4j.engine.files.FileTrees;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.RunFingerprint;
 import io.distill4j.pipeline.train.TrainerConfig;
 import io.distill4j.pipeline.train.TrainingResult;
-import io.distill4j.pipeline.tune.Candidate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +107,7 @@ public final class TrialCheckpoints {
     public void deleteAll() {
         for (Path directory : this.used) {
             try {
-                deleteTree(directory);
+                FileTrees.delete(directory);
             }
             catch (UncheckedIOException ex) {
                 logger.warn("Could not delete the trial checkpoints {}: {}", directory, ex.toString());
@@ -156,20 +156,5 @@ public final class TrialCheckpoints {
             this.digestedValidation = validation;
         }
         return this.dataDigest;
-    }
-
-    /** Deletes a folder and everything under it; nothing happens when it does not exist. */
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

@@ -14,6 +14,7 @@ import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.similarity.Similarity;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.pipeline.testing.MiniLmFiles;
@@ -69,8 +70,8 @@ class EmbeddingDistillationIT {
                 assertThat(vectors).allSatisfy(v -> assertThat(v).hasSize(384));
                 // Registered with normalization, like the teacher.
                 assertThat(norm(vectors.get(0))).isCloseTo(1.0, within(1e-4));
-                assertThat(PairSimilarity.cosine(vectors.get(0), vectors.get(1)))
-                        .isGreaterThan(PairSimilarity.cosine(vectors.get(0), vectors.get(2)));
+                assertThat(Similarity.cosine(vectors.get(0), vectors.get(1)))
+                        .isGreaterThan(Similarity.cosine(vectors.get(0), vectors.get(2)));
             }
         }
     }

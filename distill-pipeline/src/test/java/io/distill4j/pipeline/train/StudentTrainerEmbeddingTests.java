@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.engine.similarity.Similarity;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -88,7 +89,7 @@ class StudentTrainerEmbeddingTests {
             long[] mask = new long[split.ids()[i].length];
             Arrays.fill(mask, 1);
             float[] embedding = model.predict(new long[][] {split.ids()[i]}, new long[][] {mask})[0];
-            sum += StudentTrainer.cosine(embedding, split.teacher().row(i));
+            sum += Similarity.cosine(embedding, split.teacher().row(i));
         }
         return sum / split.size();
     }

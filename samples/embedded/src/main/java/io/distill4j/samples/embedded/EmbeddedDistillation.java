@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationResult;
@@ -15,6 +14,7 @@ import io.distill4j.api.distill.QualityGate;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.Distill4jException;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 
@@ -96,9 +96,7 @@ public final class EmbeddedDistillation {
                         + "all-minilm-l6-v2)");
             }
             Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), resource, ".part");
-            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(target, in::transferTo);
             return target;
         }
         catch (IOException ex) {
