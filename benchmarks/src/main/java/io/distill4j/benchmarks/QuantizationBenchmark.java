@@ -88,7 +88,7 @@ public final class QuantizationBenchmark {
 
     static final long SHUFFLE_SEED = 42;
 
-    /** The targets. */
+    /** The targets: size and latency against ONNX Runtime's quantizer, speed-up over fp32, STS-B Spearman. */
     static final double MAX_SIZE_RATIO = 1.05;
 
     static final double MAX_LATENCY_RATIO = 1.0;

@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,8 +23,6 @@ import io.distill4j.engine.onnx.proto.NodeProto;
 import io.distill4j.engine.onnx.proto.OperatorSetIdProto;
 import io.distill4j.engine.onnx.proto.SparseTensorProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
-import io.distill4j.engine.onnx.proto.TypeProto;
-import io.distill4j.engine.onnx.proto.ValueInfoProto;
 import io.distill4j.engine.session.ExecutionProvider;
 
 /**
@@ -132,7 +128,7 @@ public final class CompatibilityChecker {
         for (FunctionProto function : model.getFunctionsList()) {
             checker.functions.putIfAbsent(key(function.getDomain(), function.getName()), function);
         }
-        checker.walk(model.getGraph(), "", new Scope(null), imports);
+        checker.walk(model.getGraph(), "", new TypeScope(null), imports);
         return new CompatibilityReport(target, imports, checker.findings, List.of());
     }
 
@@ -169,14 +165,14 @@ public final class CompatibilityChecker {
     }
 
     /** Checks the nodes of {@code graph}, each followed by the subgraphs it holds. */
-    private void walk(GraphProto graph, String path, Scope outer, Map<String, Long> imports) {
-        Scope scope = new Scope(outer);
+    private void walk(GraphProto graph, String path, TypeScope outer, Map<String, Long> imports) {
+        TypeScope scope = new TypeScope(outer);
         graph.getInputList().forEach(scope::declare);
         for (TensorProto initializer : graph.getInitializerList()) {
-            scope.put(initializer.getName(), typeName(initializer.getDataType()));
+            scope.put(initializer.getName(), TypeScope.typeName(initializer.getDataType()));
         }
         for (SparseTensorProto sparse : graph.getSparseInitializerList()) {
-            scope.put(sparse.getValues().getName(), typeName(sparse.getValues().getDataType()));
+            scope.put(sparse.getValues().getName(), TypeScope.typeName(sparse.getValues().getDataType()));
         }
         graph.getValueInfoList().forEach(scope::declare);
         graph.getOutputList().forEach(scope::declare);
@@ -195,7 +191,7 @@ public final class CompatibilityChecker {
         }
     }
 
-    private void checkNode(NodeProto node, String graph, Scope scope, Map<String, Long> imports) {
+    private void checkNode(NodeProto node, String graph, TypeScope scope, Map<String, Long> imports) {
         String domain = ModelInventory.normalizeDomain(node.getDomain());
         String op = node.getOpType();
         List<String> inputTypes = new ArrayList<>(node.getInputCount());
@@ -233,12 +229,12 @@ public final class CompatibilityChecker {
         if (placement.provider == null && domain.isEmpty() && op.equals("Constant")) {
             add(node, graph, since, null, Severity.INFO, Reason.CONSTANT_FOLDED, "ONNX Runtime turns Constant nodes "
                     + "into initializers when it loads the model; no kernel is needed");
-            inferConstant(node, scope);
+            scope.inferConstant(node);
             return;
         }
         Kernel typing = placement.kernel != null ? placement.kernel
                 : this.cpu.lookup(domain, op, version).stream().findFirst().orElse(null);
-        inferOutputs(node, typing, inputTypes, scope);
+        scope.inferOutputs(node, typing, inputTypes);
         String operator = display(domain) + " " + op + " (opset " + version + ")";
         if (placement.provider == null) {
             if (placement.typeRejections.isEmpty()) {
@@ -339,7 +335,7 @@ public final class CompatibilityChecker {
         if (!this.checkedFunctions.add(key(function.getDomain(), function.getName()))) {
             return;
         }
-        Scope scope = new Scope(null);
+        TypeScope scope = new TypeScope(null);
         for (int i = 0; i < function.getInputCount() && i < argumentTypes.size(); i++) {
             scope.put(function.getInput(i), argumentTypes.get(i));
         }
@@ -349,93 +345,6 @@ public final class CompatibilityChecker {
         for (NodeProto node : function.getNodeList()) {
             checkNode(node, graph, scope, imports);
         }
-    }
-
-    /** Records the types of a node's outputs where the operator or its kernel fixes them. */
-    private static void inferOutputs(NodeProto node, Kernel kernel, List<String> inputTypes, Scope scope) {
-        String op = ModelInventory.normalizeDomain(node.getDomain()).isEmpty() ? node.getOpType() : "";
-        switch (op) {
-            case "Cast" -> {
-                AttributeProto to = attribute(node, "to");
-                scope.put(node.getOutput(0), to == null ? null : typeName((int) to.getI()));
-                return;
-            }
-            case "CastLike" -> {
-                scope.put(node.getOutput(0), inputTypes.size() > 1 ? inputTypes.get(1) : null);
-                return;
-            }
-            case "ConstantOfShape" -> {
-                AttributeProto value = attribute(node, "value");
-                scope.put(node.getOutput(0), value == null ? "float" : typeName(value.getT().getDataType()));
-                return;
-            }
-            case "QuantizeLinear" -> {
-                // The zero point's type; without one, output_dtype (opset 21) or uint8.
-                boolean zeroPoint = node.getInputCount() > 2 && !node.getInput(2).isEmpty();
-                AttributeProto dtype = attribute(node, "output_dtype");
-                scope.put(node.getOutput(0), zeroPoint ? inputTypes.get(2)
-                        : dtype != null && dtype.getI() != 0 ? typeName((int) dtype.getI()) : "uint8");
-                return;
-            }
-            case "DequantizeLinear" -> {
-                // The scale's type: float before opset 19, float or float16 since.
-                scope.put(node.getOutput(0), inputTypes.size() > 1 ? inputTypes.get(1) : null);
-                return;
-            }
-            default -> {
-                // typed from the kernel below
-            }
-        }
-        if (kernel == null) {
-            return;
-        }
-        for (int i = 0; i < node.getOutputCount() && i < kernel.outputs().size(); i++) {
-            scope.put(node.getOutput(i), outputType(kernel, i, inputTypes));
-        }
-    }
-
-    /**
-     * The type of output {@code index}: the one type its constraint allows, or the type of an input
-     * bound to the same constraint; {@code null} if neither is known.
-     */
-    private static String outputType(Kernel kernel, int index, List<String> inputTypes) {
-        var allowed = kernel.outputTypes(index);
-        if (allowed.isPresent() && allowed.get().size() == 1) {
-            return allowed.get().iterator().next();
-        }
-        String constraint = kernel.outputs().get(index).constraint();
-        for (int i = 0; i < inputTypes.size() && i < kernel.inputs().size(); i++) {
-            if (inputTypes.get(i) != null && kernel.inputs().get(i).constraint().equals(constraint)) {
-                return inputTypes.get(i);
-            }
-        }
-        return null;
-    }
-
-    private static void inferConstant(NodeProto node, Scope scope) {
-        String type = null;
-        for (AttributeProto attribute : node.getAttributeList()) {
-            type = switch (attribute.getName()) {
-                case "value" -> typeName(attribute.getT().getDataType());
-                case "sparse_value" -> typeName(attribute.getSparseTensor().getValues().getDataType());
-                case "value_float", "value_floats" -> "float";
-                case "value_int", "value_ints" -> "int64";
-                case "value_string", "value_strings" -> "string";
-                default -> type;
-            };
-        }
-        if (node.getOutputCount() > 0) {
-            scope.put(node.getOutput(0), type);
-        }
-    }
-
-    private static AttributeProto attribute(NodeProto node, String name) {
-        for (AttributeProto attribute : node.getAttributeList()) {
-            if (attribute.getName().equals(name)) {
-                return attribute;
-            }
-        }
-        return null;
     }
 
     private void add(NodeProto node, String graph, long since, ExecutionProvider provider, Severity severity,
@@ -453,30 +362,6 @@ public final class CompatibilityChecker {
         return normalized.isEmpty() ? "ai.onnx" : normalized;
     }
 
-    /**
-     * The short name kernel tables use for an ONNX data type code ({@code float}, {@code int8},
-     * {@code float8e4m3fn}); {@code null} for UNDEFINED or an unknown code.
-     */
-    static String typeName(int dataType) {
-        TensorProto.DataType type = TensorProto.DataType.forNumber(dataType);
-        if (type == null || type == TensorProto.DataType.UNDEFINED) {
-            return null;
-        }
-        return type.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The short name of a value's type: a tensor's element type, {@code seq(x)} for a sequence of tensors. */
-    static String typeName(TypeProto type) {
-        if (type.hasTensorType()) {
-            return typeName(type.getTensorType().getElemType());
-        }
-        if (type.hasSequenceType() && type.getSequenceType().getElemType().hasTensorType()) {
-            String element = typeName(type.getSequenceType().getElemType());
-            return element == null ? null : "seq(" + element + ")";
-        }
-        return null;
-    }
-
     /** The provider a node goes to, its kernel, and why earlier providers were skipped. */
     private static final class Placement {
 
@@ -487,40 +372,5 @@ public final class CompatibilityChecker {
         final List<String> skipped = new ArrayList<>();
 
         final List<String> typeRejections = new ArrayList<>();
-    }
-
-    /** The known element types of the values visible in a graph, its enclosing graphs' included. */
-    private static final class Scope {
-
-        private final Map<String, String> types = new LinkedHashMap<>();
-
-        private final Scope parent;
-
-        Scope(Scope parent) {
-            this.parent = parent;
-        }
-
-        String get(String name) {
-            for (Scope scope = this; scope != null; scope = scope.parent) {
-                String type = scope.types.get(name);
-                if (type != null) {
-                    return type;
-                }
-            }
-            return null;
-        }
-
-        void declare(ValueInfoProto value) {
-            if (value.hasType()) {
-                put(value.getName(), typeName(value.getType()));
-            }
-        }
-
-        /** Records a type unless the value's type is already known here; declared types come first. */
-        void put(String name, String type) {
-            if (type != null && !name.isEmpty()) {
-                this.types.putIfAbsent(name, type);
-            }
-        }
     }
 }
