@@ -46,7 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class DistillationReportWriter {
 
     /** The version of the JSON layout, written as {@code reportVersion}. */
-    public static final int REPORT_VERSION = 1;
+    public static final int REPORT_VERSION = 2;
 
     /** The name of the JSON field carrying {@link #REPORT_VERSION}. */
     public static final String VERSION_FIELD = "reportVersion";

@@ -51,7 +51,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(report);
 
         assertThat(DistillationReportWriter.toJson(DistillationReportWriter.fromJson(json))).isEqualTo(json);
-        assertThat(json).startsWith("{\n  \"reportVersion\" : 1,\n  \"jobId\" : \"job-7\",");
+        assertThat(json).startsWith("{\n  \"reportVersion\" : 2,\n  \"jobId\" : \"job-7\",");
         List<String> keys = List.of("\"reportVersion\"", "\"jobId\"", "\"name\"", "\"task\"", "\"metric\"", "\"created\"",
                 "\"teacher\"", "\"studentFp32\"", "\"studentInt8\"", "\"stages\"", "\"hyperParameters\"", "\"trials\"",
                 "\"chosenTrial\"", "\"trainingCurve\"", "\"gates\"", "\"data\"", "\"quantization\"", "\"compatibility\"",
@@ -83,7 +83,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(ReportFixtures.full("strict", 2).build());
 
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
-                json.replace("\"reportVersion\" : 1", "\"reportVersion\" : 2"))).withMessageContaining("reportVersion must be 1");
+                json.replace("\"reportVersion\" : 2", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 2");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
                 json.replace("\"jobId\" :", "\"surprise\" : 1, \"jobId\" :"))).withMessageContaining("surprise");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
@@ -94,7 +94,7 @@ class DistillationReportWriterTests {
                 .withMessageContaining("not valid JSON");
 
         Path file = this.dir.resolve("broken.json");
-        Files.writeString(file, json.replace("\"reportVersion\" : 1", "\"reportVersion\" : 0"));
+        Files.writeString(file, json.replace("\"reportVersion\" : 2", "\"reportVersion\" : 0"));
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> DistillationReportWriter.readJson(file))
                 .withMessageContaining("broken.json").withMessageContaining("reportVersion");
     }
