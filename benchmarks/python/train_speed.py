@@ -46,7 +46,7 @@ BATCHES_PER_EPOCH = 50
 
 
 class SplitMix64:
-    """The same generator as TrainingSpeedBenchmark.SplitMix64."""
+    """The same generator as SplitMix64.java beside TrainingSpeedBenchmark.java."""
 
     def __init__(self, seed):
         self.state = seed & MASK64

