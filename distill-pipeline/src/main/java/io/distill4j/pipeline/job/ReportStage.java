@@ -3,7 +3,6 @@ package io.distill4j.pipeline.job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +20,9 @@ import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.report.DataSummary;
 import io.distill4j.pipeline.report.DistillationReport;
 import io.distill4j.pipeline.report.DistillationReportWriter;
-import io.distill4j.pipeline.report.EpochRecord;
 import io.distill4j.pipeline.report.QuantizationSummary;
-import io.distill4j.pipeline.report.TrialRecord;
 import io.distill4j.pipeline.speed.SpeedProbe;
 import io.distill4j.pipeline.teacher.TeacherOutcome;
-import io.distill4j.pipeline.train.TrainingEpoch;
 
 /**
  * {@link Stage#REPORT}: puts the figures of teacher, fp32 and INT8 student side by side, judges the
@@ -123,14 +119,11 @@ final class ReportStage {
             .compatibility("CPU", cpu.verdict().label())
             .compatibility("CUDA", cuda.verdict().label());
         run.clock().records().values().forEach(report::stage);
-        searched.trials().forEach(trial -> report.trial(trial(trial)));
+        searched.trials().forEach(report::trial);
         if (searched.tuned()) {
             report.chosenTrial(Integer.toString(searched.trial()));
         }
-        for (TrainingEpoch epoch : searched.history()) {
-            report.epoch(new EpochRecord(epoch.epoch(), epoch.trainLoss(), epoch.validationScore(),
-                    epoch.learningRate()));
-        }
+        searched.history().forEach(report::epoch);
         gates.forEach(report::gate);
         if (searched.stoppedByBudget()) {
             report.warning("The time budget ended the search after " + searched.trials().size() + " trials; the best "
@@ -157,18 +150,5 @@ final class ReportStage {
         rows.put("validation", (long) data.validation().size());
         data.test().map(TextDataset::size).ifPresent(n -> rows.put("test", (long) n));
         return rows;
-    }
-
-    private static TrialRecord trial(io.distill4j.pipeline.tune.TrialRecord trial) {
-        String id = Integer.toString(trial.id());
-        Map<String, String> settings = trial.candidate().describe();
-        Duration duration = trial.duration();
-        return switch (trial.status()) {
-            case COMPLETED -> TrialRecord.completed(id, trial.rung(), settings, trial.epochs(), trial.score(), duration);
-            case STOPPED_BY_BUDGET -> TrialRecord.pruned(id, trial.rung(), settings, trial.epochs(), trial.score(),
-                    duration, trial.detail().isEmpty() ? "the time budget ran out" : trial.detail());
-            case FAILED -> TrialRecord.failed(id, trial.rung(), settings, trial.epochs(), duration,
-                    trial.detail().isEmpty() ? "failed" : trial.detail());
-        };
     }
 }

@@ -11,6 +11,8 @@ import java.util.function.BooleanSupplier;
 
 import io.distill4j.api.distill.Stage;
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.pipeline.report.EpochRecord;
+import io.distill4j.pipeline.report.TrialRecord;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -19,13 +21,11 @@ import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.Objective;
 import io.distill4j.pipeline.train.StudentTrainer;
 import io.distill4j.pipeline.train.TrainerConfig;
-import io.distill4j.pipeline.train.TrainingEpoch;
 import io.distill4j.pipeline.train.TrainingResult;
 import io.distill4j.pipeline.tune.Candidate;
 import io.distill4j.pipeline.tune.StudentCatalog;
 import io.distill4j.pipeline.tune.SuccessiveHalving;
 import io.distill4j.pipeline.tune.TrialCheckpoints;
-import io.distill4j.pipeline.tune.TrialRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,7 @@ final class SearchStage {
 
     private final List<TrialRecord> trials = new ArrayList<>();
 
-    private final Map<Integer, List<TrainingEpoch>> histories = new LinkedHashMap<>();
+    private final Map<Integer, List<EpochRecord>> histories = new LinkedHashMap<>();
 
     private double best = Double.NEGATIVE_INFINITY;
 
@@ -72,6 +72,9 @@ final class SearchStage {
     private long finishedEpochs;
 
     private int runningEpochs;
+
+    /** The candidate of the trial that runs now, or ran last, for the progress line when it ends. */
+    private Candidate runningCandidate;
 
     private SearchStage(RunContext run, StudentCatalog catalog, StudentData data, TrialCheckpoints checkpoints) {
         this.run = run;
@@ -125,6 +128,7 @@ final class SearchStage {
                 this.run.embedding() ? StudentOutput.EMBEDDING : StudentOutput.LOGITS);
         StudentModel model = StudentModel.create(config.newBlock(), (int) this.run.spec().seed());
         this.runningEpochs = epochs;
+        this.runningCandidate = candidate;
         int trial = this.trials.size() + 1;
         try {
             this.catalog.initialize(candidate, model, this.data.pruning());
@@ -185,11 +189,11 @@ final class SearchStage {
         this.finishedEpochs += this.runningEpochs;
         this.runningEpochs = 0;
         if (trial.status() == TrialRecord.Status.COMPLETED) {
-            this.best = Math.max(this.best, trial.score());
+            this.best = Math.max(this.best, trial.validationScore());
         }
         this.run.clock().report(this.trials.size(), Math.max(this.trials.size(), this.plannedTrials), share(0),
-                bestMetric(), String.format(Locale.ROOT, "trial %d %s: %s -> %.4f", trial.id(), trial.status(),
-                        trial.candidate(), trial.score()));
+                bestMetric(), String.format(Locale.ROOT, "trial %s %s: %s -> %.4f", trial.id(), trial.status(),
+                        this.runningCandidate, trial.validationScore()));
     }
 
     /** The stage's share done, in planned epochs, with {@code running} of the current trial done. */

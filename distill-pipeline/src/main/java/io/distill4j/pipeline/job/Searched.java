@@ -2,10 +2,10 @@ package io.distill4j.pipeline.job;
 
 import java.util.List;
 
+import io.distill4j.pipeline.report.EpochRecord;
+import io.distill4j.pipeline.report.TrialRecord;
 import io.distill4j.pipeline.student.StudentModel;
-import io.distill4j.pipeline.train.TrainingEpoch;
 import io.distill4j.pipeline.tune.Candidate;
-import io.distill4j.pipeline.tune.TrialRecord;
 
 /**
  * What the search left: the chosen student, owned by this record until {@link #close()}, and how it was
@@ -13,7 +13,7 @@ import io.distill4j.pipeline.tune.TrialRecord;
  *
  * @param model the trained student
  * @param candidate its settings
- * @param trial its trial number
+ * @param trial its trial number, the number in its trial's {@link TrialRecord#id()}
  * @param metric the validation metric the search compared trials on
  * @param score the chosen trial's validation score
  * @param parameters its parameter count
@@ -23,11 +23,12 @@ import io.distill4j.pipeline.tune.TrialRecord;
  * @param tuned whether candidates were searched (else the spec fixed the student)
  */
 record Searched(StudentModel model, Candidate candidate, int trial, String metric, double score, long parameters,
-        List<TrialRecord> trials, List<TrainingEpoch> history, boolean stoppedByBudget, boolean tuned) implements AutoCloseable {
+        List<TrialRecord> trials, List<EpochRecord> history, boolean stoppedByBudget, boolean tuned) implements AutoCloseable {
 
     /** The epochs the chosen trial trained. */
     int epochs() {
-        return this.trials.stream().filter(t -> t.id() == this.trial).findFirst().orElseThrow().epochs();
+        String id = Integer.toString(this.trial);
+        return this.trials.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().epochs();
     }
 
     /** Closes the student (idempotent). */

@@ -28,7 +28,7 @@ import io.distill4j.api.distill.Stage;
  *         .stage(StageRecord.of(Stage.TEACHER, elapsed, rssBefore, rssAfter, peak))
  *         .hyperParameters(Map.of("hidden", "256", "temperature", "4"))
  *         .trial(TrialRecord.completed("t1", 0, Map.of("hidden", "256"), 2, 0.88, Duration.ofSeconds(40)))
- *         .epoch(new EpochRecord(1, 0.83, 0.86, 0.001))
+ *         .epoch(new EpochRecord(1, 0.83, 0.86, 0.001, Duration.ofSeconds(9)))
  *         .gate(new GateOutcome("accuracy after INT8 >= 97.0 % of the teacher's", 0.91, 0.90, true))
  *         .build();
  * DistillationReportWriter.writeHtml(report, outputDir.resolve("report.html"));

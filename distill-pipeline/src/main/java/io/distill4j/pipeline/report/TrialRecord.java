@@ -7,8 +7,8 @@ import java.util.Optional;
 import io.distill4j.api.Checks;
 
 /**
- * One auto-tuning trial: a short training run with one set of hyper-parameters, scored on the
- * validation split. A trial that did not finish says why.
+ * One auto-tuning trial, as the search records it and the report's trials table shows it: a training run
+ * with one set of hyper-parameters, scored on the validation split. A trial that did not finish says why.
  *
  * <pre>{@code
  * TrialRecord.completed("t3", 1, Map.of("hidden", "128", "lr", "0.001"), 4, 0.871, Duration.ofSeconds(12));
@@ -16,12 +16,13 @@ import io.distill4j.api.Checks;
  *         "below the median of rung 0");
  * }</pre>
  *
- * @param id the trial's identifier, unique within a report
- * @param rung the successive-halving rung it reached, {@code >= 0}
+ * @param id the trial's identifier, unique within a report (the search numbers its trials from 1, in the
+ *     order run)
+ * @param rung the successive-halving rung it ran in, {@code >= 0} (0 for the shortest trials)
  * @param hyperParameters the settings it tried, by name (kept sorted by name)
- * @param epochs the epochs it trained, {@code >= 0}
- * @param validationScore its score on the validation split, {@code NaN} when there is none; finite for a
- *     completed trial
+ * @param epochs the epochs it was given, {@code >= 0}
+ * @param validationScore its best score on the validation split, {@code NaN} when there is none; finite
+ *     for a completed trial
  * @param duration its wall-clock time
  * @param status how it ended
  * @param reason why it was pruned or failed; required for a failed trial
@@ -54,7 +55,7 @@ public record TrialRecord(String id, int rung, Map<String, String> hyperParamete
                 Optional.empty());
     }
 
-    /** A trial stopped early because it scored too low to continue. */
+    /** A trial stopped before the end of its rung; the reason says why (for example the time budget ran out). */
     public static TrialRecord pruned(String id, int rung, Map<String, String> hyperParameters, int epochs,
             double validationScore, Duration duration, String reason) {
         return new TrialRecord(id, rung, hyperParameters, epochs, validationScore, duration, Status.PRUNED,
@@ -72,7 +73,10 @@ public record TrialRecord(String id, int rung, Map<String, String> hyperParamete
     public enum Status {
         /** It trained to the end of its rung and was scored. */
         COMPLETED,
-        /** It was stopped early because it scored too low to continue. */
+        /**
+         * It was stopped before the end of its rung, for example because the time budget ran out; its
+         * score, if any, is that of the weights it reached.
+         */
         PRUNED,
         /** It failed with an error (for example out of memory, or a diverging loss). */
         FAILED

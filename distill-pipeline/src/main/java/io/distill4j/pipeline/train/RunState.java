@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import io.distill4j.api.exception.DistillationException;
+import io.distill4j.pipeline.report.EpochRecord;
 
 /**
  * Where a run stands, as plain Java values: what a {@link TrainingCheckpoint} holds. The trainer updates the
@@ -20,7 +21,7 @@ final class RunState {
 
     int step;
 
-    final List<TrainingEpoch> history = new ArrayList<>();
+    final List<EpochRecord> history = new ArrayList<>();
 
     double best = Double.NEGATIVE_INFINITY;
 

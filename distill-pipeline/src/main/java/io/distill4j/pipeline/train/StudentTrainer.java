@@ -33,6 +33,7 @@ import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.engine.similarity.Similarity;
+import io.distill4j.pipeline.report.EpochRecord;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -205,7 +206,7 @@ public final class StudentTrainer {
                     }
                     double trainLoss = lossSum / train.size();
                     double score = score(block, trainer.getManager(), validation);
-                    state.history.add(new TrainingEpoch(epoch, trainLoss, score, learningRate.getNewValue(state.step),
+                    state.history.add(new EpochRecord(epoch, trainLoss, score, learningRate.getNewValue(state.step),
                             Duration.ofNanos(System.nanoTime() - epochStart)));
                     state.epoch = epoch;
                     boolean stop = false;

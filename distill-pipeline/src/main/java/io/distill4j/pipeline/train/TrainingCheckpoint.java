@@ -26,6 +26,7 @@ import java.util.zip.CheckedOutputStream;
 
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.files.AtomicFiles;
+import io.distill4j.pipeline.report.EpochRecord;
 
 /**
  * The state of a {@link StudentTrainer} run after a whole epoch: enough to continue it so that the
@@ -56,7 +57,7 @@ import io.distill4j.engine.files.AtomicFiles;
  * @param parameters every trained parameter, in the block's order
  */
 record TrainingCheckpoint(String fingerprint, Map<String, String> components, int epoch, int step, boolean finished,
-        double bestScore, int bestEpoch, long elapsedNanos, List<TrainingEpoch> history,
+        double bestScore, int bestEpoch, long elapsedNanos, List<EpochRecord> history,
         List<ParameterState> parameters) {
 
     static final int FORMAT_VERSION = 1;
@@ -124,11 +125,12 @@ record TrainingCheckpoint(String fingerprint, Map<String, String> components, in
         out.writeInt(this.bestEpoch);
         out.writeLong(this.elapsedNanos);
         out.writeInt(this.history.size());
-        for (TrainingEpoch record : this.history) {
+        for (EpochRecord record : this.history) {
             out.writeInt(record.epoch());
             out.writeDouble(record.trainLoss());
             out.writeDouble(record.validationScore());
-            out.writeFloat(record.learningRate());
+            // The trainer's learning rate is a float, so the narrowing loses nothing.
+            out.writeFloat((float) record.learningRate());
             out.writeLong(record.duration().toNanos());
         }
         out.writeInt(this.parameters.size());
@@ -228,10 +230,15 @@ record TrainingCheckpoint(String fingerprint, Map<String, String> components, in
         int bestEpoch = in.readInt();
         long elapsed = in.readLong();
         int epochs = count(in, file, size, "history");
-        List<TrainingEpoch> history = new ArrayList<>(epochs);
+        List<EpochRecord> history = new ArrayList<>(epochs);
         for (int i = 0; i < epochs; i++) {
-            history.add(new TrainingEpoch(in.readInt(), in.readDouble(), in.readDouble(), in.readFloat(),
-                    Duration.ofNanos(in.readLong())));
+            try {
+                history.add(new EpochRecord(in.readInt(), in.readDouble(), in.readDouble(), in.readFloat(),
+                        Duration.ofNanos(in.readLong())));
+            }
+            catch (IllegalArgumentException ex) {
+                throw damaged(file, "entry " + i + " of its history is invalid (" + ex.getMessage() + ")");
+            }
         }
         int parameterCount = count(in, file, size, "parameters");
         List<ParameterState> parameters = new ArrayList<>(parameterCount);

@@ -3,6 +3,8 @@ package io.distill4j.pipeline.train;
 import java.time.Duration;
 import java.util.List;
 
+import io.distill4j.pipeline.report.EpochRecord;
+
 /**
  * The outcome: the model holds the best epoch's weights.
  *
@@ -14,7 +16,7 @@ import java.util.List;
  * @param history every epoch, those before a resume included
  * @param elapsed training time until the last epoch ended, summed over resumed calls
  */
-public record TrainingResult(int bestEpoch, int epochs, double bestValidationScore, List<TrainingEpoch> history,
+public record TrainingResult(int bestEpoch, int epochs, double bestValidationScore, List<EpochRecord> history,
         Duration elapsed) {
 
     public TrainingResult {

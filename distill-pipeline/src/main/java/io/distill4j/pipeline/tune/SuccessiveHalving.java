@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.pipeline.report.TrialRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +120,9 @@ public final class SuccessiveHalving {
      * @param candidates in order of preference: the first {@code n} of the plan are trained
      * @param runner trains one candidate for some epochs
      * @param cancelled the job's cancellation; checked between trials and passed into each
-     * @param onTrial told of every trial when it ends
+     * @param onTrial told of every trial when it ends; its id is its number, from 1, in the order run, and
+     *     its hyper-parameters are its candidate's {@link Candidate#describe()}; a trial the time budget
+     *     stopped is {@link TrialRecord.Status#PRUNED}
      * @return the winner and every trial
      * @throws DistillationCancelledException if {@code cancelled} turns true
      */
@@ -168,21 +171,25 @@ public final class SuccessiveHalving {
                         if (cancelled.getAsBoolean()) {
                             throw ex;
                         }
-                        record(trials, onTrial, new TrialRecord(id, rung.index(), candidate, rung.epochs(), Double.NaN,
-                                elapsed(start), TrialRecord.Status.STOPPED_BY_BUDGET, "the time budget ran out"));
+                        record(trials, onTrial, TrialRecord.pruned(Integer.toString(id), rung.index(),
+                                candidate.describe(), rung.epochs(), Double.NaN, elapsed(start),
+                                "the time budget ran out"));
                         stopped = true;
                         break;
                     }
                     catch (RuntimeException ex) {
                         logger.warn("Trial {} ({}) failed", id, candidate, ex);
-                        record(trials, onTrial, new TrialRecord(id, rung.index(), candidate, rung.epochs(), Double.NaN,
-                                elapsed(start), TrialRecord.Status.FAILED, String.valueOf(ex.getMessage())));
+                        record(trials, onTrial, TrialRecord.failed(Integer.toString(id), rung.index(),
+                                candidate.describe(), rung.epochs(), elapsed(start), reason(ex)));
                         continue;
                     }
                     boolean finished = run.completed() && Double.isFinite(run.score());
-                    record(trials, onTrial, new TrialRecord(id, rung.index(), candidate, rung.epochs(), run.score(),
-                            elapsed(start), finished ? TrialRecord.Status.COMPLETED : TrialRecord.Status.STOPPED_BY_BUDGET,
-                            finished ? "" : "the time budget ran out during training"));
+                    String trialId = Integer.toString(id);
+                    record(trials, onTrial, finished
+                            ? TrialRecord.completed(trialId, rung.index(), candidate.describe(), rung.epochs(),
+                                    run.score(), elapsed(start))
+                            : TrialRecord.pruned(trialId, rung.index(), candidate.describe(), rung.epochs(),
+                                    run.score(), elapsed(start), "the time budget ran out during training"));
                     Scored<M> scored = new Scored<>(run.model(), run.score(), id, candidate);
                     if (!finished) {
                         partial = keepBetter(partial, scored);
@@ -231,8 +238,14 @@ public final class SuccessiveHalving {
     private static void record(List<TrialRecord> trials, Consumer<TrialRecord> onTrial, TrialRecord trial) {
         trials.add(trial);
         logger.info("Trial {} (rung {}, {} epochs) {}: {} -> {} in {} s", trial.id(), trial.rung(), trial.epochs(),
-                trial.status(), trial.candidate(), trial.score(), trial.duration().toSeconds());
+                trial.status(), trial.hyperParameters(), trial.validationScore(), trial.duration().toSeconds());
         onTrial.accept(trial);
+    }
+
+    /** Why a trial failed, for its record: the exception's message, or {@code "failed"} when it has none. */
+    private static String reason(RuntimeException ex) {
+        String message = String.valueOf(ex.getMessage());
+        return message.isBlank() ? "failed" : message;
     }
 
     private Duration elapsed(long start) {
@@ -293,7 +306,7 @@ public final class SuccessiveHalving {
      * @param model the best model, the caller's to close; empty if no trial produced one
      * @param candidate its candidate
      * @param score its validation score
-     * @param trial its trial number
+     * @param trial its trial number, the number in its {@link TrialRecord#id()}
      * @param trials every trial, in order
      * @param stoppedByBudget whether the time budget ended the search early
      * @param rungs the plan

@@ -79,8 +79,8 @@ class DistillationReportTests {
                 .withMessageContaining("trial id 't1' twice");
         assertThatIllegalArgumentException().isThrownBy(() -> minimal().trial(trial).chosenTrial("t9").build())
                 .withMessageContaining("chosenTrial 't9'");
-        assertThatIllegalArgumentException().isThrownBy(() -> minimal().epoch(new EpochRecord(2, 1, 1, 0.1))
-                .epoch(new EpochRecord(2, 1, 1, 0.1)).build())
+        assertThatIllegalArgumentException().isThrownBy(() -> minimal().epoch(new EpochRecord(2, 1, 1, 0.1, Duration.ZERO))
+                .epoch(new EpochRecord(2, 1, 1, 0.1, Duration.ZERO)).build())
                 .withMessageContaining("epoch 2 follows epoch 2");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReport.builder("job", DistillationTask.TEXT_EMBEDDING)
                 .build()).withMessageContaining("figures");
@@ -98,9 +98,11 @@ class DistillationReportTests {
                 Duration.ZERO)).withMessageContaining("validationScore of completed trial t");
         assertThatIllegalArgumentException().isThrownBy(() -> new TrialRecord("t", 0, Map.of(), 1, Double.NaN,
                 Duration.ZERO, TrialRecord.Status.FAILED, Optional.empty())).withMessageContaining("reason of failed trial");
-        assertThatIllegalArgumentException().isThrownBy(() -> new EpochRecord(0, 1, 1, 1)).withMessageContaining("epoch");
-        assertThatIllegalArgumentException().isThrownBy(() -> new EpochRecord(1, 1, 1, -0.1))
+        assertThatIllegalArgumentException().isThrownBy(() -> new EpochRecord(0, 1, 1, 1, Duration.ZERO)).withMessageContaining("epoch");
+        assertThatIllegalArgumentException().isThrownBy(() -> new EpochRecord(1, 1, 1, -0.1, Duration.ZERO))
                 .withMessageContaining("learningRate");
+        assertThatIllegalArgumentException().isThrownBy(() -> new EpochRecord(1, 1, 1, 0.1, Duration.ofSeconds(-1)))
+                .withMessageContaining("duration must not be negative");
         assertThatIllegalArgumentException().isThrownBy(() -> minimal().hyperParameters(Map.of("", "1")))
                 .withMessageContaining("hyperParameters key");
     }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,7 @@ class DistillationReportWriterTests {
         assertThat(read).isEqualTo(report);
         // Not-a-number scores (the failed trial's) survive as such.
         assertThat(read.trials().get(2).validationScore()).isNaN();
+        assertThat(read.trainingCurve().get(0).duration()).isEqualTo(Duration.ofSeconds(41));
         assertThat(read.data().rowsPerSplit().keySet()).containsExactly("train", "validation", "test");
         assertThat(read.data().notes()).containsExactly(ReportFixtures.LITERAL_NOTE);
         assertThat(read.compatibility().keySet()).containsExactly("CPU", "CUDA");
@@ -60,6 +62,7 @@ class DistillationReportWriterTests {
         assertThat(positions).doesNotContain(-1).isSorted();
         assertThat(json).contains("\"created\" : \"2025-03-01T10:15:30.123Z\"")
                 .contains("\"duration\" : \"PT1M35S\"")
+                .contains("\"learningRate\" : 0.002,\n    \"duration\" : \"PT41S\"")
                 .contains("\"task\" : \"TEXT_CLASSIFICATION\"");
         assertThat(json.indexOf("\"hidden\"")).isLessThan(json.indexOf("\"learningRate\""));
         assertThat(json.indexOf("\"learningRate\"")).isLessThan(json.indexOf("\"temperature\""));
@@ -141,7 +144,8 @@ class DistillationReportWriterTests {
     void theChartsHaveOnePointPerEpochWithAValue() {
         DistillationReport.Builder builder = ReportFixtures.full("charts", 0);
         for (int epoch = 1; epoch <= 7; epoch++) {
-            builder.epoch(new EpochRecord(epoch, 2.0 / epoch, epoch == 4 ? Double.NaN : 0.7 + 0.02 * epoch, 0.001));
+            builder.epoch(new EpochRecord(epoch, 2.0 / epoch, epoch == 4 ? Double.NaN : 0.7 + 0.02 * epoch, 0.001,
+                    Duration.ofSeconds(30)));
         }
 
         List<String> charts = charts(DistillationReportWriter.toHtml(builder.build()));

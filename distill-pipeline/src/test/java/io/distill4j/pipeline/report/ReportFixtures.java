@@ -55,7 +55,8 @@ final class ReportFixtures {
                 .compatibility("CUDA", "compatible with fallbacks")
                 .warning("The validation split has only 40 rows; scores are noisy.");
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            builder.epoch(new EpochRecord(epoch, 1.5 / epoch, 0.80 + 0.01 * epoch, 0.002 / epoch));
+            builder.epoch(new EpochRecord(epoch, 1.5 / epoch, 0.80 + 0.01 * epoch, 0.002 / epoch,
+                    Duration.ofSeconds(40 + epoch)));
         }
         return builder;
     }

@@ -43,7 +43,8 @@ class StudentTrainerTests {
             TrainingResult result = trainer.train(model, train, validation, events::add, () -> false);
 
             assertThat(result.bestValidationScore()).isGreaterThan(0.95).isGreaterThan(before);
-            assertThat(result.history()).hasSize(result.epochs());
+            assertThat(result.history()).hasSize(result.epochs())
+                    .allSatisfy(epoch -> assertThat(epoch.duration()).isPositive());
             assertThat(result.bestEpoch()).isBetween(1, result.epochs());
             assertThat(trainer.accuracy(model, validation)).as("the best epoch's weights are restored")
                     .isEqualTo(result.bestValidationScore());

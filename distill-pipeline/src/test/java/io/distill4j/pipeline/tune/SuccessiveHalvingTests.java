@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.pipeline.report.TrialRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,9 +85,9 @@ class SuccessiveHalvingTests {
         }, () -> false, seen::add);
         // Rung 0 trains candidates 0..10 for 1 epoch; 10, 9, 8 go on for 3 epochs; 10 for 9 epochs.
         assertThat(outcome.trials()).hasSize(15).isEqualTo(seen);
-        assertThat(outcome.trials().subList(11, 14)).extracting(t -> t.candidate().student())
+        assertThat(outcome.trials().subList(11, 14)).extracting(t -> t.hyperParameters().get("student"))
                 .containsExactly("s10", "s9", "s8");
-        assertThat(outcome.trials().get(14).candidate().student()).isEqualTo("s10");
+        assertThat(outcome.trials().get(14).hyperParameters().get("student")).isEqualTo("s10");
         assertThat(outcome.trials().get(14).epochs()).isEqualTo(9);
         Model winner = outcome.model().orElseThrow();
         assertThat(winner.candidate.student()).isEqualTo("s10");
@@ -95,6 +96,24 @@ class SuccessiveHalvingTests {
         assertThat(built).filteredOn(m -> m != winner).allMatch(m -> m.closed);
         assertThat(outcome.score()).isEqualTo(score(winner.candidate, 9));
         assertThat(outcome.stoppedByBudget()).isFalse();
+    }
+
+    @Test
+    void eachTrialIsNumberedInRunOrderAndCarriesItsCandidatesSettings() {
+        SuccessiveHalving search = new SuccessiveHalving(3, 9, 16, Duration.ofHours(1), System::nanoTime);
+        List<Candidate> candidates = candidates(12);
+        SuccessiveHalving.Outcome<Model> outcome = search.run(candidates, (candidate, epochs, stop) ->
+                new SuccessiveHalving.TrialRun<>(new Model(candidate, epochs), score(candidate, epochs), true),
+                () -> false, t -> { });
+        assertThat(outcome.trials()).extracting(TrialRecord::id).containsExactly("1", "2", "3", "4", "5", "6", "7",
+                "8", "9", "10", "11", "12", "13", "14", "15");
+        TrialRecord first = outcome.trials().get(0);
+        assertThat(first.hyperParameters()).isEqualTo(candidates.get(0).describe());
+        assertThat(first.status()).isEqualTo(TrialRecord.Status.COMPLETED);
+        assertThat(first.validationScore()).isEqualTo(score(candidates.get(0), 1));
+        assertThat(first.reason()).isEmpty();
+        assertThat(outcome.trials().get(outcome.trial() - 1).hyperParameters())
+                .isEqualTo(outcome.candidate().orElseThrow().describe());
     }
 
     @Test
@@ -107,7 +126,7 @@ class SuccessiveHalvingTests {
             return new SuccessiveHalving.TrialRun<>(new Model(candidate, epochs), score(candidate, epochs), true);
         }, () -> false, t -> { });
         assertThat(outcome.trials()).filteredOn(t -> t.status() == TrialRecord.Status.FAILED).singleElement()
-                .satisfies(t -> assertThat(t.detail()).contains("loss is NaN"));
+                .satisfies(t -> assertThat(t.reason()).hasValueSatisfying(r -> assertThat(r).contains("loss is NaN")));
         assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s1");
     }
 
@@ -125,8 +144,9 @@ class SuccessiveHalvingTests {
         // Each rung's share is 10/3 s: rung 0 runs one trial (to 4 s), rung 1 trains it on (to 8 s), and the
         // last rung's trial ends at 12 s, past the budget, as a partial run. It scores best, so it is kept.
         assertThat(outcome.trials()).extracting(TrialRecord::status).containsExactly(TrialRecord.Status.COMPLETED,
-                TrialRecord.Status.COMPLETED, TrialRecord.Status.STOPPED_BY_BUDGET);
+                TrialRecord.Status.COMPLETED, TrialRecord.Status.PRUNED);
         assertThat(outcome.trials()).extracting(TrialRecord::rung).containsExactly(0, 1, 2);
+        assertThat(outcome.trials().get(2).reason()).hasValue("the time budget ran out during training");
         assertThat(outcome.stoppedByBudget()).isTrue();
         assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s0");
         assertThat(outcome.model().orElseThrow().epochs).isEqualTo(9);
@@ -149,7 +169,7 @@ class SuccessiveHalvingTests {
             return new SuccessiveHalving.TrialRun<>(model, completed ? score(candidate, epochs) : 0, completed);
         }, () -> false, t -> { });
         assertThat(outcome.trials()).last().extracting(TrialRecord::status)
-                .isEqualTo(TrialRecord.Status.STOPPED_BY_BUDGET);
+                .isEqualTo(TrialRecord.Status.PRUNED);
         assertThat(outcome.model().orElseThrow().epochs).isEqualTo(3);
         assertThat(outcome.trial()).isEqualTo(2);
         assertThat(built.get(2).closed).isTrue();
@@ -168,10 +188,10 @@ class SuccessiveHalvingTests {
         // Rung 0: 1-epoch trials of 4 s start at 0..28 s (8 trials); rung 1: 3-epoch trials of 12 s start at
         // 32 and 44 s and the third at 56 s; rung 2 trains the best for 9 epochs, 68 s to 104 s, past 90 s.
         assertThat(outcome.trials()).filteredOn(t -> t.rung() == 0).hasSize(8);
-        assertThat(outcome.trials()).filteredOn(t -> t.rung() == 1).extracting(t -> t.candidate().student())
+        assertThat(outcome.trials()).filteredOn(t -> t.rung() == 1).extracting(t -> t.hyperParameters().get("student"))
                 .containsExactly("s7", "s6", "s5");
         assertThat(outcome.trials()).filteredOn(t -> t.rung() == 2).singleElement()
-                .satisfies(t -> assertThat(t.status()).isEqualTo(TrialRecord.Status.STOPPED_BY_BUDGET));
+                .satisfies(t -> assertThat(t.status()).isEqualTo(TrialRecord.Status.PRUNED));
         assertThat(outcome.model().orElseThrow().candidate.student()).isEqualTo("s7");
         assertThat(outcome.model().orElseThrow().epochs).isEqualTo(9);
     }
