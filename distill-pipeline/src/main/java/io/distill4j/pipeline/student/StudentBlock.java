@@ -1,5 +1,6 @@
 package io.distill4j.pipeline.student;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,6 +9,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -67,6 +70,27 @@ public abstract class StudentBlock extends AbstractBlock {
      */
     protected abstract NDArray forward(ParameterStore parameterStore, NDArray inputIds, NDArray attentionMask,
             boolean training);
+
+    /** Adds the token embedding table {@code embedding} {@code [vocabSize, dimension]} as a parameter. */
+    protected final Parameter addEmbedding(int vocabSize, int dimension) {
+        return addParameter(Parameter.builder()
+            .setName("embedding")
+            .setType(Parameter.Type.WEIGHT)
+            .optShape(new Shape(vocabSize, dimension))
+            .build());
+    }
+
+    /**
+     * Adds the child blocks {@code hidden1 .. hiddenN} and {@code output} of a {@link DenseHead}, in that
+     * order, after the blocks added so far.
+     */
+    protected final DenseHead addDenseHead(List<Integer> hiddenSizes, int outputSize) {
+        List<Linear> hidden = new ArrayList<>(hiddenSizes.size());
+        for (int i = 0; i < hiddenSizes.size(); i++) {
+            hidden.add(addChildBlock("hidden" + (i + 1), Linear.builder().setUnits(hiddenSizes.get(i)).build()));
+        }
+        return new DenseHead(hidden, addChildBlock("output", Linear.builder().setUnits(outputSize).build()));
+    }
 
     /** Inverted dropout with probability {@code rate} while training; the identity otherwise or at rate 0. */
     protected static NDArray dropout(NDArray x, float rate, boolean training) {

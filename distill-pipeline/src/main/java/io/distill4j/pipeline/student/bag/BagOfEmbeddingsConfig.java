@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.distill4j.pipeline.student.Architecture;
+import io.distill4j.pipeline.student.DenseHead;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentHead;
@@ -62,13 +63,8 @@ public record BagOfEmbeddingsConfig(@JsonUnwrapped StudentHead head, int embeddi
      */
     @Override
     public long parameterCount() {
-        long count = (long) vocabSize() * this.embeddingDim;
-        long in = this.embeddingDim;
-        for (int width : this.hiddenSizes) {
-            count += in * width + width;
-            in = width;
-        }
-        return count + in * outputSize() + outputSize();
+        return (long) vocabSize() * this.embeddingDim
+                + DenseHead.parameterCount(this.embeddingDim, this.hiddenSizes, outputSize());
     }
 
     @Override

@@ -1,20 +1,16 @@
 package io.distill4j.pipeline.student.bag;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.distill4j.pipeline.student.DenseHead;
 import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentModel;
 
@@ -46,25 +42,14 @@ public final class BagOfEmbeddingsStudent extends StudentBlock {
 
     private final Parameter embedding;
 
-    private final List<Linear> hidden;
-
-    private final Linear output;
+    private final DenseHead head;
 
     /** Builds an uninitialised block; prefer {@link BagOfEmbeddingsConfig#newBlock()}. */
     public BagOfEmbeddingsStudent(BagOfEmbeddingsConfig config) {
         super(VERSION);
         this.config = config;
-        this.embedding = addParameter(Parameter.builder()
-            .setName("embedding")
-            .setType(Parameter.Type.WEIGHT)
-            .optShape(new Shape(config.vocabSize(), config.embeddingDim()))
-            .build());
-        List<Linear> layers = new ArrayList<>();
-        for (int i = 0; i < config.hiddenSizes().size(); i++) {
-            layers.add(addChildBlock("hidden" + (i + 1), Linear.builder().setUnits(config.hiddenSizes().get(i)).build()));
-        }
-        this.hidden = Collections.unmodifiableList(layers);
-        this.output = addChildBlock("output", Linear.builder().setUnits(config.outputSize()).build());
+        this.embedding = addEmbedding(config.vocabSize(), config.embeddingDim());
+        this.head = addDenseHead(config.hiddenSizes(), config.outputSize());
     }
 
     @Override
@@ -79,22 +64,12 @@ public final class BagOfEmbeddingsStudent extends StudentBlock {
         NDArray embedded = Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow();
         NDArray mask = attentionMask.toType(table.getDataType(), false).expandDims(2);
         NDArray pooled = embedded.mul(mask).sum(new int[] { 1 }).div(mask.sum(new int[] { 1 }).maximum(1f));
-        NDArray x = dropout(pooled, this.config.dropout(), training);
-        for (Linear layer : this.hidden) {
-            x = layer.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-            x = dropout(this.config.activation().apply(x), this.config.dropout(), training);
-        }
-        return this.output.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        return this.head.forward(parameterStore, dropout(pooled, this.config.dropout(), training),
+                this.config.activation(), this.config.dropout(), training);
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        long batch = inputShapes[0].get(0);
-        long in = this.config.embeddingDim();
-        for (Linear layer : this.hidden) {
-            layer.initialize(manager, dataType, new Shape(batch, in));
-            in = layer.getOutputShapes(new Shape[] { new Shape(batch, in) })[0].get(1);
-        }
-        this.output.initialize(manager, dataType, new Shape(batch, in));
+        this.head.initialize(manager, dataType, inputShapes[0].get(0), this.config.embeddingDim());
     }
 }

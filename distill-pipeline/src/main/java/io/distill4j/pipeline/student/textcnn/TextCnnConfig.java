@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.distill4j.pipeline.student.Architecture;
+import io.distill4j.pipeline.student.DenseHead;
 import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentHead;
@@ -108,12 +109,7 @@ public record TextCnnConfig(@JsonUnwrapped StudentHead head, int embeddingDim, i
         for (int k : this.kernelSizes) {
             count += (long) this.filters * this.embeddingDim * k + this.filters;
         }
-        long in = pooledWidth();
-        for (int width : this.hiddenSizes) {
-            count += in * width + width;
-            in = width;
-        }
-        return count + in * outputSize() + outputSize();
+        return count + DenseHead.parameterCount(pooledWidth(), this.hiddenSizes, outputSize());
     }
 
     @Override

@@ -15,8 +15,8 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.distill4j.pipeline.student.DenseHead;
 import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentModel;
 
@@ -73,31 +73,20 @@ public final class TextCnnStudent extends StudentBlock {
 
     private final List<Conv1d> convolutions;
 
-    private final List<Linear> hidden;
-
-    private final Linear output;
+    private final DenseHead head;
 
     /** Builds an uninitialised block; prefer {@link TextCnnConfig#newBlock()}. */
     public TextCnnStudent(TextCnnConfig config) {
         super(VERSION);
         this.config = config;
-        this.embedding = addParameter(Parameter.builder()
-            .setName("embedding")
-            .setType(Parameter.Type.WEIGHT)
-            .optShape(new Shape(config.vocabSize(), config.embeddingDim()))
-            .build());
+        this.embedding = addEmbedding(config.vocabSize(), config.embeddingDim());
         List<Conv1d> convs = new ArrayList<>();
         for (int k : config.kernelSizes()) {
             convs.add(addChildBlock(convolutionName(k),
                     Conv1d.builder().setKernelShape(new Shape(k)).setFilters(config.filters()).build()));
         }
         this.convolutions = Collections.unmodifiableList(convs);
-        List<Linear> layers = new ArrayList<>();
-        for (int i = 0; i < config.hiddenSizes().size(); i++) {
-            layers.add(addChildBlock("hidden" + (i + 1), Linear.builder().setUnits(config.hiddenSizes().get(i)).build()));
-        }
-        this.hidden = Collections.unmodifiableList(layers);
-        this.output = addChildBlock("output", Linear.builder().setUnits(config.outputSize()).build());
+        this.head = addDenseHead(config.hiddenSizes(), config.outputSize());
     }
 
     /** The name of the child block that convolves windows of {@code kernelSize} tokens: {@code conv<kernelSize>}. */
@@ -132,13 +121,9 @@ public final class TextCnnStudent extends StudentBlock {
             features = this.config.activation().apply(features);
             pooled.add(features.add(penalty).max(new int[] { 2 }).mul(anyToken));
         }
-        NDArray x = dropout(pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1), this.config.dropout(),
-                training);
-        for (Linear layer : this.hidden) {
-            x = layer.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-            x = dropout(this.config.activation().apply(x), this.config.dropout(), training);
-        }
-        return this.output.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        NDArray features = dropout(pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1),
+                this.config.dropout(), training);
+        return this.head.forward(parameterStore, features, this.config.activation(), this.config.dropout(), training);
     }
 
     @Override
@@ -148,11 +133,6 @@ public final class TextCnnStudent extends StudentBlock {
             int k = this.config.kernelSizes().get(i);
             this.convolutions.get(i).initialize(manager, dataType, new Shape(batch, this.config.embeddingDim(), k));
         }
-        long in = this.config.pooledWidth();
-        for (Linear layer : this.hidden) {
-            layer.initialize(manager, dataType, new Shape(batch, in));
-            in = layer.getOutputShapes(new Shape[] { new Shape(batch, in) })[0].get(1);
-        }
-        this.output.initialize(manager, dataType, new Shape(batch, in));
+        this.head.initialize(manager, dataType, batch, this.config.pooledWidth());
     }
 }
