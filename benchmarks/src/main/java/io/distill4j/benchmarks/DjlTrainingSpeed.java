@@ -1,5 +1,7 @@
 package io.distill4j.benchmarks;
 
+import java.util.function.Consumer;
+
 import ai.djl.engine.Engine;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.pipeline.cache.SoftTargets;
@@ -14,9 +16,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@link TrainingSpeedBenchmark}'s DJL side: trains the project's student with {@link StudentTrainer} on
- * the synthetic data and times its steps with a {@link StepClock}, cancelling training once the timed steps
- * are done. The result has the same fields as the PyTorch script's JSON line.
+ * The DJL side of {@link TrainingSpeedBenchmark} and {@link FineTuningSpeedBenchmark}: trains a student
+ * with the project's {@link StudentTrainer} on the synthetic data and times its steps with a
+ * {@link StepClock}, cancelling training once the timed steps are done. The result has the same fields as
+ * the PyTorch script's JSON line.
  */
 final class DjlTrainingSpeed {
 
@@ -25,10 +28,21 @@ final class DjlTrainingSpeed {
     private DjlTrainingSpeed() {
     }
 
-    /** One measurement: the engine, the student's size, the timed steps' wall and CPU time, the epoch losses. */
+    /** One measurement of the workload's own student, from random weights; see the other overload. */
     static ObjectNode measure(TrainingWorkload workload, SyntheticData data) {
+        return measure(workload, data, workload.studentConfig(), model -> {
+        });
+    }
+
+    /**
+     * One measurement: the engine, the student's size, the timed steps' wall and CPU time (in total and
+     * per step), the epoch losses and the process's peak resident memory.
+     * @param config the student to train, of the workload's shape
+     * @param initializer called once on the new student before training, e.g. to copy a teacher's weights
+     */
+    static ObjectNode measure(TrainingWorkload workload, SyntheticData data, StudentConfig config,
+            Consumer<StudentModel> initializer) {
         Engine engine = PyTorchRuntime.engine(workload.threads(), 1);
-        StudentConfig config = workload.studentConfig();
         StepClock clock = new StepClock(workload.warmupSteps(), workload.totalSteps());
         // The distiller's settings (DistillationRun): 5 % warm-up, decay 0.01, max gradient norm 1.
         StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(workload.epochs())
@@ -41,6 +55,7 @@ final class DjlTrainingSpeed {
         try (SoftTargets trainTargets = SoftTargets.of(data.teacher());
                 SoftTargets validationTargets = SoftTargets.of(validationData.teacher());
                 StudentModel model = StudentModel.create(config.newBlock(), (int) workload.seed())) {
+            initializer.accept(model);
             parameters = model.parameterCount();
             EncodedSplit train = new EncodedSplit(data.ids(), data.labels(), trainTargets);
             EncodedSplit validation = new EncodedSplit(validationData.ids(),
@@ -69,6 +84,9 @@ final class DjlTrainingSpeed {
         djl.put("seconds", Math.round(seconds * 1e6) / 1e6);
         djl.put("steps_per_second", Math.round(workload.steps() / seconds * 1000) / 1000.0);
         djl.put("main_thread_cpu_seconds", Math.round(clock.timedCpuNanos() / 1e3) / 1e6);
+        ArrayNode stepSeconds = djl.putArray("step_seconds");
+        clock.timedStepNanos().forEach(nanos -> stepSeconds.add(Math.round(nanos / 1e3) / 1e6));
+        djl.put("peak_rss_bytes", PeakMemory.residentBytes());
         ArrayNode losses = djl.putArray("epoch_losses");
         clock.epochLosses().forEach(loss -> losses.add(Math.round(loss * 1e6) / 1e6));
         djl.put("data_checksum", data.checksum());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import tools.jackson.core.JacksonException;
@@ -15,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link TrainingSpeedBenchmark}'s PyTorch side: the script {@code benchmarks/python/train_speed.py} run by
- * a Python interpreter as a subprocess in the working directory, with the workload's arguments; its last
- * line of output is its result as JSON. Every failure names what to install or pass.
+ * The PyTorch side of {@link TrainingSpeedBenchmark} and {@link FineTuningSpeedBenchmark}: the script
+ * {@code benchmarks/python/train_speed.py} run by a Python interpreter as a subprocess in the working
+ * directory, with the workload's arguments; its last line of output is its result as JSON. Every failure
+ * names what to install or pass.
  */
 final class PyTorchPeer {
 
@@ -54,8 +56,35 @@ final class PyTorchPeer {
         return output.text().strip();
     }
 
-    /** Runs the script with the workload's arguments and returns its JSON line. */
-    JsonNode run(TrainingWorkload workload) {
+    /**
+     * Runs the script with the workload's arguments and returns its JSON line, after checking that the
+     * script generated the same examples as {@code data} (the checksum both sides compute).
+     */
+    JsonNode run(TrainingWorkload workload, SyntheticData data) {
+        JsonNode result = run(workload);
+        String theirChecksum = result.path("data_checksum").asString("");
+        if (!theirChecksum.equals(data.checksum())) {
+            throw new BenchmarkException("The script generated other data: checksum " + theirChecksum
+                    + ", this side's " + data.checksum() + ". Keep SplitMix64 and the workload in "
+                    + this.script + " in step with " + SyntheticData.class.getName());
+        }
+        return result;
+    }
+
+    /**
+     * A warning when the script ran on the reference BLAS (what python3-torch alone installs), several
+     * times slower than an optimized one, which makes the comparison worthless; empty otherwise.
+     */
+    static Optional<String> blasWarning(JsonNode result) {
+        String blas = result.path("blas").asString("");
+        if (!blas.contains("/blas/libblas.so")) {
+            return Optional.empty();
+        }
+        return Optional.of("the PyTorch side runs on the reference BLAS (" + blas + "), several times slower than"
+                + " an optimized one; for a fair baseline: apt-get install libopenblas0-pthread");
+    }
+
+    private JsonNode run(TrainingWorkload workload) {
         List<String> command = new ArrayList<>(List.of(this.python, this.script.toString()));
         command.addAll(workload.arguments());
         System.out.println("[bench] " + String.join(" ", command));

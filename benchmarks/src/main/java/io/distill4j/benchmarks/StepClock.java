@@ -20,6 +20,8 @@ final class StepClock {
 
     private final List<Double> epochLosses = new ArrayList<>();
 
+    private final List<Long> timedStepNanos = new ArrayList<>();
+
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private long last;
@@ -50,6 +52,7 @@ final class StepClock {
             this.steps++;
             if (this.steps > this.warmupSteps) {
                 this.timedNanos += now - this.last;
+                this.timedStepNanos.add(now - this.last);
                 this.timedCpuNanos += cpu - this.lastCpu;
             }
         }
@@ -70,6 +73,11 @@ final class StepClock {
 
     long timedNanos() {
         return this.timedNanos;
+    }
+
+    /** Each timed step's wall time, in the order the steps ran. */
+    List<Long> timedStepNanos() {
+        return this.timedStepNanos;
     }
 
     /** CPU time of the training thread in the timed steps (PyTorch's intra-op workers not included). */

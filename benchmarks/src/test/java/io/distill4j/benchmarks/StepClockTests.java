@@ -29,6 +29,9 @@ class StepClockTests {
         clock.report(step(4));
         assertThat(clock.timedSteps()).isEqualTo(2);
         assertThat(clock.done()).isTrue();
+        assertThat(clock.timedStepNanos()).hasSize(2);
+        assertThat(clock.timedStepNanos().get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos());
+        assertThat(clock.timedStepNanos().stream().mapToLong(Long::longValue).sum()).isEqualTo(clock.timedNanos());
     }
 
     @Test
