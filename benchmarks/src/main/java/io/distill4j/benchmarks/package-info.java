@@ -11,8 +11,9 @@
  * latency at batch 1 and 32, and STS-B accuracy. {@link io.distill4j.benchmarks.DistillerBenchmark} runs
  * the distiller end to end on Banking77, SST-2 or STS-B, {@link io.distill4j.benchmarks.DistillationProbe}
  * the pipeline's pieces on Banking77, {@link io.distill4j.benchmarks.TrainingSpeedBenchmark} DJL's training
- * steps against PyTorch's on the same student, and {@link io.distill4j.benchmarks.ServingBenchmark} gRPC
- * ModelInfer against the in-process engine. Their markdown tables are written with a {@link
- * io.distill4j.benchmarks.Report}.
+ * steps against PyTorch's on the same student, {@link io.distill4j.benchmarks.FineTuningSpeedBenchmark} the
+ * same for full fine-tuning of all-MiniLM-L6-v2 with a classification head, and {@link
+ * io.distill4j.benchmarks.ServingBenchmark} gRPC ModelInfer against the in-process engine. Their markdown
+ * tables are written with a {@link io.distill4j.benchmarks.Report}.
  */
 package io.distill4j.benchmarks;
