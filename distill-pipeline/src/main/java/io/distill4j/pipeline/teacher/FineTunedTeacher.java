@@ -103,8 +103,9 @@ final class FineTunedTeacher extends EngineTeacher {
         FileTrees.delete(checkpoints);
         context.progress().milestone(0, -1, 0.35, Map.of("teacher_fine_tune_val_accuracy",
                 result.validationAccuracy(), "teacher_fine_tune_parity_max_abs_diff", parity), String.format(
-                        Locale.ROOT, "teacher: %s fine-tuned in %d epochs (best %d), validation accuracy %.4f, "
+                        Locale.ROOT, "teacher: %s fine-tuned for %d epoch%s (best %d), validation accuracy %.4f, "
                                 + "export parity max |diff| %.2e", base.name(), result.training().epochs(),
+                        result.training().epochs() == 1 ? "" : "s",
                         result.training().bestEpoch(), result.validationAccuracy(), parity));
         return name;
     }
