@@ -22,8 +22,11 @@ import io.distill4j.pipeline.finetune.FineTuneParity;
 import io.distill4j.pipeline.finetune.FineTuneProgress;
 import io.distill4j.pipeline.finetune.FineTuneResult;
 import io.distill4j.pipeline.finetune.FineTuner;
+import io.distill4j.pipeline.memory.ResidentMemory;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.train.Checkpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An encoder fine-tuned with a classification head ({@link FineTuner}), exported, checked for parity
@@ -37,6 +40,8 @@ import io.distill4j.pipeline.train.Checkpoints;
  * two, not their sum.
  */
 final class FineTunedTeacher extends EngineTeacher {
+
+    private static final Logger logger = LoggerFactory.getLogger(FineTunedTeacher.class);
 
     /** Folder of the fine-tuning checkpoints under the distiller's work directory. */
     static final String CHECKPOINTS = "fine-tuning";
@@ -90,6 +95,11 @@ final class FineTunedTeacher extends EngineTeacher {
             throw ex;
         }
         TeacherFolders.publish(staged, repository, name);
+        // DJL's model, trainer and optimizer are closed: collect their garbage and give PyTorch's freed
+        // buffers back, so the soft-target pass starts from what it uses, not from fine-tuning's peak.
+        System.gc();
+        ResidentMemory.trimNativeHeap().ifPresent(line -> logger.info("Job {}: fine-tuning closed; {}",
+                context.jobId(), line));
         double parity;
         try {
             engine.load(name);
