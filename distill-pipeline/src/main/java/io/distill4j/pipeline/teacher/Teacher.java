@@ -40,6 +40,9 @@ public interface Teacher {
         if (spec instanceof TeacherSpec.PrecomputedLogits logits) {
             return new PrecomputedLogitsTeacher(logits);
         }
+        if (spec instanceof TeacherSpec.FineTuned fineTuned) {
+            return new FineTunedTeacher(fineTuned);
+        }
         throw new IllegalArgumentException("teacher: unknown kind " + spec);
     }
 
@@ -55,7 +58,8 @@ public interface Teacher {
 
     /**
      * The teacher's ONNX encoder, which a student may start from ({@code StudentSpec.teacherLayers}): an
-     * ONNX encoder's file, or a repository model's newest version; empty for the other teachers.
+     * ONNX encoder's file, or a repository model's newest version (for a fine-tuned teacher, its base
+     * encoder's); empty for the other teachers.
      */
     default Optional<Path> encoderFile(DistillerConfig config) {
         return Optional.empty();

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * load: {@code <name>/1/} with {@code model.onnx} (a hard link to the user's file where the file system
  * allows, a copy otherwise), {@code tokenizer.json} and a {@code model.json}. Folder names are derived
  * from a hash of the files (and, for a fitted teacher, of the data and settings it was fitted with), so a
- * second job with the same teacher finds it in place, and the soft-target cache, keyed by the same bytes,
+ * second job with the same teacher (or the same fine-tuning) finds it in place, and the soft-target cache, keyed by the same bytes,
  * hits. Every folder appears atomically (written under a temporary name, then renamed).
  */
 final class TeacherFolders {
@@ -78,6 +78,12 @@ final class TeacherFolders {
      */
     static String fittedName(Path encoder, Path tokenizer, TextDataset train, TextDataset validation,
             Map<String, ?> settings) {
+        return fittedName("fitted-", encoder, tokenizer, train, validation, settings);
+    }
+
+    /** {@link #fittedName(Path, Path, TextDataset, TextDataset, Map)} with another prefix than {@code fitted-}. */
+    static String fittedName(String prefix, Path encoder, Path tokenizer, TextDataset train, TextDataset validation,
+            Map<String, ?> settings) {
         List<String> texts = new ArrayList<>();
         for (TextDataset data : List.of(train, validation)) {
             texts.add("#split " + data.size());
@@ -85,7 +91,7 @@ final class TeacherFolders {
                 texts.add(example.label().orElse("") + "\t" + example.text());
             }
         }
-        return "fitted-" + CacheKey.builder().teacher(encoder).tokenizer(tokenizer).data(texts).preprocessing(settings)
+        return prefix + CacheKey.builder().teacher(encoder).tokenizer(tokenizer).data(texts).preprocessing(settings)
                 .build().hex().substring(0, 16);
     }
 

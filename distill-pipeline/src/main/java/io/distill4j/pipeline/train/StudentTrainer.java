@@ -27,6 +27,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.distill4j.api.exception.DistillationCancelledException;
@@ -45,7 +46,8 @@ import io.distill4j.pipeline.student.StudentOutput;
  *
  * <ul>
  * <li><b>Optimizer.</b> DJL's AdamW, with a linear warm-up over {@link TrainerConfig#warmupShare()} of all
- * steps and a linear decay to {@code 1e-3} of the peak at the last step.</li>
+ * steps and a linear decay to {@code 1e-3} of the peak at the last step; with
+ * {@link TrainerConfig#layerDecay()} below 1, lower layers learn at lower rates ({@link LayerwiseDecay}).</li>
  * <li><b>Gradient clipping.</b> Before every step all gradients together are scaled to a global L2
  * norm of at most {@link TrainerConfig#clipGradient()}, as PyTorch's {@code clip_grad_norm_} (positive and
  * negative components alike). DJL's own clipping is turned off: its PyTorch engine clamps from above
@@ -161,7 +163,9 @@ public final class StudentTrainer {
                     (int) Math.round(totalSteps * this.config.warmupShare()), totalSteps);
             // DJL's own clipping is off (< 0): its PyTorch kernel clamps from above only. The gradients are
             // clipped by their global norm before each step instead. The update count continues a resumed run.
-            CheckpointedAdamW optimizer = new CheckpointedAdamW(Optimizer.adamW().optLearningRateTracker(learningRate)
+            ParameterTracker rates = (this.config.layerDecay() == 1f) ? learningRate
+                    : LayerwiseDecay.of(block, this.config.layerDecay(), learningRate);
+            CheckpointedAdamW optimizer = new CheckpointedAdamW(Optimizer.adamW().optLearningRateTracker(rates)
                     .optWeightDecays(this.config.weightDecay()).optClipGrad(-1f).optBeginNumUpdate(state.step),
                     savedMoments);
             DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss())

@@ -41,6 +41,8 @@ public final class TrainerConfig {
 
     private final Objective objective;
 
+    private final float layerDecay;
+
     private TrainerConfig(Builder builder) {
         this.epochs = builder.epochs;
         this.batchSize = builder.batchSize;
@@ -53,6 +55,7 @@ public final class TrainerConfig {
         this.patience = builder.patience;
         this.seed = builder.seed;
         this.objective = Objects.requireNonNull(builder.objective, "objective");
+        this.layerDecay = builder.layerDecay;
         positive("epochs", this.epochs);
         positive("batchSize", this.batchSize);
         positive("patience", this.patience);
@@ -73,6 +76,9 @@ public final class TrainerConfig {
         }
         if (!(this.alpha >= 0 && this.alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], was " + this.alpha);
+        }
+        if (!(this.layerDecay > 0 && this.layerDecay <= 1)) {
+            throw new IllegalArgumentException("layerDecay must be in (0, 1], was " + this.layerDecay);
         }
     }
 
@@ -156,6 +162,16 @@ public final class TrainerConfig {
         return this.objective;
     }
 
+    /**
+     * Layer-wise learning-rate decay in {@code (0, 1]}: the parameters of encoder layer {@code i} (0-based,
+     * of {@code L}) learn at {@code learningRate * layerDecay^(L - i)}, the embeddings at
+     * {@code layerDecay^(L + 1)}, everything else (the output layer) at the full rate; see
+     * {@link LayerwiseDecay} for how a parameter's layer is read from its name. 1, the default, is off.
+     */
+    public float layerDecay() {
+        return this.layerDecay;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof TrainerConfig that && this.epochs == that.epochs && this.batchSize == that.batchSize
@@ -164,22 +180,25 @@ public final class TrainerConfig {
                 && Float.compare(this.weightDecay, that.weightDecay) == 0
                 && Float.compare(this.clipGradient, that.clipGradient) == 0
                 && Float.compare(this.temperature, that.temperature) == 0 && Float.compare(this.alpha, that.alpha) == 0
-                && this.patience == that.patience && this.seed == that.seed && this.objective == that.objective;
+                && this.patience == that.patience && this.seed == that.seed && this.objective == that.objective
+                && Float.compare(this.layerDecay, that.layerDecay) == 0;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(this.epochs, this.batchSize, this.learningRate, this.warmupShare, this.weightDecay,
-                this.clipGradient, this.temperature, this.alpha, this.patience, this.seed, this.objective);
+                this.clipGradient, this.temperature, this.alpha, this.patience, this.seed, this.objective,
+                this.layerDecay);
     }
 
-    /** Every setting by name, in a fixed order. */
+    /** Every setting by name, in a fixed order; the layer decay only when it is on. */
     @Override
     public String toString() {
         return "TrainerConfig[epochs=" + this.epochs + ", batchSize=" + this.batchSize + ", learningRate="
                 + this.learningRate + ", warmupShare=" + this.warmupShare + ", weightDecay=" + this.weightDecay
                 + ", clipGradient=" + this.clipGradient + ", temperature=" + this.temperature + ", alpha=" + this.alpha
-                + ", patience=" + this.patience + ", seed=" + this.seed + ", objective=" + this.objective + "]";
+                + ", patience=" + this.patience + ", seed=" + this.seed + ", objective=" + this.objective
+                + (this.layerDecay == 1f ? "" : ", layerDecay=" + this.layerDecay) + "]";
     }
 
     private static void positive(String field, int value) {
@@ -213,6 +232,8 @@ public final class TrainerConfig {
 
         private Objective objective = Objective.CLASSIFICATION;
 
+        private float layerDecay = 1f;
+
         private Builder() {
         }
 
@@ -228,6 +249,7 @@ public final class TrainerConfig {
             this.patience = from.patience;
             this.seed = from.seed;
             this.objective = from.objective;
+            this.layerDecay = from.layerDecay;
         }
 
         public Builder epochs(int epochs) {
@@ -282,6 +304,11 @@ public final class TrainerConfig {
 
         public Builder objective(Objective objective) {
             this.objective = objective;
+            return this;
+        }
+
+        public Builder layerDecay(float layerDecay) {
+            this.layerDecay = layerDecay;
             return this;
         }
 

@@ -50,6 +50,8 @@ class TrainerConfigTests {
                 .withMessage("warmupShare must be in [0, 1), was 1.0");
         assertThatIllegalArgumentException().isThrownBy(() -> TrainerConfig.builder().alpha(1.5f).build())
                 .withMessage("alpha must be in [0, 1], was 1.5");
+        assertThatIllegalArgumentException().isThrownBy(() -> TrainerConfig.builder().layerDecay(0f).build())
+                .withMessage("layerDecay must be in (0, 1], was 0.0");
         assertThatNullPointerException().isThrownBy(() -> TrainerConfig.builder().objective(null).build())
                 .withMessage("objective");
     }

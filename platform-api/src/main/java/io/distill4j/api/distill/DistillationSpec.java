@@ -72,9 +72,18 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
         Checks.notNull(augmentation, "augmentation");
         Checks.notNull(memoryMode, "memoryMode");
         Checks.notNull(softTargetPrecision, "softTargetPrecision");
+        if (teacher instanceof TeacherSpec.FineTuned && task != DistillationTask.TEXT_CLASSIFICATION) {
+            throw new IllegalArgumentException("teacher: a fine-tuned teacher is a classifier and cannot teach "
+                    + task + "; use the encoder itself (onnxEncoder or repositoryModel) as the teacher of an "
+                    + "embedding job");
+        }
         if (!teacher.supports(task)) {
             throw new IllegalArgumentException("teacher: a " + teacher.getClass().getSimpleName()
                     + " teacher cannot teach " + task);
+        }
+        if (teacher instanceof TeacherSpec.FineTuned && !data.isLabeled()) {
+            throw new IllegalArgumentException("data: a fine-tuned teacher needs labelled data to fine-tune on; "
+                    + "set data.labelColumn");
         }
         if (task == DistillationTask.TEXT_CLASSIFICATION && teacher instanceof TeacherSpec.OnnxEncoder
                 && !data.isLabeled()) {

@@ -16,6 +16,7 @@ import io.distill4j.api.ModelId;
  * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"));
  * TeacherSpec.repositoryModel("minilm");            // newest version in the engine's model repository
  * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.jsonl"), Path.of("sst2-bert/tokenizer.json"));
+ * TeacherSpec.fineTuned(TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json")));
  * }</pre>
  *
  * <p>The distiller opens the teacher only for the {@link Stage#TEACHER} stage and closes it before the
@@ -24,7 +25,8 @@ import io.distill4j.api.ModelId;
  * tokenizer (with a pruned vocabulary, see {@link StudentSpec#pruneVocabulary()}).
  */
 public sealed interface TeacherSpec
-        permits TeacherSpec.OnnxClassifier, TeacherSpec.OnnxEncoder, TeacherSpec.RepositoryModel, TeacherSpec.PrecomputedLogits {
+        permits TeacherSpec.OnnxClassifier, TeacherSpec.OnnxEncoder, TeacherSpec.RepositoryModel, TeacherSpec.PrecomputedLogits,
+        TeacherSpec.FineTuned {
 
     /**
      * A short name for reports, provenance and the default student name: the model file's name without
@@ -101,6 +103,30 @@ public sealed interface TeacherSpec
      */
     static PrecomputedLogits precomputedLogits(Path file, Path tokenizer) {
         return new PrecomputedLogits(file, tokenizer, List.of());
+    }
+
+    /**
+     * A BERT-family encoder fine-tuned, all its layers and a classification head, on the labelled training
+     * split (in the JVM, on DJL's PyTorch engine), then exported to ONNX and used as a classifier teacher.
+     * Classification only; the data must be labelled. The fine-tuned teacher is kept in the distiller's
+     * teacher repository under a name derived from the encoder, the data and the settings, so a second job
+     * with the same inputs does not fine-tune again. Settings: {@link FineTuning#ofDefaults()}.
+     *
+     * @param base an {@link #onnxEncoder} or a {@link #repositoryModel} of a text-embedding model
+     * @throws IllegalArgumentException naming {@code teacher.base} if it is another kind of teacher
+     */
+    static FineTuned fineTuned(TeacherSpec base) {
+        return new FineTuned(base, FineTuning.ofDefaults());
+    }
+
+    /**
+     * A fine-tuned teacher with the given settings; see {@link #fineTuned(TeacherSpec)}.
+     *
+     * @param base an {@link #onnxEncoder} or a {@link #repositoryModel} of a text-embedding model
+     * @param settings how it is fine-tuned
+     */
+    static FineTuned fineTuned(TeacherSpec base, FineTuning settings) {
+        return new FineTuned(base, settings);
     }
 
     /**
@@ -204,6 +230,35 @@ public sealed interface TeacherSpec
             return nameOf(this.file);
         }
 
+        @Override
+        public boolean supports(DistillationTask task) {
+            return task == DistillationTask.TEXT_CLASSIFICATION;
+        }
+    }
+
+    /**
+     * @param base the encoder fine-tuned: an {@link OnnxEncoder} or a {@link RepositoryModel}
+     * @param settings how it is fine-tuned
+     */
+    record FineTuned(TeacherSpec base, FineTuning settings) implements TeacherSpec {
+
+        public FineTuned {
+            Checks.notNull(base, "teacher.base");
+            if (!(base instanceof OnnxEncoder || base instanceof RepositoryModel)) {
+                throw new IllegalArgumentException("teacher.base must be an onnxEncoder or a repositoryModel (a "
+                        + "text-embedding model) to fine-tune, was a " + base.getClass().getSimpleName());
+            }
+            Checks.notNull(settings, "teacher.fineTuning");
+        }
+
+        /** The base's name followed by {@code -finetuned}. */
+        @Override
+        public String name() {
+            String name = this.base.name() + "-finetuned";
+            return ModelId.isValidName(name) ? name : this.base.name();
+        }
+
+        /** Classification only: the fine-tuned head is a classifier. */
         @Override
         public boolean supports(DistillationTask task) {
             return task == DistillationTask.TEXT_CLASSIFICATION;

@@ -11,6 +11,7 @@ import io.distill4j.api.distill.DistillationJob;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.ProgressEvent;
@@ -20,8 +21,11 @@ import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
+import io.distill4j.api.grpc.distill.v1.FineTuned;
 import io.distill4j.api.grpc.distill.v1.Job;
 import io.distill4j.api.grpc.distill.v1.ModelFigures;
+import io.distill4j.api.grpc.distill.v1.OnnxModel;
+import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Result;
 import io.distill4j.api.grpc.distill.v1.Student;
 import io.distill4j.api.grpc.distill.v1.Teacher;
@@ -96,21 +100,72 @@ public final class DistillationMessages {
             case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
                     teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
                     teacher.getOnnxClassifier().getTokenizerPath())).labels(teacher.getOnnxClassifier().getLabelsList());
-            case ONNX_ENCODER -> TeacherSpec.onnxEncoder(path("spec.teacher.onnx_encoder.model_path",
-                    teacher.getOnnxEncoder().getModelPath()), path("spec.teacher.onnx_encoder.tokenizer_path",
-                    teacher.getOnnxEncoder().getTokenizerPath()));
-            case REPOSITORY_MODEL -> teacher.getRepositoryModel().getVersion() > 0
-                    ? TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName(),
-                            teacher.getRepositoryModel().getVersion())
-                    : TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName());
+            case ONNX_ENCODER -> onnxEncoder("spec.teacher.onnx_encoder", teacher.getOnnxEncoder());
+            case REPOSITORY_MODEL -> repositoryModel(teacher.getRepositoryModel());
             case PRECOMPUTED_LOGITS -> TeacherSpec.precomputedLogits(path("spec.teacher.precomputed_logits.file_path",
                     teacher.getPrecomputedLogits().getFilePath()), path(
                             "spec.teacher.precomputed_logits.tokenizer_path",
                             teacher.getPrecomputedLogits().getTokenizerPath()))
                     .labels(teacher.getPrecomputedLogits().getLabelsList());
+            case FINE_TUNED -> fineTuned(teacher.getFineTuned());
             case KIND_NOT_SET -> throw new InvalidInputException(null, "spec.teacher", "is required: onnx_classifier, "
-                    + "onnx_encoder, repository_model or precomputed_logits");
+                    + "onnx_encoder, repository_model, precomputed_logits or fine_tuned");
         };
+    }
+
+    private TeacherSpec onnxEncoder(String field, OnnxModel encoder) {
+        return TeacherSpec.onnxEncoder(path(field + ".model_path", encoder.getModelPath()),
+                path(field + ".tokenizer_path", encoder.getTokenizerPath()));
+    }
+
+    private static TeacherSpec repositoryModel(RepositoryModel model) {
+        return model.getVersion() > 0 ? TeacherSpec.repositoryModel(model.getName(), model.getVersion())
+                : TeacherSpec.repositoryModel(model.getName());
+    }
+
+    private TeacherSpec fineTuned(FineTuned fineTuned) {
+        TeacherSpec base = switch (fineTuned.getBaseCase()) {
+            case ONNX_ENCODER -> onnxEncoder("spec.teacher.fine_tuned.onnx_encoder", fineTuned.getOnnxEncoder());
+            case REPOSITORY_MODEL -> repositoryModel(fineTuned.getRepositoryModel());
+            case BASE_NOT_SET -> throw new InvalidInputException(null, "spec.teacher.fine_tuned",
+                    "needs a base: onnx_encoder or repository_model");
+        };
+        FineTuning.Builder settings = FineTuning.builder();
+        io.distill4j.api.grpc.distill.v1.FineTuning given = fineTuned.getSettings();
+        if (given.hasEpochs()) {
+            settings.epochs(given.getEpochs());
+        }
+        if (given.hasLearningRate()) {
+            settings.learningRate(given.getLearningRate());
+        }
+        if (given.hasBatchSize()) {
+            settings.batchSize(given.getBatchSize());
+        }
+        if (given.hasWarmupShare()) {
+            settings.warmupShare(given.getWarmupShare());
+        }
+        if (given.hasWeightDecay()) {
+            settings.weightDecay(given.getWeightDecay());
+        }
+        if (given.hasClipGradient()) {
+            settings.clipGradient(given.getClipGradient());
+        }
+        if (given.hasLayerDecay()) {
+            settings.layerDecay(given.getLayerDecay());
+        }
+        if (given.hasPatience()) {
+            settings.patience(given.getPatience());
+        }
+        if (given.hasMaxSequenceLength()) {
+            settings.maxSequenceLength(given.getMaxSequenceLength());
+        }
+        if (given.hasDropout()) {
+            settings.dropout(given.getDropout());
+        }
+        if (given.hasSeed()) {
+            settings.seed(given.getSeed());
+        }
+        return TeacherSpec.fineTuned(base, settings.build());
     }
 
     private DataSpec data(Data data) {

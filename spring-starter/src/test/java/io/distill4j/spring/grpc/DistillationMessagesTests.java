@@ -8,11 +8,14 @@ import com.google.protobuf.util.JsonFormat;
 import io.distill4j.api.distill.DataFormat;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
+import io.distill4j.api.grpc.distill.v1.FineTuned;
 import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
+import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Teacher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,5 +160,45 @@ class DistillationMessagesTests {
 
         assertThatThrownBy(() -> messages.toSpec(message)).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("spec.teacher.precomputed_logits.tokenizer_path").hasMessageContaining("is required");
+    }
+
+    @Test
+    void aFineTunedTeacherMapsWithItsBaseAndTheSettingsGivenTheRestDefault() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder();
+        JsonFormat.parser().merge("""
+                {"data": {"trainPath": "train.csv"},
+                 "teacher": {"fineTuned": {"onnxEncoder": {"modelPath": "minilm.onnx", "tokenizerPath": "tokenizer.json"},
+                   "settings": {"epochs": 2, "learningRate": 3e-5, "layerDecay": 0.9, "maxSequenceLength": 64,
+                                "seed": 11}}}}""", message);
+
+        assertThat(messages.toSpec(message.build()).teacher()).isEqualTo(TeacherSpec.fineTuned(
+            TeacherSpec.onnxEncoder(root.resolve("minilm.onnx"), root.resolve("tokenizer.json")),
+            FineTuning.builder().epochs(2).learningRate(3e-5).layerDecay(0.9).maxSequenceLength(64).seed(11).build()));
+        assertThat(messages.toSpec(io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder()
+            .setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setFineTuned(FineTuned.newBuilder()
+                .setRepositoryModel(RepositoryModel.newBuilder().setName("minilm")))).build()).teacher())
+            .isEqualTo(TeacherSpec.fineTuned(TeacherSpec.repositoryModel("minilm"), FineTuning.ofDefaults()));
+    }
+
+    @Test
+    void aFineTunedTeacherWithoutABaseOrWithABadSettingIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec noBase = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setFineTuned(FineTuned.newBuilder())).build();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec badDecay = noBase.toBuilder()
+            .setTeacher(Teacher.newBuilder().setFineTuned(FineTuned.newBuilder()
+                .setRepositoryModel(RepositoryModel.newBuilder().setName("minilm"))
+                .setSettings(io.distill4j.api.grpc.distill.v1.FineTuning.newBuilder().setLayerDecay(0)))).build();
+
+        assertThatThrownBy(() -> messages.toSpec(noBase)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.fine_tuned")).hasMessageContaining("needs a base");
+        assertThatThrownBy(() -> messages.toSpec(badDecay)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("teacher.fineTuning.layerDecay must be in (0, 1], was 0.0");
     }
 }

@@ -8,6 +8,8 @@ import io.distill4j.api.grpc.distill.v1.BagOfEmbeddings;
 import io.distill4j.api.grpc.distill.v1.Budget;
 import io.distill4j.api.grpc.distill.v1.Data;
 import io.distill4j.api.grpc.distill.v1.DistillationSpec;
+import io.distill4j.api.grpc.distill.v1.FineTuned;
+import io.distill4j.api.grpc.distill.v1.FineTuning;
 import io.distill4j.api.grpc.distill.v1.MemoryMode;
 import io.distill4j.api.grpc.distill.v1.OnnxModel;
 import io.distill4j.api.grpc.distill.v1.QualityGate;
@@ -26,6 +28,34 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class DistillationSpecFilesTests {
 
     private static final Path FILE = Path.of("specs/mine.yaml");
+
+    @Test
+    void aFineTunedTeacherInASpecFileBecomesItsProtoMessage(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("spec.yaml"), """
+                teacher:
+                  fine_tuned:
+                    onnx_encoder:
+                      model_path: minilm/model.onnx
+                      tokenizer_path: minilm/tokenizer.json
+                    settings:
+                      epochs: 2
+                      learning_rate: 3.0e-5
+                      layer_decay: 0.9
+                      max_sequence_length: 64
+                data:
+                  train_path: train.csv
+                """);
+        DistillationSpec expected = DistillationSpec.newBuilder()
+            .setTeacher(Teacher.newBuilder().setFineTuned(FineTuned.newBuilder()
+                .setOnnxEncoder(OnnxModel.newBuilder().setModelPath("minilm/model.onnx")
+                    .setTokenizerPath("minilm/tokenizer.json"))
+                .setSettings(FineTuning.newBuilder().setEpochs(2).setLearningRate(3.0e-5).setLayerDecay(0.9)
+                    .setMaxSequenceLength(64))))
+            .setData(Data.newBuilder().setTrainPath("train.csv")).build();
+        DistillationSpec read = DistillationSpecFiles.read(file);
+        assertThat(read).isEqualTo(expected);
+        assertThat(read.getTeacher().getFineTuned().getSettings().hasPatience()).as("unset stays unset").isFalse();
+    }
 
     @Test
     void aValidSpecBecomesTheProtoMessageFieldForField(@TempDir Path dir) throws Exception {
