@@ -13,6 +13,7 @@ import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.ProgressEvent;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.QualityGate;
@@ -22,6 +23,7 @@ import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
 import io.distill4j.api.grpc.distill.v1.Job;
 import io.distill4j.api.grpc.distill.v1.ModelFigures;
+import io.distill4j.api.grpc.distill.v1.OnnxModel;
 import io.distill4j.api.grpc.distill.v1.Result;
 import io.distill4j.api.grpc.distill.v1.Student;
 import io.distill4j.api.grpc.distill.v1.Teacher;
@@ -93,12 +95,19 @@ public final class DistillationMessages {
 
     private TeacherSpec teacher(Teacher teacher) {
         return switch (teacher.getKindCase()) {
-            case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
-                    teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
-                    teacher.getOnnxClassifier().getTokenizerPath())).labels(teacher.getOnnxClassifier().getLabelsList());
+            case ONNX_CLASSIFIER -> {
+                if (teacher.getOnnxClassifier().getPoolingValue() != 0) {
+                    throw new InvalidInputException(null, "spec.teacher.onnx_classifier.pooling",
+                            "applies to onnx_encoder only; a classifier's output is already logits");
+                }
+                yield TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
+                        teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
+                        teacher.getOnnxClassifier().getTokenizerPath())).labels(
+                                teacher.getOnnxClassifier().getLabelsList());
+            }
             case ONNX_ENCODER -> TeacherSpec.onnxEncoder(path("spec.teacher.onnx_encoder.model_path",
                     teacher.getOnnxEncoder().getModelPath()), path("spec.teacher.onnx_encoder.tokenizer_path",
-                    teacher.getOnnxEncoder().getTokenizerPath()));
+                    teacher.getOnnxEncoder().getTokenizerPath()), pooling(teacher.getOnnxEncoder().getPooling()));
             case REPOSITORY_MODEL -> teacher.getRepositoryModel().getVersion() > 0
                     ? TeacherSpec.repositoryModel(teacher.getRepositoryModel().getName(),
                             teacher.getRepositoryModel().getVersion())
@@ -152,6 +161,15 @@ public final class DistillationMessages {
             spec = spec.maxBadRowShare(data.getMaxBadRowShare());
         }
         return spec.quoting(quoting(data.getQuoting()));
+    }
+
+    private static Pooling pooling(OnnxModel.Pooling pooling) {
+        return switch (pooling) {
+            case POOLING_UNSPECIFIED, MEAN -> Pooling.MEAN;
+            case CLS -> Pooling.CLS;
+            case UNRECOGNIZED -> throw new InvalidInputException(null, "spec.teacher.onnx_encoder.pooling",
+                    "must be MEAN or CLS");
+        };
     }
 
     private static Quoting quoting(Data.Quoting quoting) {
