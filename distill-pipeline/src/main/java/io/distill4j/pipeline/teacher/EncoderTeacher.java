@@ -25,10 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a text-embedding model of the engine's repository (for example all-MiniLM-L6-v2) plus labelled
- * data into a text-classification teacher: the engine embeds the texts (with the model's own pooling and
- * normalization), {@link HeadTrainer} fits a head on the frozen embeddings, and {@link TeacherGraphs}
- * writes encoder and head as one model version that the engine serves and the teacher stage runs.
+ * Turns a text-embedding model of the engine's repository (for example all-MiniLM-L6-v2, or the
+ * CLS-pooled bge-small-zh-v1.5) plus labelled data into a text-classification teacher: the engine embeds
+ * the texts (with the pooling and normalization of the model's {@code model.json}), {@link HeadTrainer}
+ * fits a head on the frozen embeddings, and {@link TeacherGraphs} writes encoder, the same pooling and
+ * head as one model version that the engine serves. Within a job the vectors the head was fitted on also
+ * give the soft targets ({@link HeadTargets}), so the encoder runs once per text.
  *
  * <pre>{@code
  * EncoderTeacher.Fitted teacher = EncoderTeacher.fit(engine, "minilm", train, validation,
