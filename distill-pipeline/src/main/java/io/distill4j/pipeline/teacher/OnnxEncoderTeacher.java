@@ -111,7 +111,7 @@ final class OnnxEncoderTeacher extends EngineTeacher {
         PooledTexts pooled;
         if (TeacherFolders.isInstalled(repository, fitted)) {
             toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
-            context.progress().milestone(0, -1, 0.1, Map.of(), "teacher: head on " + this.model.getFileName()
+            context.progress().milestone(0, -1, 0, Map.of(), "teacher: head on " + this.model.getFileName()
                     + " found fitted; " + (toWrite.isEmpty() ? "every split cached" : "splits to compute: "
                             + String.join(", ", toWrite.keySet())));
             if (toWrite.isEmpty()) {
