@@ -7,6 +7,7 @@ import java.util.Map;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TeacherEncoder;
 import io.distill4j.pipeline.teacher.Teacher;
 import io.distill4j.pipeline.teacher.TeacherContext;
 import io.distill4j.pipeline.teacher.TeacherOutcome;
@@ -39,7 +40,8 @@ final class PipelineStages implements JobStages {
     public PreparedData prepareData() {
         // The student shapes first: a spec that asks for more than the distiller allows fails before any work.
         this.catalog = StudentCatalog.of(this.run.spec().student(), this.run.config().maxSequenceLength(),
-                this.run.config().maxEpochs(), this.teacher.encoderFile(this.run.config()));
+                this.run.config().maxEpochs(), this.teacher.encoderFile(this.run.config()).map(file ->
+                        new TeacherEncoder(file, this.teacher.encoderPooling(this.run.config()))));
         PyTorchRuntime.engine(this.run.config().trainingThreads(), 1);
         PreparedData data = PreparedData.read(this.run.spec().data(), this.run.spec().augmentation(),
                 this.run.spec().seed(), this.run.spec().task(), this.run.id());

@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.student;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,7 +59,7 @@ public interface Architecture {
      * @throws IllegalArgumentException if the spec asks for something the teacher or the registered architectures
      *     cannot give
      */
-    static List<StudentShape> shapes(StudentSpec spec, int maxSequenceLength, Optional<Path> teacherEncoder) {
+    static List<StudentShape> shapes(StudentSpec spec, int maxSequenceLength, Optional<TeacherEncoder> teacherEncoder) {
         return Architectures.shapes(spec, maxSequenceLength, teacherEncoder);
     }
 }

@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.student;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,7 +28,7 @@ final class Architectures {
         return ALL.stream().filter(architecture -> architecture.id().equals(id)).findFirst();
     }
 
-    static List<StudentShape> shapes(StudentSpec spec, int maxSequenceLength, Optional<Path> teacherEncoder) {
+    static List<StudentShape> shapes(StudentSpec spec, int maxSequenceLength, Optional<TeacherEncoder> teacherEncoder) {
         if (spec instanceof StudentSpec.Auto) {
             return ALL.stream().flatMap(architecture -> architecture.autoShapes(maxSequenceLength).stream()).toList();
         }

@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.student;
 
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,7 +34,7 @@ public record SpecKind<S extends StudentSpec>(Class<S> type, Factory<S> factory)
     }
 
     /** The shape {@code spec}, of this kind, describes. */
-    StudentShape shape(StudentSpec spec, int maxSequenceLength, Optional<Path> teacherEncoder) {
+    StudentShape shape(StudentSpec spec, int maxSequenceLength, Optional<TeacherEncoder> teacherEncoder) {
         return this.factory.shape(this.type.cast(spec), maxSequenceLength, teacherEncoder);
     }
 
@@ -48,9 +47,9 @@ public record SpecKind<S extends StudentSpec>(Class<S> type, Factory<S> factory)
 
         /**
          * @param maxSequenceLength the longest input the student must take
-         * @param teacherEncoder the teacher's ONNX encoder file, if the teacher is one
+         * @param teacherEncoder the teacher's ONNX encoder and its pooling, if the teacher is one
          * @throws IllegalArgumentException if the spec asks for what the teacher cannot give
          */
-        StudentShape shape(S spec, int maxSequenceLength, Optional<Path> teacherEncoder);
+        StudentShape shape(S spec, int maxSequenceLength, Optional<TeacherEncoder> teacherEncoder);
     }
 }

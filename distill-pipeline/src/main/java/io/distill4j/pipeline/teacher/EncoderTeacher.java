@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,10 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a text-embedding model of the engine's repository (for example all-MiniLM-L6-v2) plus labelled
- * data into a text-classification teacher: the engine embeds the texts (with the model's own pooling and
- * normalization), {@link HeadTrainer} fits a head on the frozen embeddings, and {@link TeacherGraphs}
- * writes encoder and head as one model version that the engine serves and the teacher stage runs.
+ * Turns a text-embedding model of the engine's repository (for example all-MiniLM-L6-v2, or the
+ * CLS-pooled bge-small-zh-v1.5) plus labelled data into a text-classification teacher: the engine embeds
+ * the texts (with the pooling and normalization of the model's {@code model.json}), {@link HeadTrainer}
+ * fits a head on the frozen embeddings, and {@link TeacherGraphs} writes encoder, the same pooling and
+ * head as one model version that the engine serves. Within a job the vectors the head was fitted on also
+ * give the soft targets ({@link HeadTargets}), so the encoder runs once per text.
  *
  * <pre>{@code
  * EncoderTeacher.Fitted teacher = EncoderTeacher.fit(engine, "minilm", train, validation,
@@ -37,9 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  */
 public final class EncoderTeacher {
-
-    /** Texts sent to the engine per call. */
-    static final int EMBED_CHUNK = 256;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -65,41 +63,70 @@ public final class EncoderTeacher {
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(versionDirectory, "versionDirectory");
         Objects.requireNonNull(progress, "progress");
+        encoderFiles(engine, encoder);
+        List<TextExample> trainExamples = labeled(train, encoder);
+        List<TextExample> validationExamples = validationExamples(validation, train.labels());
+        PooledTexts pooled = PooledTexts.embed(engine, encoder, List.of(trainExamples, validationExamples),
+                (done, total) -> progress.accept(done), () -> false);
+        return fit(engine, encoder, train, validation, trainer, versionDirectory, pooled);
+    }
+
+    /**
+     * {@link #fit(OnnxInferenceEngine, String, TextDataset, TextDataset, HeadTrainer, Path, IntConsumer)}
+     * on vectors embedded already: {@code pooled} holds every labelled text of {@code train} and
+     * {@code validation}.
+     */
+    static Fitted fit(OnnxInferenceEngine engine, String encoder, TextDataset train, TextDataset validation,
+            HeadTrainer trainer, Path versionDirectory, PooledTexts pooled) {
+        ModelFiles files = encoderFiles(engine, encoder);
+        ModelManifest manifest = files.manifest();
+        List<String> labels = train.labels();
+        List<TextExample> trainExamples = labeled(train, encoder);
+        List<TextExample> validationExamples = validationExamples(validation, labels);
+        HeadTrainer.Result result = trainer.fit(pooled.vectors(trainExamples), labelIndexes(trainExamples, labels),
+                pooled.vectors(validationExamples), labelIndexes(validationExamples, labels), labels);
+        ModelProto teacher = TeacherGraphs.encoderWithHead(OnnxModelReader.ofDefaults().read(files.model(),
+                files.id().toString()), manifest.pooling(), manifest.normalize(), result.head());
+        write(teacher, files, manifest, labels, versionDirectory, encoder, result);
+        return new Fitted(result, versionDirectory, trainExamples.size(), validationExamples.size());
+    }
+
+    /**
+     * The files of {@code encoder}'s newest version, loading it if it is not loaded yet.
+     *
+     * @throws DistillationException if it is not a text-embedding model
+     */
+    static ModelFiles encoderFiles(OnnxInferenceEngine engine, String encoder) {
         if (engine.loadedModels().stream().noneMatch(d -> d.id().name().equals(encoder))) {
             engine.load(encoder);
         }
         ModelId id = engine.describe(encoder).id();
         ModelFiles files = engine.repository().resolve(id);
-        ModelManifest manifest = files.manifest();
-        if (manifest.task() != TaskType.TEXT_EMBEDDING) {
+        if (files.manifest().task() != TaskType.TEXT_EMBEDDING) {
             throw new DistillationException(null, "Encoder teacher '" + encoder + "' must be a text-embedding model, it is "
-                    + manifest.task(), null);
+                    + files.manifest().task(), null);
         }
-        List<String> labels = train.labels();
-        List<TextExample> trainExamples = labeled(train);
-        if (trainExamples.isEmpty() || labels.isEmpty()) {
+        return files;
+    }
+
+    /**
+     * The labelled examples of {@code train}, which a head is fitted on.
+     *
+     * @throws DistillationException if there is none
+     */
+    static List<TextExample> labeled(TextDataset train, String encoder) {
+        List<TextExample> examples = train.examples().stream().filter(TextExample::isLabeled).toList();
+        if (examples.isEmpty() || train.labels().isEmpty()) {
             throw new DistillationException(null, "Fitting a head on '" + encoder + "' needs labelled training examples; "
                     + train.name() + " has none", null);
         }
-        List<TextExample> validationExamples = labeled(validation).stream()
-                .filter(e -> labels.contains(e.label().orElseThrow())).toList();
-        int[] embedded = {0};
-        IntConsumer counting = n -> {
-            embedded[0] += n;
-            progress.accept(embedded[0]);
-        };
-        float[][] trainX = embed(engine, encoder, trainExamples, counting);
-        float[][] validationX = embed(engine, encoder, validationExamples, counting);
-        HeadTrainer.Result result = trainer.fit(trainX, labelIndexes(trainExamples, labels), validationX,
-                labelIndexes(validationExamples, labels), labels);
-        ModelProto teacher = TeacherGraphs.encoderWithHead(OnnxModelReader.ofDefaults().read(files.model(), id.toString()),
-                manifest.pooling(), manifest.normalize(), result.head());
-        write(teacher, files, manifest, labels, versionDirectory, encoder, result);
-        return new Fitted(result, versionDirectory, trainExamples.size(), validationExamples.size());
+        return examples;
     }
 
-    private static List<TextExample> labeled(TextDataset dataset) {
-        return dataset.examples().stream().filter(TextExample::isLabeled).toList();
+    /** The labelled examples of {@code validation} whose label the training data has. */
+    private static List<TextExample> validationExamples(TextDataset validation, List<String> labels) {
+        return validation.examples().stream().filter(TextExample::isLabeled)
+                .filter(e -> labels.contains(e.label().orElseThrow())).toList();
     }
 
     private static int[] labelIndexes(List<TextExample> examples, List<String> labels) {
@@ -108,24 +135,6 @@ public final class EncoderTeacher {
             indexes[i] = labels.indexOf(examples.get(i).label().orElseThrow());
         }
         return indexes;
-    }
-
-    private static float[][] embed(OnnxInferenceEngine engine, String encoder, List<TextExample> examples,
-            IntConsumer progress) {
-        float[][] out = new float[examples.size()][];
-        for (int start = 0; start < examples.size(); start += EMBED_CHUNK) {
-            int end = Math.min(examples.size(), start + EMBED_CHUNK);
-            List<String> texts = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) {
-                texts.add(examples.get(i).text());
-            }
-            List<float[]> vectors = engine.embed(encoder, texts);
-            for (int i = 0; i < vectors.size(); i++) {
-                out[start + i] = vectors.get(i);
-            }
-            progress.accept(end - start);
-        }
-        return out;
     }
 
     private static void write(ModelProto teacher, ModelFiles encoderFiles, ModelManifest encoderManifest,

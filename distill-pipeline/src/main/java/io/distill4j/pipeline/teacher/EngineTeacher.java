@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,19 +56,20 @@ abstract class EngineTeacher implements Teacher {
     /**
      * Puts the teacher into {@code repository} if it is not there yet.
      *
-     * @return its model name there
+     * @return its model name there, and the splits it already wrote to the cache
      */
-    abstract String install(OnnxInferenceEngine engine, Path repository, TeacherContext context);
+    abstract InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context);
 
     @Override
-    public final TeacherOutcome run(TeacherContext context) {
+    public TeacherOutcome run(TeacherContext context) {
         Path repository = repository(context);
         OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
                 .session(SessionConfig.builder().intraOpThreads(context.config().threads()).interOpThreads(1).build())
                 .build());
         boolean closeEngine = true;
         try {
-            String name = install(engine, repository, context);
+            InstalledTeacher installed = install(engine, repository, context);
+            String name = installed.name();
             ModelFiles files = latestVersion(engine, name, context.jobId());
             if (files.manifest().task() != context.spec().task().taskType()) {
                 throw new DistillationException(context.jobId(), "teacher: '" + name + "' is a "
@@ -78,16 +80,24 @@ abstract class EngineTeacher implements Teacher {
                     () -> new DistillationException(context.jobId(), "The teacher has no tokenizer", null));
             Path modelFile = files.model();
             SpeedProbe.Figures speed = speed(engine, name, modelFile, context);
-            TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, context.cache())
-                    .split("train", context.transfer()).split("validation", context.validation())
-                    .precision(context.spec().softTargetPrecision())
+            TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, context.cache());
+            splits(context).forEach(stageBuilder::split);
+            stageBuilder.precision(context.spec().softTargetPrecision())
                     .progress(p -> context.progress().update(p.done(), p.total(), p.total() == 0 ? 1
                             : (double) p.done() / p.total(), Map.of(), "teacher: " + p.split() + " " + p.splitDone()
                                     + " of " + p.splitTotal() + " texts"))
                     .cancelled(context.cancelled());
-            context.test().ifPresent(test -> stageBuilder.split("test", test));
             TeacherStage.Result stage = stageBuilder.build().run();
-            MemoryMode mode = memoryMode(modelFile, tokenizer, context, stage.splits().get(0).width());
+            List<TeacherStage.SplitTargets> splits = new ArrayList<>();
+            long texts = stage.texts();
+            for (TeacherStage.SplitTargets split : stage.splits()) {
+                boolean computed = installed.computedSplits().contains(split.split());
+                splits.add(computed ? new TeacherStage.SplitTargets(split.split(), split.key(), false, split.rows(),
+                        split.width(), split.path()) : split);
+                texts += computed ? split.rows() : 0;
+            }
+            boolean allCached = splits.stream().allMatch(TeacherStage.SplitTargets::cacheHit);
+            MemoryMode mode = memoryMode(modelFile, tokenizer, context, splits.get(0).width());
             boolean loaded = engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(name));
             if (mode == MemoryMode.STAGED && loaded) {
                 engine.unload(name);
@@ -100,12 +110,12 @@ abstract class EngineTeacher implements Teacher {
                 closeEngine = false;
             }
             // What the engine holds now: nothing in staged mode, the teacher in online mode.
-            context.progress().milestone(stage.texts(), stage.texts(), 1, Map.of("teacher_models_loaded",
+            context.progress().milestone(texts, texts, 1, Map.of("teacher_models_loaded",
                     (double) engine.loadedModels().size()), String.format(Locale.ROOT,
-                    "teacher %s: %s, %d texts; memory mode %s", name, stage.allCached() ? "every split from the cache"
-                            : "ran", stage.texts(), mode));
+                    "teacher %s: %s, %d texts; memory mode %s", name, allCached ? "every split from the cache"
+                            : "ran", texts, mode));
             TeacherModel model = new TeacherModel(modelFile, parameterCount(modelFile), Files.size(modelFile), speed);
-            return new TeacherOutcome(name, tokenizer, stage.splits(), Optional.of(model), mode,
+            return new TeacherOutcome(name, tokenizer, splits, Optional.of(model), mode,
                     closeEngine ? Optional.empty() : Optional.of(engine), context.cache());
         }
         catch (IOException ex) {
@@ -121,6 +131,18 @@ abstract class EngineTeacher implements Teacher {
                         context.jobId(), line));
             }
         }
+    }
+
+    /**
+     * The splits the teacher stage runs on, by the names the outcome's cache entries have: {@code train}
+     * (the transfer set), {@code validation} and, when given, {@code test}.
+     */
+    static Map<String, TextDataset> splits(TeacherContext context) {
+        Map<String, TextDataset> splits = new LinkedHashMap<>();
+        splits.put("train", context.transfer());
+        splits.put("validation", context.validation());
+        context.test().ifPresent(test -> splits.put("test", test));
+        return splits;
     }
 
     /** {@code <cacheDirectory>/teachers}, where teachers given as files are installed. */
@@ -163,7 +185,7 @@ abstract class EngineTeacher implements Teacher {
         return plan.mode();
     }
 
-    private static ModelFiles latestVersion(OnnxInferenceEngine engine, String name, String jobId) {
+    static ModelFiles latestVersion(OnnxInferenceEngine engine, String name, String jobId) {
         OptionalLong version = engine.repository().latestVersion(name);
         if (version.isEmpty()) {
             throw new DistillationException(jobId, "Teacher '" + name + "' is not in the model repository "

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.distill.FineTuning;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -58,7 +59,7 @@ final class FineTunedTeacher extends EngineTeacher {
     }
 
     @Override
-    String install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
         if (context.embedding()) {
             throw new DistillationException(context.jobId(), "teacher: a fine-tuned teacher is a classifier and "
                     + "cannot teach an embedding job; use its base encoder as the teacher", null);
@@ -78,7 +79,7 @@ final class FineTunedTeacher extends EngineTeacher {
         if (TeacherFolders.isInstalled(repository, name)) {
             context.progress().milestone(0, -1, 0.35, Map.of(), "teacher: " + base.name()
                     + " found fine-tuned in the teacher repository as " + name);
-            return name;
+            return InstalledTeacher.of(name);
         }
         Path checkpoints = context.config().workDirectory().resolve(CHECKPOINTS).resolve(name);
         FineTuneInputs inputs = new FineTuneInputs(context.jobId(), base.name(), base.model(), base.tokenizer(),
@@ -117,7 +118,7 @@ final class FineTunedTeacher extends EngineTeacher {
                                 + "export parity max |diff| %.2e", base.name(), result.training().epochs(),
                         result.training().epochs() == 1 ? "" : "s",
                         result.training().bestEpoch(), result.validationAccuracy(), parity));
-        return name;
+        return InstalledTeacher.of(name);
     }
 
     /** The base encoder's file: a student built from teacher layers starts from the pre-trained encoder. */
@@ -127,6 +128,15 @@ final class FineTunedTeacher extends EngineTeacher {
             return Optional.of(encoder.model());
         }
         return new RepositoryModelTeacher((TeacherSpec.RepositoryModel) this.spec.base()).encoderFile(config);
+    }
+
+    /** The base encoder's pooling, which a student built from teacher layers pools with too. */
+    @Override
+    public Pooling encoderPooling(DistillerConfig config) {
+        if (this.spec.base() instanceof TeacherSpec.OnnxEncoder encoder) {
+            return encoder.pooling();
+        }
+        return new RepositoryModelTeacher((TeacherSpec.RepositoryModel) this.spec.base()).encoderPooling(config);
     }
 
     private static void report(TeacherContext context, FineTuneProgress progress) {
@@ -145,7 +155,10 @@ final class FineTunedTeacher extends EngineTeacher {
     /** The encoder's files, name and pooling. */
     private Base base(DistillerConfig config, String jobId) {
         if (this.spec.base() instanceof TeacherSpec.OnnxEncoder encoder) {
-            return new Base(encoder.name(), encoder.model(), encoder.tokenizer(), TransformerConfig.Pooling.MEAN);
+            return new Base(encoder.name(), encoder.model(), encoder.tokenizer(), switch (encoder.pooling()) {
+                case MEAN -> TransformerConfig.Pooling.MEAN;
+                case CLS -> TransformerConfig.Pooling.CLS;
+            });
         }
         TeacherSpec.RepositoryModel model = (TeacherSpec.RepositoryModel) this.spec.base();
         Path root = config.modelRepository().orElseThrow(() -> new DistillationException(jobId, "teacher.base: a "

@@ -22,13 +22,13 @@ final class OnnxClassifierTeacher extends EngineTeacher {
     }
 
     @Override
-    String install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
         List<String> labels = this.spec.labels().isEmpty() ? context.labels() : this.spec.labels();
         if (!labels.equals(context.labels())) {
             throw new DistillationException(context.jobId(), "teacher.labels " + labels + " differ from the "
                     + "data's labels " + context.labels() + "; give the classifier's labels in logit order", null);
         }
-        return TeacherFolders.installClassifier(repository, this.spec.model(), this.spec.tokenizer(), labels,
-                context.config().maxSequenceLength(), context.jobId());
+        return InstalledTeacher.of(TeacherFolders.installClassifier(repository, this.spec.model(),
+                this.spec.tokenizer(), labels, context.config().maxSequenceLength(), context.jobId()));
     }
 }

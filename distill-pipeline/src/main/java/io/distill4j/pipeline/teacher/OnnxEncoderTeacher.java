@@ -1,21 +1,37 @@
 package io.distill4j.pipeline.teacher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.files.FileTrees;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.data.TextDataset;
+import io.distill4j.pipeline.data.TextExample;
 
 /**
- * An ONNX encoder given as files. For an embedding job its pooled vectors are the soft targets; for a
- * classification job a head is fitted on the frozen encoder with the data's labels (once per encoder,
- * data and settings: a second job finds the fitted teacher in the teacher repository) and the encoder
- * plus head is the teacher.
+ * An ONNX encoder given as files (or a repository's text-embedding model, see
+ * {@link RepositoryModelTeacher}), pooled as the spec or the manifest says. For an embedding job its
+ * pooled vectors are the soft targets. For a classification job a head is fitted on the frozen encoder
+ * with the data's labels (once per encoder, pooling, data and settings: a second job finds the fitted
+ * teacher in the teacher repository) and the encoder plus head is the teacher, installed as a model
+ * version the engine serves.
+ *
+ * <p>The encoder runs once per distinct text of the job: every text of every split (and of the labelled
+ * data the head is fitted on) is pooled in one pass ({@link PooledTexts}), the head is fitted on those
+ * vectors, and each split's logits are computed from the same vectors in Java and written to the
+ * soft-target cache under the fitted teacher's keys ({@link HeadTargets}), so the teacher stage finds
+ * them and does not run the encoder-plus-head graph. Splits already cached are not embedded; a head found
+ * fitted costs only the embedding of the splits not cached yet.
  */
 final class OnnxEncoderTeacher extends EngineTeacher {
 
@@ -27,10 +43,32 @@ final class OnnxEncoderTeacher extends EngineTeacher {
 
     private static final int HEAD_PATIENCE = 8;
 
-    private final TeacherSpec.OnnxEncoder spec;
+    /** Share of the teacher stage's progress that the embedding pass stands for. */
+    private static final double EMBEDDING_SHARE = 0.9;
+
+    private final Path model;
+
+    private final Path tokenizer;
+
+    private final Pooling pooling;
+
+    private final boolean normalize;
 
     OnnxEncoderTeacher(TeacherSpec.OnnxEncoder spec) {
-        this.spec = spec;
+        this(spec.model(), spec.tokenizer(), spec.pooling(), true);
+    }
+
+    /**
+     * @param model the encoder's ONNX file
+     * @param tokenizer its {@code tokenizer.json}
+     * @param pooling how its token vectors become one vector per text
+     * @param normalize whether the pooled vectors are L2-normalized
+     */
+    OnnxEncoderTeacher(Path model, Path tokenizer, Pooling pooling, boolean normalize) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.pooling = pooling;
+        this.normalize = normalize;
     }
 
     @Override
@@ -39,18 +77,24 @@ final class OnnxEncoderTeacher extends EngineTeacher {
     }
 
     @Override
-    String install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
-        String encoderName = TeacherFolders.installEncoder(repository, this.spec.model(), this.spec.tokenizer(),
-                context.config().maxSequenceLength(), context.jobId());
-        return context.embedding() ? encoderName : fitHead(engine, repository, encoderName, context);
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+        String encoderName = TeacherFolders.installEncoder(repository, this.model, this.tokenizer, this.pooling,
+                this.normalize, context.config().maxSequenceLength(), context.jobId());
+        return context.embedding() ? InstalledTeacher.of(encoderName) : fitHead(engine, repository, encoderName,
+                context);
     }
 
     @Override
     public Optional<Path> encoderFile(DistillerConfig config) {
-        return Optional.of(this.spec.model());
+        return Optional.of(this.model);
     }
 
-    private String fitHead(OnnxInferenceEngine engine, Path repository, String encoderName, TeacherContext context) {
+    @Override
+    public Pooling encoderPooling(DistillerConfig config) {
+        return this.pooling;
+    }
+
+    private InstalledTeacher fitHead(OnnxInferenceEngine engine, Path repository, String encoderName, TeacherContext context) {
         HeadTrainer headTrainer = HeadTrainer.builder().learningRate(HEAD_LEARNING_RATE).batchSize(HEAD_BATCH)
                 .maxEpochs(HEAD_EPOCHS).patience(HEAD_PATIENCE).seed(context.spec().seed()).build();
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -58,24 +102,57 @@ final class OnnxEncoderTeacher extends EngineTeacher {
                 + ",patience=" + HEAD_PATIENCE);
         settings.put("seed", context.spec().seed());
         settings.put("maxSequenceLength", context.config().maxSequenceLength());
-        String fitted = TeacherFolders.fittedName(this.spec.model(), this.spec.tokenizer(), context.train(),
-                context.validation(), settings);
+        settings.put("pooling", this.pooling.id());
+        settings.put("normalize", this.normalize);
+        String fitted = TeacherFolders.fittedName(this.model, this.tokenizer, context.train(), context.validation(),
+                settings);
+        Map<String, TextDataset> splits = splits(context);
+        Map<String, TextDataset> toWrite;
+        PooledTexts pooled;
         if (TeacherFolders.isInstalled(repository, fitted)) {
-            context.progress().milestone(0, -1, 0.1, Map.of(), "teacher: head on " + this.spec.model().getFileName()
-                    + " found fitted");
-            return fitted;
+            toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
+            context.progress().milestone(0, -1, 0, Map.of(), "teacher: head on " + this.model.getFileName()
+                    + " found fitted; " + (toWrite.isEmpty() ? "every split cached" : "splits to compute: "
+                            + String.join(", ", toWrite.keySet())));
+            if (toWrite.isEmpty()) {
+                return InstalledTeacher.of(fitted);
+            }
+            pooled = embed(engine, encoderName, new ArrayList<>(toWrite.values()), context);
         }
+        else {
+            EncoderTeacher.labeled(context.train(), encoderName);
+            List<TextDataset> all = new ArrayList<>(List.of(context.train(), context.validation()));
+            all.addAll(splits.values());
+            pooled = embed(engine, encoderName, all, context);
+            publishFitted(engine, repository, encoderName, fitted, headTrainer, pooled, context);
+            toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
+        }
+        engine.unload(encoderName);
+        ModelFiles teacher = latestVersion(engine, fitted, context.jobId());
+        // The head as published: if another job published the same teacher first, its head is the one served.
+        ClassificationHead head = TeacherGraphs.head(OnnxModelReader.ofDefaults().read(teacher.model(),
+                teacher.id().toString()));
+        HeadTargets.write(context.cache(), teacher, toWrite, head, pooled, context.spec().softTargetPrecision());
+        return new InstalledTeacher(fitted, toWrite.keySet());
+    }
+
+    private static PooledTexts embed(OnnxInferenceEngine engine, String encoderName,
+            List<? extends Iterable<TextExample>> datasets, TeacherContext context) {
+        EncoderTeacher.encoderFiles(engine, encoderName);
+        return PooledTexts.embed(engine, encoderName, datasets, (done, texts) -> context.progress().update(done,
+                texts, EMBEDDING_SHARE * done / Math.max(1, texts), Map.of(), "teacher: embedding " + done + " of "
+                        + texts + " texts"), context.cancelled());
+    }
+
+    private void publishFitted(OnnxInferenceEngine engine, Path repository, String encoderName, String fitted,
+            HeadTrainer headTrainer, PooledTexts pooled, TeacherContext context) {
         Path staged = TeacherFolders.staging(repository, fitted);
         try {
-            int texts = context.train().size() + context.validation().size();
             EncoderTeacher.Fitted result = EncoderTeacher.fit(engine, encoderName, context.train(),
-                    context.validation(), headTrainer, staged.resolve("1"), done -> context.progress().update(done,
-                            texts, 0.3 * done / Math.max(1, texts), Map.of(), "teacher: embedding " + done + " of "
-                                    + texts + " texts to fit a head"));
-            engine.unload(encoderName);
-            context.progress().milestone(0, -1, 0.35, Map.of("teacher_head_val_accuracy",
+                    context.validation(), headTrainer, staged.resolve("1"), pooled);
+            context.progress().milestone(0, -1, EMBEDDING_SHARE, Map.of("teacher_head_val_accuracy",
                     result.head().validationAccuracy()), String.format(Locale.ROOT,
-                    "teacher: head fitted on %s, validation accuracy %.4f", this.spec.model().getFileName(),
+                    "teacher: head fitted on %s, validation accuracy %.4f", this.model.getFileName(),
                     result.head().validationAccuracy()));
         }
         catch (RuntimeException ex) {
@@ -83,6 +160,5 @@ final class OnnxEncoderTeacher extends EngineTeacher {
             throw ex;
         }
         TeacherFolders.publish(staged, repository, fitted);
-        return fitted;
     }
 }

@@ -5,19 +5,41 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.distill4j.api.ModelId;
+import io.distill4j.api.TaskType;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
 import io.distill4j.pipeline.DistillerConfig;
 
-/** The newest version of a model in the distiller's model repository, run as it is. */
+/**
+ * The newest version of a model in the distiller's model repository. A model whose task is the job's is
+ * run as it is. A {@code text-embedding} model teaching a classification is the encoder of a fitted-head
+ * teacher, exactly as the same files given by {@code TeacherSpec.onnxEncoder} are
+ * ({@link OnnxEncoderTeacher}), pooled and normalized as its {@code model.json} says.
+ */
 final class RepositoryModelTeacher extends EngineTeacher {
 
     private final TeacherSpec.RepositoryModel spec;
 
     RepositoryModelTeacher(TeacherSpec.RepositoryModel spec) {
         this.spec = spec;
+    }
+
+    @Override
+    public TeacherOutcome run(TeacherContext context) {
+        if (!context.embedding()) {
+            ModelFiles files = latest(repository(context), context.jobId());
+            if (files.manifest().task() == TaskType.TEXT_EMBEDDING) {
+                Path tokenizer = files.tokenizer().orElseThrow(() -> new DistillationException(context.jobId(),
+                        "teacher: '" + this.spec.name() + "' has no tokenizer to fit a head with", null));
+                return new OnnxEncoderTeacher(files.model(), tokenizer, pooling(files, context.jobId()),
+                        files.manifest().normalize()).run(context);
+            }
+        }
+        return super.run(context);
     }
 
     @Override
@@ -33,12 +55,23 @@ final class RepositoryModelTeacher extends EngineTeacher {
     }
 
     @Override
-    String install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
-        return this.spec.name();
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+        return InstalledTeacher.of(this.spec.name());
     }
 
     @Override
     public Optional<Path> encoderFile(DistillerConfig config) {
+        return latest(config).map(ModelFiles::model);
+    }
+
+    @Override
+    public Pooling encoderPooling(DistillerConfig config) {
+        return latest(config).filter(files -> files.manifest().task() == TaskType.TEXT_EMBEDDING
+                && files.manifest().pooling() != io.distill4j.engine.text.Pooling.NONE)
+                .map(files -> pooling(files, null)).orElse(Pooling.MEAN);
+    }
+
+    private Optional<ModelFiles> latest(DistillerConfig config) {
         if (config.modelRepository().isEmpty()) {
             return Optional.empty();
         }
@@ -47,6 +80,27 @@ final class RepositoryModelTeacher extends EngineTeacher {
         if (latest.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(repository.resolve(ModelId.of(this.spec.name(), latest.getAsLong())).model());
+        return Optional.of(repository.resolve(ModelId.of(this.spec.name(), latest.getAsLong())));
+    }
+
+    private ModelFiles latest(Path root, String jobId) {
+        ModelRepository repository = ModelRepository.open(root);
+        OptionalLong latest = repository.latestVersion(this.spec.name());
+        if (latest.isEmpty()) {
+            throw new DistillationException(jobId, "Teacher '" + this.spec.name() + "' is not in the model repository "
+                    + root, null);
+        }
+        return repository.resolve(ModelId.of(this.spec.name(), latest.getAsLong()));
+    }
+
+    /** The manifest's pooling of a token-vector encoder; a model that outputs one vector per text has none. */
+    private Pooling pooling(ModelFiles files, String jobId) {
+        return switch (files.manifest().pooling()) {
+            case MEAN -> Pooling.MEAN;
+            case CLS -> Pooling.CLS;
+            case NONE -> throw new DistillationException(jobId, "teacher: '" + this.spec.name() + "' outputs one "
+                    + "vector per text (pooling none); a head is fitted on an encoder's token vectors, so its "
+                    + "model.json must say pooling mean or cls", null);
+        };
     }
 }

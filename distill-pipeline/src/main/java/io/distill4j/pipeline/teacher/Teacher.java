@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.pipeline.DistillerConfig;
 
@@ -63,5 +64,13 @@ public interface Teacher {
      */
     default Optional<Path> encoderFile(DistillerConfig config) {
         return Optional.empty();
+    }
+
+    /**
+     * How the teacher pools its {@link #encoderFile encoder}'s token vectors, which a
+     * {@code teacherLayers} student pools the same way: the spec's pooling, or the repository manifest's.
+     */
+    default Pooling encoderPooling(DistillerConfig config) {
+        return Pooling.MEAN;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.files.FileTrees;
 import io.distill4j.engine.repository.ModelManifest;
@@ -41,15 +42,19 @@ final class TeacherFolders {
     }
 
     /**
-     * Installs an encoder as a {@code text-embedding} model with mean pooling and L2 normalization (the
-     * sentence-transformers convention of all-MiniLM-L6-v2 and its kin).
+     * Installs an encoder as a {@code text-embedding} model whose manifest carries {@code pooling} and
+     * {@code normalize}, so that the engine's embeddings, a head's graph and the cache keys all pool the
+     * same way (mean pooling with L2 normalization is the sentence-transformers convention of
+     * all-MiniLM-L6-v2 and its kin; the BGE family pools the {@code [CLS]} token).
      *
      * @return the model's name in the teacher repository
      */
-    static String installEncoder(Path repository, Path model, Path tokenizer, int maxSequenceLength, String jobId) {
-        String name = "encoder-" + hash(model, tokenizer, Map.of("maxSequenceLength", maxSequenceLength));
+    static String installEncoder(Path repository, Path model, Path tokenizer, Pooling pooling, boolean normalize,
+            int maxSequenceLength, String jobId) {
+        String name = "encoder-" + hash(model, tokenizer, Map.of("maxSequenceLength", maxSequenceLength, "pooling",
+                pooling.id(), "normalize", normalize));
         ObjectNode manifest = MAPPER.createObjectNode().put("task", "text-embedding").put("tokenizer", "tokenizer.json")
-                .put("maxSequenceLength", maxSequenceLength).put("pooling", "mean").put("normalize", true)
+                .put("maxSequenceLength", maxSequenceLength).put("pooling", pooling.id()).put("normalize", normalize)
                 .put("description", "encoder teacher from " + model.getFileName());
         install(repository, name, model, tokenizer, manifest, jobId);
         return name;

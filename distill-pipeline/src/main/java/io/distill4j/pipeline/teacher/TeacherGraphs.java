@@ -48,6 +48,10 @@ public final class TeacherGraphs {
     /** Metadata key holding the head's labels as a JSON array, in logit order. */
     public static final String LABELS_METADATA = "distill4j.labels";
 
+    private static final String HEAD_WEIGHT = "distill4j_head_weight";
+
+    private static final String HEAD_BIAS = "distill4j_head_bias";
+
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private TeacherGraphs() {
@@ -121,9 +125,9 @@ public final class TeacherGraphs {
         for (int c = 0; c < head.classes(); c++) {
             System.arraycopy(head.weights()[c], 0, flat, c * head.hidden(), head.hidden());
         }
-        String weights = graphOut.initializer(OnnxTensors.ofFloats("distill4j_head_weight", flat, head.classes(),
+        String weights = graphOut.initializer(OnnxTensors.ofFloats(HEAD_WEIGHT, flat, head.classes(),
                 head.hidden()));
-        String bias = graphOut.initializer(OnnxTensors.ofFloats("distill4j_head_bias", head.bias(), head.classes()));
+        String bias = graphOut.initializer(OnnxTensors.ofFloats(HEAD_BIAS, head.bias(), head.classes()));
         graphOut.node("Gemm", List.of(pooled, weights, bias), LOGITS, n -> n.addAttribute(intAttribute("transB", 1)),
                 LOGITS);
         ValueInfoProto logits = ValueInfoProto.newBuilder().setName(LOGITS)
@@ -141,6 +145,41 @@ public final class TeacherGraphs {
                 .build();
         OnnxModelValidator.validate(model, OnnxModelValidator.ExternalDataCheck.UNCHECKED);
         return model;
+    }
+
+    /**
+     * The head that {@link #encoderWithHead} appended to {@code teacher}, read back from the graph's
+     * initializers and the labels' metadata: {@code head.logits(pooled)} computes in Java what the graph
+     * computes after pooling.
+     *
+     * @throws IllegalArgumentException if {@code teacher} has no such head
+     */
+    public static ClassificationHead head(ModelProto teacher) {
+        Objects.requireNonNull(teacher, "teacher");
+        TensorProto weight = initializer(teacher, HEAD_WEIGHT);
+        TensorProto bias = initializer(teacher, HEAD_BIAS);
+        String labels = teacher.getMetadataPropsList().stream().filter(p -> p.getKey().equals(LABELS_METADATA))
+                .map(StringStringEntryProto::getValue).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "teacher: no '" + LABELS_METADATA + "' metadata; it was not written by encoderWithHead"));
+        if (weight.getDimsCount() != 2) {
+            throw new IllegalArgumentException("teacher: '" + HEAD_WEIGHT + "' must be [classes, hidden], it has dims "
+                    + weight.getDimsList());
+        }
+        int classes = (int) weight.getDims(0);
+        int hidden = (int) weight.getDims(1);
+        float[] flat = OnnxTensors.toFloats(weight);
+        float[][] weights = new float[classes][hidden];
+        for (int c = 0; c < classes; c++) {
+            System.arraycopy(flat, c * hidden, weights[c], 0, hidden);
+        }
+        return new ClassificationHead(weights, OnnxTensors.toFloats(bias), List.of(MAPPER.readValue(labels,
+                String[].class)));
+    }
+
+    private static TensorProto initializer(ModelProto model, String name) {
+        return model.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("teacher: no initializer '" + name
+                        + "'; it was not written by encoderWithHead"));
     }
 
     private static void checkHiddenOutput(ValueInfoProto hidden, int width) {

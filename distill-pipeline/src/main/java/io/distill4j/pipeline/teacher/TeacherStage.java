@@ -112,7 +112,7 @@ public final class TeacherStage {
         Map<String, SplitTargets> results = new HashMap<>();
         Map<String, CacheKey> misses = new LinkedHashMap<>();
         for (Map.Entry<String, TextDataset> split : this.splits.entrySet()) {
-            CacheKey key = key(files, tokenizer, split.getKey(), split.getValue());
+            CacheKey key = cacheKey(files, tokenizer, this.preprocessing, split.getKey(), split.getValue());
             CacheLookup lookup = this.cache.lookup(key);
             if (lookup.isHit()) {
                 try (SoftTargets targets = lookup.targets().orElseThrow()) {
@@ -192,7 +192,14 @@ public final class TeacherStage {
         }
     }
 
-    private CacheKey key(ModelFiles files, Path tokenizer, String split, TextDataset data) {
+    /**
+     * The cache key of one split's soft targets from the teacher version {@code files}: the teacher's
+     * bytes, its tokenizer, the split's texts, the extra {@code preprocessing}, the split's name, and what
+     * the engine does around the graph (sequence length; logits, or pooling and normalization). Whoever
+     * computes a teacher's outputs another way writes them under this key, so this stage finds them.
+     */
+    static CacheKey cacheKey(ModelFiles files, Path tokenizer, Map<String, Object> preprocessing, String split,
+            TextDataset data) {
         List<String> texts = new ArrayList<>(data.size());
         for (TextExample example : data.examples()) {
             texts.add(example.text());
@@ -202,7 +209,7 @@ public final class TeacherStage {
                 .teacher(files.model())
                 .tokenizer(tokenizer)
                 .data(texts)
-                .preprocessing(this.preprocessing)
+                .preprocessing(preprocessing)
                 .preprocessing("split", split)
                 .preprocessing("maxSequenceLength", files.manifest().maxSequenceLength());
         if (files.manifest().task() == TaskType.TEXT_CLASSIFICATION) {

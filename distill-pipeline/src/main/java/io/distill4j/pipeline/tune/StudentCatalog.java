@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.tune;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.StudentShape;
+import io.distill4j.pipeline.student.TeacherEncoder;
 import io.distill4j.pipeline.tune.Candidate;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
 
@@ -85,12 +85,13 @@ public final class StudentCatalog {
      * The shapes for a spec.
      * @param maxSequenceLength the longest input, which sizes a Transformer's position table
      * @param maxEpochs the distiller's maximum epochs: those of the final training unless the spec pins fewer
-     * @param teacherEncoder the teacher's ONNX encoder file, which {@link StudentSpec.TeacherLayers} starts from
+     * @param teacherEncoder the teacher's ONNX encoder and its pooling, which {@link StudentSpec.TeacherLayers}
+     *     starts from
      * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}, or asks for teacher
      * layers without an encoder teacher or for more layers than it has
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      */
-    public static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<Path> teacherEncoder) {
+    public static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<TeacherEncoder> teacherEncoder) {
         List<StudentShape> shapes = Architecture.shapes(spec, maxSequenceLength, teacherEncoder);
         return new StudentCatalog(shapes, shapes.size() > 1, spec, maxEpochs);
     }

@@ -117,6 +117,19 @@ class TeacherGraphsTests {
                 .withMessageContaining("one entry per class");
     }
 
+    @Test
+    void theHeadIsReadBackFromTheGraphItWasAppendedTo() {
+        ClassificationHead head = head(3);
+        ClassificationHead read = TeacherGraphs.head(TeacherGraphs.encoderWithHead(toyEncoder(13), Pooling.CLS, true,
+                head));
+
+        assertThat(read.labels()).containsExactly("a", "b", "c");
+        assertThat(read.weights()).isDeepEqualTo(head.weights());
+        assertThat(read.bias()).containsExactly(head.bias());
+        assertThatIllegalArgumentException().isThrownBy(() -> TeacherGraphs.head(toyEncoder(13)))
+                .withMessageContaining("distill4j_head_weight");
+    }
+
     private static float[][] run(ModelProto model, long[][] ids, long[][] mask) throws OrtException {
         try (OrtSession session = ENV.createSession(OnnxModelWriter.toByteArray(model));
                 OnnxTensor idTensor = OnnxTensor.createTensor(ENV, ids);

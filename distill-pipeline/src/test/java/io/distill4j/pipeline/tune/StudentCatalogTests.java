@@ -3,9 +3,11 @@ package io.distill4j.pipeline.tune;
 import java.util.List;
 import java.util.Optional;
 
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.TeacherEncoder;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.tune.Candidate;
@@ -15,6 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class StudentCatalogTests {
+
+    private static final Optional<TeacherEncoder> MINILM = Optional.of(new TeacherEncoder(MiniLmFiles.model(),
+            Pooling.MEAN));
 
     @Test
     void autoSearchesEveryShapeFirstThenTheGridInASeededOrder() {
@@ -47,7 +52,7 @@ class StudentCatalogTests {
     @Test
     void teacherLayersTakeTheTeachersShapeAndSearchFineTuningRates() {
         StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15,
-                Optional.of(MiniLmFiles.model()));
+                MINILM);
         assertThat(catalog.tuned()).isFalse();
         Candidate only = catalog.candidates(42).get(0);
         assertThat(only.student()).isEqualTo("transformer/2x384-teacher-layers-0-5");
@@ -74,16 +79,27 @@ class StudentCatalogTests {
     }
 
     @Test
+    void teacherLayersPoolAsTheTeacherPools() {
+        for (Pooling pooling : Pooling.values()) {
+            StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(1), 128, 15,
+                    Optional.of(new TeacherEncoder(MiniLmFiles.model(), pooling)));
+            TransformerConfig config = (TransformerConfig) catalog.config(catalog.candidates(1).get(0), 900, 3,
+                    StudentOutput.LOGITS);
+            assertThat(config.pooling().name()).as("student of a %s teacher", pooling).isEqualTo(pooling.name());
+        }
+    }
+
+    @Test
     void teacherLayersNeedAnEncoderTeacherWithThatManyLayers() {
         assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15))
                 .withMessageContaining("student.teacherLayers needs an ONNX encoder teacher of the BERT family");
         assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(7), 128, 15,
-                Optional.of(MiniLmFiles.model()))).withMessageContaining("at most the teacher's 6 layers, was 7");
+                MINILM)).withMessageContaining("at most the teacher's 6 layers, was 7");
         assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(StudentSpec.teacherLayers(2)
-                .intermediateSize(2048), 128, 15, Optional.of(MiniLmFiles.model())))
+                .intermediateSize(2048), 128, 15, MINILM))
                 .withMessageContaining("student.intermediateSize must be at most the teacher's 1536, was 2048");
         StudentCatalog narrow = StudentCatalog.of(StudentSpec.teacherLayers(1).intermediateSize(512), 128, 15,
-                Optional.of(MiniLmFiles.model()));
+                MINILM);
         assertThat(narrow.candidates(1)).singleElement().satisfies(only -> {
             assertThat(only.student()).isEqualTo("transformer/1x384-ffn512-teacher-layers-5");
             assertThat(only.studentSettings()).containsEntry("intermediateSize", "512");

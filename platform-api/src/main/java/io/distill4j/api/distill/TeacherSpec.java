@@ -14,6 +14,7 @@ import io.distill4j.api.ModelId;
  * <pre>{@code
  * TeacherSpec.onnxClassifier(Path.of("sst2-bert/model.onnx"), Path.of("sst2-bert/tokenizer.json"));
  * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"));
+ * TeacherSpec.onnxEncoder(Path.of("bge-small-zh/model.onnx"), Path.of("bge-small-zh/tokenizer.json"), Pooling.CLS);
  * TeacherSpec.repositoryModel("minilm");            // newest version in the engine's model repository
  * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.jsonl"), Path.of("sst2-bert/tokenizer.json"));
  * TeacherSpec.fineTuned(TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json")));
@@ -48,15 +49,28 @@ public sealed interface TeacherSpec
 
     /**
      * An ONNX text encoder whose output is hidden states {@code [batch, tokens, hidden]}, mean-pooled
-     * over the attention mask. For {@link DistillationTask#TEXT_EMBEDDING} the student learns the pooled
-     * vectors; for {@link DistillationTask#TEXT_CLASSIFICATION} the distiller first fits a classification
-     * head on them with the data's labels (so the data must be labelled) and the student learns the
-     * head's distribution.
+     * over the attention mask and L2-normalized (the sentence-transformers convention). For
+     * {@link DistillationTask#TEXT_EMBEDDING} the student learns the pooled vectors; for
+     * {@link DistillationTask#TEXT_CLASSIFICATION} the distiller first fits a classification head on them
+     * with the data's labels (so the data must be labelled) and the student learns the head's
+     * distribution.
      * @param model the ONNX file
      * @param tokenizer its HuggingFace {@code tokenizer.json}
      */
     static OnnxEncoder onnxEncoder(Path model, Path tokenizer) {
-        return new OnnxEncoder(model, tokenizer);
+        return new OnnxEncoder(model, tokenizer, Pooling.MEAN);
+    }
+
+    /**
+     * An ONNX text encoder pooled the way the model was trained: {@link Pooling#CLS} for the BGE family,
+     * {@link Pooling#MEAN} for sentence-transformers models; otherwise as {@link #onnxEncoder(Path, Path)}.
+     * A {@link StudentSpec#teacherLayers(int) teacherLayers} student pools the same way.
+     * @param model the ONNX file
+     * @param tokenizer its HuggingFace {@code tokenizer.json}
+     * @param pooling how the token vectors become one vector per text
+     */
+    static OnnxEncoder onnxEncoder(Path model, Path tokenizer, Pooling pooling) {
+        return new OnnxEncoder(model, tokenizer, pooling);
     }
 
     /** The newest version of a model in the engine's model repository; its {@code model.json} says its task. */
@@ -162,12 +176,14 @@ public sealed interface TeacherSpec
     /**
      * @param model the ONNX file
      * @param tokenizer its HuggingFace {@code tokenizer.json}
+     * @param pooling how the token vectors become one vector per text
      */
-    record OnnxEncoder(Path model, Path tokenizer) implements TeacherSpec {
+    record OnnxEncoder(Path model, Path tokenizer, Pooling pooling) implements TeacherSpec {
 
         public OnnxEncoder {
             Checks.path(model, "teacher.model");
             Checks.path(tokenizer, "teacher.tokenizer");
+            Checks.notNull(pooling, "teacher.pooling");
         }
 
         @Override

@@ -165,4 +165,17 @@ class DistillationSpecTests {
                 .isEqualTo("sst2-bert");
         assertThat(TeacherSpec.repositoryModel("minilm").supports(DistillationTask.TEXT_EMBEDDING)).isTrue();
     }
+
+    @Test
+    void anEncoderTeacherPoolsByTheMeanUnlessTheSpecSaysOtherwise() {
+        Path model = Path.of("bge/model.onnx");
+        Path tokenizer = Path.of("bge/tokenizer.json");
+
+        assertThat(TeacherSpec.onnxEncoder(model, tokenizer).pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(TeacherSpec.onnxEncoder(model, tokenizer, Pooling.CLS).pooling()).isEqualTo(Pooling.CLS);
+        assertThat(Pooling.CLS.id()).isEqualTo("cls");
+        assertThat(Pooling.MEAN.id()).isEqualTo("mean");
+        assertThatIllegalArgumentException().isThrownBy(() -> TeacherSpec.onnxEncoder(model, tokenizer, null))
+                .withMessageContaining("teacher.pooling");
+    }
 }

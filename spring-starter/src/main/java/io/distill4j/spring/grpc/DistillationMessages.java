@@ -14,6 +14,7 @@ import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.MemoryMode;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.ProgressEvent;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.QualityGate;
@@ -97,9 +98,16 @@ public final class DistillationMessages {
 
     private TeacherSpec teacher(Teacher teacher) {
         return switch (teacher.getKindCase()) {
-            case ONNX_CLASSIFIER -> TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
-                    teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
-                    teacher.getOnnxClassifier().getTokenizerPath())).labels(teacher.getOnnxClassifier().getLabelsList());
+            case ONNX_CLASSIFIER -> {
+                if (teacher.getOnnxClassifier().getPoolingValue() != 0) {
+                    throw new InvalidInputException(null, "spec.teacher.onnx_classifier.pooling",
+                            "applies to onnx_encoder only; a classifier's output is already logits");
+                }
+                yield TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
+                        teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
+                        teacher.getOnnxClassifier().getTokenizerPath())).labels(
+                                teacher.getOnnxClassifier().getLabelsList());
+            }
             case ONNX_ENCODER -> onnxEncoder("spec.teacher.onnx_encoder", teacher.getOnnxEncoder());
             case REPOSITORY_MODEL -> repositoryModel(teacher.getRepositoryModel());
             case PRECOMPUTED_LOGITS -> TeacherSpec.precomputedLogits(path("spec.teacher.precomputed_logits.file_path",
@@ -115,7 +123,7 @@ public final class DistillationMessages {
 
     private TeacherSpec onnxEncoder(String field, OnnxModel encoder) {
         return TeacherSpec.onnxEncoder(path(field + ".model_path", encoder.getModelPath()),
-                path(field + ".tokenizer_path", encoder.getTokenizerPath()));
+                path(field + ".tokenizer_path", encoder.getTokenizerPath()), pooling(field, encoder.getPooling()));
     }
 
     private static TeacherSpec repositoryModel(RepositoryModel model) {
@@ -207,6 +215,14 @@ public final class DistillationMessages {
             spec = spec.maxBadRowShare(data.getMaxBadRowShare());
         }
         return spec.quoting(quoting(data.getQuoting()));
+    }
+
+    private static Pooling pooling(String field, OnnxModel.Pooling pooling) {
+        return switch (pooling) {
+            case POOLING_UNSPECIFIED, MEAN -> Pooling.MEAN;
+            case CLS -> Pooling.CLS;
+            case UNRECOGNIZED -> throw new InvalidInputException(null, field + ".pooling", "must be MEAN or CLS");
+        };
     }
 
     private static Quoting quoting(Data.Quoting quoting) {

@@ -9,11 +9,13 @@ import io.distill4j.api.distill.DataFormat;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.FineTuning;
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
 import io.distill4j.api.grpc.distill.v1.FineTuned;
+import io.distill4j.api.grpc.distill.v1.OnnxModel;
 import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
 import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Teacher;
@@ -200,5 +202,50 @@ class DistillationMessagesTests {
                 ex -> assertThat(ex.field()).isEqualTo("spec.teacher.fine_tuned")).hasMessageContaining("needs a base");
         assertThatThrownBy(() -> messages.toSpec(badDecay)).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("teacher.fineTuning.layerDecay must be in (0, 1], was 0.0");
+    }
+
+    @Test
+    void anEncoderTeachersPoolingMapsOntoTheSpecAndDefaultsToMean() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+
+        DistillationSpec cls = messages.toSpec(encoderSpec("CLS"));
+        DistillationSpec mean = messages.toSpec(encoderSpec("MEAN"));
+        DistillationSpec unset = messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "reviews.tsv"}}"""));
+
+        assertThat(cls.teacher()).isEqualTo(TeacherSpec.onnxEncoder(root.resolve("minilm.onnx"),
+                root.resolve("tokenizer.json"), Pooling.CLS));
+        assertThat(((TeacherSpec.OnnxEncoder) mean.teacher()).pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(((TeacherSpec.OnnxEncoder) unset.teacher()).pooling()).isEqualTo(Pooling.MEAN);
+    }
+
+    @Test
+    void anUnknownOrMisplacedPoolingIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec spec = specFromJson("""
+                {"data": {"trainPath": "reviews.tsv"}}""");
+        io.distill4j.api.grpc.distill.v1.DistillationSpec unknown = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setOnnxEncoder(spec.getTeacher().getOnnxEncoder().toBuilder().setPoolingValue(7))).build();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec onClassifier = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setOnnxClassifier(OnnxModel.newBuilder().setModelPath("sst2.onnx").setTokenizerPath("tokenizer.json")
+                        .setPooling(OnnxModel.Pooling.CLS))).build();
+
+        assertThatThrownBy(() -> messages.toSpec(unknown)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.onnx_encoder.pooling"))
+                .hasMessageContaining("MEAN or CLS");
+        assertThatThrownBy(() -> messages.toSpec(onClassifier)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.onnx_classifier.pooling"));
+        assertThatThrownBy(() -> encoderSpec("MAX")).hasMessageContaining("MAX");
+    }
+
+    private static io.distill4j.api.grpc.distill.v1.DistillationSpec encoderSpec(String pooling) throws Exception {
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder spec = io.distill4j.api.grpc.distill.v1.DistillationSpec
+                .newBuilder();
+        JsonFormat.parser().merge("""
+                {"data": {"trainPath": "reviews.tsv"}, "teacher": {"onnxEncoder": {"modelPath": "minilm.onnx",
+                 "tokenizerPath": "tokenizer.json", "pooling": "%s"}}}""".formatted(pooling), spec);
+        return spec.build();
     }
 }

@@ -222,12 +222,13 @@ public final class BertEncoderWeights {
     }
 
     /**
-     * A student config with the teacher's shape and {@code layers} layers.
+     * A student config with the teacher's shape and {@code layers} layers, mean-pooled.
      * @param maxPositions the longest sequence the student takes, at most {@link #maxPositions()}
      */
     public TransformerConfig studentConfig(int layers, int vocabSize, int maxPositions, int outputSize,
             StudentOutput output) {
-        return studentConfig(layers, this.intermediateSize, vocabSize, maxPositions, outputSize, output);
+        return studentConfig(layers, this.intermediateSize, vocabSize, maxPositions, outputSize, output,
+                TransformerConfig.Pooling.MEAN);
     }
 
     /**
@@ -236,9 +237,10 @@ public final class BertEncoderWeights {
      * strongest feed-forward units.
      * @param intermediateSize 1 to {@link #intermediateSize()}
      * @param maxPositions the longest sequence the student takes, at most {@link #maxPositions()}
+     * @param pooling the teacher's pooling, which the student keeps
      */
     public TransformerConfig studentConfig(int layers, int intermediateSize, int vocabSize, int maxPositions,
-            int outputSize, StudentOutput output) {
+            int outputSize, StudentOutput output, TransformerConfig.Pooling pooling) {
         if (maxPositions > this.maxPositions) {
             throw new IllegalArgumentException("maxPositions must be at most the teacher's " + this.maxPositions
                     + ", was " + maxPositions);
@@ -249,7 +251,8 @@ public final class BertEncoderWeights {
         }
         return TransformerConfig.builder().vocabSize(vocabSize).maxPositions(maxPositions).hiddenSize(this.hiddenSize)
             .layers(layers).heads(this.heads).intermediateSize(intermediateSize).outputSize(outputSize)
-            .output(output).activation(HiddenActivation.GELU).layerNormEpsilon(this.layerNormEpsilon).build();
+            .output(output).activation(HiddenActivation.GELU).layerNormEpsilon(this.layerNormEpsilon)
+            .pooling(pooling).build();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
+import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.pipeline.export.ArchitectureGraph;
 import io.distill4j.pipeline.student.Architecture;
@@ -16,6 +17,7 @@ import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentHead;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.StudentShape;
+import io.distill4j.pipeline.student.TeacherEncoder;
 
 /**
  * The Transformer architecture: {@link StudentSpec.Transformer} asks for a randomly initialised one,
@@ -41,11 +43,12 @@ final class TransformerArchitecture implements Architecture {
                 SpecKind.of(StudentSpec.Transformer.class, (spec, maxSequenceLength, teacherEncoder) -> shape(
                         spec.layers(), spec.hiddenSize(), spec.heads(), spec.intermediateSize(), maxSequenceLength)),
                 SpecKind.of(StudentSpec.TeacherLayers.class, (spec, maxSequenceLength, teacherEncoder) -> {
-                    Path encoder = teacherEncoder.orElseThrow(() -> new IllegalArgumentException(
+                    TeacherEncoder encoder = teacherEncoder.orElseThrow(() -> new IllegalArgumentException(
                             "student.teacherLayers needs an ONNX encoder teacher of the BERT family "
                                     + "(all-MiniLM-L6-v2, for one); give TeacherSpec.onnxEncoder or choose another "
                                     + "student"));
-                    return teacherLayers(encoder, spec.layers(), spec.intermediateSize(), maxSequenceLength);
+                    return teacherLayers(encoder.file(), pooling(encoder.pooling()), spec.layers(),
+                            spec.intermediateSize(), maxSequenceLength);
                 }));
     }
 
@@ -68,16 +71,25 @@ final class TransformerArchitecture implements Architecture {
                         .output(output).build());
     }
 
+    /** The student's pooling for the teacher's: a student cut from the teacher pools as the teacher does. */
+    private static TransformerConfig.Pooling pooling(Pooling teacherPooling) {
+        return switch (teacherPooling) {
+            case MEAN -> TransformerConfig.Pooling.MEAN;
+            case CLS -> TransformerConfig.Pooling.CLS;
+        };
+    }
+
     /**
      * The teacher's encoder cut to {@code layers} of its layers ({@link BertEncoderWeights#spreadLayers}),
-     * its feed-forward blocks narrowed to {@code intermediateSize} if given. Only the shape is kept here;
-     * each trial reads the weights again, so they are not held in memory between trials.
+     * its feed-forward blocks narrowed to {@code intermediateSize} if given, pooled as the teacher pools.
+     * Only the shape is kept here; each trial reads the weights again, so they are not held in memory
+     * between trials.
      *
      * @throws IllegalArgumentException if the teacher has fewer layers or narrower feed-forward blocks
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      */
-    private static StudentShape teacherLayers(Path encoder, int layers, OptionalInt intermediateSize,
-            int maxSequenceLength) {
+    private static StudentShape teacherLayers(Path encoder, TransformerConfig.Pooling pooling, int layers,
+            OptionalInt intermediateSize, int maxSequenceLength) {
         BertEncoderWeights teacher = BertEncoderWeights.read(encoder);
         if (layers > teacher.layers()) {
             throw new IllegalArgumentException("student.layers must be at most the teacher's " + teacher.layers()
@@ -90,7 +102,7 @@ final class TransformerArchitecture implements Architecture {
         int[] chosen = BertEncoderWeights.spreadLayers(layers, teacher.layers());
         int maxPositions = Math.min(maxSequenceLength, teacher.maxPositions());
         TransformerConfig template = teacher.studentConfig(layers, intermediateSize.orElse(teacher.intermediateSize()),
-                1, maxPositions, 1, StudentOutput.EMBEDDING);
+                1, maxPositions, 1, StudentOutput.EMBEDDING, pooling);
         String teacherLayers = Arrays.stream(chosen).mapToObj(Integer::toString).collect(Collectors.joining(","));
         String narrowed = intermediateSize.isPresent() ? "-ffn" + template.intermediateSize() : "";
         return new StudentShape(TransformerConfig.ARCHITECTURE + "/" + layers + "x" + template.hiddenSize() + narrowed

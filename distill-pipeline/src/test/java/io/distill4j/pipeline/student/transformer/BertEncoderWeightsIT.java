@@ -98,7 +98,7 @@ class BertEncoderWeightsIT {
             int[] widths = {1400, 64};
             for (int w = 0; w < widths.length; w++) {
                 TransformerConfig config = teacher.studentConfig(6, widths[w], teacher.vocabSize(), 128, 384,
-                        StudentOutput.EMBEDDING);
+                        StudentOutput.EMBEDDING, TransformerConfig.Pooling.MEAN);
                 try (StudentModel student = StudentModel.create(config.newBlock(), 7)) {
                     teacher.initialize(student, new int[] {0, 1, 2, 3, 4, 5}, null);
                     float[][] vectors = normalize(student.predict(batch[0], batch[1]));
@@ -133,7 +133,8 @@ class BertEncoderWeightsIT {
                 .withMessageContaining("hidden 128").withMessageContaining("must have the teacher's shape (hidden 384");
         }
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> teacher.studentConfig(2, 2048, 10, 16, 384, StudentOutput.EMBEDDING))
+            .isThrownBy(() -> teacher.studentConfig(2, 2048, 10, 16, 384, StudentOutput.EMBEDDING,
+                    TransformerConfig.Pooling.MEAN))
             .withMessageContaining("intermediateSize must be between 1 and the teacher's 1536, was 2048");
         TransformerConfig config = teacher.studentConfig(2, 10, 16, 384, StudentOutput.EMBEDDING);
         try (StudentModel student = StudentModel.create(config.newBlock(), 7)) {
