@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,7 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.engine.similarity.Similarity;
 import io.distill4j.pipeline.report.EpochRecord;
+import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -93,8 +95,20 @@ public final class StudentTrainer {
 
     private final TrainerConfig config;
 
+    private final IntermediateTraining intermediate;
+
     public StudentTrainer(TrainerConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /**
+     * A trainer that also distils the teacher's hidden states and attention when {@code intermediate} is
+     * present (see {@link IntermediateDistillationLoss}); the student must then be a
+     * {@link LayeredBlock}. The trainer does not close the teacher's internals.
+     */
+    public StudentTrainer(TrainerConfig config, Optional<IntermediateTraining> intermediate) {
         this.config = Objects.requireNonNull(config, "config");
+        this.intermediate = Objects.requireNonNull(intermediate, "intermediate").orElse(null);
     }
 
     /**
@@ -139,7 +153,7 @@ public final class StudentTrainer {
         Objects.requireNonNull(checkpoints, "checkpoints");
         requireFit(model, train, validation);
         Engine engine = PyTorchRuntime.engine();
-        try (TrainedBlock trained = TrainedBlock.of(model, this.config, train.teacher().width())) {
+        try (TrainedBlock trained = TrainedBlock.of(model, this.config, train.teacher().width(), this.intermediate)) {
             Block block = trained.block();
             Path checkpointFile = checkpoints.file().orElse(null);
             RunFingerprint fingerprint = (checkpointFile != null) ? fingerprint(model, block, train, validation) : null;
@@ -164,7 +178,8 @@ public final class StudentTrainer {
             CheckpointedAdamW optimizer = new CheckpointedAdamW(Optimizer.adamW().optLearningRateTracker(learningRate)
                     .optWeightDecays(this.config.weightDecay()).optClipGrad(-1f).optBeginNumUpdate(state.step),
                     savedMoments);
-            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss())
+            Loss loss = loss(model);
+            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {Device.cpu()});
             long callStart = System.nanoTime();
@@ -179,6 +194,7 @@ public final class StudentTrainer {
                     Random random = new Random(epochSeed);
                     engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
                     double lossSum = 0;
+                    double[] partSums = new double[3];
                     for (int[] batch : LengthBuckets.batches(train.lengths(), this.config.batchSize(), random)) {
                         if (cancelled.getAsBoolean()) {
                             throw new DistillationCancelledException(null, "Cancelled in training, epoch " + epoch
@@ -187,11 +203,26 @@ public final class StudentTrainer {
                         try (NDManager scope = trainer.getManager().newSubManager()) {
                             NDList inputs = train.inputs(scope, batch);
                             NDList labels = train.labels(scope, batch, this.config.objective());
+                            if (this.intermediate != null) {
+                                // The frozen teacher runs outside the gradient collector: no graph is recorded.
+                                labels.add(inputs.get(1));
+                                labels.addAll(this.intermediate.teacher().forward(scope, inputs.get(0), inputs.get(1)));
+                            }
                             try (GradientCollector collector = trainer.newGradientCollector()) {
                                 NDList predictions = trainer.forward(inputs, labels);
-                                NDArray loss = trainer.getLoss().evaluate(labels, predictions);
-                                lossSum += loss.getFloat() * batch.length;
-                                collector.backward(loss);
+                                NDArray value;
+                                if (loss instanceof IntermediateDistillationLoss layered) {
+                                    IntermediateDistillationLoss.Parts parts = layered.parts(labels, predictions);
+                                    value = parts.total();
+                                    partSums[0] += parts.output().getFloat() * batch.length;
+                                    partSums[1] += parts.hidden().getFloat() * batch.length;
+                                    partSums[2] += parts.attention().getFloat() * batch.length;
+                                }
+                                else {
+                                    value = loss.evaluate(labels, predictions);
+                                }
+                                lossSum += value.getFloat() * batch.length;
+                                collector.backward(value);
                             }
                             clipGradientNorm(gradients(block, scope), this.config.clipGradient());
                             trainer.step();
@@ -226,7 +257,7 @@ public final class StudentTrainer {
                                 .write(checkpointFile);
                     }
                     progress.accept(new TrainingProgress(epoch, state.step, totalSteps, trainLoss, score,
-                            Optional.empty()));
+                            Optional.empty(), lossParts(partSums, train.size())));
                     if (stop) {
                         break;
                     }
@@ -236,14 +267,35 @@ public final class StudentTrainer {
         }
     }
 
-    /** The loss of the configured objective. */
-    private Loss loss() {
-        return switch (this.config.objective()) {
+    /**
+     * The loss of the configured objective, inside an {@link IntermediateDistillationLoss} with
+     * intermediate-layer distillation.
+     */
+    private Loss loss(StudentModel model) {
+        Loss output = switch (this.config.objective()) {
             case CLASSIFICATION -> DistillationLoss.builder().temperature(this.config.temperature())
                     .alpha(this.config.alpha()).build();
             case EMBEDDING_MSE -> EmbeddingDistillationLoss.mse();
             case EMBEDDING_COSINE -> EmbeddingDistillationLoss.cosine();
         };
+        if (this.intermediate == null) {
+            return output;
+        }
+        return IntermediateDistillationLoss.of(output, this.intermediate.hiddenWeight(),
+                this.intermediate.attentionWeight(), ((LayeredBlock) model.block()).layers(),
+                this.intermediate.teacher().layers());
+    }
+
+    /** The epoch's mean loss terms with intermediate-layer distillation; empty without. */
+    private Map<String, Double> lossParts(double[] sums, int examples) {
+        if (this.intermediate == null) {
+            return Map.of();
+        }
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put(TrainingProgress.OUTPUT_LOSS, sums[0] / examples);
+        parts.put(TrainingProgress.HIDDEN_LOSS, sums[1] / examples);
+        parts.put(TrainingProgress.ATTENTION_LOSS, sums[2] / examples);
+        return parts;
     }
 
     /** Checks that the student, the objective and both splits' teacher rows fit together. */
@@ -260,6 +312,10 @@ public final class StudentTrainer {
                     + " wide in the validation split but " + train.teacher().width() + " in the training split");
         }
         StudentConfig student = model.config();
+        if (this.intermediate != null && !(model.block() instanceof LayeredBlock)) {
+            throw new IllegalArgumentException("intermediate-layer distillation needs a student with hidden states and"
+                    + " attention (a transformer), got " + student.architecture());
+        }
         Objective objective = this.config.objective();
         int width = train.teacher().width();
         if (objective == Objective.CLASSIFICATION) {
@@ -436,6 +492,9 @@ public final class StudentTrainer {
                     .append(parameter.getValue().getArray().getShape());
         }
         components.put("parameters", parameters.toString());
+        if (this.intermediate != null) {
+            components.put("intermediate", this.intermediate.describe(((LayeredBlock) model.block()).layers()));
+        }
         components.put("data", "train " + train.size() + " rows, validation " + validation.size()
                 + " rows, teacher width " + train.teacher().width() + ", SHA-256 "
                 + RunFingerprint.data(List.of(train, validation)));
