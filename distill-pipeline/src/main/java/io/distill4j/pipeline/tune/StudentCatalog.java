@@ -12,6 +12,7 @@ import java.util.Random;
 
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.pipeline.report.DistillationReport;
 import io.distill4j.pipeline.student.Architecture;
 import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentConfig;
@@ -64,7 +65,7 @@ public final class StudentCatalog {
     static final float DEFAULT_LEARNING_RATE = 3e-3f;
 
     /** The key of a Transformer shape's {@link Candidate#studentSettings()} that says whether and how it learns the teacher's internals. */
-    public static final String INTERMEDIATE_DISTILLATION = "intermediateDistillation";
+    public static final String INTERMEDIATE_DISTILLATION = DistillationReport.INTERMEDIATE_DISTILLATION;
 
     private final Map<String, StudentShape> shapes = new LinkedHashMap<>();
 
