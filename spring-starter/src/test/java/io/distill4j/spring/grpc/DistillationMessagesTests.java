@@ -166,12 +166,15 @@ class DistillationMessagesTests {
             .hasMessageContaining("spec.teacher.precomputed_logits.tokenizer_path").hasMessageContaining("is required");
     }
 
+    private static final Teacher MINILM = Teacher.newBuilder()
+        .setRepositoryModel(io.distill4j.api.grpc.distill.v1.RepositoryModel.newBuilder().setName("minilm")).build();
+
     @Test
     void intermediateDistillationMapsOntoTheTransformerStudentsWithDefaultWeightsWhereUnset() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
         io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
-            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"));
+            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
         Student.Builder layers = Student.newBuilder().setTeacherLayers(TeacherLayers.newBuilder().setLayers(2))
             .setIntermediateDistillation(IntermediateDistillation.newBuilder().setEnabled(true).setAttentionWeight(0.5f));
         assertThat(messages.toSpec(message.setStudent(layers).build()).student().intermediateDistillation())
@@ -193,7 +196,7 @@ class DistillationMessagesTests {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
         io.distill4j.api.grpc.distill.v1.DistillationSpec message = io.distill4j.api.grpc.distill.v1.DistillationSpec
-            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM)
             .setStudent(Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder().setEmbeddingSize(16)
                 .setHiddenSize(8)).setIntermediateDistillation(IntermediateDistillation.newBuilder().setEnabled(true)))
             .build();
