@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +25,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
@@ -62,6 +60,13 @@ import io.distill4j.pipeline.student.StudentOutput;
  * head lives in a DJL model of its own for the duration of {@code train} and is freed afterwards: the
  * {@link StudentModel} keeps only the student, which is what gets exported. Validation scores the
  * projected output.</li>
+ * <li><b>The teacher's internals</b> (optional, {@link IntermediateTraining}): a Transformer student
+ * ({@link LayeredBlock}) also learns a frozen teacher's hidden states and attention with
+ * {@link IntermediateDistillationLoss}. The teacher runs on each batch before the gradient collector opens
+ * (no graph is recorded for it); the hidden-state projection {@code H_s -> H_t} is trained in the projections'
+ * model of its own ({@link TrainedBlock}), so it is in every checkpoint with its AdamW moments and is never
+ * exported. The run's fingerprint includes the settings, the teacher's shape and the layer mapping, and the
+ * epoch events carry the mean of each loss term. Without it, training is exactly what it was.</li>
  * <li><b>Progress and cancellation.</b> A {@link TrainingProgress} event after every step (with an ETA
  * from the time per step so far) and after every epoch (with the loss and score); {@code cancelled} is polled
  * before every step and ends the call with a {@link DistillationCancelledException}.</li>
@@ -178,8 +183,8 @@ public final class StudentTrainer {
             CheckpointedAdamW optimizer = new CheckpointedAdamW(Optimizer.adamW().optLearningRateTracker(learningRate)
                     .optWeightDecays(this.config.weightDecay()).optClipGrad(-1f).optBeginNumUpdate(state.step),
                     savedMoments);
-            Loss loss = loss(model);
-            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
+            EpochLoss loss = EpochLoss.of(this.config, this.intermediate, model);
+            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss.loss())
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {Device.cpu()});
             long callStart = System.nanoTime();
@@ -193,8 +198,7 @@ public final class StudentTrainer {
                     long epochSeed = this.config.seed() * 31 + epoch;
                     Random random = new Random(epochSeed);
                     engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
-                    double lossSum = 0;
-                    double[] partSums = new double[3];
+                    loss.startEpoch();
                     for (int[] batch : LengthBuckets.batches(train.lengths(), this.config.batchSize(), random)) {
                         if (cancelled.getAsBoolean()) {
                             throw new DistillationCancelledException(null, "Cancelled in training, epoch " + epoch
@@ -210,19 +214,7 @@ public final class StudentTrainer {
                             }
                             try (GradientCollector collector = trainer.newGradientCollector()) {
                                 NDList predictions = trainer.forward(inputs, labels);
-                                NDArray value;
-                                if (loss instanceof IntermediateDistillationLoss layered) {
-                                    IntermediateDistillationLoss.Parts parts = layered.parts(labels, predictions);
-                                    value = parts.total();
-                                    partSums[0] += parts.output().getFloat() * batch.length;
-                                    partSums[1] += parts.hidden().getFloat() * batch.length;
-                                    partSums[2] += parts.attention().getFloat() * batch.length;
-                                }
-                                else {
-                                    value = loss.evaluate(labels, predictions);
-                                }
-                                lossSum += value.getFloat() * batch.length;
-                                collector.backward(value);
+                                collector.backward(loss.evaluate(labels, predictions, batch.length));
                             }
                             clipGradientNorm(gradients(block, scope), this.config.clipGradient());
                             trainer.step();
@@ -235,7 +227,7 @@ public final class StudentTrainer {
                         progress.accept(
                                 new TrainingProgress(epoch, state.step, totalSteps, Double.NaN, Double.NaN, eta));
                     }
-                    double trainLoss = lossSum / train.size();
+                    double trainLoss = loss.epochMean(train.size());
                     double score = score(block, trainer.getManager(), validation);
                     state.history.add(new EpochRecord(epoch, trainLoss, score, learningRate.getNewValue(state.step),
                             Duration.ofNanos(System.nanoTime() - epochStart)));
@@ -257,7 +249,7 @@ public final class StudentTrainer {
                                 .write(checkpointFile);
                     }
                     progress.accept(new TrainingProgress(epoch, state.step, totalSteps, trainLoss, score,
-                            Optional.empty(), lossParts(partSums, train.size())));
+                            Optional.empty(), loss.epochParts(train.size())));
                     if (stop) {
                         break;
                     }
@@ -265,37 +257,6 @@ public final class StudentTrainer {
             }
             return state.finish(block);
         }
-    }
-
-    /**
-     * The loss of the configured objective, inside an {@link IntermediateDistillationLoss} with
-     * intermediate-layer distillation.
-     */
-    private Loss loss(StudentModel model) {
-        Loss output = switch (this.config.objective()) {
-            case CLASSIFICATION -> DistillationLoss.builder().temperature(this.config.temperature())
-                    .alpha(this.config.alpha()).build();
-            case EMBEDDING_MSE -> EmbeddingDistillationLoss.mse();
-            case EMBEDDING_COSINE -> EmbeddingDistillationLoss.cosine();
-        };
-        if (this.intermediate == null) {
-            return output;
-        }
-        return IntermediateDistillationLoss.of(output, this.intermediate.hiddenWeight(),
-                this.intermediate.attentionWeight(), ((LayeredBlock) model.block()).layers(),
-                this.intermediate.teacher().layers());
-    }
-
-    /** The epoch's mean loss terms with intermediate-layer distillation; empty without. */
-    private Map<String, Double> lossParts(double[] sums, int examples) {
-        if (this.intermediate == null) {
-            return Map.of();
-        }
-        Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put(TrainingProgress.OUTPUT_LOSS, sums[0] / examples);
-        parts.put(TrainingProgress.HIDDEN_LOSS, sums[1] / examples);
-        parts.put(TrainingProgress.ATTENTION_LOSS, sums[2] / examples);
-        return parts;
     }
 
     /** Checks that the student, the objective and both splits' teacher rows fit together. */
