@@ -65,6 +65,7 @@ public final class DistillerBenchmark {
                                       --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
                                       [--prune-vocabulary true|false] [--student auto|teacher-layers:N[:FFN]]
+                                      [--intermediate-distillation on|off]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -90,10 +91,17 @@ public final class DistillerBenchmark {
         String studentFlag = flags.string("student", "auto");
         StudentSpec chosenStudent = studentFlag.startsWith("teacher-layers:") ? teacherLayers(studentFlag.split(":"))
                 : StudentSpec.auto();
-        // Without the flag each student keeps its own default (teacher layers keep the full vocabulary).
+        // Without the flag each student keeps its own default (teacher layers keep the full vocabulary for
+        // embeddings and prune it for classification).
         String pruneFlag = flags.string("prune-vocabulary", "");
-        StudentSpec student = pruneFlag.isEmpty() ? chosenStudent : chosenStudent.pruneVocabulary(!pruneFlag.equals("false"));
-        boolean prune = student.pruneVocabulary();
+        StudentSpec pruned = pruneFlag.isEmpty() ? chosenStudent : chosenStudent.pruneVocabulary(!pruneFlag.equals("false"));
+        // Without the flag: on for teacher layers (the teacher is MiniLM), off for the auto search; with it, the
+        // cost and gain of learning the teacher's hidden states and attention is measured.
+        String intermediateFlag = flags.string("intermediate-distillation", "");
+        StudentSpec student = intermediateFlag.isEmpty() ? pruned : intermediate(pruned, intermediateFlag.equals("on")
+                ? StudentSpec.IntermediateDistillation.on() : StudentSpec.IntermediateDistillation.off());
+        boolean prune = student.pruneVocabulary(dataset.equals("stsb") ? DistillationTask.TEXT_EMBEDDING
+                : DistillationTask.TEXT_CLASSIFICATION);
         if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
             throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
         }
@@ -152,7 +160,7 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("dataset", dataset).put("phase", phase).put("pruneVocabulary", prune).put("started", started.toString()).put("seconds", seconds)
+        json.put("dataset", dataset).put("phase", phase).put("pruneVocabulary", prune).put("intermediateDistillation", intermediateFlag.isEmpty() ? "default" : intermediateFlag).put("started", started.toString()).put("seconds", seconds)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
                 .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
                 .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())
@@ -261,6 +269,17 @@ public final class DistillerBenchmark {
                     .labelColumn(2).validation(datasets.resolve("stsb/stsb-en-dev.csv"))
                     .test(datasets.resolve("stsb/stsb-en-test.csv")));
         }
+    }
+
+    /** The student with these intermediate-layer distillation settings. */
+    private static StudentSpec intermediate(StudentSpec student, StudentSpec.IntermediateDistillation settings) {
+        if (student instanceof StudentSpec.TeacherLayers layers) {
+            return layers.intermediateDistillation(settings);
+        }
+        if (student instanceof StudentSpec.Auto auto) {
+            return auto.intermediateDistillation(settings);
+        }
+        throw new IllegalArgumentException("--intermediate-distillation applies to the auto and teacher-layers students");
     }
 
     /** {@code teacher-layers:N} or {@code teacher-layers:N:FFN}, split at the colons. */

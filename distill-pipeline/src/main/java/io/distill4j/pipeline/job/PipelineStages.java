@@ -69,7 +69,7 @@ final class PipelineStages implements JobStages {
 
     @Override
     public StudentData studentData(PreparedData data, TeacherOutcome teacherOutcome) {
-        return StudentData.encode(this.run, data, teacherOutcome, this.catalog.pruneVocabulary());
+        return StudentData.encode(this.run, data, teacherOutcome, this.catalog.pruneVocabulary(this.run.spec().task()));
     }
 
     @Override

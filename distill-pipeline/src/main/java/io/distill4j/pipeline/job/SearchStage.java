@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 
@@ -18,6 +19,7 @@ import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.EncodedSplit;
+import io.distill4j.pipeline.train.IntermediateTraining;
 import io.distill4j.pipeline.train.Objective;
 import io.distill4j.pipeline.train.StudentTrainer;
 import io.distill4j.pipeline.train.TrainerConfig;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * successive halving runs trials over the catalog's candidates within the budget (each a training run on
  * the cached soft targets, scored on validation) and keeps the best; with a fixed student, one run of the
  * spec's shape is the {@code STUDENT} stage. Each trial checkpoints every epoch under a key of what it
- * trains, so the same spec run again after a crash resumes there.
+ * trains, so the same spec run again after a crash resumes there. A Transformer trial that learns the
+ * teacher's internals (see {@link StudentCatalog}) reads the teacher's encoder into a frozen model for the
+ * length of the trial and frees it after.
  *
  * <p>The stage's share of work done is counted in planned epochs, so a late rung's long trials weigh
  * what they take and the clock's time left follows the measured rate.
@@ -130,10 +134,12 @@ final class SearchStage {
         this.runningEpochs = epochs;
         this.runningCandidate = candidate;
         int trial = this.trials.size() + 1;
+        Optional<IntermediateTraining> intermediate = Optional.empty();
         try {
             this.catalog.initialize(candidate, model, this.data.pruning());
             TrainerConfig trainerConfig = trainerConfig(candidate, epochs);
-            StudentTrainer trainer = new StudentTrainer(trainerConfig);
+            intermediate = this.catalog.intermediateTraining(candidate, model, this.data.pruning());
+            StudentTrainer trainer = new StudentTrainer(trainerConfig, intermediate);
             Checkpoints checkpoints = this.checkpoints.forTrial(candidate, config, trainerConfig, train, validation);
             OptionalInt resumedAt = checkpoints.savedEpoch();
             if (resumedAt.isPresent()) {
@@ -165,6 +171,10 @@ final class SearchStage {
         catch (RuntimeException ex) {
             model.close();
             throw ex;
+        }
+        finally {
+            // The frozen teacher lives for one trial only.
+            intermediate.ifPresent(training -> training.teacher().close());
         }
     }
 

@@ -61,6 +61,13 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         List<EpochRecord> trainingCurve, List<GateOutcome> gates, DataSummary data,
         Optional<QuantizationSummary> quantization, Map<String, String> compatibility, List<String> warnings) {
 
+    /**
+     * The {@link #hyperParameters()} key that says whether the student learned the teacher's hidden states and
+     * attention ({@code on}, or {@code off} with the reason); its weights and layer mapping are under the keys
+     * that start with it and a dot.
+     */
+    public static final String INTERMEDIATE_DISTILLATION = "intermediateDistillation";
+
     public DistillationReport {
         Checks.notBlank(jobId, "jobId");
         Checks.notBlank(name, "name");

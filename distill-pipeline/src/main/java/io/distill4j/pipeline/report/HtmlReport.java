@@ -214,7 +214,31 @@ final class HtmlReport {
         this.report.chosenTrial().ifPresent(id -> this.out.append("<p>From trial <span class=\"mono\">").append(e(id))
                 .append("</span>.</p>\n"));
         keyValueTable(this.report.hyperParameters(), "setting", "value", "None were recorded.");
+        intermediateDistillation();
         this.out.append("</section>\n");
+    }
+
+    /** A sentence on intermediate-layer distillation, for a Transformer student. */
+    private void intermediateDistillation() {
+        Map<String, String> settings = this.report.hyperParameters();
+        String key = DistillationReport.INTERMEDIATE_DISTILLATION;
+        String state = settings.get(key);
+        if (state == null) {
+            return;
+        }
+        this.out.append("<p id=\"intermediate-distillation\">");
+        if (state.equals("on")) {
+            this.out.append("Intermediate-layer distillation: the student also learned the teacher's hidden states "
+                    + "(weight ").append(e(settings.getOrDefault(key + ".hiddenWeight", "?")))
+                .append(") and attention distributions (weight ")
+                .append(e(settings.getOrDefault(key + ".attentionWeight", "?")))
+                .append("), student layer to teacher layer <span class=\"mono\">")
+                .append(e(settings.getOrDefault(key + ".layerMapping", "?"))).append("</span> (0 is the embeddings).");
+        }
+        else {
+            this.out.append("Intermediate-layer distillation: ").append(e(state)).append('.');
+        }
+        this.out.append("</p>\n");
     }
 
     private void trials() {

@@ -103,6 +103,16 @@ public abstract class StudentBlock extends AbstractBlock {
     @Override
     protected final NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
+        NDList checked = checkInputs(inputs);
+        return new NDList(forward(parameterStore, checked.get(0), checked.get(1), training));
+    }
+
+    /**
+     * The inputs as {@link #forward(ParameterStore, NDArray, NDArray, boolean)} takes them, ids as int64,
+     * after the checks of the contract above.
+     * @throws InvalidInputException naming the input that breaks the contract
+     */
+    protected final NDList checkInputs(NDList inputs) {
         if (inputs.size() != 2) {
             throw new InvalidInputException(null, "inputs", "a student takes two arrays, " + INPUT_IDS + " and "
                     + ATTENTION_MASK + ", got " + inputs.size());
@@ -126,7 +136,7 @@ public abstract class StudentBlock extends AbstractBlock {
             throw new InvalidInputException(null, INPUT_IDS, "token ids must be in 0.." + (vocabSize - 1) + " (vocabSize "
                     + vocabSize + "), found " + ids.min().getLong() + ".." + ids.max().getLong());
         }
-        return new NDList(forward(parameterStore, ids, mask, training));
+        return new NDList(ids, mask);
     }
 
     @Override

@@ -9,7 +9,9 @@
  * blocks, and the forward pass as explicit code the exporter mirrors node for node. Each architecture lives
  * in a package of its own ({@code student.bag}, {@code student.textcnn}, {@code student.transformer}) with
  * its configuration, its block and its ONNX graph writer, and is known to the rest of the pipeline only as
- * an {@link io.distill4j.pipeline.student.Architecture}, all of them registered in one place.
+ * an {@link io.distill4j.pipeline.student.Architecture}, all of them registered in one place. A student with
+ * encoder layers is also a {@link io.distill4j.pipeline.student.LayeredBlock}, which can return its hidden
+ * states and attention along with its output for intermediate-layer distillation.
  * {@link io.distill4j.pipeline.student.StudentModel} owns the native memory of an initialised student
  * and is closed with try-with-resources.
  */

@@ -25,7 +25,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
@@ -35,6 +34,7 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.engine.similarity.Similarity;
 import io.distill4j.pipeline.report.EpochRecord;
+import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
@@ -62,6 +62,13 @@ import io.distill4j.pipeline.student.StudentOutput;
  * head lives in a DJL model of its own for the duration of {@code train} and is freed afterwards: the
  * {@link StudentModel} keeps only the student, which is what gets exported. Validation scores the
  * projected output.</li>
+ * <li><b>The teacher's internals</b> (optional, {@link IntermediateTraining}): a Transformer student
+ * ({@link LayeredBlock}) also learns a frozen teacher's hidden states and attention with
+ * {@link IntermediateDistillationLoss}. The teacher runs on each batch before the gradient collector opens
+ * (no graph is recorded for it); the hidden-state projection {@code H_s -> H_t} is trained in the projections'
+ * model of its own ({@link TrainedBlock}), so it is in every checkpoint with its AdamW moments and is never
+ * exported. The run's fingerprint includes the settings, the teacher's shape and the layer mapping, and the
+ * epoch events carry the mean of each loss term. Without it, training is exactly what it was.</li>
  * <li><b>Progress and cancellation.</b> A {@link TrainingProgress} event after every step (with an ETA
  * from the time per step so far) and after every epoch (with the loss and score); {@code cancelled} is polled
  * before every step and ends the call with a {@link DistillationCancelledException}.</li>
@@ -95,8 +102,20 @@ public final class StudentTrainer {
 
     private final TrainerConfig config;
 
+    private final IntermediateTraining intermediate;
+
     public StudentTrainer(TrainerConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /**
+     * A trainer that also distils the teacher's hidden states and attention when {@code intermediate} is
+     * present (see {@link IntermediateDistillationLoss}); the student must then be a
+     * {@link LayeredBlock}. The trainer does not close the teacher's internals.
+     */
+    public StudentTrainer(TrainerConfig config, Optional<IntermediateTraining> intermediate) {
         this.config = Objects.requireNonNull(config, "config");
+        this.intermediate = Objects.requireNonNull(intermediate, "intermediate").orElse(null);
     }
 
     /**
@@ -141,7 +160,7 @@ public final class StudentTrainer {
         Objects.requireNonNull(checkpoints, "checkpoints");
         requireFit(model, train, validation);
         Engine engine = PyTorchRuntime.engine();
-        try (TrainedBlock trained = TrainedBlock.of(model, this.config, train.teacher().width())) {
+        try (TrainedBlock trained = TrainedBlock.of(model, this.config, train.teacher().width(), this.intermediate)) {
             Block block = trained.block();
             Path checkpointFile = checkpoints.file().orElse(null);
             RunFingerprint fingerprint = (checkpointFile != null) ? fingerprint(model, block, train, validation) : null;
@@ -168,7 +187,8 @@ public final class StudentTrainer {
             CheckpointedAdamW optimizer = new CheckpointedAdamW(Optimizer.adamW().optLearningRateTracker(rates)
                     .optWeightDecays(this.config.weightDecay()).optClipGrad(-1f).optBeginNumUpdate(state.step),
                     savedMoments);
-            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss())
+            EpochLoss loss = EpochLoss.of(this.config, this.intermediate, model);
+            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss.loss())
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {Device.cpu()});
             long callStart = System.nanoTime();
@@ -182,7 +202,7 @@ public final class StudentTrainer {
                     long epochSeed = this.config.seed() * 31 + epoch;
                     Random random = new Random(epochSeed);
                     engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
-                    double lossSum = 0;
+                    loss.startEpoch();
                     for (int[] batch : LengthBuckets.batches(train.lengths(), this.config.batchSize(), random)) {
                         if (cancelled.getAsBoolean()) {
                             throw new DistillationCancelledException(null, "Cancelled in training, epoch " + epoch
@@ -191,11 +211,14 @@ public final class StudentTrainer {
                         try (NDManager scope = trainer.getManager().newSubManager()) {
                             NDList inputs = train.inputs(scope, batch);
                             NDList labels = train.labels(scope, batch, this.config.objective());
+                            if (this.intermediate != null) {
+                                // The frozen teacher runs outside the gradient collector: no graph is recorded.
+                                labels.add(inputs.get(1));
+                                labels.addAll(this.intermediate.teacher().forward(scope, inputs.get(0), inputs.get(1)));
+                            }
                             try (GradientCollector collector = trainer.newGradientCollector()) {
                                 NDList predictions = trainer.forward(inputs, labels);
-                                NDArray loss = trainer.getLoss().evaluate(labels, predictions);
-                                lossSum += loss.getFloat() * batch.length;
-                                collector.backward(loss);
+                                collector.backward(loss.evaluate(labels, predictions, batch.length));
                             }
                             clipGradientNorm(gradients(block, scope), this.config.clipGradient());
                             trainer.step();
@@ -208,7 +231,7 @@ public final class StudentTrainer {
                         progress.accept(
                                 new TrainingProgress(epoch, state.step, totalSteps, Double.NaN, Double.NaN, eta));
                     }
-                    double trainLoss = lossSum / train.size();
+                    double trainLoss = loss.epochMean(train.size());
                     double score = score(block, trainer.getManager(), validation);
                     state.history.add(new EpochRecord(epoch, trainLoss, score, learningRate.getNewValue(state.step),
                             Duration.ofNanos(System.nanoTime() - epochStart)));
@@ -230,7 +253,7 @@ public final class StudentTrainer {
                                 .write(checkpointFile);
                     }
                     progress.accept(new TrainingProgress(epoch, state.step, totalSteps, trainLoss, score,
-                            Optional.empty()));
+                            Optional.empty(), loss.epochParts(train.size())));
                     if (stop) {
                         break;
                     }
@@ -238,16 +261,6 @@ public final class StudentTrainer {
             }
             return state.finish(block);
         }
-    }
-
-    /** The loss of the configured objective. */
-    private Loss loss() {
-        return switch (this.config.objective()) {
-            case CLASSIFICATION -> DistillationLoss.builder().temperature(this.config.temperature())
-                    .alpha(this.config.alpha()).build();
-            case EMBEDDING_MSE -> EmbeddingDistillationLoss.mse();
-            case EMBEDDING_COSINE -> EmbeddingDistillationLoss.cosine();
-        };
     }
 
     /** Checks that the student, the objective and both splits' teacher rows fit together. */
@@ -264,6 +277,10 @@ public final class StudentTrainer {
                     + " wide in the validation split but " + train.teacher().width() + " in the training split");
         }
         StudentConfig student = model.config();
+        if (this.intermediate != null && !(model.block() instanceof LayeredBlock)) {
+            throw new IllegalArgumentException("intermediate-layer distillation needs a student with hidden states and"
+                    + " attention (a transformer), got " + student.architecture());
+        }
         Objective objective = this.config.objective();
         int width = train.teacher().width();
         if (objective == Objective.CLASSIFICATION) {
@@ -440,6 +457,9 @@ public final class StudentTrainer {
                     .append(parameter.getValue().getArray().getShape());
         }
         components.put("parameters", parameters.toString());
+        if (this.intermediate != null) {
+            components.put("intermediate", this.intermediate.describe(((LayeredBlock) model.block()).layers()));
+        }
         components.put("data", "train " + train.size() + " rows, validation " + validation.size()
                 + " rows, teacher width " + train.teacher().width() + ", SHA-256 "
                 + RunFingerprint.data(List.of(train, validation)));

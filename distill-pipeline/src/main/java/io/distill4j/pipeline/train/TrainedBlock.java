@@ -13,7 +13,9 @@ import io.distill4j.pipeline.student.StudentModel;
 /**
  * The block being trained and who owns it: the student itself, or, for an embedding objective whose
  * teacher is wider or narrower than the student, the student followed by a {@link ProjectionHead} in
- * a DJL model of its own. That model holds only the head's parameters (the student's stay in the
+ * a DJL model of its own, or, with intermediate-layer distillation, an {@link IntermediateBlock} (the
+ * student, its hidden-state projection and any output projection) in a model of its own. That model holds
+ * only the projections' parameters (the student's stay in the
  * {@link StudentModel}); closing this frees the head, so the projection never reaches the exported
  * student.
  */
@@ -32,10 +34,29 @@ final class TrainedBlock implements AutoCloseable {
     }
 
     static TrainedBlock of(StudentModel student, TrainerConfig config, int teacherWidth) {
-        if (config.objective() == Objective.CLASSIFICATION || student.config().outputSize() == teacherWidth) {
+        return of(student, config, teacherWidth, null);
+    }
+
+    /**
+     * @param intermediate intermediate-layer distillation, or {@code null}: then the block is an
+     *     {@link IntermediateBlock} whose hidden-state projection (when the widths differ) lives in the model
+     *     of its own, with the output projection if there is one
+     */
+    static TrainedBlock of(StudentModel student, TrainerConfig config, int teacherWidth,
+            IntermediateTraining intermediate) {
+        boolean projected = config.objective() != Objective.CLASSIFICATION
+                && student.config().outputSize() != teacherWidth;
+        Block block;
+        if (intermediate != null) {
+            block = new IntermediateBlock(student.block(), student.config().outputSize(), projected ? teacherWidth : 0,
+                    intermediate.teacher().hiddenSize());
+        }
+        else if (projected) {
+            block = new SequentialBlock().add(student.block()).add(new ProjectionHead(teacherWidth));
+        }
+        else {
             return new TrainedBlock(student, student.block(), null);
         }
-        SequentialBlock block = new SequentialBlock().add(student.block()).add(new ProjectionHead(teacherWidth));
         Model model = Model.newInstance(student.config().architecture() + "+projection", Device.cpu(),
                 PyTorchRuntime.ENGINE_NAME);
         try {

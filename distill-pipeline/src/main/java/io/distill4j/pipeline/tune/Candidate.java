@@ -10,7 +10,10 @@ import java.util.Objects;
  * build it) and the training hyper-parameters that are searched (temperature, alpha, learning rate).
  *
  * @param student the student's label on the ladder, e.g. {@code bag-of-embeddings/128x256}
- * @param studentSettings the settings that build that student, for reports (e.g. {@code embeddingDim=128})
+ * @param studentSettings the settings that build that student, for reports (e.g. {@code embeddingDim=128});
+ *     for a Transformer student also whether it learns the teacher's hidden states and attention
+ *     ({@link StudentCatalog#INTERMEDIATE_DISTILLATION}, with its weights and layer mapping), so that a trial's
+ *     checkpoint key and the report follow that choice
  * @param temperature distillation temperature, {@code > 0}
  * @param alpha weight of the distillation term, in {@code [0, 1]}
  * @param learningRate peak learning rate, {@code > 0}

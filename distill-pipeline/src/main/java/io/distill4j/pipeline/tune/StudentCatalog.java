@@ -9,14 +9,17 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 
+import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.pipeline.report.DistillationReport;
 import io.distill4j.pipeline.student.Architecture;
+import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentConfig;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.StudentShape;
 import io.distill4j.pipeline.student.TeacherEncoder;
-import io.distill4j.pipeline.tune.Candidate;
+import io.distill4j.pipeline.train.IntermediateTraining;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
 
 /**
@@ -26,6 +29,14 @@ import io.distill4j.pipeline.vocab.VocabularyPruning;
  * spec allows is the {@link Architecture}s' answer. A fixed student trains with its
  * {@link StudentSpec.Training pinned settings}, or the defaults here; a shape that starts from the teacher's
  * weights searches {@link #PRETRAINED_LEARNING_RATES}, the others {@link #LEARNING_RATES}.
+ *
+ * <p>Intermediate-layer distillation (the teacher's hidden states and attention, see
+ * {@link StudentSpec.IntermediateDistillation}) is decided here once per job: on by default for a fixed
+ * {@link StudentSpec.Transformer} or {@link StudentSpec.TeacherLayers} student when the teacher's BERT-family
+ * ONNX encoder can be read, off by default in the auto search (it adds a teacher forward pass to every
+ * training step of every trial; {@code DistillerBenchmark} measures what it costs and gains). Asked for
+ * explicitly without a readable encoder, the job fails naming the field; on by default only, it is skipped
+ * and each Transformer candidate's settings (hence the report) say why.
  */
 public final class StudentCatalog {
 
@@ -53,19 +64,29 @@ public final class StudentCatalog {
 
     static final float DEFAULT_LEARNING_RATE = 3e-3f;
 
+    /** The key of a Transformer shape's {@link Candidate#studentSettings()} that says whether and how it learns the teacher's internals. */
+    public static final String INTERMEDIATE_DISTILLATION = DistillationReport.INTERMEDIATE_DISTILLATION;
+
     private final Map<String, StudentShape> shapes = new LinkedHashMap<>();
 
     private final boolean tuned;
 
     private final boolean pruneVocabulary;
 
+    private final StudentSpec spec;
+
+    private final IntermediatePlan intermediate;
+
     private final Optional<StudentSpec.Training> training;
 
     private final int epochs;
 
-    private StudentCatalog(List<StudentShape> shapes, boolean tuned, StudentSpec spec, int maxEpochs) {
+    private StudentCatalog(List<StudentShape> shapes, boolean tuned, StudentSpec spec, int maxEpochs,
+            IntermediatePlan intermediate) {
         shapes.forEach(shape -> this.shapes.put(shape.label(), shape));
         this.tuned = tuned;
+        this.spec = spec;
+        this.intermediate = intermediate;
         this.pruneVocabulary = spec.pruneVocabulary();
         this.training = spec.training();
         OptionalInt pinned = this.training.map(StudentSpec.Training::epochs).orElse(OptionalInt.empty());
@@ -90,10 +111,13 @@ public final class StudentCatalog {
      * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}, or asks for teacher
      * layers without an encoder teacher or for more layers than it has
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
+     * @throws io.distill4j.api.exception.InvalidInputException naming {@code student.intermediateDistillation}
+     *     if it was asked for and the teacher has no readable BERT-family ONNX encoder
      */
     public static StudentCatalog of(StudentSpec spec, int maxSequenceLength, int maxEpochs, Optional<TeacherEncoder> teacherEncoder) {
         List<StudentShape> shapes = Architecture.shapes(spec, maxSequenceLength, teacherEncoder);
-        return new StudentCatalog(shapes, shapes.size() > 1, spec, maxEpochs);
+        return new StudentCatalog(shapes, shapes.size() > 1, spec, maxEpochs,
+                IntermediatePlan.of(spec, teacherEncoder.map(TeacherEncoder::file), maxSequenceLength));
     }
 
     /** Whether the search space has more than one point (the spec is {@code auto}). */
@@ -103,6 +127,26 @@ public final class StudentCatalog {
 
     public boolean pruneVocabulary() {
         return this.pruneVocabulary;
+    }
+
+    /** Whether the vocabulary is pruned in a job of {@code task} ({@link StudentSpec#pruneVocabulary(DistillationTask)}). */
+    public boolean pruneVocabulary(DistillationTask task) {
+        return this.spec.pruneVocabulary(task);
+    }
+
+    /**
+     * The teacher's internals for a trial's student when it learns them (a Transformer shape with
+     * intermediate-layer distillation on), with the trainer settings; empty otherwise. The caller closes the
+     * teacher's internals after the trial.
+     * @param pruning the vocabulary pruning the student's ids went through: the teacher gets its own ids back
+     */
+    public Optional<IntermediateTraining> intermediateTraining(Candidate candidate, StudentModel model,
+            Optional<VocabularyPruning> pruning) {
+        if (!this.intermediate.enabled() || !(model.block() instanceof LayeredBlock)
+                || !this.shapes.containsKey(candidate.student())) {
+            return Optional.empty();
+        }
+        return Optional.of(this.intermediate.open(pruning.map(VocabularyPruning::keptIds).orElse(null)));
     }
 
     /** Epochs of the final training (the last rung): those the spec pins, else the distiller's maximum. */
@@ -157,7 +201,7 @@ public final class StudentCatalog {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (StudentShape shape : this.shapes.values()) {
-            first.add(new Candidate(shape.label(), shape.settings(),
+            first.add(new Candidate(shape.label(), settings(shape),
                     this.training.map(StudentSpec.Training::temperature).orElse(DEFAULT_TEMPERATURE),
                     this.training.map(StudentSpec.Training::alpha).orElse(DEFAULT_ALPHA),
                     this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape))));
@@ -168,7 +212,7 @@ public final class StudentCatalog {
                 for (float a : ALPHAS) {
                     for (float lr : learningRates(shape)) {
                         if (t != DEFAULT_TEMPERATURE || a != DEFAULT_ALPHA || lr != defaultLearningRate(shape)) {
-                            rest.add(new Candidate(shape.label(), shape.settings(), t, a, lr));
+                            rest.add(new Candidate(shape.label(), settings(shape), t, a, lr));
                         }
                     }
                 }
@@ -189,20 +233,34 @@ public final class StudentCatalog {
         List<Candidate> first = new ArrayList<>();
         List<Candidate> rest = new ArrayList<>();
         for (StudentShape shape : this.shapes.values()) {
-            first.add(new Candidate(shape.label(), shape.settings(), 1f, 1f,
+            first.add(new Candidate(shape.label(), settings(shape), 1f, 1f,
                     this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape))));
             if (!this.tuned) {
                 continue;
             }
             for (float lr : learningRates(shape)) {
                 if (lr != defaultLearningRate(shape)) {
-                    rest.add(new Candidate(shape.label(), shape.settings(), 1f, 1f, lr));
+                    rest.add(new Candidate(shape.label(), settings(shape), 1f, 1f, lr));
                 }
             }
         }
         Collections.shuffle(rest, new Random(seed));
         first.addAll(rest);
         return first;
+    }
+
+    /**
+     * A shape's settings, and for a Transformer shape whether it learns the teacher's internals: {@code on}
+     * with the weights and the layer mapping, or {@code off} with the reason.
+     */
+    private Map<String, String> settings(StudentShape shape) {
+        OptionalInt layers = IntermediatePlan.studentLayers(shape);
+        if (layers.isEmpty()) {
+            return shape.settings();
+        }
+        Map<String, String> settings = new LinkedHashMap<>(shape.settings());
+        settings.putAll(this.intermediate.describe(layers.getAsInt()));
+        return settings;
     }
 
     private static float defaultLearningRate(StudentShape shape) {

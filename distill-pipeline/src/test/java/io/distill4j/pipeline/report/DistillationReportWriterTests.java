@@ -103,6 +103,27 @@ class DistillationReportWriterTests {
     }
 
     @Test
+    void intermediateDistillationIsNamedWithItsWeightsAndLayerMappingInTheJsonAndTheHtml() throws IOException {
+        String key = DistillationReport.INTERMEDIATE_DISTILLATION;
+        DistillationReport on = ReportFixtures.full("cut", 2).hyperParameters(Map.of(key, "on", key + ".hiddenWeight",
+                "1.0", key + ".attentionWeight", "0.5", key + ".layerMapping", "0->0, 1->3, 2->6")).build();
+        Path file = this.dir.resolve("on.json");
+        DistillationReportWriter.writeJson(on, file);
+        assertThat(Files.readString(file)).contains("\"intermediateDistillation.layerMapping\" : \"0->0, 1->3, 2->6\"");
+        assertThat(DistillationReportWriter.toHtml(on)).contains("<p id=\"intermediate-distillation\">Intermediate-layer "
+                + "distillation: the student also learned the teacher's hidden states (weight 1.0) and attention "
+                + "distributions (weight 0.5), student layer to teacher layer <span class=\"mono\">0-&gt;0, 1-&gt;3, "
+                + "2-&gt;6</span>");
+
+        DistillationReport skipped = ReportFixtures.full("skipped", 2).hyperParameters(Map.of(key,
+                "off (skipped, the default only: the teacher is not an ONNX encoder)")).build();
+        assertThat(DistillationReportWriter.toHtml(skipped)).contains("Intermediate-layer distillation: off (skipped, "
+                + "the default only: the teacher is not an ONNX encoder).");
+        assertThat(DistillationReportWriter.toHtml(ReportFixtures.full("bag", 2).build()))
+                .doesNotContain("intermediate-distillation");
+    }
+
+    @Test
     void everyTextOfTheReportIsEscapedInTheHtml() {
         DistillationReport report = ReportFixtures.full(ReportFixtures.HOSTILE_NAME, 3)
                 .hyperParameters(Map.of("<b>bold</b>", "x & y"))

@@ -4,17 +4,28 @@ import java.util.List;
 import java.util.Optional;
 
 import io.distill4j.api.distill.Pooling;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.StudentSpec;
+import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.TeacherEncoder;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.testing.MiniLmFiles;
+import io.distill4j.pipeline.student.transformer.BertEncoderWeights;
+import io.distill4j.pipeline.train.IntermediateTraining;
+import io.distill4j.pipeline.train.PyTorchRuntime;
+import io.distill4j.pipeline.train.TeacherInternals;
+import io.distill4j.pipeline.vocab.VocabularyPruning;
 import io.distill4j.pipeline.tune.Candidate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StudentCatalogTests {
 
@@ -146,5 +157,99 @@ class StudentCatalogTests {
         }
         assertThat(catalog.candidates(1)).anyMatch(c -> catalog.config(c, 30_522, 77, StudentOutput.LOGITS)
                 .parameterCount() == largest);
+    }
+
+    @Test
+    void intermediateDistillationIsOnByDefaultForAFixedTransformerWithAnEncoderTeacher() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15,
+                MINILM);
+        assertThat(catalog.candidates(1)).singleElement().satisfies(only -> assertThat(only.studentSettings())
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION, "on")
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION + ".hiddenWeight", "1.0")
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION + ".attentionWeight", "1.0")
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION + ".layerMapping", "0->0, 1->3, 2->6"));
+        StudentCatalog weighted = StudentCatalog.of(StudentSpec.transformer(3, 64, 4, 128)
+                .intermediateDistillation(StudentSpec.IntermediateDistillation.of(0.5f, 2f)), 128, 15,
+                MINILM);
+        assertThat(weighted.candidates(1)).singleElement().satisfies(only -> assertThat(only.studentSettings())
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION + ".hiddenWeight", "0.5")
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION + ".layerMapping", "0->0, 1->2, 2->4, 3->6"));
+    }
+
+    @Test
+    void intermediateDistillationIsOffInTheAutoSearchUnlessAskedAndOnlyForTransformerShapes() {
+        StudentCatalog auto = StudentCatalog.of(StudentSpec.auto(), 128, 15, MINILM);
+        List<Candidate> candidates = auto.candidates(1);
+        assertThat(candidates).filteredOn(c -> c.student().startsWith("transformer/")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.studentSettings().get(StudentCatalog.INTERMEDIATE_DISTILLATION))
+                        .startsWith("off (the auto search's default"));
+        assertThat(candidates).filteredOn(c -> !c.student().startsWith("transformer/")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.studentSettings()).doesNotContainKey(
+                        StudentCatalog.INTERMEDIATE_DISTILLATION));
+        StudentCatalog asked = StudentCatalog.of(StudentSpec.auto().intermediateDistillation(
+                StudentSpec.IntermediateDistillation.on()), 128, 15, MINILM);
+        assertThat(asked.candidates(1)).filteredOn(c -> c.student().startsWith("transformer/"))
+                .allSatisfy(c -> assertThat(c.studentSettings()).containsEntry(
+                        StudentCatalog.INTERMEDIATE_DISTILLATION, "on"));
+    }
+
+    @Test
+    void withoutAnEncoderTeacherTheDefaultIsSkippedSayingWhyAndAnExplicitAskIsRefusedNamingTheField() {
+        StudentCatalog skipped = StudentCatalog.of(StudentSpec.transformer(2, 64, 4, 128), 128, 15);
+        assertThat(skipped.candidates(1)).singleElement().satisfies(only -> assertThat(only.studentSettings()
+                .get(StudentCatalog.INTERMEDIATE_DISTILLATION)).startsWith("off (skipped, the default only")
+                .contains("not an ONNX encoder"));
+        try (StudentModel model = StudentModel.create(skipped.config(skipped.candidates(1).get(0), 50, 3,
+                StudentOutput.LOGITS).newBlock(), 1)) {
+            assertThat(skipped.intermediateTraining(skipped.candidates(1).get(0), model, Optional.empty())).isEmpty();
+        }
+        assertThatThrownBy(() -> StudentCatalog.of(StudentSpec.transformer(2, 64, 4, 128)
+                .intermediateDistillation(StudentSpec.IntermediateDistillation.on()), 128, 15))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("student.intermediateDistillation")
+                .hasMessageContaining("BERT-family ONNX encoder");
+        StudentCatalog off = StudentCatalog.of(StudentSpec.transformer(2, 64, 4, 128)
+                .intermediateDistillation(StudentSpec.IntermediateDistillation.off()), 128, 15);
+        assertThat(off.candidates(1).get(0).studentSettings())
+                .containsEntry(StudentCatalog.INTERMEDIATE_DISTILLATION, "off (as asked)");
+    }
+
+    @Test
+    void teacherLayersPruneTheVocabularyForClassificationOnlyUnlessSet() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(2), 128, 15,
+                MINILM);
+        assertThat(catalog.pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isTrue();
+        assertThat(catalog.pruneVocabulary(DistillationTask.TEXT_EMBEDDING)).isFalse();
+        StudentCatalog unpruned = StudentCatalog.of(StudentSpec.teacherLayers(2).pruneVocabulary(false), 128, 15,
+                MINILM);
+        assertThat(unpruned.pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isFalse();
+    }
+
+    @Test
+    void theTeacherOfATransformerTrialMapsThePrunedIdsBackToItsOwn() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.teacherLayers(1), 16, 15,
+                MINILM);
+        Candidate only = catalog.candidates(1).get(0);
+        long[] text = {101, 2023, 2003, 102};
+        VocabularyPruning pruning = VocabularyPruning.fitBert(new long[][] {text}, 30522);
+        long[] pruned = pruning.apply(new long[][] {text})[0];
+        try (StudentModel model = StudentModel.create(catalog.config(only, pruning.prunedVocabSize(), 384,
+                StudentOutput.EMBEDDING).newBlock(), 1);
+                TeacherInternals full = BertEncoderWeights.read(MiniLmFiles.model()).internals(16, null);
+                NDManager manager = PyTorchRuntime.engine().newBaseManager()) {
+            Optional<IntermediateTraining> training = catalog.intermediateTraining(only, model, Optional.of(pruning));
+            assertThat(training).isPresent();
+            try (TeacherInternals teacher = training.get().teacher()) {
+                assertThat(teacher.layers()).isEqualTo(6);
+                assertThat(teacher.hiddenSize()).isEqualTo(384);
+                assertThat(teacher.heads()).isEqualTo(12);
+                NDArray mask = manager.create(new long[] {1, 1, 1, 1}, new Shape(1, 4));
+                float[] viaPruned = teacher.forward(manager, manager.create(pruned, new Shape(1, 4)), mask).get(6)
+                        .toFloatArray();
+                float[] direct = full.forward(manager, manager.create(text, new Shape(1, 4)), mask).get(6)
+                        .toFloatArray();
+                assertThat(pruned).isNotEqualTo(text);
+                assertThat(viaPruned).isEqualTo(direct);
+            }
+        }
     }
 }

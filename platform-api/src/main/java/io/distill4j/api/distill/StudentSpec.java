@@ -21,13 +21,19 @@ import io.distill4j.api.Checks;
  * }</pre>
  *
  * <p>Every student reuses the teacher's tokenizer. With {@link #pruneVocabulary()} (the default, but for
- * {@link #teacherLayers(int)}) its
+ * {@link #teacherLayers(int)} in the embedding task) its
  * vocabulary is cut to the tokens that occur in the training data (plus the special tokens), which
  * shrinks the embedding table, often the bulk of a small student; unseen tokens map to {@code [UNK]}.
  * Sizes are bounded to catch typos before a job allocates anything; the bounds are constants here.
  *
  * <p>A fixed student trains with default settings (learning rate, temperature, alpha, the distiller's
  * maximum epochs) unless {@link Training} pins them; {@link #auto()} tunes them.
+ *
+ * <p>Transformer students ({@link #teacherLayers(int)}, {@link #transformer(int, int, int, int)}, and the
+ * Transformer shapes {@link #auto()} tries) can also learn the teacher's hidden states and attention
+ * ({@link IntermediateDistillation}). Unless set, it is on for the two fixed Transformer kinds when the
+ * teacher is a BERT-family ONNX encoder (and skipped, as the report says, when it is not), and off in the
+ * auto search, where it would cost every trial a teacher forward pass per step.
  */
 public sealed interface StudentSpec
         permits StudentSpec.Auto, StudentSpec.TeacherLayers, StudentSpec.Transformer, StudentSpec.TextCnn,
@@ -49,6 +55,23 @@ public sealed interface StudentSpec
     StudentSpec pruneVocabulary(boolean prune);
 
     /**
+     * Whether the vocabulary is pruned in a job of {@code task}: {@link #pruneVocabulary()}, except for
+     * {@link TeacherLayers} without an explicit setting, which prunes for classification and not for
+     * embeddings.
+     */
+    default boolean pruneVocabulary(DistillationTask task) {
+        return pruneVocabulary();
+    }
+
+    /**
+     * The intermediate-layer distillation asked for; empty: the default (see the interface comment). Always
+     * empty for the students without Transformer layers.
+     */
+    default Optional<IntermediateDistillation> intermediateDistillation() {
+        return Optional.empty();
+    }
+
+    /**
      * The training settings pinned on a fixed student; empty when they are not pinned (the distiller's
      * defaults apply) and always for {@link #auto()} (tuning chooses them).
      */
@@ -58,7 +81,7 @@ public sealed interface StudentSpec
 
     /** Auto-tuning chooses the architecture and its size within the {@link Budget}. */
     static Auto auto() {
-        return new Auto(true);
+        return new Auto(true, Optional.empty());
     }
 
     /**
@@ -67,13 +90,14 @@ public sealed interface StudentSpec
      * the student begins as the teacher with layers left out, so it needs far less data and training than
      * one started from random weights (Sanh et al. 2019). The teacher must be an ONNX encoder of the BERT
      * family (all-MiniLM-L6-v2, for one); a job with any other teacher fails with a message saying so.
-     * Vocabulary pruning is off by default here: the teacher's embedding rows carry the meaning of tokens
-     * the training data never shows, which a pruned table would map to {@code [UNK]}; turn it on to trade
-     * that for a smaller file.
+     * Unless set, vocabulary pruning is on for classification, where it keeps the cut student small (the
+     * embedding table is a large share of it), and off for embeddings: there the teacher's embedding rows
+     * carry the meaning of tokens the training data never shows, which a pruned table would map to
+     * {@code [UNK]}. An explicit {@link #pruneVocabulary(boolean)} wins.
      * @param layers encoder layers, 1 to the teacher's layers (at most {@value #MAX_LAYERS})
      */
     static TeacherLayers teacherLayers(int layers) {
-        return new TeacherLayers(layers, OptionalInt.empty(), false, Optional.empty());
+        return new TeacherLayers(layers, OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -111,17 +135,31 @@ public sealed interface StudentSpec
         return new BagOfEmbeddings(embeddingSize, hiddenSize, true);
     }
 
-    /** Auto-tuning chooses the student. */
-    record Auto(boolean pruneVocabulary) implements StudentSpec {
+    /**
+     * Auto-tuning chooses the student.
+     * @param intermediateDistillation applies to the Transformer shapes tried; empty: off
+     */
+    record Auto(boolean pruneVocabulary, Optional<IntermediateDistillation> intermediateDistillation)
+            implements StudentSpec {
+
+        public Auto {
+            Checks.notNull(intermediateDistillation, "student.intermediateDistillation");
+        }
 
         @Override
         public Auto pruneVocabulary(boolean prune) {
-            return new Auto(prune);
+            return new Auto(prune, this.intermediateDistillation);
+        }
+
+        /** A copy whose Transformer shapes train with these settings. */
+        public Auto intermediateDistillation(IntermediateDistillation settings) {
+            return new Auto(this.pruneVocabulary,
+                    Optional.of(Checks.notNull(settings, "student.intermediateDistillation")));
         }
 
         @Override
         public String toString() {
-            return "auto";
+            return "auto" + this.intermediateDistillation.map(d -> "(" + d + ")").orElse("");
         }
     }
 
@@ -130,9 +168,13 @@ public sealed interface StudentSpec
      * @param layers encoder layers taken from the teacher
      * @param intermediateSize the width of each feed-forward block; empty: the teacher's. Narrower keeps each
      *     layer's strongest units (by weight magnitude), a faster student that training then recovers
+     * @param vocabularyPruning whether the vocabulary is pruned; empty: the task's default (see
+     *     {@link StudentSpec#teacherLayers(int)})
+     * @param intermediateDistillation empty: on when the teacher's encoder can be read
      */
-    record TeacherLayers(int layers, OptionalInt intermediateSize, boolean pruneVocabulary,
-            Optional<Training> training) implements StudentSpec {
+    record TeacherLayers(int layers, OptionalInt intermediateSize, Optional<Boolean> vocabularyPruning,
+            Optional<Training> training, Optional<IntermediateDistillation> intermediateDistillation)
+            implements StudentSpec {
 
         public TeacherLayers {
             Checks.inRange(layers, 1, MAX_LAYERS, "student.layers");
@@ -140,12 +182,27 @@ public sealed interface StudentSpec
             if (intermediateSize.isPresent()) {
                 Checks.inRange(intermediateSize.getAsInt(), MIN_WIDTH, MAX_WIDTH, "student.intermediateSize");
             }
+            Checks.notNull(vocabularyPruning, "student.pruneVocabulary");
             Checks.notNull(training, "student.training");
+            Checks.notNull(intermediateDistillation, "student.intermediateDistillation");
+        }
+
+        /** The explicit setting, else the embedding task's default (off); see {@link #pruneVocabulary(DistillationTask)}. */
+        @Override
+        public boolean pruneVocabulary() {
+            return this.vocabularyPruning.orElse(false);
+        }
+
+        /** The explicit setting, else on for classification and off for embeddings. */
+        @Override
+        public boolean pruneVocabulary(DistillationTask task) {
+            return this.vocabularyPruning.orElse(task == DistillationTask.TEXT_CLASSIFICATION);
         }
 
         @Override
         public TeacherLayers pruneVocabulary(boolean prune) {
-            return new TeacherLayers(this.layers, this.intermediateSize, prune, this.training);
+            return new TeacherLayers(this.layers, this.intermediateSize, Optional.of(prune), this.training,
+                    this.intermediateDistillation);
         }
 
         /**
@@ -153,28 +210,41 @@ public sealed interface StudentSpec
          * e.g. 512 of all-MiniLM-L6-v2's 1536 makes each layer about 1.8 times faster.
          */
         public TeacherLayers intermediateSize(int units) {
-            return new TeacherLayers(this.layers, OptionalInt.of(units), this.pruneVocabulary, this.training);
+            return new TeacherLayers(this.layers, OptionalInt.of(units), this.vocabularyPruning, this.training,
+                    this.intermediateDistillation);
         }
 
         /** A copy that trains with these settings. */
         public TeacherLayers training(Training settings) {
-            return new TeacherLayers(this.layers, this.intermediateSize, this.pruneVocabulary,
-                    Optional.of(Checks.notNull(settings, "student.training")));
+            return new TeacherLayers(this.layers, this.intermediateSize, this.vocabularyPruning,
+                    Optional.of(Checks.notNull(settings, "student.training")), this.intermediateDistillation);
+        }
+
+        /** A copy with these intermediate-layer distillation settings. */
+        public TeacherLayers intermediateDistillation(IntermediateDistillation settings) {
+            return new TeacherLayers(this.layers, this.intermediateSize, this.vocabularyPruning, this.training,
+                    Optional.of(Checks.notNull(settings, "student.intermediateDistillation")));
         }
 
         @Override
         public String toString() {
             return "teacherLayers(layers=" + this.layers + (this.intermediateSize.isPresent() ? ", intermediateSize="
-                    + this.intermediateSize.getAsInt() : "") + describe(this.training) + ")";
+                    + this.intermediateSize.getAsInt() : "") + describe(this.training)
+                    + this.intermediateDistillation.map(d -> ", " + d).orElse("") + ")";
         }
     }
 
-    /** A Transformer encoder; see {@link StudentSpec#transformer(int, int, int, int)}. */
+    /**
+     * A Transformer encoder; see {@link StudentSpec#transformer(int, int, int, int)}.
+     * @param intermediateDistillation empty: on when the teacher is a BERT-family ONNX encoder
+     */
     record Transformer(int layers, int hiddenSize, int heads, int intermediateSize, boolean pruneVocabulary,
-            Optional<Training> training) implements StudentSpec {
+            Optional<Training> training, Optional<IntermediateDistillation> intermediateDistillation)
+            implements StudentSpec {
 
         public Transformer {
             Checks.notNull(training, "student.training");
+            Checks.notNull(intermediateDistillation, "student.intermediateDistillation");
             Checks.inRange(layers, 1, MAX_LAYERS, "student.layers");
             Checks.inRange(hiddenSize, MIN_WIDTH, MAX_WIDTH, "student.hiddenSize");
             Checks.inRange(heads, 1, 64, "student.heads");
@@ -190,22 +260,37 @@ public sealed interface StudentSpec
             this(layers, hiddenSize, heads, intermediateSize, pruneVocabulary, Optional.empty());
         }
 
+        /** A Transformer with the default intermediate-layer distillation. */
+        public Transformer(int layers, int hiddenSize, int heads, int intermediateSize, boolean pruneVocabulary,
+                Optional<Training> training) {
+            this(layers, hiddenSize, heads, intermediateSize, pruneVocabulary, training, Optional.empty());
+        }
+
         @Override
         public Transformer pruneVocabulary(boolean prune) {
             return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize, prune,
-                    this.training);
+                    this.training, this.intermediateDistillation);
         }
 
         /** A copy that trains with these settings. */
         public Transformer training(Training settings) {
             return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize,
-                    this.pruneVocabulary, Optional.of(Checks.notNull(settings, "student.training")));
+                    this.pruneVocabulary, Optional.of(Checks.notNull(settings, "student.training")),
+                    this.intermediateDistillation);
+        }
+
+        /** A copy with these intermediate-layer distillation settings. */
+        public Transformer intermediateDistillation(IntermediateDistillation settings) {
+            return new Transformer(this.layers, this.hiddenSize, this.heads, this.intermediateSize,
+                    this.pruneVocabulary, this.training,
+                    Optional.of(Checks.notNull(settings, "student.intermediateDistillation")));
         }
 
         @Override
         public String toString() {
             return "transformer(layers=" + this.layers + ", hiddenSize=" + this.hiddenSize + ", heads=" + this.heads
-                    + ", intermediateSize=" + this.intermediateSize + describe(this.training) + ")";
+                    + ", intermediateSize=" + this.intermediateSize + describe(this.training)
+                    + this.intermediateDistillation.map(d -> ", " + d).orElse("") + ")";
         }
     }
 
@@ -348,6 +433,59 @@ public sealed interface StudentSpec
         public String toString() {
             return "training(learningRate=" + this.learningRate + ", temperature=" + this.temperature + ", alpha="
                     + this.alpha + (this.epochs.isPresent() ? ", epochs=" + this.epochs.getAsInt() : "") + ")";
+        }
+    }
+
+    /**
+     * Intermediate-layer distillation (TinyBERT, MiniLM): besides the teacher's output, a Transformer student
+     * learns the teacher's hidden states (a mean squared error through a learned projection when the widths
+     * differ, dropped at export) and its attention distributions (a KL divergence), student layer {@code i}
+     * of {@code M} from teacher layer {@code round(i * N / M)} of {@code N} and the embeddings from the
+     * embeddings. The loss is {@code output + hiddenWeight * hidden + attentionWeight * attention}. It needs a
+     * teacher of the BERT family as an ONNX encoder, whose forward pass then runs at every training step.
+     *
+     * <pre>{@code
+     * StudentSpec.teacherLayers(2).intermediateDistillation(StudentSpec.IntermediateDistillation.on());
+     * StudentSpec.transformer(4, 256, 4, 1024).intermediateDistillation(StudentSpec.IntermediateDistillation.of(1f, 0.5f));
+     * StudentSpec.teacherLayers(2).intermediateDistillation(StudentSpec.IntermediateDistillation.off());
+     * }</pre>
+     *
+     * @param enabled whether the student learns the teacher's internals
+     * @param hiddenWeight weight of the hidden-state term, in [0, {@value #MAX_WEIGHT}]
+     * @param attentionWeight weight of the attention term, in [0, {@value #MAX_WEIGHT}]
+     */
+    record IntermediateDistillation(boolean enabled, float hiddenWeight, float attentionWeight) {
+
+        /** Largest weight of a term. */
+        public static final float MAX_WEIGHT = 1000f;
+
+        /** The default weight of each term, TinyBERT's (every term weighs as much as the output loss). */
+        public static final float DEFAULT_WEIGHT = 1f;
+
+        public IntermediateDistillation {
+            Checks.inRange(hiddenWeight, 0, MAX_WEIGHT, "student.intermediateDistillation.hiddenWeight");
+            Checks.inRange(attentionWeight, 0, MAX_WEIGHT, "student.intermediateDistillation.attentionWeight");
+        }
+
+        /** On, with the default weights. */
+        public static IntermediateDistillation on() {
+            return of(DEFAULT_WEIGHT, DEFAULT_WEIGHT);
+        }
+
+        /** On, with these weights. */
+        public static IntermediateDistillation of(float hiddenWeight, float attentionWeight) {
+            return new IntermediateDistillation(true, hiddenWeight, attentionWeight);
+        }
+
+        /** Off: the student learns the teacher's output only. */
+        public static IntermediateDistillation off() {
+            return new IntermediateDistillation(false, DEFAULT_WEIGHT, DEFAULT_WEIGHT);
+        }
+
+        @Override
+        public String toString() {
+            return this.enabled ? "intermediateDistillation(hiddenWeight=" + this.hiddenWeight + ", attentionWeight="
+                    + this.attentionWeight + ")" : "intermediateDistillation(off)";
         }
     }
 

@@ -116,4 +116,47 @@ class StudentSpecTests {
         assertThat(new StudentSpec.Transformer(2, 64, 4, 128, true, Optional.of(PINNED)))
                 .isEqualTo(StudentSpec.transformer(2, 64, 4, 128).training(PINNED));
     }
+
+    @Test
+    void teacherLayersPruneForClassificationAndNotForEmbeddingsUnlessSet() {
+        StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(2);
+        assertThat(layers.vocabularyPruning()).isEmpty();
+        assertThat(layers.pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isTrue();
+        assertThat(layers.pruneVocabulary(DistillationTask.TEXT_EMBEDDING)).isFalse();
+        assertThat(layers.pruneVocabulary(false).pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isFalse();
+        assertThat(layers.pruneVocabulary(true).pruneVocabulary(DistillationTask.TEXT_EMBEDDING)).isTrue();
+        assertThat(StudentSpec.textCnn(64, 32, 2).pruneVocabulary(false)
+            .pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isFalse();
+    }
+
+    @Test
+    void intermediateDistillationIsSetOnTheTransformerKindsAndKeptThroughCopies() {
+        StudentSpec.IntermediateDistillation weights = StudentSpec.IntermediateDistillation.of(2f, 0.5f);
+        assertThat(StudentSpec.teacherLayers(2).intermediateDistillation()).isEmpty();
+        assertThat(StudentSpec.transformer(2, 64, 4, 128).intermediateDistillation()).isEmpty();
+        assertThat(StudentSpec.auto().intermediateDistillation()).isEmpty();
+        assertThat(StudentSpec.bagOfEmbeddings(64, 32).intermediateDistillation()).isEmpty();
+
+        StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(2).intermediateDistillation(weights)
+            .training(PINNED).intermediateSize(512).pruneVocabulary(true);
+        assertThat(layers.intermediateDistillation()).contains(weights);
+        assertThat(layers.toString()).contains("intermediateDistillation(hiddenWeight=2.0, attentionWeight=0.5)");
+        StudentSpec.Transformer transformer = StudentSpec.transformer(2, 64, 4, 128)
+            .intermediateDistillation(StudentSpec.IntermediateDistillation.off()).training(PINNED).pruneVocabulary(false);
+        assertThat(transformer.intermediateDistillation()).hasValueSatisfying(d -> assertThat(d.enabled()).isFalse());
+        assertThat(StudentSpec.auto().intermediateDistillation(StudentSpec.IntermediateDistillation.on())
+            .pruneVocabulary(false).intermediateDistillation()).contains(StudentSpec.IntermediateDistillation.on());
+        assertThat(StudentSpec.IntermediateDistillation.on().hiddenWeight())
+            .isEqualTo(StudentSpec.IntermediateDistillation.DEFAULT_WEIGHT);
+    }
+
+    @Test
+    void intermediateDistillationWeightsOutOfRangeAreRefusedNamingTheField() {
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.IntermediateDistillation.of(-1f, 1f))
+            .withMessageContaining("student.intermediateDistillation.hiddenWeight");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.IntermediateDistillation.of(1f, Float.NaN))
+            .withMessageContaining("student.intermediateDistillation.attentionWeight");
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.IntermediateDistillation.of(1f,
+                StudentSpec.IntermediateDistillation.MAX_WEIGHT + 1)).withMessageContaining("1000");
+    }
 }

@@ -252,7 +252,31 @@ public final class DistillationMessages {
                     student.getBagOfEmbeddings().getHiddenSize());
             case AUTO, KIND_NOT_SET -> StudentSpec.auto();
         };
-        return student.hasPruneVocabulary() ? spec.pruneVocabulary(student.getPruneVocabulary()) : spec;
+        StudentSpec pruned = student.hasPruneVocabulary() ? spec.pruneVocabulary(student.getPruneVocabulary()) : spec;
+        return student.hasIntermediateDistillation()
+                ? intermediateDistillation(pruned, student.getIntermediateDistillation()) : pruned;
+    }
+
+    /** The student with the message's intermediate-layer distillation; unset weights are the default. */
+    private static StudentSpec intermediateDistillation(StudentSpec spec,
+            io.distill4j.api.grpc.distill.v1.IntermediateDistillation message) {
+        float hidden = message.hasHiddenWeight() ? message.getHiddenWeight()
+                : StudentSpec.IntermediateDistillation.DEFAULT_WEIGHT;
+        float attention = message.hasAttentionWeight() ? message.getAttentionWeight()
+                : StudentSpec.IntermediateDistillation.DEFAULT_WEIGHT;
+        StudentSpec.IntermediateDistillation settings = new StudentSpec.IntermediateDistillation(message.getEnabled(),
+                hidden, attention);
+        if (spec instanceof StudentSpec.TeacherLayers layers) {
+            return layers.intermediateDistillation(settings);
+        }
+        if (spec instanceof StudentSpec.Transformer transformer) {
+            return transformer.intermediateDistillation(settings);
+        }
+        if (spec instanceof StudentSpec.Auto auto) {
+            return auto.intermediateDistillation(settings);
+        }
+        throw new InvalidInputException(null, "spec.student.intermediate_distillation", "applies to the teacher_layers, "
+                + "transformer and auto students only, not to " + spec);
     }
 
     private static int index(String field, String column) {

@@ -10,12 +10,19 @@ import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.distill.Pooling;
+import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.Quoting;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.grpc.distill.v1.BagOfEmbeddings;
 import io.distill4j.api.grpc.distill.v1.Data;
 import io.distill4j.api.grpc.distill.v1.FineTuned;
 import io.distill4j.api.grpc.distill.v1.OnnxModel;
+import io.distill4j.api.grpc.distill.v1.IntermediateDistillation;
+import io.distill4j.api.grpc.distill.v1.Student;
+import io.distill4j.api.grpc.distill.v1.TeacherLayers;
+import io.distill4j.api.grpc.distill.v1.Transformer;
 import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
 import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Teacher;
@@ -247,5 +254,43 @@ class DistillationMessagesTests {
                 {"data": {"trainPath": "reviews.tsv"}, "teacher": {"onnxEncoder": {"modelPath": "minilm.onnx",
                  "tokenizerPath": "tokenizer.json", "pooling": "%s"}}}""".formatted(pooling), spec);
         return spec.build();
+    }
+
+    private static final Teacher MINILM = Teacher.newBuilder()
+        .setRepositoryModel(io.distill4j.api.grpc.distill.v1.RepositoryModel.newBuilder().setName("minilm")).build();
+
+    @Test
+    void intermediateDistillationMapsOntoTheTransformerStudentsWithDefaultWeightsWhereUnset() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
+            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
+        Student.Builder layers = Student.newBuilder().setTeacherLayers(TeacherLayers.newBuilder().setLayers(2))
+            .setIntermediateDistillation(IntermediateDistillation.newBuilder().setEnabled(true).setAttentionWeight(0.5f));
+        assertThat(messages.toSpec(message.setStudent(layers).build()).student().intermediateDistillation())
+            .contains(StudentSpec.IntermediateDistillation.of(1f, 0.5f));
+        Student.Builder off = Student.newBuilder().setTransformer(Transformer.newBuilder().setLayers(2)
+            .setHiddenSize(64).setHeads(4).setIntermediateSize(128))
+            .setIntermediateDistillation(IntermediateDistillation.newBuilder().setEnabled(false));
+        assertThat(messages.toSpec(message.setStudent(off).build()).student().intermediateDistillation())
+            .hasValueSatisfying(d -> assertThat(d.enabled()).isFalse());
+        Student.Builder unset = Student.newBuilder().setTeacherLayers(TeacherLayers.newBuilder().setLayers(2));
+        StudentSpec spec = messages.toSpec(message.setStudent(unset).build()).student();
+        assertThat(spec.intermediateDistillation()).as("the default: decided by the job").isEmpty();
+        assertThat(spec.pruneVocabulary(DistillationTask.TEXT_CLASSIFICATION)).isTrue();
+        assertThat(spec.pruneVocabulary(DistillationTask.TEXT_EMBEDDING)).isFalse();
+    }
+
+    @Test
+    void intermediateDistillationOnAStudentWithoutLayersIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec message = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM)
+            .setStudent(Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder().setEmbeddingSize(16)
+                .setHiddenSize(8)).setIntermediateDistillation(IntermediateDistillation.newBuilder().setEnabled(true)))
+            .build();
+        assertThatThrownBy(() -> messages.toSpec(message)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.student.intermediate_distillation");
     }
 }

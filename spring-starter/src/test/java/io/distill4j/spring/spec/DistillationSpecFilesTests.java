@@ -108,6 +108,22 @@ class DistillationSpecFilesTests {
     }
 
     @Test
+    void intermediateDistillationIsReadWithItsWeightsAndTheirPresence() {
+        DistillationSpec spec = DistillationSpecFiles.parse(FILE, """
+                data: { train_path: train.csv }
+                student:
+                  teacher_layers: { layers: 2 }
+                  intermediate_distillation: { enabled: true, hidden_weight: 0.5 }
+                """);
+        assertThat(spec.getStudent().getIntermediateDistillation()).isEqualTo(
+                io.distill4j.api.grpc.distill.v1.IntermediateDistillation.newBuilder().setEnabled(true)
+                    .setHiddenWeight(0.5f).build());
+        assertThat(spec.getStudent().getIntermediateDistillation().hasAttentionWeight()).isFalse();
+        assertThat(DistillationSpecFiles.parse(FILE, "student: { teacher_layers: { layers: 2 } }\n").getStudent()
+            .hasIntermediateDistillation()).isFalse();
+    }
+
+    @Test
     void jsonNamesWorkAsWellAsProtoNames() {
         DistillationSpec spec = DistillationSpecFiles.parse(FILE, """
                 teacher: { repositoryModel: { name: minilm, version: 2 } }

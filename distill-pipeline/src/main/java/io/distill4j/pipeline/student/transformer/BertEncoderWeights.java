@@ -21,6 +21,7 @@ import io.distill4j.pipeline.student.HiddenActivation;
 import io.distill4j.pipeline.student.StudentModel;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.train.PyTorchRuntime;
+import io.distill4j.pipeline.train.TeacherInternals;
 
 /**
  * The weights of a BERT-family encoder exported to ONNX (Hugging Face {@code BertModel}, e.g.
@@ -219,6 +220,30 @@ public final class BertEncoderWeights {
             chosen[i] = (int) Math.round(i * (teacherLayers - 1) / (double) (count - 1));
         }
         return chosen;
+    }
+
+    /**
+     * The whole teacher as a frozen DJL model with all its layers and its full vocabulary, for
+     * intermediate-layer distillation: its hidden states and attention probabilities per batch. The student's
+     * ids are mapped back through {@code keptIds} first when its vocabulary was pruned.
+     * @param maxPositions the longest sequence it will be given, at most {@link #maxPositions()}
+     * @param keptIds the teacher id of each student id, or {@code null} for the teacher's own ids
+     * @return internals that own the model; the caller closes them
+     */
+    public TeacherInternals internals(int maxPositions, long[] keptIds) {
+        TransformerConfig config = studentConfig(this.layers, this.vocabSize, maxPositions, this.hiddenSize,
+                StudentOutput.EMBEDDING);
+        StudentModel model = StudentModel.create(config.newBlock(), 0);
+        try {
+            int[] all = new int[this.layers];
+            Arrays.setAll(all, i -> i);
+            initialize(model, all, null);
+            return TeacherInternals.of(model, keptIds);
+        }
+        catch (RuntimeException ex) {
+            model.close();
+            throw ex;
+        }
     }
 
     /**

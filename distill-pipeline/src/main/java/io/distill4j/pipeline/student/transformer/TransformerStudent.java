@@ -19,6 +19,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentBlock;
 import io.distill4j.pipeline.student.StudentModel;
 
@@ -40,7 +41,11 @@ import io.distill4j.pipeline.student.StudentModel;
  * out    = Linear(pooled)                                                            [B, outputSize]
  * </pre>
  *
- * In training, dropout acts on the embeddings (after their LayerNorm), the attention probabilities
+ * {@link #forwardWithInternals} runs the same computation and also returns every {@code x} (after the
+ * embeddings' LayerNorm and after each layer) and every {@code p} (before dropout), for intermediate-layer
+ * distillation; the ordinary forward pass, the parameters and the exported graph do not change.
+ *
+ * <p>In training, dropout acts on the embeddings (after their LayerNorm), the attention probabilities
  * {@code p}, each attention and feed-forward output before its residual sum, and the pooled vector.
  * {@link #MASK_VALUE} is the lowest finite float, as in current BERT code: a padded key gets exactly
  * zero attention, so the padding of a row never changes its real tokens' vectors, and a row whose mask is
@@ -67,7 +72,7 @@ import io.distill4j.pipeline.student.StudentModel;
  * try (StudentModel model = StudentModel.create(student, 42)) { ... }
  * }</pre>
  */
-public final class TransformerStudent extends StudentBlock {
+public final class TransformerStudent extends StudentBlock implements LayeredBlock {
 
     /** What a padded key adds to the attention scores: the lowest finite float, {@code -Float.MAX_VALUE}. */
     public static final float MASK_VALUE = -Float.MAX_VALUE;
@@ -133,7 +138,47 @@ public final class TransformerStudent extends StudentBlock {
     }
 
     @Override
+    public int layers() {
+        return this.config.layers();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return this.config.hiddenSize();
+    }
+
+    @Override
+    public int heads() {
+        return this.config.heads();
+    }
+
+    @Override
     protected NDArray forward(ParameterStore parameterStore, NDArray inputIds, NDArray attentionMask, boolean training) {
+        return encode(parameterStore, inputIds, attentionMask, training, null);
+    }
+
+    /**
+     * {@inheritDoc} The hidden states are {@code x} after the embeddings' LayerNorm (before dropout) and
+     * after each layer's output LayerNorm; the attention probabilities are {@code p} before dropout.
+     */
+    @Override
+    public NDList forwardWithInternals(ParameterStore parameterStore, NDList inputs, boolean training) {
+        NDList checked = checkInputs(inputs);
+        NDList hidden = new NDList(this.config.layers() + 1);
+        NDList attention = new NDList(this.config.layers());
+        NDArray out = encode(parameterStore, checked.get(0), checked.get(1), training, new NDList[] {hidden, attention});
+        NDList all = new NDList(out);
+        all.addAll(hidden);
+        all.addAll(attention);
+        return all;
+    }
+
+    /**
+     * The forward pass; when {@code internals} is given, its first list receives the hidden states and its
+     * second the attention probabilities, computed anyway, so the output is the same either way.
+     */
+    private NDArray encode(ParameterStore parameterStore, NDArray inputIds, NDArray attentionMask, boolean training,
+            NDList[] internals) {
         Shape shape = inputIds.getShape();
         long batch = shape.get(0);
         long length = shape.get(1);
@@ -147,8 +192,11 @@ public final class TransformerStudent extends StudentBlock {
         NDArray positionIds = inputIds.getManager().arange(0, (int) length, 1, DataType.INT64, device);
         NDArray positions = Embedding.embedding(positionIds,
                 parameterStore.getValue(this.positionEmbeddings, device, training), SparseFormat.DENSE).singletonOrThrow();
-        NDArray x = dropout(apply(this.embeddingsNorm, parameterStore, words.add(positions), training),
-                this.config.dropout(), training);
+        NDArray embedded = apply(this.embeddingsNorm, parameterStore, words.add(positions), training);
+        if (internals != null) {
+            internals[0].add(embedded);
+        }
+        NDArray x = dropout(embedded, this.config.dropout(), training);
 
         NDArray mask = attentionMask.toType(words.getDataType(), false);
         NDArray attentionBias = mask.neg().add(1f).mul(MASK_VALUE).reshape(batch, 1, 1, length);
@@ -166,7 +214,11 @@ public final class TransformerStudent extends StudentBlock {
             // still holds it for the backward pass.
             NDArray scores = query.matMul(key).div(x.getManager().full(new Shape(), scale, x.getDataType()))
                 .add(attentionBias);
-            NDArray probabilities = dropout(scores.softmax(-1), this.config.dropout(), training);
+            NDArray distribution = scores.softmax(-1);
+            if (internals != null) {
+                internals[1].add(distribution);
+            }
+            NDArray probabilities = dropout(distribution, this.config.dropout(), training);
             NDArray context = probabilities.matMul(value).transpose(0, 2, 1, 3)
                 .reshape(batch, length, this.config.hiddenSize());
             NDArray attended = dropout(apply(layer.attentionOutput(), parameterStore, context, training),
@@ -176,6 +228,9 @@ public final class TransformerStudent extends StudentBlock {
                 .apply(apply(layer.intermediate(), parameterStore, x, training));
             NDArray fed = dropout(apply(layer.output(), parameterStore, intermediate, training), this.config.dropout(), training);
             x = apply(layer.outputNorm(), parameterStore, x.add(fed), training);
+            if (internals != null) {
+                internals[0].add(x);
+            }
         }
 
         NDArray pooled = switch (this.config.pooling()) {
