@@ -1,7 +1,5 @@
 package io.distill4j.pipeline.finetune;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +48,7 @@ final class FineTunedFolder {
             }
             StudentExporter.write(model, options.build(), directory.resolve("model.onnx"));
             Files.copy(inputs.tokenizer(), directory.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.write(directory.resolve(FineTuner.PARAMETERS_FILE), out -> {
-                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
-                model.block().saveParameters(data);
-                data.flush();
-            });
+            model.saveParameters(directory.resolve(FineTuner.PARAMETERS_FILE));
             ObjectNode manifest = MAPPER.createObjectNode();
             manifest.put("task", "text-classification");
             manifest.put("description", String.format(Locale.ROOT, "Teacher: %s (%d layers, %s pooling) fine-tuned "

@@ -138,7 +138,8 @@ final class SearchStage {
         try {
             this.catalog.initialize(candidate, model, this.data.pruning());
             TrainerConfig trainerConfig = trainerConfig(candidate, epochs);
-            intermediate = this.catalog.intermediateTraining(candidate, model, this.data.pruning());
+            intermediate = this.catalog.intermediateTraining(candidate, model, this.data.pruning(),
+                    this.data.teacherFolder());
             StudentTrainer trainer = new StudentTrainer(trainerConfig, intermediate);
             Checkpoints checkpoints = this.checkpoints.forTrial(candidate, config, trainerConfig, train, validation);
             OptionalInt resumedAt = checkpoints.savedEpoch();

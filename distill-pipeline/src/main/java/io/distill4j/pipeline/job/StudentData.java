@@ -163,6 +163,11 @@ final class StudentData implements AutoCloseable {
         return this.data.validationPairs();
     }
 
+    /** The version folder of the teacher's model, if the teacher is a model. */
+    Optional<Path> teacherFolder() {
+        return this.teacher.model().map(model -> model.file().getParent());
+    }
+
     /** The token-id remapping of a pruned vocabulary, if the vocabulary was pruned. */
     Optional<VocabularyPruning> pruning() {
         return this.pruning;

@@ -1,8 +1,17 @@
 package io.distill4j.pipeline.student;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -16,6 +25,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.util.Pair;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 
 /**
@@ -135,6 +146,44 @@ public final class StudentModel implements AutoCloseable {
             count += parameter.getValue().getArray().size();
         }
         return count;
+    }
+
+    /**
+     * Writes the parameters as DJL's {@code Block.saveParameters} does (a version byte, then each parameter
+     * and child block in order), replacing {@code file} atomically.
+     *
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public void saveParameters(Path file) {
+        requireOpen();
+        try {
+            AtomicFiles.write(file, out -> {
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                this.block.saveParameters(data);
+                data.flush();
+            });
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Writing the parameters of " + this.model.getName() + " to " + file
+                    + " failed", ex);
+        }
+    }
+
+    /**
+     * Replaces the parameters with those {@link #saveParameters} wrote for a block of the same
+     * configuration.
+     *
+     * @throws ModelLoadException naming the file if it cannot be read or belongs to another configuration
+     */
+    public void loadParameters(Path file) {
+        requireOpen();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            this.block.loadParameters(this.model.getNDManager(), in);
+        }
+        catch (IOException | MalformedModelException | RuntimeException ex) {
+            throw new ModelLoadException(this.model.getName(), "Reading the parameters " + file + " into a "
+                    + this.block.config().architecture() + " student failed: " + ex.getMessage(), ex);
+        }
     }
 
     /** Whether {@link #close()} has been called. */

@@ -10,12 +10,14 @@ import java.util.OptionalInt;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.pipeline.finetune.FineTunedInternals;
 import io.distill4j.pipeline.student.LayeredBlock;
 import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.StudentShape;
 import io.distill4j.pipeline.student.transformer.BertEncoderWeights;
 import io.distill4j.pipeline.train.IntermediateDistillationLoss;
 import io.distill4j.pipeline.train.IntermediateTraining;
+import io.distill4j.pipeline.train.TeacherInternals;
 
 /**
  * Whether a job's Transformer students learn the teacher's hidden states and attention, with which weights,
@@ -95,9 +97,19 @@ record IntermediatePlan(boolean enabled, float hiddenWeight, float attentionWeig
         return settings;
     }
 
-    /** Reads the teacher into a frozen model; the caller closes the returned teacher. */
-    IntermediateTraining open(long[] keptIds) {
-        return IntermediateTraining.of(BertEncoderWeights.read(this.encoder).internals(this.maxPositions, keptIds),
-                this.hiddenWeight, this.attentionWeight);
+    /**
+     * Reads the teacher into a frozen model; the caller closes the returned teacher. A teacher fine-tuned in
+     * the JVM ({@code teacherFolder} holds its parameters) is read as fine-tuned, so the student learns the
+     * internals of the teacher whose outputs it learns; otherwise the encoder as it is.
+     *
+     * @param teacherFolder the version folder of the teacher that made the soft targets, if it is a model
+     */
+    IntermediateTraining open(long[] keptIds, Optional<Path> teacherFolder) {
+        BertEncoderWeights weights = BertEncoderWeights.read(this.encoder);
+        Optional<Path> fineTuned = teacherFolder.filter(FineTunedInternals::isFineTuned)
+                .filter(folder -> FineTunedInternals.maxPositions(folder) >= this.maxPositions);
+        TeacherInternals internals = fineTuned.isPresent() ? FineTunedInternals.open(fineTuned.get(), weights, keptIds)
+                : weights.internals(this.maxPositions, keptIds);
+        return IntermediateTraining.of(internals, this.hiddenWeight, this.attentionWeight);
     }
 }

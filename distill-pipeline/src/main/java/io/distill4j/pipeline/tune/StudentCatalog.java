@@ -1,5 +1,6 @@
 package io.distill4j.pipeline.tune;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -139,14 +140,16 @@ public final class StudentCatalog {
      * intermediate-layer distillation on), with the trainer settings; empty otherwise. The caller closes the
      * teacher's internals after the trial.
      * @param pruning the vocabulary pruning the student's ids went through: the teacher gets its own ids back
+     * @param teacherFolder the version folder of the teacher that made the soft targets, if it is a model: a
+     *     teacher fine-tuned in the JVM is read from there as fine-tuned
      */
     public Optional<IntermediateTraining> intermediateTraining(Candidate candidate, StudentModel model,
-            Optional<VocabularyPruning> pruning) {
+            Optional<VocabularyPruning> pruning, Optional<Path> teacherFolder) {
         if (!this.intermediate.enabled() || !(model.block() instanceof LayeredBlock)
                 || !this.shapes.containsKey(candidate.student())) {
             return Optional.empty();
         }
-        return Optional.of(this.intermediate.open(pruning.map(VocabularyPruning::keptIds).orElse(null)));
+        return Optional.of(this.intermediate.open(pruning.map(VocabularyPruning::keptIds).orElse(null), teacherFolder));
     }
 
     /** Epochs of the final training (the last rung): those the spec pins, else the distiller's maximum. */

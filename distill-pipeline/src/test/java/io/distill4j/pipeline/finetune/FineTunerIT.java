@@ -2,13 +2,18 @@ package io.distill4j.pipeline.finetune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.exception.DistillationCancelledException;
@@ -16,11 +21,19 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.repository.ModelManifest;
+import io.distill4j.engine.text.TextTokenizer;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.student.HiddenActivation;
+import io.distill4j.pipeline.student.StudentHead;
+import io.distill4j.pipeline.student.StudentModel;
+import io.distill4j.pipeline.student.StudentOutput;
+import io.distill4j.pipeline.student.transformer.BertEncoderWeights;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.train.Checkpoints;
+import io.distill4j.pipeline.train.PyTorchRuntime;
+import io.distill4j.pipeline.train.TeacherInternals;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +160,42 @@ class FineTunerIT {
         assertThat(resumed.parityLogits()).isDeepEqualTo(uninterrupted.parityLogits());
         assertThat(Files.mismatch(resumed.directory().resolve(FineTuner.PARAMETERS_FILE),
                 uninterrupted.directory().resolve(FineTuner.PARAMETERS_FILE))).as("bit for bit").isEqualTo(-1L);
+    }
+
+    @Test
+    void theFineTunedTeachersParametersAndInternalsAreReadBackFromItsFolder() {
+        Path version = uninterrupted.directory();
+        BertEncoderWeights base = BertEncoderWeights.read(MiniLmFiles.model());
+        assertThat(FineTunedInternals.isFineTuned(version)).isTrue();
+        assertThat(FineTunedInternals.isFineTuned(shared)).isFalse();
+        assertThat(FineTunedInternals.maxPositions(version)).isEqualTo(16);
+
+        long[] ids;
+        try (TextTokenizer tokenizer = TextTokenizer.open("t", MiniLmFiles.tokenizer(), 16)) {
+            ids = tokenizer.encode(uninterrupted.parityTexts().get(0)).ids();
+        }
+        long[] mask = new long[ids.length];
+        Arrays.fill(mask, 1);
+        TransformerConfig config = new TransformerConfig(new StudentHead(base.vocabSize(), LABELS.size(),
+                StudentOutput.LOGITS, HiddenActivation.GELU, 0f), 16, base.hiddenSize(), base.layers(), base.heads(),
+                base.intermediateSize(), base.layerNormEpsilon(), TransformerConfig.Pooling.MEAN);
+        try (StudentModel reloaded = StudentModel.create(config.newBlock(), 0)) {
+            reloaded.loadParameters(version.resolve(FineTuner.PARAMETERS_FILE));
+            float[] logits = reloaded.predict(new long[][] {ids}, new long[][] {mask})[0];
+            assertThat(logits).containsExactly(uninterrupted.parityLogits()[0], within(1e-5f));
+        }
+
+        try (TeacherInternals fineTuned = FineTunedInternals.open(version, base, null);
+                TeacherInternals pretrained = base.internals(16, null);
+                NDManager manager = PyTorchRuntime.engine().newBaseManager()) {
+            assertThat(fineTuned.layers()).isEqualTo(6);
+            NDArray input = manager.create(ids, new Shape(1, ids.length));
+            NDArray attention = manager.create(mask, new Shape(1, ids.length));
+            float[] tuned = fineTuned.forward(manager, input, attention).get(6).toFloatArray();
+            float[] before = pretrained.forward(manager, input, attention).get(6).toFloatArray();
+            assertThat(tuned).hasSameSizeAs(before);
+            assertThat(tuned).as("the last layer's states moved in fine-tuning").isNotEqualTo(before);
+        }
     }
 
     @Test

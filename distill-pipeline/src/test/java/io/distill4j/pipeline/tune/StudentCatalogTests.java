@@ -201,7 +201,7 @@ class StudentCatalogTests {
                 .contains("not an ONNX encoder"));
         try (StudentModel model = StudentModel.create(skipped.config(skipped.candidates(1).get(0), 50, 3,
                 StudentOutput.LOGITS).newBlock(), 1)) {
-            assertThat(skipped.intermediateTraining(skipped.candidates(1).get(0), model, Optional.empty())).isEmpty();
+            assertThat(skipped.intermediateTraining(skipped.candidates(1).get(0), model, Optional.empty(), Optional.empty())).isEmpty();
         }
         assertThatThrownBy(() -> StudentCatalog.of(StudentSpec.transformer(2, 64, 4, 128)
                 .intermediateDistillation(StudentSpec.IntermediateDistillation.on()), 128, 15))
@@ -236,7 +236,7 @@ class StudentCatalogTests {
                 StudentOutput.EMBEDDING).newBlock(), 1);
                 TeacherInternals full = BertEncoderWeights.read(MiniLmFiles.model()).internals(16, null);
                 NDManager manager = PyTorchRuntime.engine().newBaseManager()) {
-            Optional<IntermediateTraining> training = catalog.intermediateTraining(only, model, Optional.of(pruning));
+            Optional<IntermediateTraining> training = catalog.intermediateTraining(only, model, Optional.of(pruning), Optional.empty());
             assertThat(training).isPresent();
             try (TeacherInternals teacher = training.get().teacher()) {
                 assertThat(teacher.layers()).isEqualTo(6);
