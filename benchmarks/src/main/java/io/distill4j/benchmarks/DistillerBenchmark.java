@@ -21,7 +21,6 @@ import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.QualityGate;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.api.distill.StudentSpec;
-import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.files.FileTrees;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
@@ -49,7 +48,12 @@ import tools.jackson.databind.node.ObjectNode;
  *       STS-B train sentences, the Banking77 train texts and {@code --sst2-sentences} SST-2 train
  *       sentences (never the STS-B test pairs); STS-B dev pairs pick the student, the test pairs are
  *       scored.</li>
+ *   <li>{@code chnsenticorp}: Chinese hotel-review sentiment, its own dev split picks the student and the
+ *       test split is scored; give it a Chinese teacher, {@code --encoder bge-small-zh}.</li>
  * </ul>
+ *
+ * <p>The teacher is all-MiniLM-L6-v2 with a fitted head unless {@code --encoder} and {@code --teacher}
+ * say otherwise ({@link BenchmarkTeacher}); a fine-tuned teacher's results go to files named after it.
  *
  * <pre>
  * for phase in cold warm online summary; do
@@ -61,11 +65,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class DistillerBenchmark {
 
     static final String USAGE = """
-            usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/> --dataset banking77|sst2|stsb
+            usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/, chnsenticorp/>
+                                      --dataset banking77|sst2|stsb|chnsenticorp
                                       --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
                                       [--prune-vocabulary true|false] [--student auto|teacher-layers:N[:FFN]]
                                       [--intermediate-distillation on|off]
+                                      [--encoder minilm|bge-small-en|bge-small-zh] [--teacher frozen|fine-tuned]
+                                      [--fine-tune-epochs 3] [--fine-tune-lr 5e-5] [--fine-tune-length N] [--layer-decay 1]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -102,9 +109,10 @@ public final class DistillerBenchmark {
                 ? StudentSpec.IntermediateDistillation.on() : StudentSpec.IntermediateDistillation.off());
         boolean prune = student.pruneVocabulary(dataset.equals("stsb") ? DistillationTask.TEXT_EMBEDDING
                 : DistillationTask.TEXT_CLASSIFICATION);
-        if (!List.of("banking77", "sst2", "stsb").contains(dataset)) {
-            throw new IllegalArgumentException("--dataset must be banking77, sst2 or stsb, was " + dataset);
+        if (!List.of("banking77", "sst2", "stsb", "chnsenticorp").contains(dataset)) {
+            throw new IllegalArgumentException("--dataset must be banking77, sst2, stsb or chnsenticorp, was " + dataset);
         }
+        BenchmarkTeacher teacher = BenchmarkTeacher.parse(flags);
         if (phase.equals("summary")) {
             summary(outDir);
             return;
@@ -113,10 +121,9 @@ public final class DistillerBenchmark {
             throw new IllegalArgumentException("--phase must be cold, warm, online, kd or summary, was " + phase);
         }
         if (phase.equals("kd")) {
-            kdGain(dataset, datasets, work, outDir, minutes, trials, epochs, maxTrain);
+            kdGain(dataset, teacher, datasets, work, outDir, minutes, trials, epochs, maxTrain);
             return;
         }
-        ModelFiles minilm = ModelFiles.extract(work);
         Path distillerWork = work.resolve("distiller-" + dataset);
         if (phase.equals("cold")) {
             FileTrees.delete(distillerWork);
@@ -125,7 +132,7 @@ public final class DistillerBenchmark {
                 .threads(Runtime.getRuntime().availableProcessors()).maxEpochs(epochs).build();
         DistillationSpec.Builder builder = DistillationSpec.builder()
                 .name(dataset)
-                .teacher(TeacherSpec.onnxEncoder(minilm.onnxModel(), minilm.tokenizer()))
+                .teacher(teacher.spec(work))
                 .budget(Budget.of(Duration.ofMinutes(minutes), trials))
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
@@ -160,7 +167,8 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("dataset", dataset).put("phase", phase).put("pruneVocabulary", prune).put("intermediateDistillation", intermediateFlag.isEmpty() ? "default" : intermediateFlag).put("started", started.toString()).put("seconds", seconds)
+        json.put("dataset", dataset).put("phase", phase).put("teacher", teacher.encoder().flag
+                + (teacher.fineTuned() ? " fine-tuned" : " frozen")).put("pruneVocabulary", prune).put("intermediateDistillation", intermediateFlag.isEmpty() ? "default" : intermediateFlag).put("started", started.toString()).put("seconds", seconds)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
                 .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
                 .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())
@@ -187,7 +195,7 @@ public final class DistillerBenchmark {
             peak = Math.max(peak, stage.peakRssBytes());
         }
         json.put("peakMiB", peak >> 20);
-        Path out = outDir.resolve("distiller-" + dataset + "-" + phase + (studentFlag.equals("auto") ? ""
+        Path out = outDir.resolve("distiller-" + dataset + teacher.label() + "-" + phase + (studentFlag.equals("auto") ? ""
                 : "-" + studentFlag.replace(':', '-')) + (prune || !studentFlag.equals("auto") ? "" : "-full-vocabulary")
                 + ".json");
         try {
@@ -206,12 +214,12 @@ public final class DistillerBenchmark {
      * temperature, alpha and epochs, pinned, trained once with the chosen alpha and once on hard labels
      * only (alpha 0), on the warm cache; both graded on the test split after INT8, as the cold run.
      */
-    private static void kdGain(String dataset, Path datasets, Path work, Path outDir, int minutes, int trials,
-            int maxEpochs, int maxTrain) {
+    private static void kdGain(String dataset, BenchmarkTeacher teacher, Path datasets, Path work, Path outDir,
+            int minutes, int trials, int maxEpochs, int maxTrain) {
         if (dataset.equals("stsb")) {
             throw new IllegalArgumentException("--phase kd compares soft and hard labels: banking77 or sst2 only");
         }
-        Path cold = outDir.resolve("distiller-" + dataset + "-cold.json");
+        Path cold = outDir.resolve("distiller-" + dataset + teacher.label() + "-cold.json");
         if (!Files.isRegularFile(cold)) {
             throw new IllegalArgumentException("--phase kd needs the cold run's " + cold + "; run --phase cold first");
         }
@@ -220,7 +228,6 @@ public final class DistillerBenchmark {
         float temperature = Float.parseFloat(chosen.get("temperature").asString());
         float alpha = Float.parseFloat(chosen.get("alpha").asString());
         int epochs = Integer.parseInt(chosen.get("epochs").asString());
-        ModelFiles minilm = ModelFiles.extract(work);
         Path distillerWork = work.resolve("distiller-" + dataset);
         DistillerConfig config = DistillerConfig.builder(distillerWork).threads(Runtime.getRuntime().availableProcessors())
                 .maxEpochs(maxEpochs).build();
@@ -231,8 +238,8 @@ public final class DistillerBenchmark {
             for (float a : new float[] {alpha, 0f}) {
                 StudentSpec student = studentOf(chosen, StudentSpec.Training.of(lr, temperature, a).epochs(epochs));
                 DistillationSpec.Builder spec = DistillationSpec.builder().name(dataset + "-kd")
-                        .teacher(TeacherSpec.onnxEncoder(minilm.onnxModel(), minilm.tokenizer()))
-                        .budget(Budget.of(Duration.ofMinutes(minutes), trials)).student(student);
+                        .teacher(teacher.spec(work)).budget(Budget.of(Duration.ofMinutes(minutes), trials))
+                        .student(student);
                 data(spec, dataset, datasets, distillerWork, maxTrain, 0);
                 DistillationResult result = distiller.distill(spec.build());
                 String key = a == 0f ? "hardLabels" : "distilled";
@@ -246,7 +253,7 @@ public final class DistillerBenchmark {
         double gain = 100 * (json.get("distilled").get("int8Metric").asDouble()
                 - json.get("hardLabels").get("int8Metric").asDouble());
         json.put("kdGainPointsInt8", gain);
-        Path out = outDir.resolve("distiller-" + dataset + "-kd.json");
+        Path out = outDir.resolve("distiller-" + dataset + teacher.label() + "-kd.json");
         try {
             Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         }
@@ -264,6 +271,8 @@ public final class DistillerBenchmark {
                     .test(datasets.resolve("banking77/test.tsv")));
             case "sst2" -> builder.data(DataSpec.tsv(BenchmarkData.sst2Train(datasets, distillerWork.getParent(),
                     maxTrain)).test(datasets.resolve("sst2/dev.tsv")));
+            case "chnsenticorp" -> builder.data(DataSpec.csv(datasets.resolve("chnsenticorp/train.csv"))
+                    .validation(datasets.resolve("chnsenticorp/dev.csv")).test(datasets.resolve("chnsenticorp/test.csv")));
             default -> builder.task(DistillationTask.TEXT_EMBEDDING).data(DataSpec.csv(BenchmarkData.stsbTransfer(
                     datasets, distillerWork.getParent(), sst2Sentences)).header(false).textColumn(0).textPairColumn(1)
                     .labelColumn(2).validation(datasets.resolve("stsb/stsb-en-dev.csv"))

