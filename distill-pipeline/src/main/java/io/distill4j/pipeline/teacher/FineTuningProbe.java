@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link FineTuningRule#estimate}). It stops early, keeping the figures it has, when it runs past
  * {@link FineTuningRule#PROBE_BUDGET_SHARE} of the budget, or when after {@value #STEPS_TO_ESTIMATE} steps
  * the estimate is already over the budget (the frozen head is kept then, whatever the probe would score).
- * An encoder that cannot be fine-tuned (not a BERT-family export, or past the memory limit) ends the probe
- * with that reason. Nothing is written: no checkpoint, no export; DJL's resources are closed on return.
+ * An encoder or a task that cannot be fine-tuned (not a BERT-family export, past the memory limit, a single
+ * class) ends the probe with that reason. Nothing is written: no checkpoint, no export; DJL's resources are closed on return.
  */
 final class FineTuningProbe {
 
@@ -70,15 +70,15 @@ final class FineTuningProbe {
                 indexes(validation, labels), labels);
         FineTuning settings = FineTuning.ofDefaults();
         long seed = context.spec().seed();
-        FineTuneInputs inputs = new FineTuneInputs(context.jobId(), baseName, encoder, tokenizer,
-                pooling == Pooling.CLS ? TransformerConfig.Pooling.CLS : TransformerConfig.Pooling.MEAN, labels,
-                TextDataset.of("probe-train", train), TextDataset.of("probe-validation", validation), settings, seed,
-                context.config().maxSequenceLength(), context.config().memoryLimitBytes());
         Duration cap = Duration.ofNanos((long) (budget.toNanos() * FineTuningRule.PROBE_BUDGET_SHARE));
         Watch watch = new Watch(settings, scope, budget, cap, context.cancelled());
         Optional<String> stopped = Optional.empty();
         double accuracy = Double.NaN;
         try {
+            FineTuneInputs inputs = new FineTuneInputs(context.jobId(), baseName, encoder, tokenizer,
+                    pooling == Pooling.CLS ? TransformerConfig.Pooling.CLS : TransformerConfig.Pooling.MEAN, labels,
+                    TextDataset.of("probe-train", train), TextDataset.of("probe-validation", validation), settings,
+                    seed, context.config().maxSequenceLength(), context.config().memoryLimitBytes());
             TrainingResult result = FineTuner.probe(inputs, progress -> watch.progress(progress, context), watch);
             accuracy = result.bestValidationScore();
         }
@@ -88,7 +88,7 @@ final class FineTuningProbe {
             }
             stopped = Optional.of(watch.reason);
         }
-        catch (NonTransientException ex) {
+        catch (NonTransientException | IllegalArgumentException ex) {
             logger.warn("Job {}: the fine-tuning probe of {} failed, the frozen head is kept: {}", context.jobId(),
                     baseName, ex.getMessage());
             stopped = Optional.of("the encoder could not be fine-tuned: " + ex.getMessage());
