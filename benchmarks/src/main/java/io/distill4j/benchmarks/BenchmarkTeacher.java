@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.distill4j.api.distill.FineTuning;
+import io.distill4j.api.distill.FineTuningPolicy;
 import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 
@@ -12,17 +13,17 @@ import io.distill4j.api.distill.TeacherSpec;
  * The teacher a distiller benchmark runs: which encoder from the registry jars ({@code --encoder
  * minilm|bge-small-en|bge-small-zh}, pooled as it was trained: mean for all-MiniLM-L6-v2, CLS for the BGE
  * family) and how it teaches a classification ({@code --teacher frozen}: a head fitted on the frozen
- * encoder; {@code fine-tuned}: the whole encoder and a head fine-tuned in the JVM with {@code
- * --fine-tune-epochs}, {@code --fine-tune-lr}, {@code --fine-tune-length} and {@code --layer-decay}).
+ * encoder, policy {@code NEVER}; {@code auto}: the product's default, which probes and decides;
+ * {@code fine-tuned}: the whole encoder and a head fine-tuned in the JVM with {@code --fine-tune-epochs},
+ * {@code --fine-tune-lr}, {@code --fine-tune-length} and {@code --layer-decay}).
  *
  * @param encoder the encoder
- * @param fineTuned whether the encoder is fine-tuned rather than frozen
- * @param fineTuning the fine-tuning settings when it is
+ * @param mode {@code frozen}, {@code auto} or {@code fine-tuned}
+ * @param fineTuning the fine-tuning settings when it is fine-tuned
  */
-record BenchmarkTeacher(Encoder encoder, boolean fineTuned, FineTuning fineTuning) {
+record BenchmarkTeacher(Encoder encoder, String mode, FineTuning fineTuning) {
 
-    static final String USAGE = "[--encoder minilm|bge-small-en|bge-small-zh] [--teacher frozen|fine-tuned]"
-            + " [--fine-tune-epochs 3] [--fine-tune-lr 5e-5] [--fine-tune-length <the distiller's>] [--layer-decay 1]";
+    private static final List<String> MODES = List.of("frozen", "auto", "fine-tuned");
 
     /** The encoders the benchmarks module has on its class path. */
     enum Encoder {
@@ -55,8 +56,8 @@ record BenchmarkTeacher(Encoder encoder, boolean fineTuned, FineTuning fineTunin
                 .orElseThrow(() -> new IllegalArgumentException("--encoder must be one of " + encoders + ", was "
                         + encoderFlag));
         String mode = flags.string("teacher", "frozen");
-        if (!List.of("frozen", "fine-tuned").contains(mode)) {
-            throw new IllegalArgumentException("--teacher must be frozen or fine-tuned, was " + mode);
+        if (!MODES.contains(mode)) {
+            throw new IllegalArgumentException("--teacher must be frozen, auto or fine-tuned, was " + mode);
         }
         FineTuning.Builder fineTuning = FineTuning.builder()
                 .epochs(flags.positiveInt("fine-tune-epochs", FineTuning.ofDefaults().epochs()))
@@ -66,22 +67,31 @@ record BenchmarkTeacher(Encoder encoder, boolean fineTuned, FineTuning fineTunin
         if (length != Integer.MAX_VALUE) {
             fineTuning.maxSequenceLength(length);
         }
-        return new BenchmarkTeacher(encoder, mode.equals("fine-tuned"), fineTuning.build());
+        return new BenchmarkTeacher(encoder, mode, fineTuning.build());
     }
 
     /** The teacher spec, its encoder files extracted into {@code work}. */
     TeacherSpec spec(Path work) {
         ModelFiles files = ModelFiles.extractEncoder(work, this.encoder.resource, this.encoder.artifact);
-        TeacherSpec.OnnxEncoder frozen = TeacherSpec.onnxEncoder(files.onnxModel(), files.tokenizer(),
+        TeacherSpec.OnnxEncoder encoder = TeacherSpec.onnxEncoder(files.onnxModel(), files.tokenizer(),
                 this.encoder.pooling);
-        return this.fineTuned ? TeacherSpec.fineTuned(frozen, this.fineTuning) : frozen;
+        return switch (this.mode) {
+            case "fine-tuned" -> TeacherSpec.fineTuned(encoder, this.fineTuning);
+            case "auto" -> encoder;
+            default -> encoder.fineTuningPolicy(FineTuningPolicy.NEVER);
+        };
+    }
+
+    /** Whether the teacher is fine-tuned whatever a probe would say. */
+    boolean fineTuned() {
+        return this.mode.equals("fine-tuned");
     }
 
     /** What result file names carry: empty for the default teacher (MiniLM, frozen), else e.g. {@code -bge-small-zh-fine-tuned}. */
     String label() {
-        if (this.encoder == Encoder.MINILM && !this.fineTuned) {
+        if (this.encoder == Encoder.MINILM && this.mode.equals("frozen")) {
             return "";
         }
-        return ("-" + this.encoder.flag + (this.fineTuned ? "-fine-tuned" : "")).toLowerCase(Locale.ROOT);
+        return ("-" + this.encoder.flag + (this.mode.equals("frozen") ? "" : "-" + this.mode)).toLowerCase(Locale.ROOT);
     }
 }

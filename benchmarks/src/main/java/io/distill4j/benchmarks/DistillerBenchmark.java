@@ -71,7 +71,7 @@ public final class DistillerBenchmark {
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
                                       [--prune-vocabulary true|false] [--student auto|teacher-layers:N[:FFN]]
                                       [--intermediate-distillation on|off]
-                                      [--encoder minilm|bge-small-en|bge-small-zh] [--teacher frozen|fine-tuned]
+                                      [--encoder minilm|bge-small-en|bge-small-zh] [--teacher frozen|auto|fine-tuned]
                                       [--fine-tune-epochs 3] [--fine-tune-lr 5e-5] [--fine-tune-length N] [--layer-decay 1]
             """;
 
@@ -167,8 +167,7 @@ public final class DistillerBenchmark {
             throw new UncheckedIOException(ex);
         }
         ObjectNode json = MAPPER.createObjectNode();
-        json.put("dataset", dataset).put("phase", phase).put("teacher", teacher.encoder().flag
-                + (teacher.fineTuned() ? " fine-tuned" : " frozen")).put("pruneVocabulary", prune).put("intermediateDistillation", intermediateFlag.isEmpty() ? "default" : intermediateFlag).put("started", started.toString()).put("seconds", seconds)
+        json.put("dataset", dataset).put("phase", phase).put("teacher", teacher.encoder().flag + " " + teacher.mode()).put("pruneVocabulary", prune).put("intermediateDistillation", intermediateFlag.isEmpty() ? "default" : intermediateFlag).put("started", started.toString()).put("seconds", seconds)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("jdk", System.getProperty("java.version"))
                 .put("teacherCacheHit", result.teacherCacheHit()).put("metric", result.metric())
                 .put("teacherMetric", result.teacher().metric()).put("fp32Metric", result.studentFp32().metric())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.nio.file.Path;
 
+import io.distill4j.api.distill.FineTuningPolicy;
 import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.TeacherSpec;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class BenchmarkTeacherTests {
         TeacherSpec spec = teacher.spec(this.work);
         assertThat(spec).isInstanceOfSatisfying(TeacherSpec.OnnxEncoder.class, encoder -> {
             assertThat(encoder.pooling()).isEqualTo(Pooling.MEAN);
+            assertThat(encoder.fineTuningPolicy()).as("the baseline never probes").isEqualTo(FineTuningPolicy.NEVER);
             assertThat(encoder.model()).isRegularFile().hasFileName("all-minilm-l6-v2.onnx");
         });
     }
@@ -51,6 +53,15 @@ class BenchmarkTeacherTests {
         assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkTeacher.parse(Flags.parse("usage", "--encoder",
                 "bert-base"))).withMessageContaining("--encoder").withMessageContaining("bert-base");
         assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkTeacher.parse(Flags.parse("usage", "--teacher",
-                "llm"))).withMessageContaining("--teacher must be frozen or fine-tuned");
+                "llm"))).withMessageContaining("--teacher must be frozen, auto or fine-tuned");
+    }
+
+    @Test
+    void theAutoTeacherIsTheProductsDefaultPolicy() {
+        BenchmarkTeacher teacher = BenchmarkTeacher.parse(Flags.parse("usage", "--teacher", "auto"));
+
+        assertThat(teacher.label()).isEqualTo("-minilm-auto");
+        assertThat(((TeacherSpec.OnnxEncoder) teacher.spec(this.work)).fineTuningPolicy())
+                .isEqualTo(FineTuningPolicy.AUTO);
     }
 }

@@ -88,8 +88,46 @@ public final class FineTuner {
      */
     public static FineTuneResult fineTune(FineTuneInputs inputs, Path versionDirectory, Checkpoints checkpoints,
             Consumer<FineTuneProgress> progress, BooleanSupplier cancelled) {
-        Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(versionDirectory, "versionDirectory");
+        return train(inputs, checkpoints, progress, cancelled, (model, prepared, result) -> {
+            float[][] parityLogits = new float[prepared.parityIds().length][];
+            for (int i = 0; i < parityLogits.length; i++) {
+                long[] mask = new long[prepared.parityIds()[i].length];
+                Arrays.fill(mask, 1);
+                parityLogits[i] = model.predict(new long[][] {prepared.parityIds()[i]}, new long[][] {mask})[0];
+            }
+            FineTunedFolder.write(model, inputs, versionDirectory, result, prepared.train(), prepared.validation());
+            return new FineTuneResult(versionDirectory, result, result.bestValidationScore(), prepared.train(),
+                    prepared.validation(), prepared.parityTexts(), parityLogits);
+        });
+    }
+
+    /**
+     * Fine-tunes as {@link #fineTune} does, without checkpoints and without exporting anything: a trial run
+     * whose figures (the best epoch's validation accuracy, the time taken) say how fine-tuning fares on
+     * {@code inputs}. Every native resource is closed before it returns.
+     *
+     * @throws io.distill4j.api.exception.DistillationCancelledException if {@code cancelled} turned true
+     * @throws DistillationException as {@link #fineTune} does
+     */
+    public static TrainingResult probe(FineTuneInputs inputs, Consumer<FineTuneProgress> progress,
+            BooleanSupplier cancelled) {
+        return train(inputs, Checkpoints.none(), progress, cancelled, (model, prepared, result) -> result);
+    }
+
+    /** What {@link #train} hands to its last step: the examples counted and the parity sample. */
+    private record Prepared(int train, int validation, List<String> parityTexts, long[][] parityIds) {
+    }
+
+    /** The last step of a fine-tuning, on the trained model before it is closed. */
+    private interface Finish<T> {
+
+        T apply(StudentModel model, Prepared prepared, TrainingResult result);
+    }
+
+    private static <T> T train(FineTuneInputs inputs, Checkpoints checkpoints, Consumer<FineTuneProgress> progress,
+            BooleanSupplier cancelled, Finish<T> finish) {
+        Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(cancelled, "cancelled");
@@ -126,15 +164,7 @@ public final class FineTuner {
             TrainingResult result = new StudentTrainer(trainerConfig).train(model, trainSplit, validationSplit,
                     event -> progress.accept(progress(event, trainerConfig.epochs(), start, firstStep)), cancelled,
                     checkpoints);
-            float[][] parityLogits = new float[parityIds.length][];
-            for (int i = 0; i < parityIds.length; i++) {
-                long[] mask = new long[parityIds[i].length];
-                Arrays.fill(mask, 1);
-                parityLogits[i] = model.predict(new long[][] {parityIds[i]}, new long[][] {mask})[0];
-            }
-            FineTunedFolder.write(model, inputs, versionDirectory, result, train.size(), validation.size());
-            return new FineTuneResult(versionDirectory, result, result.bestValidationScore(), train.size(),
-                    validation.size(), parityTexts, parityLogits);
+            return finish.apply(model, new Prepared(train.size(), validation.size(), parityTexts, parityIds), result);
         }
     }
 

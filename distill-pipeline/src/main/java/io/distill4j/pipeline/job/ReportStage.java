@@ -118,6 +118,7 @@ final class ReportStage {
             .quantization(QuantizationSummary.from(in.quantized().result()))
             .compatibility("CPU", cpu.verdict().label())
             .compatibility("CUDA", cuda.verdict().label());
+        in.teacher().choice().ifPresent(report::teacherChoice);
         run.clock().records().values().forEach(report::stage);
         searched.trials().forEach(report::trial);
         if (searched.tuned()) {

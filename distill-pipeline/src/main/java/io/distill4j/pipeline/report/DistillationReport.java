@@ -54,12 +54,15 @@ import io.distill4j.api.distill.Stage;
  * @param compatibility the operator-compatibility verdict per execution provider, e.g.
  *     {@code CPU -> "compatible"}, in the caller's order
  * @param warnings things the reader should know, in the order they arose
+ * @param teacherChoice for an encoder teacher of a classification job, whether it was fine-tuned or kept
+ *     frozen with a fitted head, and why; empty for the other teachers
  */
 public record DistillationReport(String jobId, String name, DistillationTask task, String metric, Instant created,
         ModelFigures teacher, ModelFigures studentFp32, ModelFigures studentInt8, List<StageRecord> stages,
         Map<String, String> hyperParameters, List<TrialRecord> trials, Optional<String> chosenTrial,
         List<EpochRecord> trainingCurve, List<GateOutcome> gates, DataSummary data,
-        Optional<QuantizationSummary> quantization, Map<String, String> compatibility, List<String> warnings) {
+        Optional<QuantizationSummary> quantization, Map<String, String> compatibility, List<String> warnings,
+        Optional<TeacherChoice> teacherChoice) {
 
     /**
      * The {@link #hyperParameters()} key that says whether the student learned the teacher's hidden states and
@@ -114,6 +117,7 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         Checks.notNull(quantization, "quantization");
         compatibility = Checks.orderedCopy(compatibility, "compatibility");
         warnings = List.copyOf(Checks.notNull(warnings, "warnings"));
+        Checks.notNull(teacherChoice, "teacherChoice");
     }
 
     /** A builder; the name defaults to the job id, the metric to the task's primary metric, the time to now. */
@@ -172,6 +176,8 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         private final Map<String, String> compatibility = new LinkedHashMap<>();
 
         private final List<String> warnings = new ArrayList<>();
+
+        private TeacherChoice teacherChoice;
 
         private Builder(String jobId, DistillationTask task) {
             this.jobId = Checks.notBlank(jobId, "jobId");
@@ -266,6 +272,12 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
             return this;
         }
 
+        /** What the encoder teacher became and why. */
+        public Builder teacherChoice(TeacherChoice teacherChoice) {
+            this.teacherChoice = Checks.notNull(teacherChoice, "teacherChoice");
+            return this;
+        }
+
         /**
          * The report.
          *
@@ -279,7 +291,8 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
             return new DistillationReport(this.jobId, this.name, this.task, this.metric, this.created, this.teacher,
                     this.studentFp32, this.studentInt8, this.stages, this.hyperParameters, this.trials,
                     Optional.ofNullable(this.chosenTrial), this.trainingCurve, this.gates, this.data,
-                    Optional.ofNullable(this.quantization), this.compatibility, this.warnings);
+                    Optional.ofNullable(this.quantization), this.compatibility, this.warnings,
+                    Optional.ofNullable(this.teacherChoice));
         }
     }
 }

@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * order (hyper-parameters sorted by name, splits and providers in the caller's order); times are ISO-8601
  * ({@code "2025-03-01T10:15:30.123Z"}, durations {@code "PT12.5S"}); a number that is not known is the
  * string {@code "NaN"}; an absent optional is {@code null}. Reading is strict: an unknown or missing key,
- * or another {@code reportVersion}, is an error.
+ * or another {@code reportVersion}, is an error (a version 2 report, which predates {@code teacherChoice},
+ * is read without one).
  *
  * <p><b>HTML.</b> A single UTF-8 file with inline CSS and inline SVG charts (training loss and the
  * validation metric per epoch, with ticked axes), and tables for the model comparison, the gates, the
@@ -45,8 +46,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class DistillationReportWriter {
 
-    /** The version of the JSON layout, written as {@code reportVersion}. */
-    public static final int REPORT_VERSION = 2;
+    /**
+     * The version of the JSON layout, written as {@code reportVersion}: 3 added {@code teacherChoice}. A
+     * version 2 report is read too, without a teacher choice.
+     */
+    public static final int REPORT_VERSION = 3;
+
+    /** The layout before {@code teacherChoice}, which {@link #fromJson} still reads. */
+    private static final int REPORT_VERSION_WITHOUT_TEACHER_CHOICE = 2;
 
     /** The name of the JSON field carrying {@link #REPORT_VERSION}. */
     public static final String VERSION_FIELD = "reportVersion";
@@ -93,12 +100,21 @@ public final class DistillationReportWriter {
             throw new IllegalArgumentException("The report must be a JSON object");
         }
         JsonNode version = root.get(VERSION_FIELD);
-        if (version == null || !version.isInt() || version.intValue() != REPORT_VERSION) {
+        boolean withoutChoice = version != null && version.isInt()
+                && version.intValue() == REPORT_VERSION_WITHOUT_TEACHER_CHOICE;
+        if (version == null || !version.isInt() || (version.intValue() != REPORT_VERSION && !withoutChoice)) {
             throw new IllegalArgumentException("The report's " + VERSION_FIELD + " must be " + REPORT_VERSION
-                    + ", was " + version);
+                    + " (or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + "), was " + version);
         }
         ObjectNode fields = ((ObjectNode) root).deepCopy();
         fields.remove(VERSION_FIELD);
+        if (withoutChoice) {
+            if (fields.has("teacherChoice")) {
+                throw new IllegalArgumentException("The report is invalid: a version "
+                        + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + " report has no teacherChoice");
+            }
+            fields.putNull("teacherChoice");
+        }
         try {
             return MAPPER.treeToValue(fields, DistillationReport.class);
         }

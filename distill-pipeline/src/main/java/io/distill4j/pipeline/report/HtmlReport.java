@@ -62,6 +62,7 @@ final class HtmlReport {
         header();
         warnings();
         comparison();
+        teacherChoice();
         gates();
         training();
         hyperParameters();
@@ -124,6 +125,33 @@ final class HtmlReport {
                     + "not as a model.");
         }
         this.out.append("</p>\n</section>\n");
+    }
+
+    private void teacherChoice() {
+        if (this.report.teacherChoice().isEmpty()) {
+            return;
+        }
+        TeacherChoice c = this.report.teacherChoice().get();
+        this.out.append("<section id=\"teacher-choice\">\n<h2>Frozen head or fine-tuning</h2>\n<p class=\"verdict\">")
+                .append(e(c.reason())).append("</p>\n<table>\n<tbody>\n");
+        choiceRow("teacher", c.fineTuned() ? "encoder fine-tuned" : "head fitted on the frozen encoder");
+        choiceRow("frozen head, validation accuracy", Html.metric(c.frozenAccuracy()) + " on "
+                + Html.count(c.validationExamples()) + " examples");
+        if (c.probeSteps() > 0) {
+            choiceRow("probe", Html.count(c.probeTrainExamples()) + " training and "
+                    + Html.count(c.probeValidationExamples()) + " validation examples, " + Html.count(c.probeSteps())
+                    + " steps in " + Html.duration(c.probeDuration()));
+            choiceRow("probe, validation accuracy", Html.metric(c.probeAccuracy()));
+            choiceRow("frozen head on the probe's data", Html.metric(c.equalDataFrozenAccuracy()));
+        }
+        c.estimatedFineTuning().ifPresent(d -> choiceRow("fine-tuning, estimated", Html.duration(d)));
+        choiceRow("budget", Html.duration(c.budget()));
+        this.out.append("</tbody>\n</table>\n<p class=\"meta\">The probe is a short fine-tuning on a subsample, "
+                + "compared with a frozen head fitted on the same subsample: a heuristic.</p>\n</section>\n");
+    }
+
+    private void choiceRow(String label, String value) {
+        this.out.append("<tr><th>").append(e(label)).append("</th><td>").append(e(value)).append("</td></tr>\n");
     }
 
     private void figuresRow(String label, ModelFigures figures, ModelFigures teacher) {

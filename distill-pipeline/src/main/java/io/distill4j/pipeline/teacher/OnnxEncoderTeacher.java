@@ -1,6 +1,7 @@
 package io.distill4j.pipeline.teacher;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,8 @@ final class OnnxEncoderTeacher extends EngineTeacher {
 
     private final boolean normalize;
 
+    private final FrozenFitWatcher watcher;
+
     OnnxEncoderTeacher(TeacherSpec.OnnxEncoder spec) {
         this(spec.model(), spec.tokenizer(), spec.pooling(), true);
     }
@@ -65,10 +68,31 @@ final class OnnxEncoderTeacher extends EngineTeacher {
      * @param normalize whether the pooled vectors are L2-normalized
      */
     OnnxEncoderTeacher(Path model, Path tokenizer, Pooling pooling, boolean normalize) {
+        this(model, tokenizer, pooling, normalize, FrozenFitWatcher.NONE);
+    }
+
+    private OnnxEncoderTeacher(Path model, Path tokenizer, Pooling pooling, boolean normalize,
+            FrozenFitWatcher watcher) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.pooling = pooling;
         this.normalize = normalize;
+        this.watcher = watcher;
+    }
+
+    /** The same teacher, telling {@code watcher} what its head fit measured. */
+    OnnxEncoderTeacher watched(FrozenFitWatcher watcher) {
+        return new OnnxEncoderTeacher(this.model, this.tokenizer, this.pooling, this.normalize, watcher);
+    }
+
+    /** The encoder's ONNX file. */
+    Path model() {
+        return this.model;
+    }
+
+    /** The encoder's {@code tokenizer.json}. */
+    Path tokenizer() {
+        return this.tokenizer;
     }
 
     @Override
@@ -94,9 +118,22 @@ final class OnnxEncoderTeacher extends EngineTeacher {
         return this.pooling;
     }
 
-    private InstalledTeacher fitHead(OnnxInferenceEngine engine, Path repository, String encoderName, TeacherContext context) {
-        HeadTrainer headTrainer = HeadTrainer.builder().learningRate(HEAD_LEARNING_RATE).batchSize(HEAD_BATCH)
-                .maxEpochs(HEAD_EPOCHS).patience(HEAD_PATIENCE).seed(context.spec().seed()).build();
+    /**
+     * The fitted teacher's name in the teacher repository: derived from the encoder's and tokenizer's
+     * bytes, the training and validation data, and the head's settings.
+     */
+    String fittedName(TeacherContext context) {
+        return TeacherFolders.fittedName(this.model, this.tokenizer, context.train(), context.validation(),
+                headSettings(context));
+    }
+
+    /** The head's settings, as the fitted name hashes them; {@link AutoFineTuning} fits its heads so too. */
+    static HeadTrainer headTrainer(long seed) {
+        return HeadTrainer.builder().learningRate(HEAD_LEARNING_RATE).batchSize(HEAD_BATCH).maxEpochs(HEAD_EPOCHS)
+                .patience(HEAD_PATIENCE).seed(seed).build();
+    }
+
+    private Map<String, Object> headSettings(TeacherContext context) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("head", "lr=" + HEAD_LEARNING_RATE + ",batch=" + HEAD_BATCH + ",epochs=" + HEAD_EPOCHS
                 + ",patience=" + HEAD_PATIENCE);
@@ -104,29 +141,42 @@ final class OnnxEncoderTeacher extends EngineTeacher {
         settings.put("maxSequenceLength", context.config().maxSequenceLength());
         settings.put("pooling", this.pooling.id());
         settings.put("normalize", this.normalize);
-        String fitted = TeacherFolders.fittedName(this.model, this.tokenizer, context.train(), context.validation(),
-                settings);
+        return settings;
+    }
+
+    private InstalledTeacher fitHead(OnnxInferenceEngine engine, Path repository, String encoderName, TeacherContext context) {
+        HeadTrainer headTrainer = headTrainer(context.spec().seed());
+        String fitted = fittedName(context);
         Map<String, TextDataset> splits = splits(context);
         Map<String, TextDataset> toWrite;
         PooledTexts pooled;
+        double accuracy;
+        long started = System.nanoTime();
+        List<TextExample> needed = this.watcher.needed();
         if (TeacherFolders.isInstalled(repository, fitted)) {
-            toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
+            ModelFiles found = latestVersion(engine, fitted, context.jobId());
+            toWrite = HeadTargets.uncached(context.cache(), found, splits);
             context.progress().milestone(0, -1, 0, Map.of(), "teacher: head on " + this.model.getFileName()
                     + " found fitted; " + (toWrite.isEmpty() ? "every split cached" : "splits to compute: "
                             + String.join(", ", toWrite.keySet())));
-            if (toWrite.isEmpty()) {
+            if (toWrite.isEmpty() && needed.isEmpty()) {
                 return InstalledTeacher.of(fitted);
             }
-            pooled = embed(engine, encoderName, new ArrayList<>(toWrite.values()), context);
+            List<Iterable<TextExample>> texts = new ArrayList<>(toWrite.values());
+            texts.add(needed);
+            pooled = embed(engine, encoderName, texts, context);
+            accuracy = Double.parseDouble(found.manifest().provenance().getOrDefault("headValidationAccuracy", "NaN"));
         }
         else {
             EncoderTeacher.labeled(context.train(), encoderName);
             List<TextDataset> all = new ArrayList<>(List.of(context.train(), context.validation()));
             all.addAll(splits.values());
             pooled = embed(engine, encoderName, all, context);
-            publishFitted(engine, repository, encoderName, fitted, headTrainer, pooled, context);
+            accuracy = publishFitted(engine, repository, encoderName, fitted, headTrainer, pooled, context);
             toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
         }
+        this.watcher.fitted(new FrozenFit(accuracy, pooled, pooled.size(), Duration.ofNanos(System.nanoTime()
+                - started)));
         engine.unload(encoderName);
         ModelFiles teacher = latestVersion(engine, fitted, context.jobId());
         // The head as published: if another job published the same teacher first, its head is the one served.
@@ -144,9 +194,11 @@ final class OnnxEncoderTeacher extends EngineTeacher {
                         + texts + " texts"), context.cancelled());
     }
 
-    private void publishFitted(OnnxInferenceEngine engine, Path repository, String encoderName, String fitted,
+    /** Fits and publishes the head; returns its validation accuracy. */
+    private double publishFitted(OnnxInferenceEngine engine, Path repository, String encoderName, String fitted,
             HeadTrainer headTrainer, PooledTexts pooled, TeacherContext context) {
         Path staged = TeacherFolders.staging(repository, fitted);
+        double accuracy;
         try {
             EncoderTeacher.Fitted result = EncoderTeacher.fit(engine, encoderName, context.train(),
                     context.validation(), headTrainer, staged.resolve("1"), pooled);
@@ -154,11 +206,13 @@ final class OnnxEncoderTeacher extends EngineTeacher {
                     result.head().validationAccuracy()), String.format(Locale.ROOT,
                     "teacher: head fitted on %s, validation accuracy %.4f", this.model.getFileName(),
                     result.head().validationAccuracy()));
+            accuracy = result.head().validationAccuracy();
         }
         catch (RuntimeException ex) {
             FileTrees.delete(staged);
             throw ex;
         }
         TeacherFolders.publish(staged, repository, fitted);
+        return accuracy;
     }
 }

@@ -18,7 +18,8 @@ import io.distill4j.pipeline.DistillerConfig;
  * The newest version of a model in the distiller's model repository. A model whose task is the job's is
  * run as it is. A {@code text-embedding} model teaching a classification is the encoder of a fitted-head
  * teacher, exactly as the same files given by {@code TeacherSpec.onnxEncoder} are
- * ({@link OnnxEncoderTeacher}), pooled and normalized as its {@code model.json} says.
+ * ({@link OnnxEncoderTeacher}), pooled and normalized as its {@code model.json} says, and may be fine-tuned
+ * instead under the spec's fine-tuning policy ({@link AutoFineTuning}).
  */
 final class RepositoryModelTeacher extends EngineTeacher {
 
@@ -35,8 +36,9 @@ final class RepositoryModelTeacher extends EngineTeacher {
             if (files.manifest().task() == TaskType.TEXT_EMBEDDING) {
                 Path tokenizer = files.tokenizer().orElseThrow(() -> new DistillationException(context.jobId(),
                         "teacher: '" + this.spec.name() + "' has no tokenizer to fit a head with", null));
-                return new OnnxEncoderTeacher(files.model(), tokenizer, pooling(files, context.jobId()),
-                        files.manifest().normalize()).run(context);
+                Pooling pooling = pooling(files, context.jobId());
+                return new AutoFineTuning(this.spec, new OnnxEncoderTeacher(files.model(), tokenizer, pooling,
+                        files.manifest().normalize()), pooling).run(context);
             }
         }
         return super.run(context);

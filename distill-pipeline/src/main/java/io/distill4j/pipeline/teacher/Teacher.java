@@ -33,7 +33,7 @@ public interface Teacher {
             return new OnnxClassifierTeacher(classifier);
         }
         if (spec instanceof TeacherSpec.OnnxEncoder encoder) {
-            return new OnnxEncoderTeacher(encoder);
+            return new AutoFineTuning(encoder, new OnnxEncoderTeacher(encoder), encoder.pooling());
         }
         if (spec instanceof TeacherSpec.RepositoryModel model) {
             return new RepositoryModelTeacher(model);

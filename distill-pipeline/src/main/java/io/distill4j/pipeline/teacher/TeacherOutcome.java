@@ -10,6 +10,7 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.report.TeacherChoice;
 
 /**
  * What a {@link Teacher} left for the student stages: the soft targets of each split in the cache, the
@@ -24,10 +25,12 @@ import io.distill4j.pipeline.cache.SoftTargets;
  * @param mode the memory mode the job runs in
  * @param onlineEngine the engine holding the teacher in online mode
  * @param cache the cache the entries are in
+ * @param choice for an encoder teacher of a classification job, whether it was fine-tuned or kept frozen
+ *        and why; empty for the other teachers
  */
 public record TeacherOutcome(String name, Path tokenizer, List<TeacherStage.SplitTargets> splits,
         Optional<TeacherModel> model, MemoryMode mode, Optional<OnnxInferenceEngine> onlineEngine,
-        SoftTargetCache cache) implements AutoCloseable {
+        SoftTargetCache cache, Optional<TeacherChoice> choice) implements AutoCloseable {
 
     public TeacherOutcome {
         Objects.requireNonNull(name, "name");
@@ -40,6 +43,20 @@ public record TeacherOutcome(String name, Path tokenizer, List<TeacherStage.Spli
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(onlineEngine, "onlineEngine");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(choice, "choice");
+    }
+
+    /** An outcome without a teacher choice. */
+    public TeacherOutcome(String name, Path tokenizer, List<TeacherStage.SplitTargets> splits,
+            Optional<TeacherModel> model, MemoryMode mode, Optional<OnnxInferenceEngine> onlineEngine,
+            SoftTargetCache cache) {
+        this(name, tokenizer, splits, model, mode, onlineEngine, cache, Optional.empty());
+    }
+
+    /** A copy that carries {@code choice}. */
+    public TeacherOutcome withChoice(TeacherChoice choice) {
+        return new TeacherOutcome(this.name, this.tokenizer, this.splits, this.model, this.mode, this.onlineEngine,
+                this.cache, Optional.of(choice));
     }
 
     /** Whether every split came from the cache (the teacher did not run). */

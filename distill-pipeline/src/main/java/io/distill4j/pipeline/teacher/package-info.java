@@ -10,6 +10,13 @@
  * says (mean or CLS) and runs once per distinct text of a job: the head is fitted on those vectors and the
  * logits are computed from them into the soft-target cache under the keys that
  * {@link io.distill4j.pipeline.teacher.TeacherStage}, which runs a model of the engine over the splits,
- * uses for the fitted encoder-plus-head model; that graph is built here too.
+ * uses for the fitted encoder-plus-head model; that graph is built here too. An encoder teacher of a
+ * classification job follows its {@link io.distill4j.api.distill.FineTuningPolicy}: under {@code AUTO} (the
+ * default) {@link io.distill4j.pipeline.teacher.AutoFineTuning} fits the frozen head first, then, with at
+ * least 100 labelled validation examples and a frozen head below 0.98, runs a short fine-tuning probe on a
+ * class-stratified subsample against a frozen head fitted on the same subsample, and fine-tunes the encoder
+ * when the probe wins by a point and the estimated time fits the budget ({@code FineTuningRule}, a heuristic
+ * on a short run); the outcome and the report say what was chosen and why. {@code NEVER} keeps the frozen
+ * head without a probe.
  */
 package io.distill4j.pipeline.teacher;

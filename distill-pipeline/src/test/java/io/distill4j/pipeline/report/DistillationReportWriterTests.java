@@ -53,11 +53,11 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(report);
 
         assertThat(DistillationReportWriter.toJson(DistillationReportWriter.fromJson(json))).isEqualTo(json);
-        assertThat(json).startsWith("{\n  \"reportVersion\" : 2,\n  \"jobId\" : \"job-7\",");
+        assertThat(json).startsWith("{\n  \"reportVersion\" : 3,\n  \"jobId\" : \"job-7\",");
         List<String> keys = List.of("\"reportVersion\"", "\"jobId\"", "\"name\"", "\"task\"", "\"metric\"", "\"created\"",
                 "\"teacher\"", "\"studentFp32\"", "\"studentInt8\"", "\"stages\"", "\"hyperParameters\"", "\"trials\"",
                 "\"chosenTrial\"", "\"trainingCurve\"", "\"gates\"", "\"data\"", "\"quantization\"", "\"compatibility\"",
-                "\"warnings\"");
+                "\"warnings\"", "\"teacherChoice\"");
         List<Integer> positions = keys.stream().map(json::indexOf).toList();
         assertThat(positions).doesNotContain(-1).isSorted();
         assertThat(json).contains("\"created\" : \"2025-03-01T10:15:30.123Z\"")
@@ -86,7 +86,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(ReportFixtures.full("strict", 2).build());
 
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
-                json.replace("\"reportVersion\" : 2", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 2");
+                json.replace("\"reportVersion\" : 3", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 3");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
                 json.replace("\"jobId\" :", "\"surprise\" : 1, \"jobId\" :"))).withMessageContaining("surprise");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
@@ -97,7 +97,7 @@ class DistillationReportWriterTests {
                 .withMessageContaining("not valid JSON");
 
         Path file = this.dir.resolve("broken.json");
-        Files.writeString(file, json.replace("\"reportVersion\" : 2", "\"reportVersion\" : 0"));
+        Files.writeString(file, json.replace("\"reportVersion\" : 3", "\"reportVersion\" : 0"));
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> DistillationReportWriter.readJson(file))
                 .withMessageContaining("broken.json").withMessageContaining("reportVersion");
     }
@@ -121,6 +121,39 @@ class DistillationReportWriterTests {
                 + "the default only: the teacher is not an ONNX encoder).");
         assertThat(DistillationReportWriter.toHtml(ReportFixtures.full("bag", 2).build()))
                 .doesNotContain("intermediate-distillation");
+    }
+
+    @Test
+    void theTeacherChoiceRoundTripsAndAVersionTwoReportIsReadWithoutOne() {
+        DistillationReport report = ReportFixtures.full("choice", 2).build();
+        String json = DistillationReportWriter.toJson(report);
+
+        TeacherChoice choice = DistillationReportWriter.fromJson(json).teacherChoice().orElseThrow();
+        assertThat(choice).isEqualTo(report.teacherChoice().orElseThrow());
+        assertThat(json).contains("\"estimatedFineTuning\" : \"PT41M\"").contains("\"probeSteps\" : 96");
+
+        String withoutChoice = json.substring(0, json.indexOf(",\n  \"teacherChoice\"")) + "\n}\n";
+        String versionTwo = withoutChoice.replace("\"reportVersion\" : 3", "\"reportVersion\" : 2");
+        assertThat(DistillationReportWriter.fromJson(versionTwo).teacherChoice()).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutChoice))
+                .withMessageContaining("teacherChoice");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
+                "\"reportVersion\" : 3", "\"reportVersion\" : 2"))).withMessageContaining("has no teacherChoice");
+    }
+
+    @Test
+    void theHtmlSaysWhatTheTeacherBecameAndWhy() {
+        String html = DistillationReportWriter.toHtml(ReportFixtures.full("choice", 2).build());
+        String without = DistillationReportWriter.toHtml(DistillationReport.builder("job-8",
+                DistillationTask.TEXT_CLASSIFICATION).figures(
+                        ReportFixtures.full("x", 1).build().teacher(), ReportFixtures.full("x", 1).build().studentFp32(),
+                        ReportFixtures.full("x", 1).build().studentInt8()).build());
+
+        assertThat(html).contains("<section id=\"teacher-choice\">")
+                .contains("fine-tuned: probe 0.874 vs frozen 0.812 at 1,024 examples; estimated 41 min within the "
+                        + "60 min budget &amp; &lt;more&gt;")
+                .contains("encoder fine-tuned").contains("1,024 training and 500 validation examples, 96 steps");
+        assertThat(without).doesNotContain("teacher-choice");
     }
 
     @Test

@@ -53,7 +53,10 @@ final class ReportFixtures {
                         List.of("Gemm 'head': gate: took back")))
                 .compatibility("CPU", "compatible")
                 .compatibility("CUDA", "compatible with fallbacks")
-                .warning("The validation split has only 40 rows; scores are noisy.");
+                .warning("The validation split has only 40 rows; scores are noisy.")
+                .teacherChoice(new TeacherChoice(true, "fine-tuned: probe 0.874 vs frozen 0.812 at 1,024 examples; "
+                        + "estimated 41 min within the 60 min budget & <more>", 0.83, 500, 0.812, 0.874, 1024, 500, 96,
+                        Duration.ofSeconds(80), Optional.of(Duration.ofMinutes(41)), Duration.ofMinutes(60)));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             builder.epoch(new EpochRecord(epoch, 1.5 / epoch, 0.80 + 0.01 * epoch, 0.002 / epoch,
                     Duration.ofSeconds(40 + epoch)));

@@ -12,6 +12,10 @@ import io.distill4j.api.Checks;
  * Budget.ofDefaults().maxDuration(Duration.ofHours(1)).maxTrials(32);
  * }</pre>
  *
+ * <p>The teacher stage is not bounded by it: an encoder teacher whose {@link FineTuningPolicy#AUTO} policy
+ * chooses fine-tuning does so only when the fine-tuning is estimated to take at most {@code maxDuration},
+ * and that time comes in addition to the tuning and student stages (its probe takes at most a tenth of it).
+ *
  * @param maxDuration the longest the tuning and student stages may run together; positive
  * @param maxTrials the most tuning trials, 1 to {@value #MAX_TRIALS}; 1 trains one student without tuning
  */

@@ -18,7 +18,22 @@ import io.distill4j.api.ModelId;
  * TeacherSpec.repositoryModel("minilm");            // newest version in the engine's model repository
  * TeacherSpec.precomputedLogits(Path.of("sst2/teacher-logits.jsonl"), Path.of("sst2-bert/tokenizer.json"));
  * TeacherSpec.fineTuned(TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json")));
+ * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"))
+ *         .fineTuningPolicy(FineTuningPolicy.NEVER);   // the frozen head, never a fine-tuning
  * }</pre>
+ *
+ * <p><b>Frozen head or fine-tuning.</b> An encoder teacher ({@code onnxEncoder}, or a {@code repositoryModel}
+ * that is a text-embedding model) of a classification job first gets a head fitted on its frozen pooled
+ * vectors. Under {@link FineTuningPolicy#AUTO} (the default) the distiller then decides whether to
+ * fine-tune the encoder instead: with at least 100 labelled validation examples and a frozen head below 98 %
+ * validation accuracy, it fine-tunes briefly on a class-stratified subsample of at most 1,024 training
+ * examples (a probe, at most a tenth of the budget) and compares it with a frozen head fitted on the same
+ * subsample; when the probe wins by at least one point and the full fine-tuning's estimated time fits
+ * {@link Budget#maxDuration()}, the encoder is fine-tuned as {@link #fineTuned(TeacherSpec)} does (that
+ * time comes on top of the tuning and student stages, which the budget bounds separately). The probe is
+ * a heuristic on a short run; the report says what was chosen, with the numbers, and why.
+ * {@link FineTuningPolicy#NEVER} keeps the frozen head without a probe; {@code fineTuned} always
+ * fine-tunes.
  *
  * <p>The distiller opens the teacher only for the {@link Stage#TEACHER} stage and closes it before the
  * student is built (unless {@link MemoryMode#ONLINE}); its outputs go to the soft-target cache, so a
@@ -58,7 +73,7 @@ public sealed interface TeacherSpec
      * @param tokenizer its HuggingFace {@code tokenizer.json}
      */
     static OnnxEncoder onnxEncoder(Path model, Path tokenizer) {
-        return new OnnxEncoder(model, tokenizer, Pooling.MEAN);
+        return new OnnxEncoder(model, tokenizer, Pooling.MEAN, FineTuningPolicy.AUTO);
     }
 
     /**
@@ -70,17 +85,17 @@ public sealed interface TeacherSpec
      * @param pooling how the token vectors become one vector per text
      */
     static OnnxEncoder onnxEncoder(Path model, Path tokenizer, Pooling pooling) {
-        return new OnnxEncoder(model, tokenizer, pooling);
+        return new OnnxEncoder(model, tokenizer, pooling, FineTuningPolicy.AUTO);
     }
 
     /** The newest version of a model in the engine's model repository; its {@code model.json} says its task. */
     static RepositoryModel repositoryModel(String name) {
-        return new RepositoryModel(name, OptionalLong.empty());
+        return new RepositoryModel(name, OptionalLong.empty(), FineTuningPolicy.AUTO);
     }
 
     /** One version of a model in the engine's model repository. */
     static RepositoryModel repositoryModel(String name, long version) {
-        return new RepositoryModel(name, OptionalLong.of(version));
+        return new RepositoryModel(name, OptionalLong.of(version), FineTuningPolicy.AUTO);
     }
 
     /**
@@ -177,13 +192,27 @@ public sealed interface TeacherSpec
      * @param model the ONNX file
      * @param tokenizer its HuggingFace {@code tokenizer.json}
      * @param pooling how the token vectors become one vector per text
+     * @param fineTuningPolicy whether a classification job may fine-tune the encoder instead of fitting a
+     *        head on it frozen (see the class comment)
      */
-    record OnnxEncoder(Path model, Path tokenizer, Pooling pooling) implements TeacherSpec {
+    record OnnxEncoder(Path model, Path tokenizer, Pooling pooling, FineTuningPolicy fineTuningPolicy)
+            implements TeacherSpec {
 
         public OnnxEncoder {
             Checks.path(model, "teacher.model");
             Checks.path(tokenizer, "teacher.tokenizer");
             Checks.notNull(pooling, "teacher.pooling");
+            Checks.notNull(fineTuningPolicy, "teacher.fineTuningPolicy");
+        }
+
+        /** An encoder with the {@link FineTuningPolicy#AUTO} policy. */
+        public OnnxEncoder(Path model, Path tokenizer, Pooling pooling) {
+            this(model, tokenizer, pooling, FineTuningPolicy.AUTO);
+        }
+
+        /** A copy with this fine-tuning policy. */
+        public OnnxEncoder fineTuningPolicy(FineTuningPolicy policy) {
+            return new OnnxEncoder(this.model, this.tokenizer, this.pooling, policy);
         }
 
         @Override
@@ -200,8 +229,12 @@ public sealed interface TeacherSpec
     /**
      * @param name the model's name in the repository
      * @param version the version to use; empty for the newest on disk
+     * @param fineTuningPolicy for a text-embedding model teaching a classification, whether it may be
+     *        fine-tuned instead of getting a head fitted on it frozen (see the class comment); a model run
+     *        as it is ignores it
      */
-    record RepositoryModel(String name, OptionalLong version) implements TeacherSpec {
+    record RepositoryModel(String name, OptionalLong version, FineTuningPolicy fineTuningPolicy)
+            implements TeacherSpec {
 
         public RepositoryModel {
             try {
@@ -214,6 +247,17 @@ public sealed interface TeacherSpec
             if (version.isPresent() && version.getAsLong() < 1) {
                 throw new IllegalArgumentException("teacher.version must be >= 1, was " + version.getAsLong());
             }
+            Checks.notNull(fineTuningPolicy, "teacher.fineTuningPolicy");
+        }
+
+        /** A repository model with the {@link FineTuningPolicy#AUTO} policy. */
+        public RepositoryModel(String name, OptionalLong version) {
+            this(name, version, FineTuningPolicy.AUTO);
+        }
+
+        /** A copy with this fine-tuning policy. */
+        public RepositoryModel fineTuningPolicy(FineTuningPolicy policy) {
+            return new RepositoryModel(this.name, this.version, policy);
         }
 
         @Override
@@ -263,6 +307,12 @@ public sealed interface TeacherSpec
             if (!(base instanceof OnnxEncoder || base instanceof RepositoryModel)) {
                 throw new IllegalArgumentException("teacher.base must be an onnxEncoder or a repositoryModel (a "
                         + "text-embedding model) to fine-tune, was a " + base.getClass().getSimpleName());
+            }
+            FineTuningPolicy policy = base instanceof OnnxEncoder encoder ? encoder.fineTuningPolicy()
+                    : ((RepositoryModel) base).fineTuningPolicy();
+            if (policy == FineTuningPolicy.NEVER) {
+                throw new IllegalArgumentException("teacher.base.fineTuningPolicy must be AUTO for a fine-tuned "
+                        + "teacher, which always fine-tunes; was NEVER");
             }
             Checks.notNull(settings, "teacher.fineTuning");
         }

@@ -12,6 +12,7 @@ import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.FineTuning;
+import io.distill4j.api.distill.FineTuningPolicy;
 import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.MemoryMode;
 import io.distill4j.api.distill.Pooling;
@@ -103,13 +104,19 @@ public final class DistillationMessages {
                     throw new InvalidInputException(null, "spec.teacher.onnx_classifier.pooling",
                             "applies to onnx_encoder only; a classifier's output is already logits");
                 }
+                if (teacher.getOnnxClassifier().getFineTuningPolicyValue() != 0) {
+                    throw new InvalidInputException(null, "spec.teacher.onnx_classifier.fine_tuning_policy",
+                            "applies to onnx_encoder only; a classifier is run as it is");
+                }
                 yield TeacherSpec.onnxClassifier(path("spec.teacher.onnx_classifier.model_path",
                         teacher.getOnnxClassifier().getModelPath()), path("spec.teacher.onnx_classifier.tokenizer_path",
                         teacher.getOnnxClassifier().getTokenizerPath())).labels(
                                 teacher.getOnnxClassifier().getLabelsList());
             }
-            case ONNX_ENCODER -> onnxEncoder("spec.teacher.onnx_encoder", teacher.getOnnxEncoder());
-            case REPOSITORY_MODEL -> repositoryModel(teacher.getRepositoryModel());
+            case ONNX_ENCODER -> onnxEncoder("spec.teacher.onnx_encoder", teacher.getOnnxEncoder())
+                    .fineTuningPolicy(policy("spec.teacher.onnx_encoder", teacher.getOnnxEncoder().getFineTuningPolicy()));
+            case REPOSITORY_MODEL -> repositoryModel(teacher.getRepositoryModel()).fineTuningPolicy(policy(
+                    "spec.teacher.repository_model", teacher.getRepositoryModel().getFineTuningPolicy()));
             case PRECOMPUTED_LOGITS -> TeacherSpec.precomputedLogits(path("spec.teacher.precomputed_logits.file_path",
                     teacher.getPrecomputedLogits().getFilePath()), path(
                             "spec.teacher.precomputed_logits.tokenizer_path",
@@ -121,17 +128,25 @@ public final class DistillationMessages {
         };
     }
 
-    private TeacherSpec onnxEncoder(String field, OnnxModel encoder) {
+    private TeacherSpec.OnnxEncoder onnxEncoder(String field, OnnxModel encoder) {
         return TeacherSpec.onnxEncoder(path(field + ".model_path", encoder.getModelPath()),
                 path(field + ".tokenizer_path", encoder.getTokenizerPath()), pooling(field, encoder.getPooling()));
     }
 
-    private static TeacherSpec repositoryModel(RepositoryModel model) {
+    private static TeacherSpec.RepositoryModel repositoryModel(RepositoryModel model) {
         return model.getVersion() > 0 ? TeacherSpec.repositoryModel(model.getName(), model.getVersion())
                 : TeacherSpec.repositoryModel(model.getName());
     }
 
     private TeacherSpec fineTuned(FineTuned fineTuned) {
+        if (fineTuned.getOnnxEncoder().getFineTuningPolicyValue() != 0) {
+            throw new InvalidInputException(null, "spec.teacher.fine_tuned.onnx_encoder.fine_tuning_policy",
+                    "applies to an encoder teacher; a fine_tuned teacher always fine-tunes");
+        }
+        if (fineTuned.getRepositoryModel().getFineTuningPolicyValue() != 0) {
+            throw new InvalidInputException(null, "spec.teacher.fine_tuned.repository_model.fine_tuning_policy",
+                    "applies to an encoder teacher; a fine_tuned teacher always fine-tunes");
+        }
         TeacherSpec base = switch (fineTuned.getBaseCase()) {
             case ONNX_ENCODER -> onnxEncoder("spec.teacher.fine_tuned.onnx_encoder", fineTuned.getOnnxEncoder());
             case REPOSITORY_MODEL -> repositoryModel(fineTuned.getRepositoryModel());
@@ -215,6 +230,15 @@ public final class DistillationMessages {
             spec = spec.maxBadRowShare(data.getMaxBadRowShare());
         }
         return spec.quoting(quoting(data.getQuoting()));
+    }
+
+    private static FineTuningPolicy policy(String field, OnnxModel.FineTuningPolicy policy) {
+        return switch (policy) {
+            case FINE_TUNING_POLICY_UNSPECIFIED, AUTO -> FineTuningPolicy.AUTO;
+            case NEVER -> FineTuningPolicy.NEVER;
+            case UNRECOGNIZED -> throw new InvalidInputException(null, field + ".fine_tuning_policy",
+                    "must be AUTO or NEVER");
+        };
     }
 
     private static Pooling pooling(String field, OnnxModel.Pooling pooling) {

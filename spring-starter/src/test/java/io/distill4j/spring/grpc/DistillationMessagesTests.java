@@ -9,6 +9,7 @@ import io.distill4j.api.distill.DataFormat;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.FineTuning;
+import io.distill4j.api.distill.FineTuningPolicy;
 import io.distill4j.api.distill.Pooling;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.StudentSpec;
@@ -245,6 +246,51 @@ class DistillationMessagesTests {
         assertThatThrownBy(() -> messages.toSpec(onClassifier)).isInstanceOfSatisfying(InvalidInputException.class,
                 ex -> assertThat(ex.field()).isEqualTo("spec.teacher.onnx_classifier.pooling"));
         assertThatThrownBy(() -> encoderSpec("MAX")).hasMessageContaining("MAX");
+    }
+
+    @Test
+    void anEncoderTeachersFineTuningPolicyMapsOntoTheSpecAndDefaultsToAuto() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec spec = encoderSpec("MEAN");
+        io.distill4j.api.grpc.distill.v1.DistillationSpec never = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setOnnxEncoder(spec.getTeacher().getOnnxEncoder().toBuilder()
+                        .setFineTuningPolicy(OnnxModel.FineTuningPolicy.NEVER))).build();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec repository = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setRepositoryModel(RepositoryModel.newBuilder().setName("minilm")
+                        .setFineTuningPolicy(OnnxModel.FineTuningPolicy.NEVER))).build();
+
+        assertThat(((TeacherSpec.OnnxEncoder) messages.toSpec(spec).teacher()).fineTuningPolicy())
+                .isEqualTo(FineTuningPolicy.AUTO);
+        assertThat(messages.toSpec(never).teacher()).isEqualTo(TeacherSpec.onnxEncoder(root.resolve("minilm.onnx"),
+                root.resolve("tokenizer.json")).fineTuningPolicy(FineTuningPolicy.NEVER));
+        assertThat(messages.toSpec(repository).teacher()).isEqualTo(TeacherSpec.repositoryModel("minilm")
+                .fineTuningPolicy(FineTuningPolicy.NEVER));
+    }
+
+    @Test
+    void aMisplacedOrUnknownFineTuningPolicyIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec spec = encoderSpec("MEAN");
+        OnnxModel encoder = spec.getTeacher().getOnnxEncoder();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec onClassifier = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setOnnxClassifier(OnnxModel.newBuilder().setModelPath("sst2.onnx").setTokenizerPath("tokenizer.json")
+                        .setFineTuningPolicy(OnnxModel.FineTuningPolicy.AUTO))).build();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec onFineTunedBase = spec.toBuilder().setTeacher(Teacher
+                .newBuilder().setFineTuned(FineTuned.newBuilder().setOnnxEncoder(encoder.toBuilder()
+                        .setFineTuningPolicy(OnnxModel.FineTuningPolicy.NEVER)))).build();
+        io.distill4j.api.grpc.distill.v1.DistillationSpec unknown = spec.toBuilder().setTeacher(Teacher.newBuilder()
+                .setOnnxEncoder(encoder.toBuilder().setFineTuningPolicyValue(9))).build();
+
+        assertThatThrownBy(() -> messages.toSpec(onClassifier)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.onnx_classifier.fine_tuning_policy"));
+        assertThatThrownBy(() -> messages.toSpec(onFineTunedBase)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.fine_tuned.onnx_encoder.fine_tuning_policy"))
+                .hasMessageContaining("always fine-tunes");
+        assertThatThrownBy(() -> messages.toSpec(unknown)).isInstanceOfSatisfying(InvalidInputException.class,
+                ex -> assertThat(ex.field()).isEqualTo("spec.teacher.onnx_encoder.fine_tuning_policy"))
+                .hasMessageContaining("AUTO or NEVER");
     }
 
     private static io.distill4j.api.grpc.distill.v1.DistillationSpec encoderSpec(String pooling) throws Exception {

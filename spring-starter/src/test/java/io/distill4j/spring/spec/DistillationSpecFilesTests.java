@@ -58,6 +58,27 @@ class DistillationSpecFilesTests {
     }
 
     @Test
+    void anEncoderTeachersFineTuningPolicyInASpecFileBecomesItsProtoField(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("spec.yaml"), """
+                teacher:
+                  repositoryModel:
+                    name: minilm
+                    fineTuningPolicy: NEVER
+                data:
+                  train_path: train.csv
+                """);
+        DistillationSpec read = DistillationSpecFiles.read(file);
+        assertThat(read.getTeacher().getRepositoryModel()).isEqualTo(RepositoryModel.newBuilder().setName("minilm")
+                .setFineTuningPolicy(OnnxModel.FineTuningPolicy.NEVER).build());
+        assertThatExceptionOfType(DistillationSpecFileException.class).isThrownBy(() -> DistillationSpecFiles.read(
+                Files.writeString(dir.resolve("bad.yaml"), """
+                        teacher:
+                          onnx_encoder:
+                            fine_tuning_policy: SOMETIMES
+                        """))).withMessageContaining("SOMETIMES");
+    }
+
+    @Test
     void aValidSpecBecomesTheProtoMessageFieldForField(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("spec.yaml"), """
                 name: intents
