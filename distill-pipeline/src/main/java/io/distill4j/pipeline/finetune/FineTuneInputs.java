@@ -26,10 +26,12 @@ import io.distill4j.pipeline.student.transformer.TransformerConfig;
  *        (the settings' or the distiller's)
  * @param memoryLimitBytes the memory the job may use; a fine-tuning estimated past it is refused before it
  *        starts (see {@code MemoryPlanner.fineTuningBytes})
+ * @param threads PyTorch's intra-op threads while it fine-tunes, 1 to 256 (the distiller's {@code threads}:
+ *        the teacher stage has the machine to itself); the count before is restored afterwards
  */
 public record FineTuneInputs(String jobId, String baseName, Path encoder, Path tokenizer,
         TransformerConfig.Pooling pooling, List<String> labels, TextDataset train, TextDataset validation,
-        FineTuning settings, long seed, int maxSequenceLength, long memoryLimitBytes) {
+        FineTuning settings, long seed, int maxSequenceLength, long memoryLimitBytes, int threads) {
 
     public FineTuneInputs {
         Checks.notBlank(baseName, "baseName");
@@ -45,5 +47,6 @@ public record FineTuneInputs(String jobId, String baseName, Path encoder, Path t
         Objects.requireNonNull(settings, "settings");
         Checks.inRange(maxSequenceLength, 8, 512, "maxSequenceLength");
         Checks.atLeast(memoryLimitBytes, 1, "memoryLimitBytes");
+        Checks.inRange(threads, 1, 256, "threads");
     }
 }

@@ -26,6 +26,7 @@ import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.train.Checkpoints;
 import io.distill4j.pipeline.train.EncodedSplit;
 import io.distill4j.pipeline.train.Objective;
+import io.distill4j.pipeline.train.PyTorchRuntime;
 import io.distill4j.pipeline.train.StudentTrainer;
 import io.distill4j.pipeline.train.TrainerConfig;
 import io.distill4j.pipeline.train.TrainingProgress;
@@ -155,6 +156,10 @@ public final class FineTuner {
             }
         }
         int seed = (int) (inputs.seed() ^ (inputs.seed() >>> 32));
+        // The encoder is large and nothing else runs in the teacher stage: fine-tuning takes every thread it is
+        // given, and the students' own (smaller) count comes back afterwards.
+        int threadsBefore = PyTorchRuntime.intraOpThreads();
+        PyTorchRuntime.engine(inputs.threads(), 0);
         try (StudentModel model = StudentModel.create(config.newBlock(), seed)) {
             int[] allLayers = new int[weights.layers()];
             Arrays.setAll(allLayers, i -> i);
@@ -165,6 +170,9 @@ public final class FineTuner {
                     event -> progress.accept(progress(event, trainerConfig.epochs(), start, firstStep)), cancelled,
                     checkpoints);
             return finish.apply(model, new Prepared(train.size(), validation.size(), parityTexts, parityIds), result);
+        }
+        finally {
+            PyTorchRuntime.engine(threadsBefore, 0);
         }
     }
 

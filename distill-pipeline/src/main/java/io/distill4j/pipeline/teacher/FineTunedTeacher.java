@@ -84,7 +84,7 @@ final class FineTunedTeacher extends EngineTeacher {
         Path checkpoints = context.config().workDirectory().resolve(CHECKPOINTS).resolve(name);
         FineTuneInputs inputs = new FineTuneInputs(context.jobId(), base.name(), base.model(), base.tokenizer(),
                 base.pooling(), context.labels(), context.train(), context.validation(), settings, seed, maxLength,
-                context.config().memoryLimitBytes());
+                context.config().memoryLimitBytes(), context.config().threads());
         Path staged = TeacherFolders.staging(repository, name);
         FineTuneResult result;
         try {

@@ -78,7 +78,8 @@ final class FineTuningProbe {
             FineTuneInputs inputs = new FineTuneInputs(context.jobId(), baseName, encoder, tokenizer,
                     pooling == Pooling.CLS ? TransformerConfig.Pooling.CLS : TransformerConfig.Pooling.MEAN, labels,
                     TextDataset.of("probe-train", train), TextDataset.of("probe-validation", validation), settings,
-                    seed, context.config().maxSequenceLength(), context.config().memoryLimitBytes());
+                    seed, context.config().maxSequenceLength(), context.config().memoryLimitBytes(),
+                    context.config().threads());
             TrainingResult result = FineTuner.probe(inputs, progress -> watch.progress(progress, context), watch);
             accuracy = result.bestValidationScore();
         }

@@ -85,7 +85,7 @@ class FineTunerIT {
     static FineTuneInputs inputs(long memoryLimit) {
         return new FineTuneInputs("job-ft", "minilm", MiniLmFiles.model(), MiniLmFiles.tokenizer(),
                 TransformerConfig.Pooling.MEAN, LABELS, data("train", 10, 0), data("validation", 4, 2), SETTINGS, 3,
-                16, memoryLimit);
+                16, memoryLimit, 1);
     }
 
     @BeforeAll
