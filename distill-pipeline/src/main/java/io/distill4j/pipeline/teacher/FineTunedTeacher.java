@@ -1,5 +1,7 @@
 package io.distill4j.pipeline.teacher;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,6 +26,8 @@ import io.distill4j.pipeline.finetune.FineTuneProgress;
 import io.distill4j.pipeline.finetune.FineTuneResult;
 import io.distill4j.pipeline.finetune.FineTuner;
 import io.distill4j.pipeline.memory.ResidentMemory;
+import io.distill4j.pipeline.registry.ModelRegistrar;
+import io.distill4j.pipeline.registry.RegistrationRequest;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.train.Checkpoints;
 import org.slf4j.Logger;
@@ -46,6 +50,9 @@ final class FineTunedTeacher extends EngineTeacher {
 
     /** Folder of the fine-tuning checkpoints under the distiller's work directory. */
     static final String CHECKPOINTS = "fine-tuning";
+
+    /** Provenance key of a registered fine-tuned teacher: the teacher-repository folder it came from. */
+    static final String REGISTERED_FROM = "distill4j.teacher.fine_tuned";
 
     private final TeacherSpec.FineTuned spec;
 
@@ -79,6 +86,7 @@ final class FineTunedTeacher extends EngineTeacher {
         if (TeacherFolders.isInstalled(repository, name)) {
             context.progress().milestone(0, -1, 0.35, Map.of(), "teacher: " + base.name()
                     + " found fine-tuned in the teacher repository as " + name);
+            register(context, repository, name);
             return InstalledTeacher.of(name);
         }
         Path checkpoints = context.config().workDirectory().resolve(CHECKPOINTS).resolve(name);
@@ -118,7 +126,48 @@ final class FineTunedTeacher extends EngineTeacher {
                                 + "export parity max |diff| %.2e", base.name(), result.training().epochs(),
                         result.training().epochs() == 1 ? "" : "s",
                         result.training().bestEpoch(), result.validationAccuracy(), parity));
+        register(context, repository, name);
         return InstalledTeacher.of(name);
+    }
+
+    /**
+     * Adds the fine-tuned teacher to the distiller's model repository as the spec's {@code register} name,
+     * unless that name's newest version is this very teacher already (a second job found it cached).
+     */
+    private void register(TeacherContext context, Path repository, String fitted) {
+        if (this.spec.register().isEmpty()) {
+            return;
+        }
+        String registerAs = this.spec.register().get();
+        Path models = context.config().modelRepository().orElseThrow(() -> new DistillationException(context.jobId(),
+                "teacher.register: the distiller has no modelRepository to register '" + registerAs + "' in", null));
+        ModelFiles teacher = ModelRepository.open(repository).resolve(ModelId.of(fitted, 1));
+        OptionalLong newest = Files.isDirectory(models) ? ModelRepository.open(models).latestVersion(registerAs)
+                : OptionalLong.empty();
+        if (newest.isPresent() && fitted.equals(ModelRepository.open(models).resolve(ModelId.of(registerAs,
+                newest.getAsLong())).manifest().provenance().get(REGISTERED_FROM))) {
+            context.progress().milestone(0, -1, 0.35, Map.of(), "teacher: already registered as " + registerAs
+                    + " version " + newest.getAsLong());
+            return;
+        }
+        RegistrationRequest request = RegistrationRequest.builder(registerAs, teacher.model(),
+                TaskType.TEXT_CLASSIFICATION)
+                .tokenizer(teacher.tokenizer().orElseThrow())
+                .labels(teacher.manifest().labels())
+                .maxSequenceLength(teacher.manifest().maxSequenceLength())
+                .description(teacher.manifest().description())
+                .provenance(REGISTERED_FROM, fitted)
+                .provenance("distill4j.job.id", context.jobId())
+                .build();
+        try {
+            long version = ModelRegistrar.inDirectory(models).register(request).id().version();
+            context.progress().milestone(0, -1, 0.35, Map.of(), "teacher: registered the fine-tuned teacher as "
+                    + registerAs + " version " + version);
+        }
+        catch (IOException ex) {
+            throw new DistillationException(context.jobId(), "teacher.register: registering the fine-tuned teacher as '"
+                    + registerAs + "' in " + models + " failed: " + ex.getMessage(), ex);
+        }
     }
 
     /** The base encoder's file: a student built from teacher layers starts from the pre-trained encoder. */

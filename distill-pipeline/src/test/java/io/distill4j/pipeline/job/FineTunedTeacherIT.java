@@ -17,6 +17,8 @@ import io.distill4j.api.distill.JobState;
 import io.distill4j.api.distill.ProgressEvent;
 import io.distill4j.api.distill.Stage;
 import io.distill4j.api.distill.TeacherSpec;
+import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.pipeline.testing.MiniLmFiles;
@@ -36,10 +38,11 @@ class FineTunedTeacherIT {
     void aFineTunedTeacherTeachesAStudentAndASecondJobFindsItWithoutTraining(@TempDir Path dir) throws Exception {
         Path train = TopicData.write(dir.resolve("data/train.csv"), 20, 1);
         DistillerConfig config = DistillerConfig.builder(dir.resolve("work")).threads(2).maxEpochs(2)
-                .maxSequenceLength(16).build();
+                .maxSequenceLength(16).modelRepository(dir.resolve("models")).build();
         DistillationSpec spec = DistillationSpec.builder().name("topics-ft")
                 .teacher(TeacherSpec.fineTuned(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()),
-                        FineTuning.builder().epochs(1).batchSize(8).learningRate(2e-4).warmupShare(0).build()))
+                        FineTuning.builder().epochs(1).batchSize(8).learningRate(2e-4).warmupShare(0).build())
+                        .register("topics-teacher"))
                 .data(DataSpec.csv(train).validationShare(0.25)).budget(Budget.of(Duration.ofMinutes(5), 1)).build();
         try (PipelineDistiller distiller = new PipelineDistiller(config)) {
             DistillationJob job = distiller.submit(spec);
@@ -69,6 +72,14 @@ class FineTunedTeacherIT {
             }
             assertThat(config.workDirectory().resolve("fine-tuning")).as("checkpoints go once published")
                     .isEmptyDirectory();
+            // Registered as a model of its own, which an engine serves like any classifier.
+            assertThat(messages(events)).contains("teacher: registered the fine-tuned teacher as topics-teacher version 1");
+            try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder()
+                    .modelRepository(dir.resolve("models")).build())) {
+                engine.load("topics-teacher");
+                assertThat(engine.classify("topics-teacher", List.of("my card was declined"), 1).get(0).top().get(0)
+                        .label()).isIn("card", "transfer", "exchange");
+            }
 
             DistillationJob second = distiller.submit(spec);
             List<ProgressEvent> secondEvents = new CopyOnWriteArrayList<>();
@@ -78,6 +89,8 @@ class FineTunedTeacherIT {
                     .anyMatch(m -> m.matches("teacher: all-minilm-l6-v2 found fine-tuned in the teacher repository as finetuned-.+"));
             assertThat(warm.teacherCacheHit()).isTrue();
             assertThat(warm.teacher().metric()).isEqualTo(result.teacher().metric());
+            assertThat(messages(secondEvents)).contains("teacher: already registered as topics-teacher version 1");
+            assertThat(dir.resolve("models/topics-teacher/2")).doesNotExist();
         }
     }
 

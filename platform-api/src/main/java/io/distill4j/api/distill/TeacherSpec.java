@@ -3,6 +3,7 @@ package io.distill4j.api.distill;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.distill4j.api.Checks;
@@ -299,10 +300,30 @@ public sealed interface TeacherSpec
     /**
      * @param base the encoder fine-tuned: an {@link OnnxEncoder} or a {@link RepositoryModel}
      * @param settings how it is fine-tuned
+     * @param register a model name under which the fine-tuned teacher is also added to the distiller's model
+     *     repository (its next version, unless its newest version is this very teacher), to be served like
+     *     any model; empty: it stays in the teacher cache only
      */
-    record FineTuned(TeacherSpec base, FineTuning settings) implements TeacherSpec {
+    record FineTuned(TeacherSpec base, FineTuning settings, Optional<String> register) implements TeacherSpec {
+
+        /** A fine-tuned teacher that is not registered. */
+        public FineTuned(TeacherSpec base, FineTuning settings) {
+            this(base, settings, Optional.empty());
+        }
+
+        /** A copy that registers the fine-tuned teacher as {@code name} too. */
+        public FineTuned register(String name) {
+            return new FineTuned(this.base, this.settings, Optional.of(name));
+        }
 
         public FineTuned {
+            Checks.notNull(register, "teacher.register");
+            register.ifPresent(name -> {
+                if (!ModelId.isValidName(name)) {
+                    throw new IllegalArgumentException("teacher.register must be a valid model name (letters, digits,"
+                            + " '.', '_' and '-', starting with a letter or digit), was '" + name + "'");
+                }
+            });
             Checks.notNull(base, "teacher.base");
             if (!(base instanceof OnnxEncoder || base instanceof RepositoryModel)) {
                 throw new IllegalArgumentException("teacher.base must be an onnxEncoder or a repositoryModel (a "

@@ -44,6 +44,16 @@ class FineTunedTeacherSpecTests {
     }
 
     @Test
+    void aFineTunedTeacherIsRegisteredOnlyWhenANameIsGivenAndTheNameMustBeAModelName() {
+        TeacherSpec.FineTuned plain = TeacherSpec.fineTuned(TeacherSpec.repositoryModel("minilm"));
+        assertThat(plain.register()).isEmpty();
+        assertThat(plain.register("topics-teacher").register()).contains("topics-teacher");
+        assertThat(plain.register("topics-teacher").settings()).isEqualTo(plain.settings());
+        assertThatIllegalArgumentException().isThrownBy(() -> plain.register("a/b"))
+                .withMessageContaining("teacher.register must be a valid model name").withMessageContaining("'a/b'");
+    }
+
+    @Test
     void anotherKindOfBaseIsRefusedNamingTeacherBase() {
         assertThatIllegalArgumentException().isThrownBy(() -> TeacherSpec.fineTuned(TeacherSpec.onnxClassifier(
                 Path.of("c.onnx"), Path.of("t.json")))).withMessageStartingWith("teacher.base must be an onnxEncoder");

@@ -188,7 +188,8 @@ public final class DistillationMessages {
         if (given.hasSeed()) {
             settings.seed(given.getSeed());
         }
-        return TeacherSpec.fineTuned(base, settings.build());
+        TeacherSpec.FineTuned spec = TeacherSpec.fineTuned(base, settings.build());
+        return fineTuned.getRegister().isEmpty() ? spec : spec.register(fineTuned.getRegister());
     }
 
     private DataSpec data(Data data) {

@@ -195,6 +195,22 @@ class DistillationMessagesTests {
     }
 
     @Test
+    void aFineTunedTeacherIsRegisteredUnderTheGivenNameAndABadNameIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1.DistillationSpec
+            .newBuilder().setData(Data.newBuilder().setTrainPath("train.csv"))
+            .setTeacher(Teacher.newBuilder().setFineTuned(FineTuned.newBuilder()
+                .setRepositoryModel(RepositoryModel.newBuilder().setName("minilm")).setRegister("minilm-topics")));
+
+        assertThat(messages.toSpec(message.build()).teacher()).isEqualTo(TeacherSpec.fineTuned(
+            TeacherSpec.repositoryModel("minilm"), FineTuning.ofDefaults()).register("minilm-topics"));
+        message.getTeacherBuilder().getFineTunedBuilder().setRegister("../teachers");
+        assertThatThrownBy(() -> messages.toSpec(message.build())).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("teacher.register must be a valid model name").hasMessageContaining("../teachers");
+    }
+
+    @Test
     void aFineTunedTeacherWithoutABaseOrWithABadSettingIsRefusedNamingTheField() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
