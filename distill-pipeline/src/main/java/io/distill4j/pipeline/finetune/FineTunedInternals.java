@@ -4,10 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.distill4j.engine.repository.ModelManifest;
-import io.distill4j.pipeline.student.HiddenActivation;
-import io.distill4j.pipeline.student.StudentHead;
 import io.distill4j.pipeline.student.StudentModel;
-import io.distill4j.pipeline.student.StudentOutput;
 import io.distill4j.pipeline.student.transformer.BertEncoderWeights;
 import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.train.TeacherInternals;
@@ -51,9 +48,7 @@ public final class FineTunedInternals {
      */
     public static TeacherInternals open(Path versionFolder, BertEncoderWeights base, long[] keptIds) {
         ModelManifest manifest = manifest(versionFolder);
-        TransformerConfig config = new TransformerConfig(new StudentHead(base.vocabSize(), manifest.labels().size(),
-                StudentOutput.LOGITS, HiddenActivation.GELU, 0f), manifest.maxSequenceLength(), base.hiddenSize(),
-                base.layers(), base.heads(), base.intermediateSize(), base.layerNormEpsilon(),
+        TransformerConfig config = FineTuner.shape(base, manifest.labels().size(), manifest.maxSequenceLength(), 0f,
                 TransformerConfig.Pooling.MEAN);
         StudentModel model = StudentModel.create(config.newBlock(), 0);
         try {

@@ -142,10 +142,11 @@ final class FineTunedTeacher extends EngineTeacher {
         Path models = context.config().modelRepository().orElseThrow(() -> new DistillationException(context.jobId(),
                 "teacher.register: the distiller has no modelRepository to register '" + registerAs + "' in", null));
         ModelFiles teacher = ModelRepository.open(repository).resolve(ModelId.of(fitted, 1));
-        OptionalLong newest = Files.isDirectory(models) ? ModelRepository.open(models).latestVersion(registerAs)
-                : OptionalLong.empty();
-        if (newest.isPresent() && fitted.equals(ModelRepository.open(models).resolve(ModelId.of(registerAs,
-                newest.getAsLong())).manifest().provenance().get(REGISTERED_FROM))) {
+        Optional<ModelRepository> target = Files.isDirectory(models) ? Optional.of(ModelRepository.open(models))
+                : Optional.empty();
+        OptionalLong newest = target.map(r -> r.latestVersion(registerAs)).orElse(OptionalLong.empty());
+        if (newest.isPresent() && fitted.equals(target.get().resolve(ModelId.of(registerAs, newest.getAsLong()))
+                .manifest().provenance().get(REGISTERED_FROM))) {
             context.progress().milestone(0, -1, 0.35, Map.of(), "teacher: already registered as " + registerAs
                     + " version " + newest.getAsLong());
             return;
