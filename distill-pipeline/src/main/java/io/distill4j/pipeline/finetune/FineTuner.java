@@ -4,11 +4,17 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 
 import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.exception.DistillationException;
@@ -37,9 +43,11 @@ import io.distill4j.pipeline.train.TrainingResult;
  *
  * <ol>
  * <li><b>The model.</b> A {@link TransformerConfig Transformer student} with all the encoder's layers, its
- * whole vocabulary (no pruning: the teacher must take any text), its width, heads, feed-forward size,
- * LayerNorm epsilon and GELU, the encoder's pooling, and one logit per class; {@link BertEncoderWeights}
- * copies the encoder's weights into it, and the output layer starts random from the seed.</li>
+ * width, heads, feed-forward size, LayerNorm epsilon and GELU, the encoder's pooling, and one logit per class;
+ * {@link BertEncoderWeights} copies the encoder's weights into it, and the output layer starts random from the
+ * seed. It trains with the rows of the word-embedding table that the training and validation texts use
+ * ({@link SeenTokens}: no other row gets a gradient), and is exported with the encoder's whole vocabulary,
+ * the trained rows written back, so the teacher takes any text.</li>
  * <li><b>Training.</b> {@link StudentTrainer} on the hard labels alone (objective classification with
  * alpha 0; the teacher rows it is given are zeros that only fix the width): AdamW, warm-up then linear
  * decay, global-norm clipping, layer-wise learning-rate decay, early stopping on validation accuracy with
@@ -71,6 +79,12 @@ public final class FineTuner {
     /** Validation texts whose logits are compared between DJL and the served export. */
     static final int PARITY_TEXTS = 16;
 
+    /** Largest difference allowed between the trained model's logits and the widened model's (same weights). */
+    private static final float WIDENING_TOLERANCE = 1e-5f;
+
+    /** The name DJL gives the Transformer's word-embedding table, after its position prefix. */
+    private static final String WORD_EMBEDDINGS = "word_embeddings";
+
     private FineTuner() {
     }
 
@@ -91,17 +105,39 @@ public final class FineTuner {
     public static FineTuneResult fineTune(FineTuneInputs inputs, Path versionDirectory, Checkpoints checkpoints,
             Consumer<FineTuneProgress> progress, BooleanSupplier cancelled) {
         Objects.requireNonNull(versionDirectory, "versionDirectory");
-        return train(inputs, checkpoints, progress, cancelled, (model, prepared, result) -> {
-            float[][] parityLogits = new float[prepared.parityIds().length][];
-            for (int i = 0; i < parityLogits.length; i++) {
-                long[] mask = new long[prepared.parityIds()[i].length];
-                Arrays.fill(mask, 1);
-                parityLogits[i] = model.predict(new long[][] {prepared.parityIds()[i]}, new long[][] {mask})[0];
+        return train(inputs, checkpoints, progress, cancelled, (trained, prepared, result) -> {
+            try (StudentModel model = prepared.widen(trained)) {
+                float[][] parityLogits = logits(model, prepared.parityIds());
+                requireSameLogits(logits(trained, prepared.seen().narrow(prepared.parityIds())), parityLogits);
+                FineTunedFolder.write(model, inputs, versionDirectory, result, prepared.train(), prepared.validation());
+                return new FineTuneResult(versionDirectory, result, result.bestValidationScore(), prepared.train(),
+                        prepared.validation(), prepared.parityTexts(), parityLogits);
             }
-            FineTunedFolder.write(model, inputs, versionDirectory, result, prepared.train(), prepared.validation());
-            return new FineTuneResult(versionDirectory, result, result.bestValidationScore(), prepared.train(),
-                    prepared.validation(), prepared.parityTexts(), parityLogits);
         });
+    }
+
+    /** The logits of each row of {@code ids}, one text per call as the parity check serves them. */
+    private static float[][] logits(StudentModel model, long[][] ids) {
+        float[][] logits = new float[ids.length][];
+        for (int i = 0; i < logits.length; i++) {
+            long[] mask = new long[ids[i].length];
+            Arrays.fill(mask, 1);
+            logits[i] = model.predict(new long[][] {ids[i]}, new long[][] {mask})[0];
+        }
+        return logits;
+    }
+
+    /** Widening the vocabulary must not change what the trained model computes for the texts it trained on. */
+    private static void requireSameLogits(float[][] trained, float[][] widened) {
+        for (int i = 0; i < trained.length; i++) {
+            for (int c = 0; c < trained[i].length; c++) {
+                if (Math.abs(trained[i][c] - widened[i][c]) > WIDENING_TOLERANCE) {
+                    throw new IllegalStateException("the fine-tuned model over the whole vocabulary gives logit "
+                            + widened[i][c] + " where the trained one gave " + trained[i][c] + " (parity text " + i
+                            + ", class " + c + ")");
+                }
+            }
+        }
     }
 
     /**
@@ -117,9 +153,41 @@ public final class FineTuner {
         return train(inputs, Checkpoints.none(), progress, cancelled, (model, prepared, result) -> result);
     }
 
-    /** What {@link #train} hands to its last step: the examples counted and the parity sample. */
-    private record Prepared(int train, int validation, List<String> parityTexts, long[][] parityIds) {
+    /**
+     * What {@link #train} hands to its last step: the examples counted, the parity sample (ids of the whole
+     * vocabulary) and what {@link #widen} needs.
+     */
+    private record Prepared(int train, int validation, List<String> parityTexts, long[][] parityIds, SeenTokens seen,
+            BertEncoderWeights weights, TransformerConfig wholeVocabulary, int seed) {
+
+        /**
+         * The trained model over the encoder's whole vocabulary: the encoder's weights, then every trained
+         * parameter copied in, the word-embedding table's trained rows written over the ids they stand for.
+         * The caller closes it; {@code trained} stays open.
+         */
+        StudentModel widen(StudentModel trained) {
+            StudentModel whole = StudentModel.create(this.wholeVocabulary.newBlock(), this.seed);
+            try {
+                this.weights.initialize(whole, allLayers(this.weights), null);
+                Map<String, Parameter> targets = new HashMap<>();
+                whole.block().getParameters().forEach(p -> targets.put(p.getKey(), p.getValue()));
+                for (Pair<String, Parameter> parameter : trained.block().getParameters()) {
+                    NDArray target = targets.get(parameter.getKey()).getArray();
+                    float[] values = parameter.getValue().getArray().toFloatArray();
+                    if (parameter.getKey().endsWith(WORD_EMBEDDINGS)) {
+                        values = this.seen.widen(target.toFloatArray(), values, this.wholeVocabulary.hiddenSize());
+                    }
+                    PyTorchRuntime.copyInto(target, values);
+                }
+                return whole;
+            }
+            catch (RuntimeException | Error ex) {
+                whole.close();
+                throw ex;
+            }
+        }
     }
+
 
     /** The last step of a fine-tuning, on the trained model before it is closed. */
     private interface Finish<T> {
@@ -136,18 +204,15 @@ public final class FineTuner {
         List<TextExample> train = labelled(inputs.train(), inputs);
         List<TextExample> validation = labelled(inputs.validation(), inputs);
         BertEncoderWeights weights = BertEncoderWeights.read(inputs.encoder());
-        TransformerConfig config = config(weights, inputs);
-        MemoryPlanner.requireFineTuningFits(MemoryPlanner.fineTuningBytes(config.parameterCount(),
-                inputs.settings().batchSize(), config.maxPositions(), config.hiddenSize(), config.layers()),
-                inputs.memoryLimitBytes(), inputs.jobId(), inputs.baseName());
+        TransformerConfig whole = config(weights, inputs);
         TrainerConfig trainerConfig = trainerConfig(inputs.settings(), inputs.seed());
-        EncodedSplit trainSplit;
-        EncodedSplit validationSplit;
+        long[][] trainIds;
+        long[][] validationIds;
         List<String> parityTexts = new ArrayList<>();
         long[][] parityIds;
-        try (TextTokenizer tokenizer = TextTokenizer.open("fine-tuning", inputs.tokenizer(), config.maxPositions())) {
-            trainSplit = encode(tokenizer, train, inputs, weights.vocabSize());
-            validationSplit = encode(tokenizer, validation, inputs, weights.vocabSize());
+        try (TextTokenizer tokenizer = TextTokenizer.open("fine-tuning", inputs.tokenizer(), whole.maxPositions())) {
+            trainIds = encode(tokenizer, train, inputs, weights.vocabSize());
+            validationIds = encode(tokenizer, validation, inputs, weights.vocabSize());
             for (int i = 0; i < Math.min(PARITY_TEXTS, validation.size()); i++) {
                 parityTexts.add(validation.get(i).text());
             }
@@ -156,21 +221,28 @@ public final class FineTuner {
                 parityIds[i] = tokenizer.encode(parityTexts.get(i)).ids();
             }
         }
+        SeenTokens seen = SeenTokens.of(trainIds, validationIds);
+        TransformerConfig config = shape(weights, seen.size(), inputs.labels().size(), whole.maxPositions(),
+                (float) inputs.settings().dropout(), inputs.pooling());
+        MemoryPlanner.requireFineTuningFits(MemoryPlanner.fineTuningBytes(config.parameterCount(),
+                inputs.settings().batchSize(), config.maxPositions(), config.hiddenSize(), config.layers())
+                + 4L * whole.parameterCount(), inputs.memoryLimitBytes(), inputs.jobId(), inputs.baseName());
+        EncodedSplit trainSplit = split(seen.narrow(trainIds), train, inputs);
+        EncodedSplit validationSplit = split(seen.narrow(validationIds), validation, inputs);
         int seed = (int) (inputs.seed() ^ (inputs.seed() >>> 32));
         // The encoder is large and nothing else runs in the teacher stage: fine-tuning takes every thread it is
         // given, and the students' own (smaller) count comes back afterwards.
         int threadsBefore = PyTorchRuntime.intraOpThreads();
         PyTorchRuntime.engine(inputs.threads(), 0);
         try (StudentModel model = StudentModel.create(config.newBlock(), seed)) {
-            int[] allLayers = new int[weights.layers()];
-            Arrays.setAll(allLayers, i -> i);
-            weights.initialize(model, allLayers, null);
+            weights.initialize(model, allLayers(weights), seen.keptIds());
             long start = System.nanoTime();
             int[] firstStep = {-1};
             TrainingResult result = new StudentTrainer(trainerConfig).train(model, trainSplit, validationSplit,
                     event -> progress.accept(progress(event, trainerConfig.epochs(), start, firstStep)), cancelled,
                     checkpoints);
-            return finish.apply(model, new Prepared(train.size(), validation.size(), parityTexts, parityIds), result);
+            return finish.apply(model, new Prepared(train.size(), validation.size(), parityTexts, parityIds, seen,
+                    weights, whole, seed), result);
         }
         finally {
             PyTorchRuntime.engine(threadsBefore, 0);
@@ -186,7 +258,12 @@ public final class FineTuner {
     /** The encoder's shape with {@code classes} logits and a position table of {@code maxPositions}. */
     static TransformerConfig shape(BertEncoderWeights weights, int classes, int maxPositions, float dropout,
             TransformerConfig.Pooling pooling) {
-        return new TransformerConfig(new StudentHead(weights.vocabSize(), classes, StudentOutput.LOGITS,
+        return shape(weights, weights.vocabSize(), classes, maxPositions, dropout, pooling);
+    }
+
+    private static TransformerConfig shape(BertEncoderWeights weights, int vocabSize, int classes, int maxPositions,
+            float dropout, TransformerConfig.Pooling pooling) {
+        return new TransformerConfig(new StudentHead(vocabSize, classes, StudentOutput.LOGITS,
                 HiddenActivation.GELU, dropout), maxPositions, weights.hiddenSize(), weights.layers(), weights.heads(),
                 weights.intermediateSize(), weights.layerNormEpsilon(), pooling);
     }
@@ -227,11 +304,16 @@ public final class FineTuner {
         return examples;
     }
 
-    /** Token ids, the label indexes and zero teacher rows (alpha 0 never reads them). */
-    private static EncodedSplit encode(TextTokenizer tokenizer, List<TextExample> examples, FineTuneInputs inputs,
+    private static int[] allLayers(BertEncoderWeights weights) {
+        int[] layers = new int[weights.layers()];
+        Arrays.setAll(layers, i -> i);
+        return layers;
+    }
+
+    /** The token ids of the examples, each checked against the encoder's vocabulary. */
+    private static long[][] encode(TextTokenizer tokenizer, List<TextExample> examples, FineTuneInputs inputs,
             int vocabSize) {
         long[][] ids = new long[examples.size()][];
-        long[] labels = new long[examples.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = tokenizer.encode(examples.get(i).text()).ids();
             for (long id : ids[i]) {
@@ -241,8 +323,16 @@ public final class FineTuner {
                             + "; is it the encoder's own tokenizer?", null);
                 }
             }
+        }
+        return ids;
+    }
+
+    /** Token rows, the label indexes and zero teacher rows (alpha 0 never reads them). */
+    private static EncodedSplit split(long[][] rows, List<TextExample> examples, FineTuneInputs inputs) {
+        long[] labels = new long[examples.size()];
+        for (int i = 0; i < labels.length; i++) {
             labels[i] = inputs.labels().indexOf(examples.get(i).label().orElseThrow());
         }
-        return new EncodedSplit(ids, labels, SoftTargets.of(new float[examples.size()][inputs.labels().size()]));
+        return new EncodedSplit(rows, labels, SoftTargets.of(new float[examples.size()][inputs.labels().size()]));
     }
 }

@@ -199,6 +199,36 @@ class FineTunerIT {
     }
 
     @Test
+    void wordsTheTrainingTextsNeverUsedKeepTheEncodersRowsAndUsedOnesMoved() {
+        BertEncoderWeights base = BertEncoderWeights.read(MiniLmFiles.model());
+        TransformerConfig config = FineTuner.shape(base, LABELS.size(), 16, 0f, TransformerConfig.Pooling.MEAN);
+        int[] allLayers = {0, 1, 2, 3, 4, 5};
+        long card;
+        try (TextTokenizer tokenizer = TextTokenizer.open("t", MiniLmFiles.tokenizer(), 16)) {
+            card = tokenizer.encode("card").ids()[1];
+        }
+        long neverUsed = 1;
+        int width = base.hiddenSize();
+        try (StudentModel fineTuned = StudentModel.create(config.newBlock(), 0);
+                StudentModel encoder = StudentModel.create(config.newBlock(), 0)) {
+            fineTuned.loadParameters(uninterrupted.directory().resolve(FineTuner.PARAMETERS_FILE));
+            base.initialize(encoder, allLayers, null);
+            float[] tuned = wordEmbeddings(fineTuned);
+            float[] original = wordEmbeddings(encoder);
+            assertThat(tuned).hasSize(base.vocabSize() * width);
+            assertThat(Arrays.copyOfRange(tuned, (int) neverUsed * width, (int) (neverUsed + 1) * width))
+                    .containsExactly(Arrays.copyOfRange(original, (int) neverUsed * width, (int) (neverUsed + 1) * width));
+            assertThat(Arrays.copyOfRange(tuned, (int) card * width, (int) (card + 1) * width))
+                    .isNotEqualTo(Arrays.copyOfRange(original, (int) card * width, (int) (card + 1) * width));
+        }
+    }
+
+    private static float[] wordEmbeddings(StudentModel model) {
+        return model.block().getParameters().stream().filter(p -> p.getKey().endsWith("word_embeddings"))
+                .findFirst().orElseThrow().getValue().getArray().toFloatArray();
+    }
+
+    @Test
     void aFineTuningPastTheMemoryLimitIsRefusedBeforeItStarts() {
         AtomicInteger steps = new AtomicInteger();
         assertThatExceptionOfType(DistillationException.class).isThrownBy(() -> FineTuner.fineTune(
