@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.distill4j.api.distill.Augmentation;
 import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationJob;
@@ -24,6 +25,7 @@ import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.engine.files.FileTrees;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.pipeline.report.AugmentationChoice;
 import io.distill4j.pipeline.report.DistillationReport;
 import io.distill4j.pipeline.report.DistillationReportWriter;
 import io.distill4j.pipeline.report.StageRecord;
@@ -54,6 +56,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The teacher is all-MiniLM-L6-v2 with a fitted head unless {@code --encoder} and {@code --teacher}
  * say otherwise ({@link BenchmarkTeacher}); a fine-tuned teacher's results go to files named after it.
+ * {@code --augmentation auto} (or a number of copies per example) turns on transfer-set augmentation; its
+ * results go to files named after it too, and record the copies chosen.
  *
  * <pre>
  * for phase in cold warm online summary; do
@@ -73,6 +77,7 @@ public final class DistillerBenchmark {
                                       [--intermediate-distillation on|off]
                                       [--encoder minilm|bge-small-en|bge-small-zh] [--teacher frozen|auto|fine-tuned]
                                       [--fine-tune-epochs 3] [--fine-tune-lr 5e-5] [--fine-tune-length N] [--layer-decay 1]
+                                      [--augmentation none|auto|N]
             """;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -113,6 +118,8 @@ public final class DistillerBenchmark {
             throw new IllegalArgumentException("--dataset must be banking77, sst2, stsb or chnsenticorp, was " + dataset);
         }
         BenchmarkTeacher teacher = BenchmarkTeacher.parse(flags);
+        String augmentationFlag = flags.string("augmentation", "none");
+        Augmentation augmentation = augmentation(augmentationFlag);
         if (phase.equals("summary")) {
             summary(outDir);
             return;
@@ -137,6 +144,7 @@ public final class DistillerBenchmark {
                 .gate(QualityGate.relativeToTeacher(0.97))
                 .memoryMode(phase.equals("online") ? MemoryMode.ONLINE : MemoryMode.STAGED)
                 .student(student)
+                .augmentation(augmentation)
                 .register(dataset + "-student");
         data(builder, dataset, datasets, distillerWork, maxTrain, sst2Sentences);
         DistillationSpec spec = builder.build();
@@ -183,6 +191,8 @@ public final class DistillerBenchmark {
                 .put("int8P50", result.studentInt8().p50LatencyMillis())
                 .put("trials", result.trials()).put("gatesPassed", result.gatesPassed())
                 .put("report", result.files().reportHtml().toString());
+        json.put("augmentation", augmentationFlag).put("augmentationChoice", report.data().augmentation()
+                .map(AugmentationChoice::reason).orElse("none"));
         ObjectNode hyper = json.putObject("hyperParameters");
         result.hyperParameters().forEach(hyper::put);
         ObjectNode stages = json.putObject("stages");
@@ -194,7 +204,8 @@ public final class DistillerBenchmark {
             peak = Math.max(peak, stage.peakRssBytes());
         }
         json.put("peakMiB", peak >> 20);
-        Path out = outDir.resolve("distiller-" + dataset + teacher.label() + "-" + phase + (studentFlag.equals("auto") ? ""
+        Path out = outDir.resolve("distiller-" + dataset + teacher.label()
+                + (augmentationFlag.equals("none") ? "" : "-augmentation-" + augmentationFlag) + "-" + phase + (studentFlag.equals("auto") ? ""
                 : "-" + studentFlag.replace(':', '-')) + (prune || !studentFlag.equals("auto") ? "" : "-full-vocabulary")
                 + ".json");
         try {
@@ -288,6 +299,22 @@ public final class DistillerBenchmark {
             return auto.intermediateDistillation(settings);
         }
         throw new IllegalArgumentException("--intermediate-distillation applies to the auto and teacher-layers students");
+    }
+
+    /** {@code none}, {@code auto} (the distiller sizes it) or a fixed number of copies per example. */
+    static Augmentation augmentation(String flag) {
+        if (flag.equals("none")) {
+            return Augmentation.none();
+        }
+        if (flag.equals("auto")) {
+            return Augmentation.auto();
+        }
+        try {
+            return Augmentation.ofDefaults().copiesPerExample(Integer.parseInt(flag));
+        }
+        catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("--augmentation must be none, auto or a number of copies, was " + flag);
+        }
     }
 
     /** {@code teacher-layers:N} or {@code teacher-layers:N:FFN}, split at the colons. */

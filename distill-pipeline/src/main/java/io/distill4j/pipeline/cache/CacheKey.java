@@ -28,10 +28,13 @@ import io.distill4j.engine.digest.Sha256;
  * (with their relative paths, so ONNX external-data files count too); required;</li>
  * <li>{@code tokenizer}: the bytes of the tokenizer file, or {@code none};</li>
  * <li>{@code data}: the bytes of the split's data file (or folder), or the split's texts; required.
- * One key covers one split, so editing the test set does not invalidate the training targets;</li>
+ * One key covers one split, so editing the test set does not invalidate the training targets. The
+ * teacher stage keys the training split by the texts of its transfer set, augmented copies included,
+ * so the key holds the augmentation actually applied: the copies made (after automatic sizing), their
+ * perturbations and seed. A cache made with 4 copies per example is not reused for 6, nor for none;</li>
  * <li>{@code preprocessing.*}: every other setting the targets depend on, as sorted {@code name=value}
- * pairs: maximum sequence length, pooling, normalization, the output read, the task, augmentation
- * settings and seed, the split name if it should matter;</li>
+ * pairs: maximum sequence length, pooling, normalization, the output read, the task, the split name if
+ * it should matter;</li>
  * <li>{@code format}: the version of the cache file format, so that a new format never reads old files.</li>
  * </ul>
  * Files are streamed through the digest, never loaded whole. Hashing costs about a second per few

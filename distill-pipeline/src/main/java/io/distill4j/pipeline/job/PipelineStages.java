@@ -44,7 +44,7 @@ final class PipelineStages implements JobStages {
                         new TeacherEncoder(file, this.teacher.encoderPooling(this.run.config()))));
         PyTorchRuntime.engine(this.run.config().trainingThreads(), 1);
         PreparedData data = PreparedData.read(this.run.spec().data(), this.run.spec().augmentation(),
-                this.run.spec().seed(), this.run.spec().task(), this.run.id());
+                this.run.spec().budget(), this.run.spec().seed(), this.run.spec().task(), this.run.id());
         if (!this.run.embedding() && data.labels().size() < 2) {
             throw this.run.failure("data: a classification needs at least two labels in the training data, found "
                     + data.labels());
@@ -53,7 +53,8 @@ final class PipelineStages implements JobStages {
                 + "validation %d, test %s, %s", data.train().size(), data.transfer().size() - data.train().size(),
                 data.validation().size(), data.test().map(t -> Integer.toString(t.size())).orElse("none"),
                 this.run.embedding() ? "texts" + data.validationPairs().map(p -> ", " + p.size()
-                        + " scored validation pairs").orElse("") : data.labels().size() + " labels"));
+                        + " scored validation pairs").orElse("") : data.labels().size() + " labels")
+                + data.augmentation().map(choice -> "; augmentation " + choice.reason()).orElse(""));
         return data;
     }
 

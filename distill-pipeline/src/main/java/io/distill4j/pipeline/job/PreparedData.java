@@ -5,9 +5,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import io.distill4j.api.distill.Augmentation;
+import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.exception.DistillationException;
@@ -19,11 +21,14 @@ import io.distill4j.pipeline.data.DatasetSplit;
 import io.distill4j.pipeline.data.DatasetSplitter;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.report.AugmentationChoice;
 
 /**
  * The data of one job after the {@code PREPARE_DATA} stage: read and validated with the spec's column
  * mapping, split (seeded and stratified) when no validation file is given, and the transfer set (the
- * training texts plus their augmented, unlabelled copies) the teacher labels.
+ * training texts plus their augmented, unlabelled copies) the teacher labels. How many copies each
+ * training example gets is the spec's number, or {@link AugmentationSizing}'s choice for automatic
+ * augmentation.
  *
  * <p>For {@link DistillationTask#TEXT_EMBEDDING} every split is a list of single texts: the training
  * split holds each distinct text of the file (both sides of a pair), unlabelled; a validation or test
@@ -39,10 +44,11 @@ import io.distill4j.pipeline.data.TextExample;
  * @param validationPairs the similarity scores of the validation split's pairs (embedding task, when it has
  *     scored pairs)
  * @param testPairs the same for the test split (always present for an embedding task with a test split)
+ * @param augmentation the copies made per training example and why; empty when the spec asked for none
  */
 record PreparedData(TextDataset train, TextDataset transfer, TextDataset validation, Optional<TextDataset> test,
         List<String> labels, List<DataReport> reports, Optional<ScoredPairs> validationPairs,
-        Optional<ScoredPairs> testPairs) {
+        Optional<ScoredPairs> testPairs, Optional<AugmentationChoice> augmentation) {
 
     PreparedData {
         Objects.requireNonNull(train, "train");
@@ -51,18 +57,20 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
         Objects.requireNonNull(test, "test");
         Objects.requireNonNull(validationPairs, "validationPairs");
         Objects.requireNonNull(testPairs, "testPairs");
+        Objects.requireNonNull(augmentation, "augmentation");
         labels = List.copyOf(labels);
         reports = List.copyOf(reports);
     }
 
     /**
-     * Reads the spec's files for the task.
+     * Reads the spec's files for the task, and makes the transfer set with the copies {@code augmentation}
+     * asks for (automatic copies sized for {@code budget}).
      *
      * @throws DistillationException if past the bad-row limit, or an embedding task's test split has no
      *     scored pairs, or a score is not a number
      */
-    static PreparedData read(DataSpec spec, Augmentation augmentation, long seed, DistillationTask task,
-            String jobId) {
+    static PreparedData read(DataSpec spec, Augmentation augmentation, Budget budget, long seed,
+            DistillationTask task, String jobId) {
         boolean embedding = task == DistillationTask.TEXT_EMBEDDING;
         ColumnMapping.Builder columns = ColumnMapping.builder().header(spec.header());
         column(spec.textColumn(), columns::text, columns::text);
@@ -119,15 +127,18 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
                 test = Optional.of(flattened(test.get()));
             }
         }
+        // The teacher's speed is measured only once it is loaded, in the teacher stage: the size rules decide.
+        Optional<AugmentationChoice> choice = AugmentationSizing.choose(augmentation, train.size(), task, budget,
+                OptionalDouble.empty());
         TextDataset transfer = train;
-        if (augmentation.isEnabled()) {
+        if (choice.isPresent() && choice.get().copiesPerExample() > 0) {
             transfer = Augmenter.builder().maskProbability(augmentation.tokenMasking())
                     .replaceProbability(augmentation.wordReplacement()).ngramProbability(augmentation.ngramSampling())
-                    .maxNgram(augmentation.maxNgram()).copies(augmentation.copiesPerExample()).seed(seed).build()
+                    .maxNgram(augmentation.maxNgram()).copies(choice.get().copiesPerExample()).seed(seed).build()
                     .augment(train);
         }
         return new PreparedData(train, transfer, validation, test, embedding ? List.of() : all.labels(), reports,
-                validationPairs, testPairs);
+                validationPairs, testPairs, choice);
     }
 
     /** Every distinct text of {@code data}, both sides of each pair, unlabelled, in first-seen order. */

@@ -114,7 +114,7 @@ final class ReportStage {
             .name(run.spec().name())
             .figures(teacher, fp32, int8)
             .hyperParameters(hyperParameters)
-            .data(DataSummary.fromReports(rows(in.data()), in.data().reports()))
+            .data(summary(in.data()))
             .quantization(QuantizationSummary.from(in.quantized().result()))
             .compatibility("CPU", cpu.verdict().label())
             .compatibility("CUDA", cuda.verdict().label());
@@ -140,6 +140,12 @@ final class ReportStage {
         gates.stream().filter(g -> !g.passed()).forEach(g -> report.warning(String.format(Locale.ROOT,
                 "Gate not met: %s (measured %.4f, required %.4f)", g.description(), g.measured(), g.required())));
         return report.build();
+    }
+
+    /** The data section: rows per split, bad rows, and the augmentation choice when there was one. */
+    private static DataSummary summary(PreparedData data) {
+        DataSummary summary = DataSummary.fromReports(rows(data), data.reports());
+        return data.augmentation().map(summary::withAugmentation).orElse(summary);
     }
 
     private static Map<String, Long> rows(PreparedData data) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.distill4j.api.Checks;
 import io.distill4j.pipeline.data.BadRow;
@@ -13,7 +14,8 @@ import io.distill4j.pipeline.data.DataReport;
 /**
  * The data a job used: rows per split, the bad rows skipped while reading, counted by reason, with at
  * most {@value #MAX_EXAMPLES} examples of the form {@code "train.tsv line 12: the text is empty"}, and
- * notes on how files were read (a TSV file read literally because it does not follow RFC 4180).
+ * notes on how files were read (a TSV file read literally because it does not follow RFC 4180), and the
+ * augmented copies made per training example with the reason, when the spec asked for augmentation.
  *
  * <pre>{@code
  * DataSummary data = DataSummary.fromReports(Map.of("train", 8000L, "validation", 1000L, "test", 1000L),
@@ -24,9 +26,10 @@ import io.distill4j.pipeline.data.DataReport;
  * @param badRowsByReason skipped rows by reason, in the caller's order
  * @param badRowExamples the first skipped rows, one line each, at most {@value #MAX_EXAMPLES}
  * @param notes one sentence per file whose reading a user should know about, in the files' order
+ * @param augmentation the copies per training example and why; empty when the spec asked for none
  */
 public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason,
-        List<String> badRowExamples, List<String> notes) {
+        List<String> badRowExamples, List<String> notes, Optional<AugmentationChoice> augmentation) {
 
     /** How many bad-row examples a summary keeps. */
     public static final int MAX_EXAMPLES = DataReport.MAX_EXAMPLES;
@@ -43,6 +46,13 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
                     + badRowExamples.size() + "; use DataSummary.of to keep the first ones");
         }
         notes = List.copyOf(Checks.notNull(notes, "data.notes"));
+        Checks.notNull(augmentation, "data.augmentation");
+    }
+
+    /** A summary without augmentation. */
+    public DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badRowsByReason, List<String> badRowExamples,
+            List<String> notes) {
+        this(rowsPerSplit, badRowsByReason, badRowExamples, notes, Optional.empty());
     }
 
     /** A summary with no splits and no bad rows. */
@@ -79,6 +89,12 @@ public record DataSummary(Map<String, Long> rowsPerSplit, Map<String, Long> badR
             }
         }
         return new DataSummary(rowsPerSplit, byReason, examples, notes);
+    }
+
+    /** A copy that records the augmentation {@code choice}. */
+    public DataSummary withAugmentation(AugmentationChoice choice) {
+        return new DataSummary(this.rowsPerSplit, this.badRowsByReason, this.badRowExamples, this.notes,
+                Optional.of(Checks.notNull(choice, "data.augmentation")));
     }
 
     /** All skipped rows. */

@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * order (hyper-parameters sorted by name, splits and providers in the caller's order); times are ISO-8601
  * ({@code "2025-03-01T10:15:30.123Z"}, durations {@code "PT12.5S"}); a number that is not known is the
  * string {@code "NaN"}; an absent optional is {@code null}. Reading is strict: an unknown or missing key,
- * or another {@code reportVersion}, is an error (a version 2 report, which predates {@code teacherChoice},
- * is read without one).
+ * or another {@code reportVersion}, is an error; older layouts are read without what they predate (a
+ * version 3 report without {@code data.augmentation}, a version 2 report without that and without
+ * {@code teacherChoice}).
  *
  * <p><b>HTML.</b> A single UTF-8 file with inline CSS and inline SVG charts (training loss and the
  * validation metric per epoch, with ticked axes), and tables for the model comparison, the gates, the
@@ -47,10 +48,13 @@ import tools.jackson.databind.node.ObjectNode;
 public final class DistillationReportWriter {
 
     /**
-     * The version of the JSON layout, written as {@code reportVersion}: 3 added {@code teacherChoice}. A
-     * version 2 report is read too, without a teacher choice.
+     * The version of the JSON layout, written as {@code reportVersion}: 3 added {@code teacherChoice}, 4
+     * added {@code data.augmentation}. Versions 2 and 3 are read too, without what they predate.
      */
-    public static final int REPORT_VERSION = 3;
+    public static final int REPORT_VERSION = 4;
+
+    /** The layout before {@code data.augmentation}, which {@link #fromJson} still reads. */
+    private static final int REPORT_VERSION_WITHOUT_AUGMENTATION = 3;
 
     /** The layout before {@code teacherChoice}, which {@link #fromJson} still reads. */
     private static final int REPORT_VERSION_WITHOUT_TEACHER_CHOICE = 2;
@@ -100,20 +104,20 @@ public final class DistillationReportWriter {
             throw new IllegalArgumentException("The report must be a JSON object");
         }
         JsonNode version = root.get(VERSION_FIELD);
-        boolean withoutChoice = version != null && version.isInt()
-                && version.intValue() == REPORT_VERSION_WITHOUT_TEACHER_CHOICE;
-        if (version == null || !version.isInt() || (version.intValue() != REPORT_VERSION && !withoutChoice)) {
+        int layout = version != null && version.isInt() ? version.intValue() : -1;
+        if (layout != REPORT_VERSION && layout != REPORT_VERSION_WITHOUT_AUGMENTATION
+                && layout != REPORT_VERSION_WITHOUT_TEACHER_CHOICE) {
             throw new IllegalArgumentException("The report's " + VERSION_FIELD + " must be " + REPORT_VERSION
-                    + " (or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + "), was " + version);
+                    + " (or " + REPORT_VERSION_WITHOUT_AUGMENTATION + " or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE
+                    + "), was " + version);
         }
         ObjectNode fields = ((ObjectNode) root).deepCopy();
         fields.remove(VERSION_FIELD);
-        if (withoutChoice) {
-            if (fields.has("teacherChoice")) {
-                throw new IllegalArgumentException("The report is invalid: a version "
-                        + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + " report has no teacherChoice");
-            }
-            fields.putNull("teacherChoice");
+        if (layout <= REPORT_VERSION_WITHOUT_TEACHER_CHOICE) {
+            absentBefore(fields, "teacherChoice", layout);
+        }
+        if (layout <= REPORT_VERSION_WITHOUT_AUGMENTATION && fields.get("data") instanceof ObjectNode data) {
+            absentBefore(data, "augmentation", layout);
         }
         try {
             return MAPPER.treeToValue(fields, DistillationReport.class);
@@ -123,6 +127,15 @@ public final class DistillationReportWriter {
             String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
             throw new IllegalArgumentException("The report is invalid: " + reason, ex);
         }
+    }
+
+    /** Sets {@code field}, which a report of version {@code layout} predates, to absent; present is an error. */
+    private static void absentBefore(ObjectNode fields, String field, int layout) {
+        if (fields.has(field)) {
+            throw new IllegalArgumentException("The report is invalid: a version " + layout + " report has no "
+                    + field);
+        }
+        fields.putNull(field);
     }
 
     /** The report as one self-contained HTML page. */

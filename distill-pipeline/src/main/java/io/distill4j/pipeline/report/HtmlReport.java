@@ -329,6 +329,8 @@ final class HtmlReport {
                     .append(num(Html.count(rows))).append("</tr>\n"));
             this.out.append("</tbody>\n</table>\n");
         }
+        data.augmentation().ifPresent(choice -> this.out.append("<p id=\"augmentation\">Augmentation: ")
+                .append(e(choice.reason())).append("</p>\n"));
         data.notes().forEach(note -> this.out.append("<p>").append(e(note)).append("</p>\n"));
         if (data.badRows() == 0) {
             this.out.append("<p>No rows were skipped as bad.</p>\n");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.distill4j.api.distill.Augmentation;
 import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationJob;
@@ -23,6 +24,11 @@ import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.pipeline.cache.SoftTargetCache;
+import io.distill4j.pipeline.teacher.Teacher;
+import io.distill4j.pipeline.teacher.TeacherContext;
+import io.distill4j.pipeline.teacher.TeacherOutcome;
+import io.distill4j.pipeline.teacher.TeacherProgress;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +140,57 @@ class PipelineDistillerIT {
             assertThat(Files.readString(result.files().reportJson())).contains(train + " was read literally");
             assertThat(Files.readString(result.files().reportHtml())).contains(train + " was read literally");
         }
+    }
+
+    @Test
+    void automaticAugmentationIsReportedAndKeysTheTrainingTargetsApartFromNone(@TempDir Path dir) throws Exception {
+        Path train = TopicData.write(dir.resolve("data/train.csv"), 20, 1);
+        DistillationSpec auto = DistillationSpec.builder()
+                .name("augmented")
+                .teacher(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer()))
+                .data(DataSpec.csv(train))
+                .augmentation(Augmentation.auto())
+                .budget(Budget.of(Duration.ofMinutes(5), 1)).build();
+        DistillerConfig config = config(dir);
+        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
+            DistillationJob job = distiller.submit(auto);
+            DistillationResult result = job.await(Duration.ofMinutes(10));
+
+            // 60 rows, a tenth kept for validation: 54 training examples, 9 copies each.
+            String reason = "auto: 54 training examples \u2192 9 copies per example "
+                    + "(transfer \u2264 10 \u00d7 training)";
+            assertThat(job.events()).filteredOn(e -> e.stage() == Stage.PREPARE_DATA).extracting(ProgressEvent::message)
+                    .anySatisfy(message -> assertThat(message).startsWith("data: train 54 (+")
+                            .endsWith("; augmentation " + reason));
+            String json = Files.readString(result.files().reportJson());
+            assertThat(json).contains("\"automatic\" : true,\n      \"copiesPerExample\" : 9,")
+                    .contains("\"reason\" : \"" + reason + "\"");
+            assertThat(Files.readString(result.files().reportHtml()))
+                    .contains("<p id=\"augmentation\">Augmentation: " + reason + "</p>");
+        }
+
+        PreparedData augmented = PreparedData.read(auto.data(), auto.augmentation(), auto.budget(), auto.seed(),
+                auto.task(), "auto");
+        PreparedData plain = PreparedData.read(auto.data(), Augmentation.none(), auto.budget(), auto.seed(),
+                auto.task(), "none");
+        assertThat(augmented.transfer().size()).isGreaterThan(plain.transfer().size());
+        try (TeacherOutcome withCopies = teach(auto, config, augmented);
+                TeacherOutcome without = teach(auto.toBuilder().augmentation(Augmentation.none()).build(), config,
+                        plain)) {
+            // The job's targets are found again for the same copies; none gets training targets of its own.
+            assertThat(withCopies.allCached()).isTrue();
+            assertThat(without.split("train").cacheHit()).isFalse();
+            assertThat(without.split("train").key()).isNotEqualTo(withCopies.split("train").key());
+            assertThat(without.split("validation").key()).isEqualTo(withCopies.split("validation").key());
+        }
+    }
+
+    /** Runs the spec's teacher on {@code data}, with the distiller's cache, as the teacher stage does. */
+    private static TeacherOutcome teach(DistillationSpec spec, DistillerConfig config, PreparedData data) {
+        return Teacher.forSpec(spec.teacher()).run(new TeacherContext("keys", spec, config, data.train(),
+                data.transfer(), data.validation(), data.test(), data.labels(),
+                SoftTargetCache.inDirectory(config.cacheDirectory().resolve("soft-targets")), (vocab, width) -> 0,
+                TeacherProgress.none(), () -> false));
     }
 
     @Test

@@ -84,7 +84,8 @@ class PrecomputedLogitsIT {
      * rows as {@code {"file", "line", "logits"}}: the values as doubles, so they parse back to the same floats.
      */
     private static void writeLogits(DistillationSpec spec, DistillerConfig config, Path file) throws Exception {
-        PreparedData data = PreparedData.read(spec.data(), spec.augmentation(), spec.seed(), spec.task(), "export");
+        PreparedData data = PreparedData.read(spec.data(), spec.augmentation(), spec.budget(), spec.seed(), spec.task(),
+                "export");
         TeacherContext context = new TeacherContext("export", spec, config, data.train(), data.transfer(),
                 data.validation(), data.test(), data.labels(),
                 SoftTargetCache.inDirectory(config.cacheDirectory().resolve("soft-targets")), (vocab, width) -> 0,

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.distill4j.api.distill.Augmentation;
+import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationTask;
 import io.distill4j.api.distill.Quoting;
@@ -18,6 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PreparedDataTests {
+
+    private static final Augmentation NONE = Augmentation.none();
+
+    private static final Budget BUDGET = Budget.ofDefaults();
 
     @TempDir
     Path dir;
@@ -35,8 +40,8 @@ class PreparedDataTests {
         Path test = write("test.csv", "A girl sings.,A girl is singing.,4.9\nA boy swims.,Stocks fell.,0\n"
                 + "Rain falls.,It is raining.,4\n");
 
-        PreparedData data = PreparedData.read(stsStyle(train).validation(validation).test(test), Augmentation.none(),
-                7, DistillationTask.TEXT_EMBEDDING, "job-1");
+        PreparedData data = PreparedData.read(stsStyle(train).validation(validation).test(test), NONE, BUDGET, 7,
+                DistillationTask.TEXT_EMBEDDING, "job-1");
 
         assertThat(data.train().examples()).extracting(TextExample::text).containsExactly("A plane is taking off.",
                 "An air plane is taking off.", "A man plays a flute.", "A single unpaired sentence.");
@@ -56,15 +61,15 @@ class PreparedDataTests {
                 + "card \"stuck\tcard\nwhere is my transfer\ttransfer\n");
         DataSpec spec = DataSpec.tsv(train).validationShare(0.5);
 
-        PreparedData data = PreparedData.read(spec, Augmentation.none(), 7, DistillationTask.TEXT_CLASSIFICATION,
+        PreparedData data = PreparedData.read(spec, NONE, BUDGET, 7, DistillationTask.TEXT_CLASSIFICATION,
                 "job-3");
 
         assertThat(data.reports()).singleElement().satisfies(report -> assertThat(report.readLiterally()).isTrue());
         assertThat(data.train().size() + data.validation().size()).isEqualTo(4);
-        assertThatThrownBy(() -> PreparedData.read(spec.quoting(Quoting.RFC_4180), Augmentation.none(), 7,
+        assertThatThrownBy(() -> PreparedData.read(spec.quoting(Quoting.RFC_4180), NONE, BUDGET, 7,
                 DistillationTask.TEXT_CLASSIFICATION, "job-4")).isInstanceOf(DistillationException.class)
                 .hasMessageContaining("malformed record after line 1").hasMessageContaining("data.quoting: NONE");
-        assertThat(PreparedData.read(spec.quoting(Quoting.NONE), Augmentation.none(), 7,
+        assertThat(PreparedData.read(spec.quoting(Quoting.NONE), NONE, BUDGET, 7,
                 DistillationTask.TEXT_CLASSIFICATION, "job-5").reports())
                 .singleElement().satisfies(report -> assertThat(report.readLiterally()).isFalse());
     }
@@ -73,13 +78,13 @@ class PreparedDataTests {
     void anEmbeddingTestSplitNeedsScoredPairs() throws IOException {
         Path train = write("train.csv", "text\nfirst sentence\nsecond sentence\nthird sentence\n");
         Path test = write("test.csv", "text,label\nlonely sentence,4\n");
-        assertThatThrownBy(() -> PreparedData.read(DataSpec.csv(train).test(test), Augmentation.none(), 7,
+        assertThatThrownBy(() -> PreparedData.read(DataSpec.csv(train).test(test), NONE, BUDGET, 7,
                 DistillationTask.TEXT_EMBEDDING, "job-2")).isInstanceOf(DistillationException.class)
                 .hasMessageContaining("data.test").hasMessageContaining("textPairColumn");
 
         Path badScore = write("bad.csv", "A girl sings.,A girl is singing.,high\nA boy swims.,Stocks fell.,0\n");
-        assertThatThrownBy(() -> PreparedData.read(stsStyle(train).header(false).test(badScore), Augmentation.none(),
-                7, DistillationTask.TEXT_EMBEDDING, "job-3")).isInstanceOf(DistillationException.class)
+        assertThatThrownBy(() -> PreparedData.read(stsStyle(train).header(false).test(badScore), NONE, BUDGET, 7,
+                DistillationTask.TEXT_EMBEDDING, "job-3")).isInstanceOf(DistillationException.class)
                 .hasMessageContaining("line 1").hasMessageContaining("'high' is not a number");
     }
 
@@ -89,12 +94,58 @@ class PreparedDataTests {
         for (int i = 0; i < 40; i++) {
             rows.append("sentence number ").append(i).append('\n');
         }
-        PreparedData data = PreparedData.read(DataSpec.csv(write("train.csv", rows.toString())), Augmentation.none(),
-                7, DistillationTask.TEXT_EMBEDDING, "job-4");
+        PreparedData data = PreparedData.read(DataSpec.csv(write("train.csv", rows.toString())), NONE, BUDGET, 7,
+                DistillationTask.TEXT_EMBEDDING, "job-4");
         assertThat(data.train().size() + data.validation().size()).isEqualTo(40);
         assertThat(data.validation().size()).isPositive();
         assertThat(data.validationPairs()).isEmpty();
         assertThat(data.testPairs()).isEmpty();
+    }
+
+    @Test
+    void automaticAugmentationSizesTheTransferSetTheSameWayEveryTime() throws IOException {
+        StringBuilder rows = new StringBuilder("text,label\n");
+        for (int i = 0; i < 30; i++) {
+            rows.append("my card number ").append(i).append(" was declined at the shop,card\n");
+            rows.append("the transfer of ").append(i).append(" pounds has not arrived yet,transfer\n");
+        }
+        DataSpec spec = DataSpec.csv(write("train.csv", rows.toString()));
+
+        PreparedData data = PreparedData.read(spec, Augmentation.auto(), BUDGET, 7,
+                DistillationTask.TEXT_CLASSIFICATION, "job-6");
+        PreparedData again = PreparedData.read(spec, Augmentation.auto(), BUDGET, 7,
+                DistillationTask.TEXT_CLASSIFICATION, "job-7");
+        PreparedData none = PreparedData.read(spec, NONE, BUDGET, 7, DistillationTask.TEXT_CLASSIFICATION, "job-8");
+
+        int train = data.train().size();
+        assertThat(data.augmentation()).hasValueSatisfying(choice -> {
+            assertThat(choice.automatic()).isTrue();
+            assertThat(choice.copiesPerExample()).isEqualTo(9);
+            assertThat(choice.trainingExamples()).isEqualTo(train);
+            assertThat(choice.reason()).isEqualTo("auto: " + train + " training examples \u2192 9 copies per example "
+                    + "(transfer \u2264 10 \u00d7 training)");
+        });
+        assertThat(data.transfer().size()).isGreaterThan(train).isLessThanOrEqualTo(10 * train);
+        assertThat(data.transfer().examples().subList(train, data.transfer().size()))
+                .allMatch(TextExample::augmented);
+        assertThat(again.transfer().examples()).extracting(TextExample::text)
+                .containsExactlyElementsOf(data.transfer().examples().stream().map(TextExample::text).toList());
+        assertThat(none.augmentation()).isEmpty();
+        assertThat(none.transfer()).isSameAs(none.train());
+    }
+
+    @Test
+    void automaticAugmentationMakesNoCopiesForAnEmbeddingJob() throws IOException {
+        Path train = write("train.csv", "text\nfirst sentence\nsecond sentence\nthird sentence\nfourth one\n");
+
+        PreparedData data = PreparedData.read(DataSpec.csv(train), Augmentation.auto(), BUDGET, 7,
+                DistillationTask.TEXT_EMBEDDING, "job-9");
+
+        assertThat(data.augmentation()).hasValueSatisfying(choice -> {
+            assertThat(choice.copiesPerExample()).isZero();
+            assertThat(choice.reason()).contains("no copies").contains("classification");
+        });
+        assertThat(data.transfer()).isSameAs(data.train());
     }
 
     @Test

@@ -53,7 +53,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(report);
 
         assertThat(DistillationReportWriter.toJson(DistillationReportWriter.fromJson(json))).isEqualTo(json);
-        assertThat(json).startsWith("{\n  \"reportVersion\" : 3,\n  \"jobId\" : \"job-7\",");
+        assertThat(json).startsWith("{\n  \"reportVersion\" : 4,\n  \"jobId\" : \"job-7\",");
         List<String> keys = List.of("\"reportVersion\"", "\"jobId\"", "\"name\"", "\"task\"", "\"metric\"", "\"created\"",
                 "\"teacher\"", "\"studentFp32\"", "\"studentInt8\"", "\"stages\"", "\"hyperParameters\"", "\"trials\"",
                 "\"chosenTrial\"", "\"trainingCurve\"", "\"gates\"", "\"data\"", "\"quantization\"", "\"compatibility\"",
@@ -86,7 +86,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(ReportFixtures.full("strict", 2).build());
 
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
-                json.replace("\"reportVersion\" : 3", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 3");
+                json.replace("\"reportVersion\" : 4", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 4");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
                 json.replace("\"jobId\" :", "\"surprise\" : 1, \"jobId\" :"))).withMessageContaining("surprise");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
@@ -97,7 +97,7 @@ class DistillationReportWriterTests {
                 .withMessageContaining("not valid JSON");
 
         Path file = this.dir.resolve("broken.json");
-        Files.writeString(file, json.replace("\"reportVersion\" : 3", "\"reportVersion\" : 0"));
+        Files.writeString(file, json.replace("\"reportVersion\" : 4", "\"reportVersion\" : 0"));
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> DistillationReportWriter.readJson(file))
                 .withMessageContaining("broken.json").withMessageContaining("reportVersion");
     }
@@ -133,12 +133,55 @@ class DistillationReportWriterTests {
         assertThat(json).contains("\"estimatedFineTuning\" : \"PT41M\"").contains("\"probeSteps\" : 96");
 
         String withoutChoice = json.substring(0, json.indexOf(",\n  \"teacherChoice\"")) + "\n}\n";
-        String versionTwo = withoutChoice.replace("\"reportVersion\" : 3", "\"reportVersion\" : 2");
+        String versionTwo = withoutAugmentation(withoutChoice).replace("\"reportVersion\" : 4",
+                "\"reportVersion\" : 2");
         assertThat(DistillationReportWriter.fromJson(versionTwo).teacherChoice()).isEmpty();
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutChoice))
                 .withMessageContaining("teacherChoice");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
-                "\"reportVersion\" : 3", "\"reportVersion\" : 2"))).withMessageContaining("has no teacherChoice");
+                "\"reportVersion\" : 4", "\"reportVersion\" : 2"))).withMessageContaining("has no teacherChoice");
+    }
+
+    @Test
+    void theAugmentationChoiceRoundTripsAndAVersionThreeReportIsReadWithoutOne() {
+        DistillationReport report = ReportFixtures.full("augmented", 2).build();
+        String json = DistillationReportWriter.toJson(report);
+
+        assertThat(DistillationReportWriter.fromJson(json).data().augmentation())
+                .contains(ReportFixtures.AUGMENTATION);
+        assertThat(json).contains("\"augmentation\" : {\n      \"automatic\" : true,\n      \"copiesPerExample\" : 3,");
+
+        String withoutAugmentation = withoutAugmentation(json);
+        String versionThree = withoutAugmentation.replace("\"reportVersion\" : 4", "\"reportVersion\" : 3");
+        DistillationReport read = DistillationReportWriter.fromJson(versionThree);
+        assertThat(read.data().augmentation()).isEmpty();
+        assertThat(read.teacherChoice()).isEqualTo(report.teacherChoice());
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutAugmentation))
+                .withMessageContaining("augmentation");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
+                "\"reportVersion\" : 4", "\"reportVersion\" : 3"))).withMessageContaining("has no augmentation");
+    }
+
+    @Test
+    void theHtmlSaysHowManyCopiesWereMadeAndWhy() {
+        String html = DistillationReportWriter.toHtml(ReportFixtures.full("augmented", 2).build());
+        DistillationReport plain = ReportFixtures.full("plain", 2).build();
+        DataSummary data = plain.data();
+        String without = DistillationReportWriter.toHtml(ReportFixtures.full("plain", 2).data(new DataSummary(
+                data.rowsPerSplit(), data.badRowsByReason(), data.badRowExamples(), data.notes())).build());
+
+        assertThat(html).contains("<p id=\"augmentation\">Augmentation: auto: 12,083 training examples \u2192 3 copies "
+                + "per example (transfer \u2264 60,000 rows) &amp; &lt;rows&gt;</p>");
+        assertThat(html.indexOf("id=\"augmentation\"")).isGreaterThan(html.indexOf("<section id=\"data\">"));
+        assertThat(without).doesNotContain("id=\"augmentation\"");
+    }
+
+    /** {@code json} with its {@code data.augmentation} key removed, as a report that predates it. */
+    private static String withoutAugmentation(String json) {
+        int start = json.indexOf(",\n    \"augmentation\" : ");
+        int end = json.indexOf("\n  },\n  \"quantization\"");
+        assertThat(start).isPositive().isLessThan(end);
+        return json.substring(0, start) + json.substring(end);
     }
 
     @Test

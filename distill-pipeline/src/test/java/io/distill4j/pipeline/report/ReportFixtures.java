@@ -46,7 +46,7 @@ final class ReportFixtures {
                 .gate(new GateOutcome("accuracy before INT8 >= 0.95", 0.9187, 0.95, false))
                 .data(new DataSummary(orderedSplits(), Map.of("empty_text", 2L),
                         List.of("train.tsv line 12: the text is empty", "train.tsv line 40: the text is empty"),
-                        List.of(LITERAL_NOTE)))
+                        List.of(LITERAL_NOTE)).withAugmentation(AUGMENTATION))
                 .quantization(new QuantizationSummary(12, 1, 2, 4_818_000, 1_262_000,
                         Optional.of(new QuantizationSummary.Gate(false, 0.93, "argmaxAgreement 0.93, required 0.99")),
                         Optional.of(new QuantizationSummary.Gate(true, 0.995, "argmaxAgreement 0.995, required 0.99")),
@@ -63,6 +63,10 @@ final class ReportFixtures {
         }
         return builder;
     }
+
+    /** The augmentation choice of {@link #full}, with characters HTML must escape. */
+    static final AugmentationChoice AUGMENTATION = new AugmentationChoice(true, 3, 12_083,
+            "auto: 12,083 training examples \u2192 3 copies per example (transfer \u2264 60,000 rows) & <rows>");
 
     private static Map<String, Long> orderedSplits() {
         Map<String, Long> splits = new LinkedHashMap<>();
