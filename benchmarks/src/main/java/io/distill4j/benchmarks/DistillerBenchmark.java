@@ -38,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  * the student is tuned, exported, quantized, reported and registered), {@code warm} (the same spec
  * again: the teacher is skipped, so this JVM's peak is the student stage alone), {@code online} (the
  * teacher kept loaded beside the student) and {@code summary} (reads every phase's JSON and writes the
- * markdown tables).
+ * markdown tables). After a cold run, {@code kd} retrains the student it chose on soft targets and on hard
+ * labels only, and {@code schedules} retrains it under each distillation schedule (constant, temperature
+ * annealing, hard-label warm-up, both) and writes a JSON and a markdown table ({@link ChosenStudent}).
  *
  * <p>Data sets, all from the folder given by {@code --datasets}:
  * <ul>
@@ -71,7 +73,7 @@ public final class DistillerBenchmark {
     static final String USAGE = """
             usage: DistillerBenchmark --datasets <folder with banking77/, sst2/, stsb/, chnsenticorp/>
                                       --dataset banking77|sst2|stsb|chnsenticorp
-                                      --phase cold|warm|online|kd|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
+                                      --phase cold|warm|online|kd|schedules|summary [--work-dir DIR] [--out-dir DIR] [--minutes 10]
                                       [--trials 16] [--epochs 15] [--max-train 20000] [--sst2-sentences 20000]
                                       [--prune-vocabulary true|false] [--student auto|teacher-layers:N[:FFN]]
                                       [--intermediate-distillation on|off]
@@ -124,11 +126,16 @@ public final class DistillerBenchmark {
             summary(outDir);
             return;
         }
-        if (!List.of("cold", "warm", "online", "kd").contains(phase)) {
-            throw new IllegalArgumentException("--phase must be cold, warm, online, kd or summary, was " + phase);
+        if (!List.of("cold", "warm", "online", "kd", "schedules").contains(phase)) {
+            throw new IllegalArgumentException("--phase must be cold, warm, online, kd, schedules or summary, was "
+                    + phase);
         }
         if (phase.equals("kd")) {
             kdGain(dataset, teacher, datasets, work, outDir, minutes, trials, epochs, maxTrain);
+            return;
+        }
+        if (phase.equals("schedules")) {
+            schedules(dataset, teacher, datasets, work, outDir, minutes, trials, epochs, maxTrain);
             return;
         }
         Path distillerWork = work.resolve("distiller-" + dataset);
@@ -226,52 +233,109 @@ public final class DistillerBenchmark {
      */
     private static void kdGain(String dataset, BenchmarkTeacher teacher, Path datasets, Path work, Path outDir,
             int minutes, int trials, int maxEpochs, int maxTrain) {
-        if (dataset.equals("stsb")) {
-            throw new IllegalArgumentException("--phase kd compares soft and hard labels: banking77 or sst2 only");
-        }
-        Path cold = outDir.resolve("distiller-" + dataset + teacher.label() + "-cold.json");
-        if (!Files.isRegularFile(cold)) {
-            throw new IllegalArgumentException("--phase kd needs the cold run's " + cold + "; run --phase cold first");
-        }
-        tools.jackson.databind.JsonNode chosen = MAPPER.readTree(cold.toFile()).get("hyperParameters");
-        float lr = Float.parseFloat(chosen.get("learningRate").asString());
-        float temperature = Float.parseFloat(chosen.get("temperature").asString());
-        float alpha = Float.parseFloat(chosen.get("alpha").asString());
-        int epochs = Integer.parseInt(chosen.get("epochs").asString());
-        Path distillerWork = work.resolve("distiller-" + dataset);
-        DistillerConfig config = DistillerConfig.builder(distillerWork).threads(Runtime.getRuntime().availableProcessors())
-                .maxEpochs(maxEpochs).build();
-        ObjectNode json = MAPPER.createObjectNode().put("dataset", dataset).put("phase", "kd")
-                .put("student", chosen.get("student").asString()).put("learningRate", lr).put("temperature", temperature)
-                .put("alpha", alpha).put("epochs", epochs);
-        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
-            for (float a : new float[] {alpha, 0f}) {
-                StudentSpec student = studentOf(chosen, StudentSpec.Training.of(lr, temperature, a).epochs(epochs));
-                DistillationSpec.Builder spec = DistillationSpec.builder().name(dataset + "-kd")
-                        .teacher(teacher.spec(work)).budget(Budget.of(Duration.ofMinutes(minutes), trials))
-                        .student(student);
-                data(spec, dataset, datasets, distillerWork, maxTrain, 0);
-                DistillationResult result = distiller.distill(spec.build());
-                String key = a == 0f ? "hardLabels" : "distilled";
-                json.putObject(key).put("alpha", a).put("fp32Metric", result.studentFp32().metric())
-                        .put("int8Metric", result.studentInt8().metric()).put("teacherMetric", result.teacher().metric())
-                        .put("teacherCacheHit", result.teacherCacheHit());
-                System.out.printf(Locale.ROOT, "[bench] %s alpha %.2f: fp32 %.4f, INT8 %.4f (teacher %.4f)%n", key, a,
-                        result.studentFp32().metric(), result.studentInt8().metric(), result.teacher().metric());
-            }
-        }
+        ChosenStudent chosen = chosenStudent("kd", "compares soft and hard labels", dataset, teacher, outDir);
+        Map<String, StudentSpec.Training> variants = new LinkedHashMap<>();
+        variants.put("distilled", chosen.training(chosen.alpha()));
+        variants.put("hardLabels", chosen.training(0f));
+        ObjectNode json = chosen.describe(MAPPER.createObjectNode().put("dataset", dataset).put("phase", "kd"));
+        retrainChosen(chosen, "kd", variants, dataset, teacher, datasets, work, minutes, trials, maxEpochs, maxTrain)
+            .forEach((key, retrained) -> json.putObject(key).put("alpha", variants.get(key).alpha())
+                .put("fp32Metric", retrained.result().studentFp32().metric())
+                .put("int8Metric", retrained.result().studentInt8().metric())
+                .put("teacherMetric", retrained.result().teacher().metric())
+                .put("teacherCacheHit", retrained.result().teacherCacheHit()));
         double gain = 100 * (json.get("distilled").get("int8Metric").asDouble()
                 - json.get("hardLabels").get("int8Metric").asDouble());
         json.put("kdGainPointsInt8", gain);
         Path out = outDir.resolve("distiller-" + dataset + teacher.label() + "-kd.json");
+        write(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        System.out.printf(Locale.ROOT, "[bench] KD gain after INT8: %+.2f points (target >= +1.5), wrote %s%n",
+                gain, out);
+    }
+
+    /**
+     * The distillation schedules on the student the cold run chose: that student with the chosen learning
+     * rate, temperature, alpha and epochs, pinned, trained with a constant temperature and no warm-up
+     * ({@code none}), the temperature annealed to 1 ({@code anneal}), two hard-label warm-up epochs
+     * ({@code warmup:2}) and both ({@code anneal+warmup:2}), on the warm cache; each graded on the test split.
+     * Writes one JSON and a markdown table.
+     */
+    private static void schedules(String dataset, BenchmarkTeacher teacher, Path datasets, Path work, Path outDir,
+            int minutes, int trials, int maxEpochs, int maxTrain) {
+        ChosenStudent chosen = chosenStudent("schedules", "varies the temperature and alpha of classification",
+                dataset, teacher, outDir);
+        if (chosen.epochs() <= 2) {
+            throw new IllegalArgumentException("--phase schedules warms up for 2 epochs: the chosen student trained "
+                    + chosen.epochs() + "; run the cold phase with more --epochs");
+        }
+        StudentSpec.Training none = chosen.training(chosen.alpha());
+        Map<String, StudentSpec.Training> variants = new LinkedHashMap<>();
+        variants.put("none", none);
+        variants.put("anneal", none.temperatureAnnealing(true));
+        variants.put("warmup:2", none.hardLabelWarmupEpochs(2));
+        variants.put("anneal+warmup:2", none.temperatureAnnealing(true).hardLabelWarmupEpochs(2));
+        ObjectNode json = chosen.describe(MAPPER.createObjectNode().put("dataset", dataset).put("phase", "schedules")
+                .put("teacher", teacher.encoder().flag + " " + teacher.mode()));
+        ObjectNode results = json.putObject("schedules");
+        StringBuilder md = new StringBuilder();
+        Map<String, ChosenStudent.Retrained> retrained = retrainChosen(chosen, "schedules", variants, dataset, teacher,
+                datasets, work, minutes, trials, maxEpochs, maxTrain);
+        String metric = retrained.values().iterator().next().result().metric();
+        json.put("metric", metric);
+        md.append(String.format(Locale.ROOT, "Distillation schedules, %s%s: %s, T=%s, alpha=%s, %d epochs pinned "
+                + "(same data, seed and epochs; warm cache)%n%n| schedule | test %s fp32 | test %s INT8 | epochs run "
+                + "| seconds |%n|---|---:|---:|---:|---:|%n", dataset, teacher.label(),
+                json.get("student").asString(), json.get("temperature").asString(), json.get("alpha").asString(),
+                chosen.epochs(), metric, metric));
+        retrained.forEach((name, run) -> {
+            results.putObject(name).put("temperatureAnnealing", variants.get(name).temperatureAnnealing())
+                .put("hardLabelWarmupEpochs", variants.get(name).hardLabelWarmupEpochs())
+                .put("fp32Metric", run.result().studentFp32().metric())
+                .put("int8Metric", run.result().studentInt8().metric()).put("epochsRun", run.epochsRun())
+                .put("seconds", run.seconds()).put("teacherCacheHit", run.result().teacherCacheHit());
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %.1f |%n", name,
+                    run.result().studentFp32().metric(), run.result().studentInt8().metric(), run.epochsRun(),
+                    run.seconds()));
+        });
+        Path out = outDir.resolve("distiller-" + dataset + teacher.label() + "-schedules.json");
+        write(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        Path table = outDir.resolve("distiller-" + dataset + teacher.label() + "-schedules.md");
+        write(table, md.toString());
+        System.out.print(md);
+        System.out.printf(Locale.ROOT, "[bench] wrote %s and %s%n", out, table);
+    }
+
+    /** The cold run's choice for a phase that retrains it; classification data sets only. */
+    private static ChosenStudent chosenStudent(String phase, String what, String dataset, BenchmarkTeacher teacher,
+            Path outDir) {
+        if (dataset.equals("stsb")) {
+            throw new IllegalArgumentException("--phase " + phase + " " + what + ": banking77 or sst2 only");
+        }
+        return ChosenStudent.read(outDir.resolve("distiller-" + dataset + teacher.label() + "-cold.json"), phase);
+    }
+
+    /** Retrains the chosen student under each of {@code variants}, with one distiller on the cold run's cache. */
+    private static Map<String, ChosenStudent.Retrained> retrainChosen(ChosenStudent chosen, String phase,
+            Map<String, StudentSpec.Training> variants, String dataset, BenchmarkTeacher teacher, Path datasets,
+            Path work, int minutes, int trials, int maxEpochs, int maxTrain) {
+        Path distillerWork = work.resolve("distiller-" + dataset);
+        DistillerConfig config = DistillerConfig.builder(distillerWork).threads(Runtime.getRuntime().availableProcessors())
+                .maxEpochs(maxEpochs).build();
+        DistillationSpec.Builder spec = DistillationSpec.builder().name(dataset + "-" + phase)
+                .teacher(teacher.spec(work)).budget(Budget.of(Duration.ofMinutes(minutes), trials));
+        data(spec, dataset, datasets, distillerWork, maxTrain, 0);
+        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
+            return chosen.retrain(distiller, spec, variants);
+        }
+    }
+
+    private static void write(Path file, String text) {
         try {
-            Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            Files.writeString(file, text);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        System.out.printf(Locale.ROOT, "[bench] KD gain after INT8: %+.2f points (target >= +1.5), wrote %s%n",
-                gain, out);
     }
 
     private static void data(DistillationSpec.Builder builder, String dataset, Path datasets, Path distillerWork,
@@ -321,31 +385,6 @@ public final class DistillerBenchmark {
     private static StudentSpec teacherLayers(String[] parts) {
         StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(Integer.parseInt(parts[1]));
         return parts.length > 2 ? layers.intermediateSize(Integer.parseInt(parts[2])) : layers;
-    }
-
-    /** The fixed student a cold run's hyper-parameters describe, trained with {@code training}. */
-    private static StudentSpec studentOf(tools.jackson.databind.JsonNode chosen, StudentSpec.Training training) {
-        String label = chosen.get("student").asString();
-        java.util.function.ToIntFunction<String> setting = name -> Integer.parseInt(chosen.get(name).asString());
-        if (label.startsWith("bag-of-embeddings/")) {
-            return StudentSpec.bagOfEmbeddings(setting.applyAsInt("embeddingDim"), setting.applyAsInt("hiddenSizes"))
-                    .training(training);
-        }
-        if (label.startsWith("text-cnn/")) {
-            int[] kernels = java.util.Arrays.stream(chosen.get("kernelSizes").asString().split(","))
-                    .mapToInt(Integer::parseInt).toArray();
-            return StudentSpec.textCnn(setting.applyAsInt("embeddingDim"), setting.applyAsInt("filters"), kernels)
-                    .training(training);
-        }
-        if (chosen.has("teacherLayers")) {
-            return StudentSpec.teacherLayers(setting.applyAsInt("layers"))
-                    .intermediateSize(setting.applyAsInt("intermediateSize")).training(training);
-        }
-        if (label.startsWith("transformer/")) {
-            return StudentSpec.transformer(setting.applyAsInt("layers"), setting.applyAsInt("hiddenSize"),
-                    setting.applyAsInt("heads"), setting.applyAsInt("intermediateSize")).training(training);
-        }
-        throw new IllegalArgumentException("unknown student '" + label + "' in the cold run's hyper-parameters");
     }
 
     private static void summary(Path outDir) {

@@ -181,13 +181,12 @@ final class SearchStage {
 
     /**
      * The trainer's settings for one trial: the candidate's learning rate, temperature and weight of the
-     * distillation term; pinned epochs train to the end, others stop after {@value #PATIENCE} epochs without
-     * progress.
+     * distillation term and their schedule; pinned epochs train to the end, others stop after
+     * {@value #PATIENCE} epochs without progress.
      */
     private TrainerConfig trainerConfig(Candidate candidate, int epochs) {
-        return TrainerConfig.builder().epochs(epochs).batchSize(BATCH_SIZE)
-            .learningRate(candidate.learningRate()).warmupShare(0.05).weightDecay(0.01f).clipGradient(1f)
-            .temperature(candidate.temperature()).alpha(candidate.alpha())
+        return candidate.configure(TrainerConfig.builder()).epochs(epochs).batchSize(BATCH_SIZE)
+            .warmupShare(0.05).weightDecay(0.01f).clipGradient(1f)
             .patience(this.catalog.epochsPinned() ? epochs : Math.min(epochs, PATIENCE))
             .seed(this.run.spec().seed())
             .objective(this.run.embedding() ? Objective.EMBEDDING_COSINE : Objective.CLASSIFICATION)

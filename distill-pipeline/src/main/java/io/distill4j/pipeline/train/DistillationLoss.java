@@ -40,6 +40,11 @@ import io.distill4j.api.exception.InvalidInputException;
  * // labels = new NDList(teacherLogits, hardLabels), predictions = new NDList(studentLogits)
  * }</pre>
  *
+ * <p><b>Schedule.</b> Built with {@link #builder()}, {@code T} and {@code alpha} are the same for every
+ * batch. A {@link StudentTrainer} whose {@link TrainerConfig} anneals the temperature or warms up on the hard
+ * labels builds its loss on a {@link DistillationSchedule} that it moves to each epoch before its first
+ * batch, so {@code T} and {@code alpha} are those of the epoch.
+ *
  * <p>A loss has no parameters and holds no native memory; its results are attached to the manager of
  * the student's logits. Its constants live in PyTorch's memory, not in Java buffers, so that the
  * backward pass never reads a buffer the garbage collector has freed (see {@code Scalars}).
@@ -49,14 +54,19 @@ public final class DistillationLoss extends Loss {
     /** Hard-label value of a row without a hard label (any negative value works). */
     public static final long NO_LABEL = -1;
 
-    private final float temperature;
+    private final DistillationSchedule schedule;
 
-    private final float alpha;
+    private DistillationLoss(String name, DistillationSchedule schedule) {
+        super(name);
+        this.schedule = schedule;
+    }
 
-    private DistillationLoss(Builder builder) {
-        super(builder.name);
-        this.temperature = builder.temperature;
-        this.alpha = builder.alpha;
+    /**
+     * A loss whose temperature and alpha follow {@code schedule}, epoch by epoch, as the trainer advances
+     * it; see {@link DistillationSchedule}.
+     */
+    static DistillationLoss scheduled(DistillationSchedule schedule) {
+        return new DistillationLoss("DistillationLoss", schedule);
     }
 
     /** A builder with {@code temperature = 2}, {@code alpha = 0.5}. */
@@ -64,14 +74,17 @@ public final class DistillationLoss extends Loss {
         return new Builder();
     }
 
-    /** The softmax temperature {@code T > 0}. */
+    /** The softmax temperature {@code T > 0} (of the current epoch, when the trainer schedules it). */
     public float temperature() {
-        return this.temperature;
+        return this.schedule.temperature();
     }
 
-    /** Weight of the soft (teacher) term, in {@code [0, 1]}; the hard term gets {@code 1 - alpha}. */
+    /**
+     * Weight of the soft (teacher) term, in {@code [0, 1]}; the hard term gets {@code 1 - alpha} (of the
+     * current epoch, when the trainer schedules it).
+     */
     public float alpha() {
-        return this.alpha;
+        return this.schedule.alpha();
     }
 
     /**
@@ -84,25 +97,28 @@ public final class DistillationLoss extends Loss {
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray student = studentLogits(predictions);
         NDArray teacher = teacherLogits(labels, student);
+        float temperature = this.schedule.temperature();
+        float alpha = this.schedule.alpha();
         NDArray soft = null;
-        if (this.alpha > 0) {
-            NDArray studentLogProbs = student.div(Scalars.of(student, this.temperature)).logSoftmax(1);
-            NDArray teacherLogProbs = teacher.div(Scalars.of(teacher, this.temperature)).logSoftmax(1);
+        if (alpha > 0) {
+            NDArray studentLogProbs = student.div(Scalars.of(student, temperature)).logSoftmax(1);
+            NDArray teacherLogProbs = teacher.div(Scalars.of(teacher, temperature)).logSoftmax(1);
             NDArray perRow = teacherLogProbs.exp().mul(teacherLogProbs.sub(studentLogProbs)).sum(new int[] { 1 });
-            soft = perRow.mean().mul(Scalars.of(perRow, this.alpha * this.temperature * this.temperature));
+            soft = perRow.mean().mul(Scalars.of(perRow, alpha * temperature * temperature));
         }
-        if (this.alpha == 1f) {
+        if (alpha == 1f) {
             return soft;
         }
         NDArray hard = hardTerm(labels, student);
         if (hard == null) {
             if (soft == null) {
                 throw new InvalidInputException(null, "labels[1]",
-                        "alpha = 0 trains on hard labels only, but the labels carry no hard-label array");
+                        "alpha = 0 (or a hard-label warm-up epoch) trains on hard labels only, but the labels"
+                        + " carry no hard-label array");
             }
             return soft;
         }
-        hard = hard.mul(Scalars.of(hard, 1f - this.alpha));
+        hard = hard.mul(Scalars.of(hard, 1f - alpha));
         return (soft != null) ? soft.add(hard) : hard;
     }
 
@@ -211,7 +227,7 @@ public final class DistillationLoss extends Loss {
         }
 
         public DistillationLoss build() {
-            return new DistillationLoss(this);
+            return new DistillationLoss(this.name, DistillationSchedule.constant(this.temperature, this.alpha));
         }
     }
 }

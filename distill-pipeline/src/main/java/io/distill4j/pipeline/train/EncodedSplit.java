@@ -46,6 +46,11 @@ public record EncodedSplit(long[][] ids, long[] hardLabels, SoftTargets teacher)
         return this.ids.length;
     }
 
+    /** Whether at least one example has a hard label (a non-negative class index). */
+    boolean hasHardLabels() {
+        return Arrays.stream(this.hardLabels).anyMatch(label -> label >= 0);
+    }
+
     int[] lengths() {
         int[] lengths = new int[this.ids.length];
         for (int i = 0; i < lengths.length; i++) {

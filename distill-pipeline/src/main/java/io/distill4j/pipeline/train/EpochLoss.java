@@ -21,30 +21,36 @@ final class EpochLoss {
 
     private final IntermediateDistillationLoss layered;
 
+    private final DistillationSchedule schedule;
+
     private double total;
 
     private final double[] parts = new double[3];
 
-    private EpochLoss(Loss loss, IntermediateDistillationLoss layered) {
+    private EpochLoss(Loss loss, IntermediateDistillationLoss layered, DistillationSchedule schedule) {
         this.loss = loss;
         this.layered = layered;
+        this.schedule = schedule;
     }
 
-    /** The loss of the configured objective, inside an intermediate-distillation loss when one is given. */
+    /**
+     * The loss of the configured objective, inside an intermediate-distillation loss when one is given; for
+     * classification with the configuration's {@link DistillationSchedule}.
+     */
     static EpochLoss of(TrainerConfig config, IntermediateTraining intermediate, StudentModel model) {
+        DistillationSchedule schedule = DistillationSchedule.of(config);
         Loss output = switch (config.objective()) {
-            case CLASSIFICATION -> DistillationLoss.builder().temperature(config.temperature())
-                    .alpha(config.alpha()).build();
+            case CLASSIFICATION -> DistillationLoss.scheduled(schedule);
             case EMBEDDING_MSE -> EmbeddingDistillationLoss.mse();
             case EMBEDDING_COSINE -> EmbeddingDistillationLoss.cosine();
         };
         if (intermediate == null) {
-            return new EpochLoss(output, null);
+            return new EpochLoss(output, null, schedule);
         }
         IntermediateDistillationLoss layered = IntermediateDistillationLoss.of(output, intermediate.hiddenWeight(),
                 intermediate.attentionWeight(), ((LayeredBlock) model.block()).layers(),
                 intermediate.teacher().layers());
-        return new EpochLoss(layered, layered);
+        return new EpochLoss(layered, layered, schedule);
     }
 
     /** The DJL loss, for the trainer's configuration. */
@@ -52,7 +58,9 @@ final class EpochLoss {
         return this.loss;
     }
 
-    void startEpoch() {
+    /** Clears the sums and moves the schedule to {@code epoch} (1-based). */
+    void startEpoch(int epoch) {
+        this.schedule.startEpoch(epoch);
         this.total = 0;
         Arrays.fill(this.parts, 0);
     }

@@ -69,6 +69,8 @@ import io.distill4j.pipeline.student.StudentOutput;
  * model of its own ({@link TrainedBlock}), so it is in every checkpoint with its AdamW moments and is never
  * exported. The run's fingerprint includes the settings, the teacher's shape and the layer mapping, and the
  * epoch events carry the mean of each loss term. Without it, training is exactly what it was.</li>
+ * <li><b>Distillation schedule</b> (classification): the temperature annealed to 1 and a warm-up on the
+ * hard labels, epoch by epoch, as {@link TrainerConfig} sets them ({@link DistillationSchedule}).</li>
  * <li><b>Progress and cancellation.</b> A {@link TrainingProgress} event after every step (with an ETA
  * from the time per step so far) and after every epoch (with the loss and score); {@code cancelled} is polled
  * before every step and ends the call with a {@link DistillationCancelledException}.</li>
@@ -147,7 +149,8 @@ public final class StudentTrainer {
      * @throws DistillationCancelledException if {@code cancelled} turns true; the last checkpoint stays
      * @throws DistillationException if a checkpoint cannot be written, or the one found is damaged or
      *     belongs to another run (another fingerprint)
-     * @throws IllegalArgumentException if the student does not fit the objective
+     * @throws IllegalArgumentException if the student does not fit the objective, or a hard-label warm-up is
+     *     asked for but no training row has a hard label
      * @throws InvalidInputException if a split is empty or the splits' teacher rows differ in width
      */
     public TrainingResult train(StudentModel model, EncodedSplit train, EncodedSplit validation,
@@ -202,7 +205,7 @@ public final class StudentTrainer {
                     long epochSeed = this.config.seed() * 31 + epoch;
                     Random random = new Random(epochSeed);
                     engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
-                    loss.startEpoch();
+                    loss.startEpoch(epoch);
                     for (int[] batch : LengthBuckets.batches(train.lengths(), this.config.batchSize(), random)) {
                         if (cancelled.getAsBoolean()) {
                             throw new DistillationCancelledException(null, "Cancelled in training, epoch " + epoch
@@ -280,6 +283,10 @@ public final class StudentTrainer {
         if (this.intermediate != null && !(model.block() instanceof LayeredBlock)) {
             throw new IllegalArgumentException("intermediate-layer distillation needs a student with hidden states and"
                     + " attention (a transformer), got " + student.architecture());
+        }
+        if (this.config.hardLabelWarmupEpochs() > 0 && !train.hasHardLabels()) {
+            throw new IllegalArgumentException("hardLabelWarmupEpochs " + this.config.hardLabelWarmupEpochs()
+                    + " trains on the hard labels, but no row of the training split has one; set it to 0");
         }
         Objective objective = this.config.objective();
         int width = train.teacher().width();

@@ -43,6 +43,10 @@ public final class TrainerConfig {
 
     private final float layerDecay;
 
+    private final boolean temperatureAnnealing;
+
+    private final int hardLabelWarmupEpochs;
+
     private TrainerConfig(Builder builder) {
         this.epochs = builder.epochs;
         this.batchSize = builder.batchSize;
@@ -56,6 +60,8 @@ public final class TrainerConfig {
         this.seed = builder.seed;
         this.objective = Objects.requireNonNull(builder.objective, "objective");
         this.layerDecay = builder.layerDecay;
+        this.temperatureAnnealing = builder.temperatureAnnealing;
+        this.hardLabelWarmupEpochs = builder.hardLabelWarmupEpochs;
         positive("epochs", this.epochs);
         positive("batchSize", this.batchSize);
         positive("patience", this.patience);
@@ -80,11 +86,21 @@ public final class TrainerConfig {
         if (!(this.layerDecay > 0 && this.layerDecay <= 1)) {
             throw new IllegalArgumentException("layerDecay must be in (0, 1], was " + this.layerDecay);
         }
+        if (this.hardLabelWarmupEpochs < 0 || this.hardLabelWarmupEpochs >= this.epochs) {
+            throw new IllegalArgumentException("hardLabelWarmupEpochs must be in [0, epochs - 1] = [0, "
+                    + (this.epochs - 1) + "], was " + this.hardLabelWarmupEpochs);
+        }
+        if (this.objective.isEmbedding() && (this.temperatureAnnealing || this.hardLabelWarmupEpochs > 0)) {
+            throw new IllegalArgumentException((this.temperatureAnnealing ? "temperatureAnnealing" : "hardLabelWarmupEpochs")
+                    + " applies to objective " + Objective.CLASSIFICATION + " only: " + this.objective
+                    + " has no temperature, alpha or hard labels");
+        }
     }
 
     /**
      * 10 epochs, batch 32, learning rate 2e-3, 10 % warm-up, decay 0.01, max gradient norm 1, T = 2,
-     * alpha 0.5, patience 3, seed 42, {@link Objective#CLASSIFICATION}.
+     * alpha 0.5, patience 3, seed 42, {@link Objective#CLASSIFICATION}, no layer decay, a constant temperature
+     * and no hard-label warm-up.
      */
     public static TrainerConfig ofDefaults() {
         return DEFAULTS;
@@ -172,6 +188,23 @@ public final class TrainerConfig {
         return this.layerDecay;
     }
 
+    /**
+     * Whether the temperature falls linearly with the epoch index, from {@link #temperature()} at the first
+     * epoch to 1 at epoch {@link #epochs()} (with one epoch it stays); off by default. Classification only.
+     */
+    public boolean temperatureAnnealing() {
+        return this.temperatureAnnealing;
+    }
+
+    /**
+     * How many first epochs train on the hard labels only (alpha 0: the distillation term weighs nothing;
+     * rows without a hard label add nothing), in {@code [0, epochs)}; 0, the default, is none. Classification
+     * only, and the training split needs hard labels.
+     */
+    public int hardLabelWarmupEpochs() {
+        return this.hardLabelWarmupEpochs;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof TrainerConfig that && this.epochs == that.epochs && this.batchSize == that.batchSize
@@ -181,24 +214,31 @@ public final class TrainerConfig {
                 && Float.compare(this.clipGradient, that.clipGradient) == 0
                 && Float.compare(this.temperature, that.temperature) == 0 && Float.compare(this.alpha, that.alpha) == 0
                 && this.patience == that.patience && this.seed == that.seed && this.objective == that.objective
-                && Float.compare(this.layerDecay, that.layerDecay) == 0;
+                && Float.compare(this.layerDecay, that.layerDecay) == 0
+                && this.temperatureAnnealing == that.temperatureAnnealing
+                && this.hardLabelWarmupEpochs == that.hardLabelWarmupEpochs;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(this.epochs, this.batchSize, this.learningRate, this.warmupShare, this.weightDecay,
                 this.clipGradient, this.temperature, this.alpha, this.patience, this.seed, this.objective,
-                this.layerDecay);
+                this.layerDecay, this.temperatureAnnealing, this.hardLabelWarmupEpochs);
     }
 
-    /** Every setting by name, in a fixed order; the layer decay only when it is on. */
+    /**
+     * Every setting by name, in a fixed order; the layer decay, the temperature annealing and the warm-up
+     * only when they are on (so the text of a configuration without them is unchanged).
+     */
     @Override
     public String toString() {
         return "TrainerConfig[epochs=" + this.epochs + ", batchSize=" + this.batchSize + ", learningRate="
                 + this.learningRate + ", warmupShare=" + this.warmupShare + ", weightDecay=" + this.weightDecay
                 + ", clipGradient=" + this.clipGradient + ", temperature=" + this.temperature + ", alpha=" + this.alpha
                 + ", patience=" + this.patience + ", seed=" + this.seed + ", objective=" + this.objective
-                + (this.layerDecay == 1f ? "" : ", layerDecay=" + this.layerDecay) + "]";
+                + (this.layerDecay == 1f ? "" : ", layerDecay=" + this.layerDecay)
+                + (this.temperatureAnnealing ? ", temperatureAnnealing=true" : "")
+                + (this.hardLabelWarmupEpochs == 0 ? "" : ", hardLabelWarmupEpochs=" + this.hardLabelWarmupEpochs) + "]";
     }
 
     private static void positive(String field, int value) {
@@ -234,6 +274,10 @@ public final class TrainerConfig {
 
         private float layerDecay = 1f;
 
+        private boolean temperatureAnnealing;
+
+        private int hardLabelWarmupEpochs;
+
         private Builder() {
         }
 
@@ -250,6 +294,8 @@ public final class TrainerConfig {
             this.seed = from.seed;
             this.objective = from.objective;
             this.layerDecay = from.layerDecay;
+            this.temperatureAnnealing = from.temperatureAnnealing;
+            this.hardLabelWarmupEpochs = from.hardLabelWarmupEpochs;
         }
 
         public Builder epochs(int epochs) {
@@ -309,6 +355,16 @@ public final class TrainerConfig {
 
         public Builder layerDecay(float layerDecay) {
             this.layerDecay = layerDecay;
+            return this;
+        }
+
+        public Builder temperatureAnnealing(boolean temperatureAnnealing) {
+            this.temperatureAnnealing = temperatureAnnealing;
+            return this;
+        }
+
+        public Builder hardLabelWarmupEpochs(int hardLabelWarmupEpochs) {
+            this.hardLabelWarmupEpochs = hardLabelWarmupEpochs;
             return this;
         }
 

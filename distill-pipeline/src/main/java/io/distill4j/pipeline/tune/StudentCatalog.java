@@ -96,6 +96,12 @@ public final class StudentCatalog {
                     + maxEpochs + ", was " + pinned.getAsInt());
         }
         this.epochs = pinned.orElse(maxEpochs);
+        int warmup = this.training.map(StudentSpec.Training::hardLabelWarmupEpochs).orElse(0);
+        if (warmup >= this.epochs) {
+            throw new IllegalArgumentException("student.training.hardLabelWarmupEpochs must be less than the epochs "
+                    + "trained, " + this.epochs + (pinned.isPresent() ? "" : " (the distiller's maxEpochs)") + ", was "
+                    + warmup);
+        }
     }
 
     /** The shapes for a spec whose teacher is not an ONNX encoder; see {@link #of(StudentSpec, int, int, Optional)}. */
@@ -109,7 +115,8 @@ public final class StudentCatalog {
      * @param maxEpochs the distiller's maximum epochs: those of the final training unless the spec pins fewer
      * @param teacherEncoder the teacher's ONNX encoder and its pooling, which {@link StudentSpec.TeacherLayers}
      *     starts from
-     * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs}, or asks for teacher
+     * @throws IllegalArgumentException if the spec pins more epochs than {@code maxEpochs} or a hard-label
+     * warm-up as long as the epochs trained, or asks for teacher
      * layers without an encoder teacher or for more layers than it has
      * @throws io.distill4j.api.exception.ModelLoadException if the encoder is not of the BERT family
      * @throws io.distill4j.api.exception.InvalidInputException naming {@code student.intermediateDistillation}
@@ -198,7 +205,8 @@ public final class StudentCatalog {
      * The candidates in the order the tuner should try them: each shape once with the default
      * hyper-parameters first (so even a short search compares sizes), then the rest of the grid in a
      * seeded random order. A catalog that is not tuned has one candidate, with the spec's pinned
-     * training settings if it has them.
+     * training settings if it has them, its distillation schedule included; the searched candidates keep a
+     * constant temperature and no warm-up.
      */
     public List<Candidate> candidates(long seed) {
         List<Candidate> first = new ArrayList<>();
@@ -207,7 +215,9 @@ public final class StudentCatalog {
             first.add(new Candidate(shape.label(), settings(shape),
                     this.training.map(StudentSpec.Training::temperature).orElse(DEFAULT_TEMPERATURE),
                     this.training.map(StudentSpec.Training::alpha).orElse(DEFAULT_ALPHA),
-                    this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape))));
+                    this.training.map(StudentSpec.Training::learningRate).orElse(defaultLearningRate(shape)),
+                    this.training.map(StudentSpec.Training::temperatureAnnealing).orElse(false),
+                    this.training.map(StudentSpec.Training::hardLabelWarmupEpochs).orElse(0)));
             if (!this.tuned) {
                 continue;
             }

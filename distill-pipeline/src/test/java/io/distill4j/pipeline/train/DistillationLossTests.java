@@ -106,6 +106,71 @@ class DistillationLossTests {
     }
 
     @Test
+    void anAnnealedTemperatureFallsFromTheConfiguredOneAtTheFirstEpochToOneAtTheLast() {
+        // teacher [2, 0], student [0, 0], label 0, alpha = 0.5, T annealed from 3 over 3 epochs: T(e) = 3, 2, 1
+        // epoch 1, T = 3: p_t = softmax([0.666667, 0]) = [0.660756, 0.339244]
+        //   KL = 0.660756 * ln(0.660756 / 0.5) + 0.339244 * ln(0.339244 / 0.5)
+        //      = 0.660756 * 0.278777 + 0.339244 * (-0.387890) = 0.184204 - 0.131589 = 0.052615
+        //   loss = 0.5 * 9 * 0.052615 + 0.5 * 0.693147 = 0.236766 + 0.346574 = 0.583340
+        // epoch 2, T = 2: 0.568462 (softAndHardTermsMatchTheHandComputedValue)
+        // epoch 3, T = 1: p_t = softmax([2, 0]) = [0.880797, 0.119203]
+        //   KL = 0.880797 * 0.566219 + 0.119203 * (-1.433781) = 0.498724 - 0.170911 = 0.327813
+        //   loss = 0.5 * 1 * 0.327813 + 0.5 * 0.693147 = 0.510480
+        DistillationSchedule schedule = DistillationSchedule.of(TrainerConfig.builder().epochs(3).temperature(3)
+                .alpha(0.5f).temperatureAnnealing(true).build());
+        DistillationLoss loss = DistillationLoss.scheduled(schedule);
+        float[] expected = { 0.583340f, 0.568462f, 0.510480f };
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            schedule.startEpoch(epoch);
+            assertThat(loss.temperature()).isEqualTo(4f - epoch);
+            assertThat(loss.evaluate(labels(new float[][] { { 2, 0 } }, 0), logits(new float[][] { { 0, 0 } }))
+                .getFloat()).as("epoch %d", epoch).isCloseTo(expected[epoch - 1], within(TOLERANCE));
+        }
+    }
+
+    @Test
+    void withoutAScheduleTheTrainersLossIsTheBuildersLossInEveryEpoch() {
+        DistillationSchedule schedule = DistillationSchedule.of(TrainerConfig.builder().epochs(3).temperature(3)
+                .alpha(0.7f).build());
+        DistillationLoss scheduled = DistillationLoss.scheduled(schedule);
+        DistillationLoss built = DistillationLoss.builder().temperature(3).alpha(0.7f).build();
+        NDList labels = labels(new float[][] { { 2, 0 }, { 0, 2 } }, 0, DistillationLoss.NO_LABEL);
+        float expected = built.evaluate(labels, logits(new float[][] { { 0, 0 }, { 1, 0 } })).getFloat();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            schedule.startEpoch(epoch);
+            assertThat(scheduled.evaluate(labels, logits(new float[][] { { 0, 0 }, { 1, 0 } })).getFloat())
+                .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aWarmupEpochIsTheHardLabelOnlyLossAndUnlabelledRowsAddNothing() {
+        // Warm-up of 1 of 3 epochs, T = 2, alpha = 0.5. Epoch 1 is the alpha = 0 loss: rows
+        // (teacher [2, 0], student [0, 0], label 0) and (teacher [0, 2], student [1, 0], no label) give
+        // CE over the labelled row only = ln 2 = 0.693147. Epoch 2 is the alpha = 0.5 loss, 0.714921
+        // (rowsWithoutAHardLabelContributeOnlyTheSoftTerm).
+        DistillationSchedule schedule = DistillationSchedule.of(TrainerConfig.builder().epochs(3).temperature(2)
+                .alpha(0.5f).hardLabelWarmupEpochs(1).build());
+        DistillationLoss loss = DistillationLoss.scheduled(schedule);
+        DistillationLoss hardOnly = DistillationLoss.builder().temperature(2).alpha(0f).build();
+        NDList labels = labels(new float[][] { { 2, 0 }, { 0, 2 } }, 0, DistillationLoss.NO_LABEL);
+        NDList student = logits(new float[][] { { 0, 0 }, { 1, 0 } });
+
+        schedule.startEpoch(1);
+        assertThat(loss.alpha()).isZero();
+        float warmup = loss.evaluate(labels, student).getFloat();
+        assertThat(warmup).isCloseTo(0.693147f, within(TOLERANCE))
+            .isEqualTo(hardOnly.evaluate(labels, student).getFloat());
+        NDList noLabel = labels(new float[][] { { 2, 0 }, { 0, 2 } }, DistillationLoss.NO_LABEL,
+                DistillationLoss.NO_LABEL);
+        assertThat(loss.evaluate(noLabel, student).getFloat()).as("a batch without labels in warm-up").isZero();
+
+        schedule.startEpoch(2);
+        assertThat(loss.alpha()).isEqualTo(0.5f);
+        assertThat(loss.evaluate(labels, student).getFloat()).isCloseTo(0.714921f, within(TOLERANCE));
+    }
+
+    @Test
     void temperatureOneUsesThePlainSoftmax() {
         // teacher [1, 0], student [0, 1], label 0, T = 1, alpha = 0.5
         // p_t = [0.731059, 0.268941], p_s = [0.268941, 0.731059]; ln(p_t / p_s) = [1, -1]

@@ -76,6 +76,40 @@ class StudentTrainerCheckpointTests {
     }
 
     @Test
+    void aScheduledRunCancelledAfterItsFirstEpochResumesToTheWeightsOfAnUninterruptedOne() {
+        TrainerConfig scheduled = CONFIG.toBuilder().temperature(4f).temperatureAnnealing(true).hardLabelWarmupEpochs(2)
+                .build();
+        StudentTrainer trainer = new StudentTrainer(scheduled);
+        float[][] expected;
+        try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
+            trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, Checkpoints.in(this.directory.resolve("a")));
+            expected = TrainingFixtures.weights(model);
+        }
+        float[][] unscheduled;
+        try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
+            new StudentTrainer(CONFIG.toBuilder().temperature(4f).build()).train(model, TRAIN, VALIDATION, e -> { },
+                    () -> false);
+            unscheduled = TrainingFixtures.weights(model);
+        }
+        assertThat(expected).as("the schedule changes the training").isNotEqualTo(unscheduled);
+
+        Checkpoints checkpoints = Checkpoints.in(this.directory.resolve("b"));
+        try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
+            AtomicInteger epochs = new AtomicInteger();
+            assertThatExceptionOfType(DistillationCancelledException.class).isThrownBy(() -> trainer.train(model, TRAIN,
+                    VALIDATION, e -> epochs.addAndGet(Double.isNaN(e.validationScore()) ? 0 : 1), () -> epochs.get() >= 1,
+                    checkpoints)).withMessageContaining("epoch 2");
+        }
+        assertThat(checkpoints.savedEpoch()).hasValue(1);
+        float[][] actual;
+        try (StudentModel model = TrainingFixtures.classifier(3, DROPOUT)) {
+            trainer.train(model, TRAIN, VALIDATION, e -> { }, () -> false, checkpoints);
+            actual = TrainingFixtures.weights(model);
+        }
+        assertThat(actual).as("weights after resuming with the schedule, bit for bit").isEqualTo(expected);
+    }
+
+    @Test
     void checkpointsDoNotChangeTheTraining() {
         StudentTrainer trainer = new StudentTrainer(CONFIG);
         float[][] without;

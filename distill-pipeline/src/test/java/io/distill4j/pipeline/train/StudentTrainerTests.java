@@ -120,6 +120,46 @@ class StudentTrainerTests {
     }
 
     @Test
+    void aWarmupEpochTrainsExactlyAsAHardLabelOnlyRunThenTheTeacherTeaches() {
+        TrainerConfig hardOnly = TrainerConfig.builder().epochs(2).batchSize(16).learningRate(1e-2f).alpha(0f)
+                .patience(2).seed(9).build();
+        TrainerConfig warmup = hardOnly.toBuilder().alpha(0.7f).hardLabelWarmupEpochs(1).build();
+        TrainingResult expected;
+        TrainingResult actual;
+        try (StudentModel model = student(3)) {
+            expected = new StudentTrainer(hardOnly).train(model, split(90, 21), split(30, 22), e -> { }, () -> false);
+        }
+        try (StudentModel model = student(3)) {
+            actual = new StudentTrainer(warmup).train(model, split(90, 21), split(30, 22), e -> { }, () -> false);
+        }
+        assertThat(actual.history().get(0).trainLoss()).as("epoch 1: hard labels only")
+                .isEqualTo(expected.history().get(0).trainLoss());
+        assertThat(actual.history().get(0).validationScore()).isEqualTo(expected.history().get(0).validationScore());
+        assertThat(actual.history().get(1).trainLoss()).as("epoch 2: the teacher's term is on")
+                .isNotEqualTo(expected.history().get(1).trainLoss());
+    }
+
+    @Test
+    void aWarmupWithoutAnyHardLabelIsRefusedNamingTheSetting() {
+        EncodedSplit labelled = split(30, 23);
+        long[][] ids = new long[labelled.size()][];
+        float[][] teacher = new float[labelled.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = labelled.ids()[i];
+            teacher[i] = labelled.teacher().row(i);
+        }
+        EncodedSplit unlabelled = EncodedSplit.unlabelled(ids, SoftTargets.of(teacher));
+        StudentTrainer trainer = new StudentTrainer(TrainerConfig.builder().epochs(2).hardLabelWarmupEpochs(1).build());
+        try (StudentModel model = student(4)) {
+            assertThatIllegalArgumentException().isThrownBy(() -> trainer.train(model, unlabelled, labelled, e -> { },
+                    () -> false)).withMessage("hardLabelWarmupEpochs 1 trains on the hard labels, but no row of the"
+                            + " training split has one; set it to 0");
+            assertThat(new StudentTrainer(TrainerConfig.builder().epochs(1).build()).train(model, unlabelled, labelled,
+                    e -> { }, () -> false).epochs()).as("without a warm-up the same split trains").isEqualTo(1);
+        }
+    }
+
+    @Test
     void splitsWithoutOneRowPerExampleAreRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> new EncodedSplit(new long[][] {{1}},
                 new long[0], SoftTargets.of(new float[][] {{1}}))).withMessageContaining("one row per example");

@@ -24,6 +24,8 @@ class TrainerConfigTests {
         assertThat(defaults.patience()).isEqualTo(3);
         assertThat(defaults.seed()).isEqualTo(42);
         assertThat(defaults.objective()).isEqualTo(Objective.CLASSIFICATION);
+        assertThat(defaults.temperatureAnnealing()).isFalse();
+        assertThat(defaults.hardLabelWarmupEpochs()).isZero();
     }
 
     @Test
@@ -54,5 +56,37 @@ class TrainerConfigTests {
                 .withMessage("layerDecay must be in (0, 1], was 0.0");
         assertThatNullPointerException().isThrownBy(() -> TrainerConfig.builder().objective(null).build())
                 .withMessage("objective");
+    }
+
+    @Test
+    void theScheduleIsPartOfTheTextAndTheIdentityOnlyWhenOn() {
+        TrainerConfig scheduled = TrainerConfig.builder().temperatureAnnealing(true).hardLabelWarmupEpochs(2).build();
+        assertThat(scheduled).hasToString("TrainerConfig[epochs=10, batchSize=32, learningRate=0.002, "
+                + "warmupShare=0.1, weightDecay=0.01, clipGradient=1.0, temperature=2.0, alpha=0.5, patience=3, seed=42, "
+                + "objective=CLASSIFICATION, temperatureAnnealing=true, hardLabelWarmupEpochs=2]");
+        assertThat(scheduled).isNotEqualTo(TrainerConfig.ofDefaults())
+            .isNotEqualTo(scheduled.toBuilder().temperatureAnnealing(false).build())
+            .isNotEqualTo(scheduled.toBuilder().hardLabelWarmupEpochs(1).build())
+            .isEqualTo(scheduled.toBuilder().build());
+        assertThat(scheduled.toBuilder().temperatureAnnealing(false).hardLabelWarmupEpochs(0).build())
+            .isEqualTo(TrainerConfig.ofDefaults()).hasToString(TrainerConfig.ofDefaults().toString());
+    }
+
+    @Test
+    void aWarmupOutOfRangeOrAScheduleOfAnEmbeddingObjectiveIsRefusedNamingTheField() {
+        assertThatIllegalArgumentException().isThrownBy(() -> TrainerConfig.builder().hardLabelWarmupEpochs(-1).build())
+                .withMessage("hardLabelWarmupEpochs must be in [0, epochs - 1] = [0, 9], was -1");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TrainerConfig.builder().epochs(3).hardLabelWarmupEpochs(3).build())
+                .withMessage("hardLabelWarmupEpochs must be in [0, epochs - 1] = [0, 2], was 3");
+        assertThat(TrainerConfig.builder().epochs(3).hardLabelWarmupEpochs(2).build().hardLabelWarmupEpochs())
+                .isEqualTo(2);
+        assertThatIllegalArgumentException().isThrownBy(() -> TrainerConfig.builder()
+                .objective(Objective.EMBEDDING_COSINE).temperatureAnnealing(true).build())
+                .withMessage("temperatureAnnealing applies to objective CLASSIFICATION only: EMBEDDING_COSINE has no"
+                        + " temperature, alpha or hard labels");
+        assertThatIllegalArgumentException().isThrownBy(() -> TrainerConfig.builder()
+                .objective(Objective.EMBEDDING_MSE).hardLabelWarmupEpochs(1).build())
+                .withMessageStartingWith("hardLabelWarmupEpochs applies to objective CLASSIFICATION only");
     }
 }

@@ -17,6 +17,7 @@ import io.distill4j.pipeline.student.transformer.TransformerConfig;
 import io.distill4j.pipeline.testing.MiniLmFiles;
 import io.distill4j.pipeline.student.transformer.BertEncoderWeights;
 import io.distill4j.pipeline.train.IntermediateTraining;
+import io.distill4j.pipeline.train.TrainerConfig;
 import io.distill4j.pipeline.train.PyTorchRuntime;
 import io.distill4j.pipeline.train.TeacherInternals;
 import io.distill4j.pipeline.vocab.VocabularyPruning;
@@ -136,6 +137,43 @@ class StudentCatalogTests {
         assertThat(unpinnedEpochs.candidates(1)).singleElement().extracting(Candidate::alpha).isEqualTo(0.9f);
         assertThat(unpinnedEpochs.epochs()).isEqualTo(12);
         assertThat(unpinnedEpochs.epochsPinned()).isFalse();
+    }
+
+    @Test
+    void aPinnedScheduleReachesTheCandidateItsTrainerSettingsAndItsDescription() {
+        StudentCatalog catalog = StudentCatalog.of(StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training
+                .of(1e-2f, 4f, 0.5f).epochs(9).temperatureAnnealing(true).hardLabelWarmupEpochs(2)), 128, 15);
+        Candidate only = catalog.candidates(42).get(0);
+        assertThat(only.temperatureAnnealing()).isTrue();
+        assertThat(only.hardLabelWarmupEpochs()).isEqualTo(2);
+        TrainerConfig config = only.configure(TrainerConfig.builder().epochs(catalog.epochs())).build();
+        assertThat(config.temperatureAnnealing()).isTrue();
+        assertThat(config.hardLabelWarmupEpochs()).isEqualTo(2);
+        assertThat(config.temperature()).isEqualTo(4f);
+        assertThat(config.alpha()).isEqualTo(0.5f);
+        assertThat(config.learningRate()).isEqualTo(1e-2f);
+        assertThat(only.describe()).containsEntry("temperatureAnnealing", "true")
+            .containsEntry("hardLabelWarmupEpochs", "2");
+        assertThat(only).hasToString("bag-of-embeddings/128x256 T=4.0 annealed to 1 alpha=0.5 after 2 hard-label epochs"
+                + " lr=0.01");
+
+        Candidate unscheduled = StudentCatalog.of(StudentSpec.bagOfEmbeddings(128, 256)
+                .training(StudentSpec.Training.of(1e-2f, 4f, 0.5f)), 128, 15).candidates(42).get(0);
+        assertThat(unscheduled.describe()).doesNotContainKeys("temperatureAnnealing", "hardLabelWarmupEpochs");
+        assertThat(unscheduled).hasToString("bag-of-embeddings/128x256 T=4.0 alpha=0.5 lr=0.01");
+        assertThat(StudentCatalog.of(StudentSpec.auto(), 128, 15).candidates(42)).as("the search schedules nothing")
+            .allSatisfy(c -> assertThat(c.configure(TrainerConfig.builder()).build().toString())
+                .doesNotContain("temperatureAnnealing").doesNotContain("hardLabelWarmupEpochs"));
+    }
+
+    @Test
+    void aWarmupAsLongAsTheEpochsTrainedIsRefusedNamingTheField() {
+        StudentSpec spec = StudentSpec.textCnn(64, 32, 2, 3).training(StudentSpec.Training.of(1e-3f, 2f, 0.5f)
+                .hardLabelWarmupEpochs(15));
+        assertThatIllegalArgumentException().isThrownBy(() -> StudentCatalog.of(spec, 128, 15))
+                .withMessage("student.training.hardLabelWarmupEpochs must be less than the epochs trained, 15 (the "
+                        + "distiller's maxEpochs), was 15");
+        assertThat(StudentCatalog.of(spec, 128, 16).candidates(1).get(0).hardLabelWarmupEpochs()).isEqualTo(15);
     }
 
     @Test

@@ -90,6 +90,24 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
             throw new IllegalArgumentException("data: an encoder teacher needs labelled data to fit its "
                     + "classification head; set data.labelColumn");
         }
+        student.training().ifPresent(training -> requireApplicableSchedule(training, task, data));
+    }
+
+    /**
+     * The distillation schedule needs what it varies: a temperature and alpha (classification; the embedding
+     * losses have neither) and, for a hard-label warm-up, hard labels.
+     */
+    private static void requireApplicableSchedule(StudentSpec.Training training, DistillationTask task, DataSpec data) {
+        if (task != DistillationTask.TEXT_CLASSIFICATION && training.scheduled()) {
+            String field = training.temperatureAnnealing() ? "student.training.temperatureAnnealing"
+                    : "student.training.hardLabelWarmupEpochs";
+            throw new IllegalArgumentException(field + " applies to " + DistillationTask.TEXT_CLASSIFICATION
+                    + " only: the " + task + " losses have no temperature or alpha to schedule");
+        }
+        if (training.hardLabelWarmupEpochs() > 0 && !data.isLabeled()) {
+            throw new IllegalArgumentException("student.training.hardLabelWarmupEpochs needs labelled data to train"
+                    + " on in its warm-up epochs; set data.labelColumn or leave the warm-up at 0");
+        }
     }
 
     public static Builder builder() {

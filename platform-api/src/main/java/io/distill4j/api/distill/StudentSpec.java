@@ -369,25 +369,40 @@ public sealed interface StudentSpec
 
     /**
      * Training settings pinned on a fixed student, in place of the defaults: the peak learning rate, the
-     * distillation temperature and weight, and optionally the number of epochs. With {@code alpha = 0}
-     * the student learns from the hard labels only (the teacher's soft targets are not used), which,
-     * with everything else equal, measures what distillation adds.
+     * distillation temperature and weight, optionally the number of epochs, and the distillation schedule.
+     * With {@code alpha = 0} the student learns from the hard labels only (the teacher's soft targets are not
+     * used), which, with everything else equal, measures what distillation adds.
      *
      * <pre>{@code
      * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 2f, 0.5f).epochs(9));
      * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 2f, 0f)); // hard labels only
+     * StudentSpec.bagOfEmbeddings(128, 256).training(StudentSpec.Training.of(3e-3f, 4f, 0.5f).epochs(9)
+     *     .temperatureAnnealing(true).hardLabelWarmupEpochs(2));
      * }</pre>
      *
-     * <p>Rows without a hard label (augmented copies, for example) teach nothing when {@code alpha = 0}.
-     * The epochs are also bounded by the distiller's maximum, which a job checks when it starts.
+     * <p><b>Schedule</b> (classification only: the embedding objectives have no temperature or alpha, and a
+     * spec that pins a schedule for {@link DistillationTask#TEXT_EMBEDDING} is refused). With
+     * {@code temperatureAnnealing}, the temperature falls linearly with the epoch index from {@code temperature}
+     * at the first epoch to 1 at the last one trained (a single epoch keeps {@code temperature}). The first
+     * {@code hardLabelWarmupEpochs} epochs train on the hard labels only ({@code alpha = 0}), then
+     * {@code alpha} applies; warm-up needs labelled data.
+     *
+     * <p>Rows without a hard label (augmented copies, for example) teach nothing when {@code alpha = 0} and
+     * in warm-up epochs. The epochs are also bounded by the distiller's maximum, which a job checks when it
+     * starts, as it checks that the warm-up is shorter than the epochs trained.
      *
      * @param learningRate peak learning rate, in (0, {@value #MAX_LEARNING_RATE}]
-     * @param temperature distillation temperature T, in (0, {@value #MAX_TEMPERATURE}]
+     * @param temperature distillation temperature T, in (0, {@value #MAX_TEMPERATURE}]; with annealing, that
+     *     of the first epoch
      * @param alpha weight of the teacher's soft targets, in [0, 1]; {@code 1 - alpha} weighs the hard labels
      * @param epochs how many epochs the student trains, 1 to {@value #MAX_EPOCHS}; empty: the distiller's
      *     maximum epochs
+     * @param temperatureAnnealing whether the temperature falls linearly to 1 over the epochs; default off
+     * @param hardLabelWarmupEpochs how many first epochs train on the hard labels only, 0 (the default) to
+     *     fewer than {@code epochs}
      */
-    record Training(float learningRate, float temperature, float alpha, OptionalInt epochs) {
+    record Training(float learningRate, float temperature, float alpha, OptionalInt epochs,
+            boolean temperatureAnnealing, int hardLabelWarmupEpochs) {
 
         /** Largest {@link #learningRate()}. */
         public static final float MAX_LEARNING_RATE = 1f;
@@ -412,10 +427,20 @@ public sealed interface StudentSpec
             if (epochs.isPresent()) {
                 Checks.inRange(epochs.getAsInt(), 1, MAX_EPOCHS, "student.training.epochs");
             }
+            Checks.inRange(hardLabelWarmupEpochs, 0, MAX_EPOCHS - 1, "student.training.hardLabelWarmupEpochs");
+            if (epochs.isPresent() && hardLabelWarmupEpochs >= epochs.getAsInt()) {
+                throw new IllegalArgumentException("student.training.hardLabelWarmupEpochs must be less than "
+                        + "student.training.epochs " + epochs.getAsInt() + ", was " + hardLabelWarmupEpochs);
+            }
+        }
+
+        /** These settings without a schedule (constant temperature, no warm-up). */
+        public Training(float learningRate, float temperature, float alpha, OptionalInt epochs) {
+            this(learningRate, temperature, alpha, epochs, false, 0);
         }
 
         /**
-         * These settings for the distiller's maximum epochs.
+         * These settings for the distiller's maximum epochs, without a schedule.
          * @param learningRate peak learning rate, e.g. {@code 3e-3f}
          * @param temperature distillation temperature, e.g. {@code 2f}
          * @param alpha weight of the soft targets, {@code 0} for hard labels only
@@ -426,13 +451,35 @@ public sealed interface StudentSpec
 
         /** A copy that trains exactly {@code epochs} epochs (early stopping may still end it sooner). */
         public Training epochs(int epochs) {
-            return new Training(this.learningRate, this.temperature, this.alpha, OptionalInt.of(epochs));
+            return new Training(this.learningRate, this.temperature, this.alpha, OptionalInt.of(epochs),
+                    this.temperatureAnnealing, this.hardLabelWarmupEpochs);
         }
 
+        /** A copy whose temperature falls linearly from {@link #temperature()} to 1 over the epochs, or stays. */
+        public Training temperatureAnnealing(boolean anneal) {
+            return new Training(this.learningRate, this.temperature, this.alpha, this.epochs, anneal,
+                    this.hardLabelWarmupEpochs);
+        }
+
+        /** A copy whose first {@code epochs} epochs train on the hard labels only. */
+        public Training hardLabelWarmupEpochs(int epochs) {
+            return new Training(this.learningRate, this.temperature, this.alpha, this.epochs,
+                    this.temperatureAnnealing, epochs);
+        }
+
+        /** Whether the settings change the temperature or alpha from one epoch to the next. */
+        public boolean scheduled() {
+            return this.temperatureAnnealing || this.hardLabelWarmupEpochs > 0;
+        }
+
+        /** Every setting by name; the schedule only where it is not the default. */
         @Override
         public String toString() {
             return "training(learningRate=" + this.learningRate + ", temperature=" + this.temperature + ", alpha="
-                    + this.alpha + (this.epochs.isPresent() ? ", epochs=" + this.epochs.getAsInt() : "") + ")";
+                    + this.alpha + (this.epochs.isPresent() ? ", epochs=" + this.epochs.getAsInt() : "")
+                    + (this.temperatureAnnealing ? ", temperatureAnnealing=true" : "")
+                    + (this.hardLabelWarmupEpochs > 0 ? ", hardLabelWarmupEpochs=" + this.hardLabelWarmupEpochs : "")
+                    + ")";
         }
     }
 

@@ -76,6 +76,31 @@ class DistillationSpecTests {
     }
 
     @Test
+    void aScheduleIsRefusedWhereThereIsNothingToScheduleNamingTheField() {
+        DataSpec data = DataSpec.tsv(Path.of("train.tsv"));
+        StudentSpec.Training training = StudentSpec.Training.of(3e-3f, 2f, 0.5f);
+        DistillationSpec.Builder embedding = DistillationSpec.builder().teacher(MINILM).data(data)
+                .task(DistillationTask.TEXT_EMBEDDING);
+        assertThatIllegalArgumentException().isThrownBy(() -> embedding
+                .student(StudentSpec.bagOfEmbeddings(64, 32).training(training.temperatureAnnealing(true))).build())
+                .withMessage("student.training.temperatureAnnealing applies to TEXT_CLASSIFICATION only: the "
+                        + "TEXT_EMBEDDING losses have no temperature or alpha to schedule");
+        assertThatIllegalArgumentException().isThrownBy(() -> embedding
+                .student(StudentSpec.bagOfEmbeddings(64, 32).training(training.hardLabelWarmupEpochs(1))).build())
+                .withMessageStartingWith("student.training.hardLabelWarmupEpochs applies to TEXT_CLASSIFICATION only");
+        assertThat(embedding.student(StudentSpec.bagOfEmbeddings(64, 32).training(training)).build().student()
+                .training()).as("an embedding job may still pin the learning rate").contains(training);
+
+        TeacherSpec logits = TeacherSpec.precomputedLogits(Path.of("logits.jsonl"), Path.of("tokenizer.json"));
+        DistillationSpec.Builder unlabelled = DistillationSpec.builder().teacher(logits).data(data.unlabeled());
+        assertThatIllegalArgumentException().isThrownBy(() -> unlabelled
+                .student(StudentSpec.bagOfEmbeddings(64, 32).training(training.hardLabelWarmupEpochs(1))).build())
+                .withMessageStartingWith("student.training.hardLabelWarmupEpochs needs labelled data");
+        assertThat(unlabelled.student(StudentSpec.bagOfEmbeddings(64, 32).training(training.temperatureAnnealing(true)))
+                .build().student().training()).as("annealing needs no labels").isPresent();
+    }
+
+    @Test
     void gatesCompareRelativeOrAbsolute() {
         QualityGate relative = QualityGate.relativeToTeacher(0.97);
         assertThat(relative.passes(0.90, 0.92)).isTrue();

@@ -106,6 +106,39 @@ class StudentSpecTests {
     }
 
     @Test
+    void theScheduleIsOffUnlessSetAndSurvivesTheOtherWithers() {
+        assertThat(PINNED.temperatureAnnealing()).isFalse();
+        assertThat(PINNED.hardLabelWarmupEpochs()).isZero();
+        assertThat(PINNED.scheduled()).isFalse();
+        assertThat(PINNED).isEqualTo(new StudentSpec.Training(3e-3f, 2f, 0.5f, OptionalInt.of(9), false, 0));
+        assertThat(PINNED.toString()).isEqualTo("training(learningRate=0.003, temperature=2.0, alpha=0.5, epochs=9)");
+
+        StudentSpec.Training scheduled = StudentSpec.Training.of(3e-3f, 4f, 0.5f).temperatureAnnealing(true)
+                .hardLabelWarmupEpochs(2).epochs(9);
+        assertThat(scheduled.temperatureAnnealing()).isTrue();
+        assertThat(scheduled.hardLabelWarmupEpochs()).isEqualTo(2);
+        assertThat(scheduled.epochs()).hasValue(9);
+        assertThat(scheduled.scheduled()).isTrue();
+        assertThat(scheduled.temperatureAnnealing(false).scheduled()).as("the warm-up alone is a schedule").isTrue();
+        assertThat(scheduled.toString()).isEqualTo("training(learningRate=0.003, temperature=4.0, alpha=0.5, epochs=9,"
+                + " temperatureAnnealing=true, hardLabelWarmupEpochs=2)");
+    }
+
+    @Test
+    void aWarmupThatIsNegativeOrNotShorterThanTheEpochsIsRefusedNamingTheField() {
+        assertThatIllegalArgumentException().isThrownBy(() -> PINNED.hardLabelWarmupEpochs(-1))
+                .withMessage("student.training.hardLabelWarmupEpochs must be in [0, 999], was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> PINNED.hardLabelWarmupEpochs(9))
+                .withMessage("student.training.hardLabelWarmupEpochs must be less than student.training.epochs 9,"
+                        + " was 9");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StudentSpec.Training.of(3e-3f, 2f, 0.5f).hardLabelWarmupEpochs(3).epochs(3))
+                .withMessageStartingWith("student.training.hardLabelWarmupEpochs must be less than");
+        assertThat(StudentSpec.Training.of(3e-3f, 2f, 0.5f).hardLabelWarmupEpochs(8).epochs(9).hardLabelWarmupEpochs())
+                .isEqualTo(8);
+    }
+
+    @Test
     void aStudentRefusesAMissingTraining() {
         assertThatIllegalArgumentException().isThrownBy(() -> StudentSpec.bagOfEmbeddings(64, 32).training(null))
                 .withMessage("student.training must not be null");

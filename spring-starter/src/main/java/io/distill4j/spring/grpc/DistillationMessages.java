@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
@@ -261,25 +263,56 @@ public final class DistillationMessages {
     }
 
     private static StudentSpec student(Student student) {
+        Optional<StudentSpec.Training> training = student.hasTraining() ? Optional.of(training(student.getTraining()))
+                : Optional.empty();
         StudentSpec spec = switch (student.getKindCase()) {
             case TEACHER_LAYERS -> {
                 StudentSpec.TeacherLayers layers = StudentSpec.teacherLayers(student.getTeacherLayers().getLayers());
-                yield student.getTeacherLayers().getIntermediateSize() > 0
+                StudentSpec.TeacherLayers sized = student.getTeacherLayers().getIntermediateSize() > 0
                         ? layers.intermediateSize(student.getTeacherLayers().getIntermediateSize()) : layers;
+                yield training.<StudentSpec>map(sized::training).orElse(sized);
             }
-            case TRANSFORMER -> StudentSpec.transformer(student.getTransformer().getLayers(),
-                    student.getTransformer().getHiddenSize(), student.getTransformer().getHeads(),
-                    student.getTransformer().getIntermediateSize());
-            case TEXT_CNN -> StudentSpec.textCnn(student.getTextCnn().getEmbeddingSize(),
-                    student.getTextCnn().getFilters(),
-                    student.getTextCnn().getKernelSizesList().stream().mapToInt(Integer::intValue).toArray());
-            case BAG_OF_EMBEDDINGS -> StudentSpec.bagOfEmbeddings(student.getBagOfEmbeddings().getEmbeddingSize(),
-                    student.getBagOfEmbeddings().getHiddenSize());
-            case AUTO, KIND_NOT_SET -> StudentSpec.auto();
+            case TRANSFORMER -> {
+                StudentSpec.Transformer transformer = StudentSpec.transformer(student.getTransformer().getLayers(),
+                        student.getTransformer().getHiddenSize(), student.getTransformer().getHeads(),
+                        student.getTransformer().getIntermediateSize());
+                yield training.<StudentSpec>map(transformer::training).orElse(transformer);
+            }
+            case TEXT_CNN -> {
+                StudentSpec.TextCnn cnn = StudentSpec.textCnn(student.getTextCnn().getEmbeddingSize(),
+                        student.getTextCnn().getFilters(),
+                        student.getTextCnn().getKernelSizesList().stream().mapToInt(Integer::intValue).toArray());
+                yield training.<StudentSpec>map(cnn::training).orElse(cnn);
+            }
+            case BAG_OF_EMBEDDINGS -> {
+                StudentSpec.BagOfEmbeddings bag = StudentSpec.bagOfEmbeddings(
+                        student.getBagOfEmbeddings().getEmbeddingSize(), student.getBagOfEmbeddings().getHiddenSize());
+                yield training.<StudentSpec>map(bag::training).orElse(bag);
+            }
+            case AUTO, KIND_NOT_SET -> {
+                if (training.isPresent()) {
+                    throw new InvalidInputException(null, "spec.student.training", "applies to a fixed student only;"
+                            + " the auto student tunes its training settings");
+                }
+                yield StudentSpec.auto();
+            }
         };
         StudentSpec pruned = student.hasPruneVocabulary() ? spec.pruneVocabulary(student.getPruneVocabulary()) : spec;
         return student.hasIntermediateDistillation()
                 ? intermediateDistillation(pruned, student.getIntermediateDistillation()) : pruned;
+    }
+
+    /** The pinned training settings of a message; learning rate, temperature and alpha are required. */
+    private static StudentSpec.Training training(io.distill4j.api.grpc.distill.v1.Training message) {
+        if (!message.hasLearningRate() || !message.hasTemperature() || !message.hasAlpha()) {
+            String missing = !message.hasLearningRate() ? "learning_rate"
+                    : !message.hasTemperature() ? "temperature" : "alpha";
+            throw new InvalidInputException(null, "spec.student.training." + missing, "is required when the training"
+                    + " settings are pinned");
+        }
+        OptionalInt epochs = message.hasEpochs() ? OptionalInt.of(message.getEpochs()) : OptionalInt.empty();
+        return new StudentSpec.Training(message.getLearningRate(), message.getTemperature(), message.getAlpha(),
+                epochs, message.getTemperatureAnnealing(), message.getHardLabelWarmupEpochs());
     }
 
     /** The student with the message's intermediate-layer distillation; unset weights are the default. */

@@ -3,6 +3,7 @@ package io.distill4j.spring.grpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 import com.google.protobuf.util.JsonFormat;
 import io.distill4j.api.distill.DataFormat;
@@ -27,6 +28,7 @@ import io.distill4j.api.grpc.distill.v1.Transformer;
 import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
 import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Teacher;
+import io.distill4j.api.grpc.distill.v1.Training;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -354,5 +356,50 @@ class DistillationMessagesTests {
             .build();
         assertThatThrownBy(() -> messages.toSpec(message)).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("spec.student.intermediate_distillation");
+    }
+
+    @Test
+    void pinnedTrainingMapsOntoTheFixedStudentWithItsScheduleAndItsAbsences() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
+            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
+        Student.Builder bag = Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder()
+            .setEmbeddingSize(16).setHiddenSize(8));
+        Training.Builder scheduled = Training.newBuilder().setLearningRate(3e-3f).setTemperature(4f).setAlpha(0f)
+            .setEpochs(9).setTemperatureAnnealing(true).setHardLabelWarmupEpochs(2);
+        StudentSpec spec = messages.toSpec(message.setStudent(bag.clone().setTraining(scheduled)).build()).student();
+        assertThat(spec).isEqualTo(StudentSpec.bagOfEmbeddings(16, 8).training(new StudentSpec.Training(3e-3f, 4f, 0f,
+            OptionalInt.of(9), true, 2)));
+
+        Training.Builder plain = Training.newBuilder().setLearningRate(1e-2f).setTemperature(2f).setAlpha(0.5f);
+        Student.Builder layers = Student.newBuilder().setTeacherLayers(TeacherLayers.newBuilder().setLayers(2)
+            .setIntermediateSize(512)).setTraining(plain);
+        assertThat(messages.toSpec(message.setStudent(layers).build()).student())
+            .isEqualTo(StudentSpec.teacherLayers(2).intermediateSize(512).training(StudentSpec.Training.of(1e-2f, 2f,
+                0.5f)));
+        assertThat(messages.toSpec(message.setStudent(bag).build()).student().training()).as("unset: not pinned")
+            .isEmpty();
+    }
+
+    @Test
+    void pinnedTrainingThatIsIncompleteOutOfRangeOrOnTheAutoStudentIsRefusedNamingTheField() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
+            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
+        Student.Builder bag = Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder()
+            .setEmbeddingSize(16).setHiddenSize(8));
+        Training.Builder complete = Training.newBuilder().setLearningRate(3e-3f).setTemperature(2f).setAlpha(0.5f);
+        assertThatThrownBy(() -> messages.toSpec(message.setStudent(bag.clone()
+            .setTraining(complete.clone().clearAlpha())).build())).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.student.training.alpha");
+        assertThatThrownBy(() -> messages.toSpec(message.setStudent(bag.clone()
+            .setTraining(complete.clone().setEpochs(3).setHardLabelWarmupEpochs(3))).build()))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("student.training.hardLabelWarmupEpochs must be less than student.training.epochs 3");
+        assertThatThrownBy(() -> messages.toSpec(message.setStudent(Student.newBuilder()
+            .setAuto(io.distill4j.api.grpc.distill.v1.Auto.getDefaultInstance()).setTraining(complete)).build()))
+            .isInstanceOf(InvalidInputException.class).hasMessageContaining("spec.student.training");
     }
 }

@@ -145,6 +145,37 @@ class DistillationSpecFilesTests {
     }
 
     @Test
+    void pinnedTrainingIsReadWithItsScheduleAndWrittenBackTheSame() throws Exception {
+        DistillationSpec spec = DistillationSpecFiles.parse(FILE, """
+                data: { train_path: train.csv }
+                student:
+                  bag_of_embeddings: { embedding_size: 16, hidden_size: 8 }
+                  training:
+                    learning_rate: 0.003
+                    temperature: 4
+                    alpha: 0.5
+                    epochs: 9
+                    temperature_annealing: true
+                    hard_label_warmup_epochs: 2
+                """);
+        io.distill4j.api.grpc.distill.v1.Training expected = io.distill4j.api.grpc.distill.v1.Training.newBuilder()
+            .setLearningRate(0.003f).setTemperature(4f).setAlpha(0.5f).setEpochs(9).setTemperatureAnnealing(true)
+            .setHardLabelWarmupEpochs(2).build();
+        assertThat(spec.getStudent().getTraining()).isEqualTo(expected);
+        String json = com.google.protobuf.util.JsonFormat.printer().print(spec);
+        assertThat(json).contains("\"temperatureAnnealing\": true").contains("\"hardLabelWarmupEpochs\": 2");
+        assertThat(DistillationSpecFiles.parse(FILE, json)).as("JSON is YAML: the printed form reads back").isEqualTo(spec);
+        assertThat(DistillationSpecFiles.parse(FILE, """
+                student:
+                  bag_of_embeddings: { embedding_size: 16, hidden_size: 8 }
+                  training: { learning_rate: 0.003, temperature: 2, alpha: 0.5 }
+                """).getStudent().getTraining().getTemperatureAnnealing()).as("unset: off").isFalse();
+        assertThatExceptionOfType(DistillationSpecFileException.class).isThrownBy(() -> DistillationSpecFiles.parse(
+                FILE, "student: { training: { hard_label_warmup_epochs: two } }\n"))
+            .withMessageContaining("student.training.hard_label_warmup_epochs");
+    }
+
+    @Test
     void jsonNamesWorkAsWellAsProtoNames() {
         DistillationSpec spec = DistillationSpecFiles.parse(FILE, """
                 teacher: { repositoryModel: { name: minilm, version: 2 } }
