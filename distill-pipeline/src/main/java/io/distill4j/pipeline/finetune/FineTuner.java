@@ -224,6 +224,7 @@ public final class FineTuner {
         SeenTokens seen = SeenTokens.of(trainIds, validationIds);
         TransformerConfig config = shape(weights, seen.size(), inputs.labels().size(), whole.maxPositions(),
                 (float) inputs.settings().dropout(), inputs.pooling());
+        // Training holds the narrow model; the export adds a copy of the weights over the whole vocabulary.
         MemoryPlanner.requireFineTuningFits(MemoryPlanner.fineTuningBytes(config.parameterCount(),
                 inputs.settings().batchSize(), config.maxPositions(), config.hiddenSize(), config.layers())
                 + 4L * whole.parameterCount(), inputs.memoryLimitBytes(), inputs.jobId(), inputs.baseName());
