@@ -362,10 +362,8 @@ class DistillationMessagesTests {
     void pinnedTrainingMapsOntoTheFixedStudentWithItsScheduleAndItsAbsences() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
-        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
-            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
-        Student.Builder bag = Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder()
-            .setEmbeddingSize(16).setHiddenSize(8));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = trainCsvWithMiniLm();
+        Student.Builder bag = bagOfEmbeddings16x8();
         Training.Builder scheduled = Training.newBuilder().setLearningRate(3e-3f).setTemperature(4f).setAlpha(0f)
             .setEpochs(9).setTemperatureAnnealing(true).setHardLabelWarmupEpochs(2);
         StudentSpec spec = messages.toSpec(message.setStudent(bag.clone().setTraining(scheduled)).build()).student();
@@ -386,10 +384,8 @@ class DistillationMessagesTests {
     void pinnedTrainingThatIsIncompleteOutOfRangeOrOnTheAutoStudentIsRefusedNamingTheField() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));
-        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = io.distill4j.api.grpc.distill.v1
-            .DistillationSpec.newBuilder().setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
-        Student.Builder bag = Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder()
-            .setEmbeddingSize(16).setHiddenSize(8));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder message = trainCsvWithMiniLm();
+        Student.Builder bag = bagOfEmbeddings16x8();
         Training.Builder complete = Training.newBuilder().setLearningRate(3e-3f).setTemperature(2f).setAlpha(0.5f);
         assertThatThrownBy(() -> messages.toSpec(message.setStudent(bag.clone()
             .setTraining(complete.clone().clearAlpha())).build())).isInstanceOf(InvalidInputException.class)
@@ -401,5 +397,17 @@ class DistillationMessagesTests {
         assertThatThrownBy(() -> messages.toSpec(message.setStudent(Student.newBuilder()
             .setAuto(io.distill4j.api.grpc.distill.v1.Auto.getDefaultInstance()).setTraining(complete)).build()))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("spec.student.training");
+    }
+
+    /** A spec message with only a training file and the MiniLM teacher. */
+    private static io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder trainCsvWithMiniLm() {
+        return io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder()
+            .setData(Data.newBuilder().setTrainPath("train.csv")).setTeacher(MINILM);
+    }
+
+    /** A fixed bag-of-embeddings student, 16 × 8. */
+    private static Student.Builder bagOfEmbeddings16x8() {
+        return Student.newBuilder().setBagOfEmbeddings(BagOfEmbeddings.newBuilder().setEmbeddingSize(16)
+            .setHiddenSize(8));
     }
 }
