@@ -170,7 +170,11 @@ public record DataSpec(DataFormat format, Path train, Optional<Path> validation,
         return withLabelColumn(Optional.of(Column.at(index, "data.labelColumn")));
     }
 
-    /** A copy that reads no labels: the student learns from the teacher's outputs alone. */
+    /**
+     * A copy that reads no labels from the training and validation files: the student learns from the
+     * teacher's outputs alone. A test file, which is always scored on labels, is then read with a header column
+     * {@value #DEFAULT_LABEL_COLUMN}.
+     */
     public DataSpec unlabeled() {
         return withLabelColumn(Optional.empty());
     }

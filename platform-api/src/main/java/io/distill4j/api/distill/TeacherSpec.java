@@ -8,6 +8,9 @@ import java.util.OptionalLong;
 
 import io.distill4j.api.Checks;
 import io.distill4j.api.ModelId;
+import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabellingBudget;
+import io.distill4j.api.labelling.LabellingOptions;
 
 /**
  * The model whose behaviour the student learns. Create one with a static factory:
@@ -21,6 +24,7 @@ import io.distill4j.api.ModelId;
  * TeacherSpec.fineTuned(TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json")));
  * TeacherSpec.onnxEncoder(Path.of("minilm/model.onnx"), Path.of("minilm/tokenizer.json"))
  *         .fineTuningPolicy(FineTuningPolicy.NEVER);   // the frozen head, never a fine-tuning
+ * TeacherSpec.llm("openAiChatModel", LabelSet.of("refund", "delivery", "card"), Path.of("minilm/tokenizer.json"));
  * }</pre>
  *
  * <p><b>Frozen head or fine-tuning.</b> An encoder teacher ({@code onnxEncoder}, or a {@code repositoryModel}
@@ -43,7 +47,7 @@ import io.distill4j.api.ModelId;
  */
 public sealed interface TeacherSpec
         permits TeacherSpec.OnnxClassifier, TeacherSpec.OnnxEncoder, TeacherSpec.RepositoryModel, TeacherSpec.PrecomputedLogits,
-        TeacherSpec.FineTuned {
+        TeacherSpec.FineTuned, TeacherSpec.Llm {
 
     /**
      * A short name for reports, provenance and the default student name: the model file's name without
@@ -157,6 +161,30 @@ public sealed interface TeacherSpec
      */
     static FineTuned fineTuned(TeacherSpec base, FineTuning settings) {
         return new FineTuned(base, settings);
+    }
+
+    /**
+     * A large language model that labels the texts (a {@link io.distill4j.api.labelling.LabellingModel}; with
+     * the Spring Boot starter, any Spring AI {@code ChatModel} bean): each text of every split is asked once,
+     * the answers become the soft targets, and the student learns them. Classification only; the data need
+     * not be labelled (labels it has are the student's hard labels, and must be names of {@code labels}).
+     *
+     * <p>Every exchange is cached on disk by model, options and prompt, so a second job, a tuning trial or a
+     * resumed job never asks the same question again. The soft targets are the answers' distribution —
+     * from the provider's log-probabilities when it returns them, else from the share of each label among
+     * {@link LabellingOptions#samples()} answers, else the one answer — smoothed by {@link Llm#labelSmoothing()}
+     * where they are counts of answers. A text whose answers name no label of the set (after
+     * {@link LabellingOptions#attempts()} attempts) is left out of its split and counted in the report.
+     *
+     * @param model the labelling model's name (the {@code ChatModel} bean's name with the starter); blank for
+     *     the only one the distiller has
+     * @param labels the labels, with optional descriptions and example texts
+     * @param tokenizer the HuggingFace {@code tokenizer.json} the student tokenizes with (e.g. a small
+     *     encoder's)
+     */
+    static Llm llm(String model, LabelSet labels, Path tokenizer) {
+        return new Llm(model, labels, tokenizer, LabellingOptions.ofDefaults(), Llm.DEFAULT_LABEL_SMOOTHING,
+                LabellingBudget.UNLIMITED);
     }
 
     /**
@@ -346,6 +374,68 @@ public sealed interface TeacherSpec
         }
 
         /** Classification only: the fine-tuned head is a classifier. */
+        @Override
+        public boolean supports(DistillationTask task) {
+            return task == DistillationTask.TEXT_CLASSIFICATION;
+        }
+    }
+
+    /**
+     * @param model the labelling model's name; blank for the distiller's only one
+     * @param labels the labels the model chooses from; logit {@code i} of the student is label {@code i}
+     * @param tokenizer the HuggingFace {@code tokenizer.json} the student tokenizes with
+     * @param options how the model is asked (prompt template, temperature, samples, attempts)
+     * @param labelSmoothing how much of the probability of answers counted ({@link
+     *     io.distill4j.api.labelling.TargetSource#SAMPLES} and {@code SINGLE_ANSWER}) is spread evenly over the
+     *     labels, 0 to 0.5; default {@value #DEFAULT_LABEL_SMOOTHING}: a one-hot answer has no "dark knowledge"
+     *     and its zeros would be infinite logits
+     * @param budget the most the job may spend on the model
+     */
+    record Llm(String model, LabelSet labels, Path tokenizer, LabellingOptions options, double labelSmoothing,
+            LabellingBudget budget) implements TeacherSpec {
+
+        /** Default {@link #labelSmoothing()}. */
+        public static final double DEFAULT_LABEL_SMOOTHING = 0.1;
+
+        public Llm {
+            model = Checks.notNull(model, "teacher.model").strip();
+            if (model.length() > 200) {
+                throw new IllegalArgumentException("teacher.model must be at most 200 characters, was "
+                        + model.length());
+            }
+            Checks.notNull(labels, "teacher.labels");
+            Checks.path(tokenizer, "teacher.tokenizer");
+            Checks.notNull(options, "teacher.options");
+            Checks.inRange(labelSmoothing, 0.0, 0.5, "teacher.labelSmoothing");
+            Checks.notNull(budget, "teacher.budget");
+        }
+
+        /** A copy asking with these options. */
+        public Llm options(LabellingOptions options) {
+            return new Llm(this.model, this.labels, this.tokenizer, options, this.labelSmoothing, this.budget);
+        }
+
+        /** A copy with this label smoothing. */
+        public Llm labelSmoothing(double smoothing) {
+            return new Llm(this.model, this.labels, this.tokenizer, this.options, smoothing, this.budget);
+        }
+
+        /** A copy with this budget. */
+        public Llm budget(LabellingBudget budget) {
+            return new Llm(this.model, this.labels, this.tokenizer, this.options, this.labelSmoothing, budget);
+        }
+
+        /** {@code llm-<model>} made a valid model name, or {@code llm}. */
+        @Override
+        public String name() {
+            String name = ("llm-" + this.model).replaceAll("[^A-Za-z0-9_.-]", "-");
+            if (name.length() > 100) {
+                name = name.substring(0, 100);
+            }
+            return !this.model.isEmpty() && ModelId.isValidName(name) ? name : "llm";
+        }
+
+        /** Classification only: the model chooses a label. */
         @Override
         public boolean supports(DistillationTask task) {
             return task == DistillationTask.TEXT_CLASSIFICATION;
