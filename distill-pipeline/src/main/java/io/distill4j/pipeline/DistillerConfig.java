@@ -1,8 +1,14 @@
 package io.distill4j.pipeline;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.distill4j.api.labelling.LabellingModel;
+import io.distill4j.pipeline.labelling.LabellingLimits;
 
 /**
  * Settings of a {@link PipelineDistiller}, shared by all its jobs (a job's own settings are in its
@@ -36,9 +42,13 @@ import java.util.Optional;
  *     {@value #DEFAULT_MAX_EPOCHS}
  * @param memoryLimitBytes the memory the planner may assume for a job, {@code > 0}; default half the
  *     JVM's maximum heap plus the machine's free physical memory at start, as far as the JVM tells
+ * @param labellingModels the labelling models ({@code TeacherSpec.llm} teachers) by name, in the order given;
+ *     default none
+ * @param labellingLimits how they are asked: concurrency, rate limits, retries, prices
  */
 public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<Path> modelRepository, int concurrency,
-        int threads, int trainingThreads, int maxSequenceLength, int maxEpochs, long memoryLimitBytes) {
+        int threads, int trainingThreads, int maxSequenceLength, int maxEpochs, long memoryLimitBytes,
+        Map<String, LabellingModel> labellingModels, LabellingLimits labellingLimits) {
 
     /** Largest {@link #concurrency()}. */
     public static final int MAX_CONCURRENCY = 64;
@@ -64,6 +74,14 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
         if (memoryLimitBytes <= 0) {
             throw new IllegalArgumentException("memoryLimitBytes must be > 0, was " + memoryLimitBytes);
         }
+        labellingModels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(
+                labellingModels, "labellingModels")));
+        labellingModels.forEach((name, model) -> {
+            if (name == null || name.isBlank() || model == null) {
+                throw new IllegalArgumentException("labellingModels: a blank name or a null model");
+            }
+        });
+        Objects.requireNonNull(labellingLimits, "labellingLimits");
     }
 
     /** A builder with every default, writing under {@code workDirectory}. */
@@ -97,6 +115,10 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
         private int maxEpochs = DEFAULT_MAX_EPOCHS;
 
         private long memoryLimitBytes = defaultMemoryLimit();
+
+        private final Map<String, LabellingModel> labellingModels = new LinkedHashMap<>();
+
+        private LabellingLimits labellingLimits = LabellingLimits.ofDefaults();
 
         private Builder(Path workDirectory) {
             this.workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
@@ -142,10 +164,25 @@ public record DistillerConfig(Path workDirectory, Path cacheDirectory, Optional<
             return this;
         }
 
+        /** A labelling model that {@code TeacherSpec.llm} teachers name as {@code name}. */
+        public Builder labellingModel(String name, LabellingModel model) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("labellingModel name must not be blank");
+            }
+            this.labellingModels.put(name, Objects.requireNonNull(model, "model"));
+            return this;
+        }
+
+        public Builder labellingLimits(LabellingLimits limits) {
+            this.labellingLimits = limits;
+            return this;
+        }
+
         public DistillerConfig build() {
             Path cache = this.cacheDirectory != null ? this.cacheDirectory : this.workDirectory.resolve("cache");
             return new DistillerConfig(this.workDirectory, cache, Optional.ofNullable(this.modelRepository),
-                    this.concurrency, this.threads, this.trainingThreads, this.maxSequenceLength, this.maxEpochs, this.memoryLimitBytes);
+                    this.concurrency, this.threads, this.trainingThreads, this.maxSequenceLength, this.maxEpochs, this.memoryLimitBytes,
+                    this.labellingModels, this.labellingLimits);
         }
 
         private static long defaultMemoryLimit() {

@@ -145,6 +145,18 @@ public final class CacheKey {
             return this;
         }
 
+        /**
+         * A teacher that is not a file here (a remote model): its identity, which must change whenever its
+         * answers may, e.g. the provider, model name and the settings it is asked with.
+         */
+        public Builder teacher(String identity) {
+            if (identity == null || identity.isBlank()) {
+                throw new IllegalArgumentException("teacher identity must not be blank");
+            }
+            this.teacher = "identity:" + identity;
+            return this;
+        }
+
         /** The tokenizer file (or folder) the teacher's inputs were encoded with. */
         public Builder tokenizer(Path tokenizer) {
             this.tokenizer = hashPath("tokenizer", tokenizer);

@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.data.TextDataset;
-import io.distill4j.pipeline.speed.SpeedProbe;
 import io.distill4j.pipeline.data.TextExample;
+import io.distill4j.pipeline.speed.SpeedProbe;
+import io.distill4j.pipeline.train.EncodedSplit;
 
 /**
  * The engine a job's exported students are checked and measured on, as a user will serve them: a model
@@ -74,26 +74,36 @@ final class Evaluation implements AutoCloseable {
     }
 
     /**
-     * The task's metric of {@code name} on a scored split: accuracy over its labelled rows, or for the
-     * embedding task the Spearman correlation on its scored pairs (NaN when it has none).
+     * The task's metric of {@code name} on the job's scored split: accuracy over its labelled rows; on a split
+     * without any label, the agreement with the teacher's answers (argmax against argmax); for the embedding
+     * task the Spearman correlation on its scored pairs (NaN when it has none).
      */
-    double metric(String name, TextDataset data, Labels labels, Optional<PreparedData.ScoredPairs> pairs) {
+    double metric(String name, StudentData data) {
+        TextDataset scored = data.scored();
         if (this.run.embedding()) {
-            if (pairs.isEmpty()) {
+            if (data.scoredPairs().isEmpty()) {
                 return Double.NaN;
             }
-            List<float[]> vectors = scoreAll(name, data);
-            return PairSimilarity.spearman(pairs.get(), vectors::get);
+            List<float[]> vectors = scoreAll(name, scored);
+            return PairSimilarity.spearman(data.scoredPairs().get(), vectors::get);
         }
-        List<float[]> logits = scoreAll(name, data);
+        List<float[]> logits = scoreAll(name, scored);
+        if (logits.isEmpty()) {
+            return Double.NaN;
+        }
         int correct = 0;
         int counted = 0;
+        boolean labelled = data.scoredHasLabels();
+        EncodedSplit teacher = data.scoredSplit();
         for (int i = 0; i < logits.size(); i++) {
-            TextExample example = data.examples().get(i);
-            if (example.label().isPresent()) {
-                counted++;
-                correct += Labels.argmax(logits.get(i)) == labels.index(example.label().get()) ? 1 : 0;
+            TextExample example = scored.examples().get(i);
+            if (labelled && example.label().isEmpty()) {
+                continue;
             }
+            int expected = labelled ? data.labels().index(example.label().get())
+                    : Labels.argmax(teacher.teacher().row(i));
+            counted++;
+            correct += Labels.argmax(logits.get(i)) == expected ? 1 : 0;
         }
         return counted == 0 ? Double.NaN : (double) correct / counted;
     }

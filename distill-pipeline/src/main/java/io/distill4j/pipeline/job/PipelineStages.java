@@ -44,7 +44,8 @@ final class PipelineStages implements JobStages {
                         new TeacherEncoder(file, this.teacher.encoderPooling(this.run.config()))));
         PyTorchRuntime.engine(this.run.config().trainingThreads(), 1);
         PreparedData data = PreparedData.read(this.run.spec().data(), this.run.spec().augmentation(),
-                this.run.spec().budget(), this.run.spec().seed(), this.run.spec().task(), this.run.id());
+                this.run.spec().budget(), this.run.spec().seed(), this.run.spec().task(), this.run.id(),
+                this.teacher.labels());
         if (!this.run.embedding() && data.labels().size() < 2) {
             throw this.run.failure("data: a classification needs at least two labels in the training data, found "
                     + data.labels());

@@ -71,24 +71,37 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
      */
     static PreparedData read(DataSpec spec, Augmentation augmentation, Budget budget, long seed,
             DistillationTask task, String jobId) {
+        return read(spec, augmentation, budget, seed, task, jobId, Optional.empty());
+    }
+
+    /**
+     * As {@link #read(DataSpec, Augmentation, Budget, long, DistillationTask, String)}, with the labels a
+     * teacher defines itself (a labelling model's label set): they are the job's labels in their order, the
+     * data need not hold any, and a row whose label is not one of them is a bad row.
+     */
+    static PreparedData read(DataSpec spec, Augmentation augmentation, Budget budget, long seed,
+            DistillationTask task, String jobId, Optional<List<String>> teacherLabels) {
         boolean embedding = task == DistillationTask.TEXT_EMBEDDING;
         ColumnMapping.Builder columns = ColumnMapping.builder().header(spec.header());
         column(spec.textColumn(), columns::text, columns::text);
         spec.textPairColumn().ifPresent(c -> column(c, columns::textPair, columns::textPair));
         spec.labelColumn().ifPresent(c -> column(c, columns::label, columns::label));
-        DatasetReader reader = DatasetReader.builder().format(spec.format()).quoting(spec.quoting())
-                .columns(columns.build()).maxBadRowShare(spec.maxBadRowShare()).jobId(jobId).build();
+        DatasetReader.Builder readerBuilder = DatasetReader.builder().format(spec.format()).quoting(spec.quoting())
+                .columns(columns.build()).maxBadRowShare(spec.maxBadRowShare()).jobId(jobId);
+        teacherLabels.ifPresent(readerBuilder::knownLabels);
+        DatasetReader reader = readerBuilder.build();
         List<DataReport> reports = new ArrayList<>();
         // An embedding distillation learns from every text of the training file, pairs or single sentences.
         TextDataset all = (embedding ? reader.toBuilder().singleTexts(true).build() : reader).read(spec.train());
         all.report().ifPresent(reports::add);
+        List<String> known = teacherLabels.orElse(all.labels());
         TextDataset train;
         TextDataset validation;
         if (spec.validation().isPresent()) {
             train = all;
             DatasetReader.Builder validationReader = reader.toBuilder();
-            if (!embedding && !all.labels().isEmpty()) {
-                validationReader.knownLabels(all.labels());
+            if (!embedding && !known.isEmpty()) {
+                validationReader.knownLabels(known);
             }
             validation = validationReader.build().read(spec.validation().get());
             validation.report().ifPresent(reports::add);
@@ -102,8 +115,12 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
         Optional<TextDataset> test = Optional.empty();
         if (spec.test().isPresent()) {
             DatasetReader.Builder testReader = reader.toBuilder().requireLabels(true);
-            if (!embedding && !all.labels().isEmpty()) {
-                testReader.knownLabels(all.labels());
+            if (!embedding && spec.labelColumn().isEmpty() && spec.header()) {
+                // Unlabelled training data, a labelled test file: it is scored on its "label" column.
+                testReader.columns(columns.label(DataSpec.DEFAULT_LABEL_COLUMN).build());
+            }
+            if (!embedding && !known.isEmpty()) {
+                testReader.knownLabels(known);
             }
             TextDataset read = testReader.build().read(spec.test().get());
             read.report().ifPresent(reports::add);
@@ -137,7 +154,8 @@ record PreparedData(TextDataset train, TextDataset transfer, TextDataset validat
                     .maxNgram(augmentation.maxNgram()).copies(choice.get().copiesPerExample()).seed(seed).build()
                     .augment(train);
         }
-        return new PreparedData(train, transfer, validation, test, embedding ? List.of() : all.labels(), reports,
+        List<String> labels = embedding ? List.of() : known;
+        return new PreparedData(train, transfer, validation, test, labels, reports,
                 validationPairs, testPairs, choice);
     }
 

@@ -72,8 +72,8 @@ final class QuantizeStage {
         evaluation.add(Evaluation.INT8, file, data.tokenizerFile(), data.labels().names());
         run.clock().report(1, 2, 0.5, Map.of(), "INT8: " + result.summary().lines().findFirst().orElse(""));
 
-        double fp32Metric = evaluation.metric(Evaluation.FP32, data.scored(), data.labels(), data.scoredPairs());
-        double int8Metric = evaluation.metric(Evaluation.INT8, data.scored(), data.labels(), data.scoredPairs());
+        double fp32Metric = evaluation.metric(Evaluation.FP32, data);
+        double int8Metric = evaluation.metric(Evaluation.INT8, data);
         SpeedProbe.Figures fp32Speed = evaluation.speed(Evaluation.FP32, checkTexts);
         SpeedProbe.Figures int8Speed = evaluation.speed(Evaluation.INT8, checkTexts);
         String metric = run.metricName();

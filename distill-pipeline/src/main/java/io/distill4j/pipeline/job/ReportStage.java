@@ -119,6 +119,7 @@ final class ReportStage {
             .compatibility("CPU", cpu.verdict().label())
             .compatibility("CUDA", cuda.verdict().label());
         in.teacher().choice().ifPresent(report::teacherChoice);
+        in.teacher().labelling().ifPresent(report::labelling);
         run.clock().records().values().forEach(report::stage);
         searched.trials().forEach(report::trial);
         if (searched.tuned()) {
@@ -129,6 +130,10 @@ final class ReportStage {
         if (searched.stoppedByBudget()) {
             report.warning("The time budget ended the search after " + searched.trials().size() + " trials; the best "
                     + "student so far was kept");
+        }
+        if (!run.embedding() && !in.students().scoredHasLabels()) {
+            report.warning("The scored split has no labels: its " + run.metricName() + " is the agreement with the "
+                    + "teacher's answers (the teacher's own is 1); give a labelled test file for a true " + run.metricName());
         }
         if (in.teacher().allCached()) {
             report.warning("The teacher did not run: every split came from the soft-target cache");

@@ -84,10 +84,10 @@ final class StudentData implements AutoCloseable {
             SoftTargets trainTargets = open(opened, teacher, "train");
             SoftTargets validationTargets = open(opened, teacher, "validation");
             EncodedSplit[] splits = new EncodedSplit[3];
-            splits[0] = encode(tokenizer, data.transfer(), trainTargets, labels);
-            splits[1] = encode(tokenizer, data.validation(), validationTargets, labels);
-            splits[2] = data.test().isPresent() ? encode(tokenizer, data.test().get(), open(opened, teacher, "test"),
-                    labels) : splits[1];
+            splits[0] = encode(tokenizer, teacher.rows("train", data.transfer()), trainTargets, labels);
+            splits[1] = encode(tokenizer, teacher.rows("validation", data.validation()), validationTargets, labels);
+            splits[2] = data.test().isPresent() ? encode(tokenizer, teacher.rows("test", data.test().get()),
+                    open(opened, teacher, "test"), labels) : splits[1];
             TokenizerVocabulary vocabulary = TokenizerVocabulary.read(teacher.tokenizer());
             Optional<VocabularyPruning> pruning = Optional.empty();
             int vocabSize = vocabulary.size();
@@ -188,9 +188,26 @@ final class StudentData implements AutoCloseable {
         return this.teacher.splits().get(0).key().hex();
     }
 
-    /** The split the results are reported on: test when the spec has one, else validation. */
+    /**
+     * The split the results are reported on: test when the spec has one, else validation; the rows the
+     * teacher's soft targets cover.
+     */
     TextDataset scored() {
-        return this.data.test().orElse(this.data.validation());
+        return this.data.test().map(test -> this.teacher.rows("test", test))
+                .orElse(this.teacher.rows("validation", this.data.validation()));
+    }
+
+    /** The scored split as encoded, with the teacher's rows. */
+    EncodedSplit scoredSplit() {
+        return this.test;
+    }
+
+    /**
+     * Whether the scored split has labels. Without any (unlabelled data and no test file), a classifier's
+     * metric there is its agreement with the teacher's answers, and the teacher's own is 1.
+     */
+    boolean scoredHasLabels() {
+        return this.test.hasHardLabels();
     }
 
     /** The scored split's pairs, for the embedding task's metric. */
@@ -200,12 +217,13 @@ final class StudentData implements AutoCloseable {
 
     /** The first {@value #CHECK_TEXTS} validation texts. */
     List<String> checkTexts() {
-        return Labels.texts(this.data.validation(), CHECK_TEXTS);
+        return Labels.texts(this.teacher.rows("validation", this.data.validation()), CHECK_TEXTS);
     }
 
     /**
-     * The teacher's metric on the scored split, from its cached rows: accuracy, or for the embedding task
-     * the Spearman correlation on the split's scored pairs (NaN without them).
+     * The teacher's metric on the scored split, from its cached rows: accuracy (1, agreement with itself, on a
+     * split without labels), or for the embedding task the Spearman correlation on the split's scored pairs
+     * (NaN without them).
      */
     double teacherMetric() {
         return this.teacherMetric;
@@ -215,6 +233,9 @@ final class StudentData implements AutoCloseable {
             boolean embedding) {
         if (embedding) {
             return pairs.map(p -> PairSimilarity.spearman(p, split.teacher()::row)).orElse(Double.NaN);
+        }
+        if (split.size() > 0 && !split.hasHardLabels()) {
+            return 1.0;
         }
         int correct = 0;
         int counted = 0;

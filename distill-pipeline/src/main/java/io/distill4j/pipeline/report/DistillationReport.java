@@ -56,13 +56,14 @@ import io.distill4j.api.distill.Stage;
  * @param warnings things the reader should know, in the order they arose
  * @param teacherChoice for an encoder teacher of a classification job, whether it was fine-tuned or kept
  *     frozen with a fitted head, and why; empty for the other teachers
+ * @param labelling for a labelling-model (LLM) teacher, what it asked, left out and spent; empty for the others
  */
 public record DistillationReport(String jobId, String name, DistillationTask task, String metric, Instant created,
         ModelFigures teacher, ModelFigures studentFp32, ModelFigures studentInt8, List<StageRecord> stages,
         Map<String, String> hyperParameters, List<TrialRecord> trials, Optional<String> chosenTrial,
         List<EpochRecord> trainingCurve, List<GateOutcome> gates, DataSummary data,
         Optional<QuantizationSummary> quantization, Map<String, String> compatibility, List<String> warnings,
-        Optional<TeacherChoice> teacherChoice) {
+        Optional<TeacherChoice> teacherChoice, Optional<LabellingSummary> labelling) {
 
     /**
      * The {@link #hyperParameters()} key that says whether the student learned the teacher's hidden states and
@@ -118,6 +119,7 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         compatibility = Checks.orderedCopy(compatibility, "compatibility");
         warnings = List.copyOf(Checks.notNull(warnings, "warnings"));
         Checks.notNull(teacherChoice, "teacherChoice");
+        Checks.notNull(labelling, "labelling");
     }
 
     /** A builder; the name defaults to the job id, the metric to the task's primary metric, the time to now. */
@@ -178,6 +180,8 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
         private final List<String> warnings = new ArrayList<>();
 
         private TeacherChoice teacherChoice;
+
+        private LabellingSummary labelling;
 
         private Builder(String jobId, DistillationTask task) {
             this.jobId = Checks.notBlank(jobId, "jobId");
@@ -284,6 +288,11 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
          * @throws IllegalArgumentException if the figures were not given, or the parts contradict each
          *     other (a stage twice, a trial id twice, a chosen trial that is not a trial, epochs out of order)
          */
+        public Builder labelling(LabellingSummary labelling) {
+            this.labelling = Checks.notNull(labelling, "labelling");
+            return this;
+        }
+
         public DistillationReport build() {
             if (this.teacher == null) {
                 throw new IllegalArgumentException("figures (teacher, studentFp32, studentInt8) must be given");
@@ -292,7 +301,7 @@ public record DistillationReport(String jobId, String name, DistillationTask tas
                     this.studentFp32, this.studentInt8, this.stages, this.hyperParameters, this.trials,
                     Optional.ofNullable(this.chosenTrial), this.trainingCurve, this.gates, this.data,
                     Optional.ofNullable(this.quantization), this.compatibility, this.warnings,
-                    Optional.ofNullable(this.teacherChoice));
+                    Optional.ofNullable(this.teacherChoice), Optional.ofNullable(this.labelling));
         }
     }
 }

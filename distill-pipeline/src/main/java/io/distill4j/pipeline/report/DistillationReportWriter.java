@@ -49,9 +49,13 @@ public final class DistillationReportWriter {
 
     /**
      * The version of the JSON layout, written as {@code reportVersion}: 3 added {@code teacherChoice}, 4
-     * added {@code data.augmentation}. Versions 2 and 3 are read too, without what they predate.
+     * added {@code data.augmentation}, 5 {@code labelling}. Versions 2 to 4 are read too, without what they
+     * predate.
      */
-    public static final int REPORT_VERSION = 4;
+    public static final int REPORT_VERSION = 5;
+
+    /** The layout before {@code labelling}, which {@link #fromJson} still reads. */
+    private static final int REPORT_VERSION_WITHOUT_LABELLING = 4;
 
     /** The layout before {@code data.augmentation}, which {@link #fromJson} still reads. */
     private static final int REPORT_VERSION_WITHOUT_AUGMENTATION = 3;
@@ -105,10 +109,9 @@ public final class DistillationReportWriter {
         }
         JsonNode version = root.get(VERSION_FIELD);
         int layout = version != null && version.isInt() ? version.intValue() : -1;
-        if (layout != REPORT_VERSION && layout != REPORT_VERSION_WITHOUT_AUGMENTATION
-                && layout != REPORT_VERSION_WITHOUT_TEACHER_CHOICE) {
+        if (layout < REPORT_VERSION_WITHOUT_TEACHER_CHOICE || layout > REPORT_VERSION) {
             throw new IllegalArgumentException("The report's " + VERSION_FIELD + " must be " + REPORT_VERSION
-                    + " (or " + REPORT_VERSION_WITHOUT_AUGMENTATION + " or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE
+                    + " (or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + " to " + REPORT_VERSION_WITHOUT_LABELLING
                     + "), was " + version);
         }
         ObjectNode fields = ((ObjectNode) root).deepCopy();
@@ -118,6 +121,9 @@ public final class DistillationReportWriter {
         }
         if (layout <= REPORT_VERSION_WITHOUT_AUGMENTATION && fields.get("data") instanceof ObjectNode data) {
             absentBefore(data, "augmentation", layout);
+        }
+        if (layout <= REPORT_VERSION_WITHOUT_LABELLING) {
+            absentBefore(fields, "labelling", layout);
         }
         try {
             return MAPPER.treeToValue(fields, DistillationReport.class);

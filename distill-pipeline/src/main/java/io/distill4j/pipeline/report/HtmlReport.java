@@ -63,6 +63,7 @@ final class HtmlReport {
         warnings();
         comparison();
         teacherChoice();
+        labelling();
         gates();
         training();
         hyperParameters();
@@ -148,6 +149,33 @@ final class HtmlReport {
         choiceRow("budget", Html.duration(c.budget()));
         this.out.append("</tbody>\n</table>\n<p class=\"meta\">The probe is a short fine-tuning on a subsample, "
                 + "compared with a frozen head fitted on the same subsample: a heuristic.</p>\n</section>\n");
+    }
+
+    private void labelling() {
+        if (this.report.labelling().isEmpty()) {
+            return;
+        }
+        LabellingSummary l = this.report.labelling().get();
+        this.out.append("<section id=\"labelling\">\n<h2>Labelling model</h2>\n<p class=\"verdict\">")
+                .append(e(l.model() + ": " + l.describe())).append("</p>\n<table>\n<tbody>\n");
+        choiceRow("texts (distinct)", Html.count(l.texts()));
+        choiceRow("answered from the journal", Html.count(l.fromJournal()));
+        choiceRow("asked in this job", Html.count(l.asked()));
+        if (l.notAsked() > 0 || l.budgetReached()) {
+            choiceRow("not asked, budget reached", Html.count(l.notAsked()));
+        }
+        choiceRow("no answer in the label set", Html.count(l.unanswered()));
+        choiceRow("answers outside the label set (asked again)", Html.count(l.outOfSetAnswers()));
+        l.sources().forEach((source, n) -> choiceRow("soft targets from " + source.name().toLowerCase(
+                java.util.Locale.ROOT).replace('_', ' '), Html.count(n)));
+        l.leftOut().forEach((split, n) -> choiceRow("left out of " + split, Html.count(n)));
+        choiceRow("retries after transient failures", Html.count(l.retries()));
+        choiceRow("requests / prompt tokens / completion tokens", Html.count(l.spent().requests()) + " / "
+                + Html.count(l.spent().promptTokens()) + " / " + Html.count(l.spent().completionTokens()));
+        l.cost().ifPresent(c -> choiceRow("cost", String.format(java.util.Locale.ROOT, "%.4f", c)));
+        choiceRow("journal", l.journal());
+        this.out.append("</tbody>\n</table>\n<p class=\"meta\">Answers are kept in the journal by model, options and "
+                + "prompt: a second job asks only what is not there.</p>\n</section>\n");
     }
 
     private void choiceRow(String label, String value) {

@@ -1,6 +1,7 @@
 package io.distill4j.pipeline.teacher;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import io.distill4j.api.distill.MemoryMode;
@@ -44,6 +45,9 @@ public interface Teacher {
         if (spec instanceof TeacherSpec.FineTuned fineTuned) {
             return new FineTunedTeacher(fineTuned);
         }
+        if (spec instanceof TeacherSpec.Llm llm) {
+            return new LlmTeacher(llm);
+        }
         throw new IllegalArgumentException("teacher: unknown kind " + spec);
     }
 
@@ -56,6 +60,14 @@ public interface Teacher {
      *     true
      */
     TeacherOutcome run(TeacherContext context);
+
+    /**
+     * The labels the teacher itself defines, in logit order (a labelling model's label set), which the job
+     * uses instead of the labels found in the data; empty when the data's labels decide.
+     */
+    default Optional<List<String>> labels() {
+        return Optional.empty();
+    }
 
     /**
      * The teacher's ONNX encoder, which a student may start from ({@code StudentSpec.teacherLayers}): an

@@ -2,6 +2,7 @@ package io.distill4j.pipeline.teacher;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,6 +11,8 @@ import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.data.TextDataset;
+import io.distill4j.pipeline.report.LabellingSummary;
 import io.distill4j.pipeline.report.TeacherChoice;
 
 /**
@@ -27,10 +30,14 @@ import io.distill4j.pipeline.report.TeacherChoice;
  * @param cache the cache the entries are in
  * @param choice for an encoder teacher of a classification job, whether it was fine-tuned or kept frozen
  *        and why; empty for the other teachers
+ * @param keptRows per split whose soft targets cover only some of its rows (a labelling model that gave no
+ *        answer for some texts), the rows they cover, in order; a split not named here is covered whole
+ * @param labelling for a labelling-model teacher, what it asked, kept and spent; empty for the others
  */
 public record TeacherOutcome(String name, Path tokenizer, List<TeacherStage.SplitTargets> splits,
         Optional<TeacherModel> model, MemoryMode mode, Optional<OnnxInferenceEngine> onlineEngine,
-        SoftTargetCache cache, Optional<TeacherChoice> choice) implements AutoCloseable {
+        SoftTargetCache cache, Optional<TeacherChoice> choice, Map<String, TextDataset> keptRows,
+        Optional<LabellingSummary> labelling) implements AutoCloseable {
 
     public TeacherOutcome {
         Objects.requireNonNull(name, "name");
@@ -44,19 +51,32 @@ public record TeacherOutcome(String name, Path tokenizer, List<TeacherStage.Spli
         Objects.requireNonNull(onlineEngine, "onlineEngine");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(choice, "choice");
+        keptRows = Map.copyOf(keptRows);
+        Objects.requireNonNull(labelling, "labelling");
     }
 
     /** An outcome without a teacher choice. */
     public TeacherOutcome(String name, Path tokenizer, List<TeacherStage.SplitTargets> splits,
             Optional<TeacherModel> model, MemoryMode mode, Optional<OnnxInferenceEngine> onlineEngine,
             SoftTargetCache cache) {
-        this(name, tokenizer, splits, model, mode, onlineEngine, cache, Optional.empty());
+        this(name, tokenizer, splits, model, mode, onlineEngine, cache, Optional.empty(), Map.of(), Optional.empty());
     }
 
     /** A copy that carries {@code choice}. */
     public TeacherOutcome withChoice(TeacherChoice choice) {
         return new TeacherOutcome(this.name, this.tokenizer, this.splits, this.model, this.mode, this.onlineEngine,
-                this.cache, Optional.of(choice));
+                this.cache, Optional.of(choice), this.keptRows, this.labelling);
+    }
+
+    /** A copy that carries a labelling teacher's summary and the rows its soft targets cover. */
+    public TeacherOutcome withLabelling(LabellingSummary summary, Map<String, TextDataset> kept) {
+        return new TeacherOutcome(this.name, this.tokenizer, this.splits, this.model, this.mode, this.onlineEngine,
+                this.cache, this.choice, kept, Optional.of(summary));
+    }
+
+    /** The rows of {@code split} its soft targets cover: {@code all}, unless the teacher left some out. */
+    public TextDataset rows(String split, TextDataset all) {
+        return this.keptRows.getOrDefault(split, all);
     }
 
     /** Whether every split came from the cache (the teacher did not run). */

@@ -5,7 +5,9 @@
  * vectors, or a head fitted on it), a repository model (run as it is, or, a text-embedding model teaching
  * a classification, as an encoder with a fitted head), an encoder fine-tuned with a head on the job's
  * labelled data (by {@link io.distill4j.pipeline.finetune.FineTuner}, then served like a repository
- * classifier), a file of precomputed logits — chosen in
+ * classifier), a large language model that labels the texts (through
+ * {@link io.distill4j.pipeline.labelling.Labeller}; texts it gives no answer for are left out of their
+ * split), a file of precomputed logits — chosen in
  * {@link io.distill4j.pipeline.teacher.Teacher#forSpec}. An encoder is pooled as the spec or its manifest
  * says (mean or CLS) and runs once per distinct text of a job: the head is fitted on those vectors and the
  * logits are computed from them into the soft-target cache under the keys that

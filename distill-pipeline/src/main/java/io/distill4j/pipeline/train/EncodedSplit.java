@@ -47,7 +47,7 @@ public record EncodedSplit(long[][] ids, long[] hardLabels, SoftTargets teacher)
     }
 
     /** Whether at least one example has a hard label (a non-negative class index). */
-    boolean hasHardLabels() {
+    public boolean hasHardLabels() {
         return Arrays.stream(this.hardLabels).anyMatch(label -> label >= 0);
     }
 

@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.distill4j.api.distill.DistillationResult.ModelFigures;
 import io.distill4j.api.distill.DistillationTask;
+import io.distill4j.api.labelling.LabellingUsage;
+import io.distill4j.api.labelling.TargetSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,11 +56,11 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(report);
 
         assertThat(DistillationReportWriter.toJson(DistillationReportWriter.fromJson(json))).isEqualTo(json);
-        assertThat(json).startsWith("{\n  \"reportVersion\" : 4,\n  \"jobId\" : \"job-7\",");
+        assertThat(json).startsWith("{\n  \"reportVersion\" : 5,\n  \"jobId\" : \"job-7\",");
         List<String> keys = List.of("\"reportVersion\"", "\"jobId\"", "\"name\"", "\"task\"", "\"metric\"", "\"created\"",
                 "\"teacher\"", "\"studentFp32\"", "\"studentInt8\"", "\"stages\"", "\"hyperParameters\"", "\"trials\"",
                 "\"chosenTrial\"", "\"trainingCurve\"", "\"gates\"", "\"data\"", "\"quantization\"", "\"compatibility\"",
-                "\"warnings\"", "\"teacherChoice\"");
+                "\"warnings\"", "\"teacherChoice\"", "\"labelling\"");
         List<Integer> positions = keys.stream().map(json::indexOf).toList();
         assertThat(positions).doesNotContain(-1).isSorted();
         assertThat(json).contains("\"created\" : \"2025-03-01T10:15:30.123Z\"")
@@ -86,7 +89,7 @@ class DistillationReportWriterTests {
         String json = DistillationReportWriter.toJson(ReportFixtures.full("strict", 2).build());
 
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
-                json.replace("\"reportVersion\" : 4", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 4");
+                json.replace("\"reportVersion\" : 5", "\"reportVersion\" : 1"))).withMessageContaining("reportVersion must be 5");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
                 json.replace("\"jobId\" :", "\"surprise\" : 1, \"jobId\" :"))).withMessageContaining("surprise");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(
@@ -97,7 +100,7 @@ class DistillationReportWriterTests {
                 .withMessageContaining("not valid JSON");
 
         Path file = this.dir.resolve("broken.json");
-        Files.writeString(file, json.replace("\"reportVersion\" : 4", "\"reportVersion\" : 0"));
+        Files.writeString(file, json.replace("\"reportVersion\" : 5", "\"reportVersion\" : 0"));
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> DistillationReportWriter.readJson(file))
                 .withMessageContaining("broken.json").withMessageContaining("reportVersion");
     }
@@ -133,13 +136,13 @@ class DistillationReportWriterTests {
         assertThat(json).contains("\"estimatedFineTuning\" : \"PT41M\"").contains("\"probeSteps\" : 96");
 
         String withoutChoice = json.substring(0, json.indexOf(",\n  \"teacherChoice\"")) + "\n}\n";
-        String versionTwo = withoutAugmentation(withoutChoice).replace("\"reportVersion\" : 4",
+        String versionTwo = withoutAugmentation(withoutChoice).replace("\"reportVersion\" : 5",
                 "\"reportVersion\" : 2");
         assertThat(DistillationReportWriter.fromJson(versionTwo).teacherChoice()).isEmpty();
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutChoice))
                 .withMessageContaining("teacherChoice");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
-                "\"reportVersion\" : 4", "\"reportVersion\" : 2"))).withMessageContaining("has no teacherChoice");
+                "\"reportVersion\" : 5", "\"reportVersion\" : 2"))).withMessageContaining("has no teacherChoice");
     }
 
     @Test
@@ -152,14 +155,38 @@ class DistillationReportWriterTests {
         assertThat(json).contains("\"augmentation\" : {\n      \"automatic\" : true,\n      \"copiesPerExample\" : 3,");
 
         String withoutAugmentation = withoutAugmentation(json);
-        String versionThree = withoutAugmentation.replace("\"reportVersion\" : 4", "\"reportVersion\" : 3");
+        String versionThree = withoutAugmentation.replace(",\n  \"labelling\" : null", "")
+                .replace("\"reportVersion\" : 5", "\"reportVersion\" : 3");
         DistillationReport read = DistillationReportWriter.fromJson(versionThree);
         assertThat(read.data().augmentation()).isEmpty();
         assertThat(read.teacherChoice()).isEqualTo(report.teacherChoice());
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutAugmentation))
                 .withMessageContaining("augmentation");
         assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
-                "\"reportVersion\" : 4", "\"reportVersion\" : 3"))).withMessageContaining("has no augmentation");
+                "\"reportVersion\" : 5", "\"reportVersion\" : 3"))).withMessageContaining("has no augmentation");
+    }
+
+    @Test
+    void theLabellingSummaryRoundTripsIsShownAndAVersionFourReportIsReadWithoutOne() {
+        LabellingSummary summary = new LabellingSummary("openAiChatModel:OpenAiChatModel:gpt-4o-mini", 1200, 200, 990,
+                10, 4, 13, Map.of(TargetSource.SAMPLES, 1186), Map.of("train", 12, "validation", 2), 7,
+                new LabellingUsage(5004, 420_000, 30_000), new LabellingUsage(1000, 80_000, 6_000),
+                OptionalDouble.of(0.081), true, "/var/lib/distill4j/cache/labelling/ab12.jsonl");
+        DistillationReport report = ReportFixtures.full("llm", 2).labelling(summary).build();
+        String json = DistillationReportWriter.toJson(report);
+
+        assertThat(DistillationReportWriter.fromJson(json).labelling()).contains(summary);
+        assertThat(json).contains("\"SAMPLES\" : 1186").contains("\"cost\" : 0.081");
+        assertThat(DistillationReportWriter.toHtml(report)).contains("<h2>Labelling model</h2>")
+                .contains("not asked, budget reached").contains("left out of train").contains("0.0810");
+
+        String withoutLabelling = json.substring(0, json.indexOf(",\n  \"labelling\"")) + "\n}\n";
+        String versionFour = withoutLabelling.replace("\"reportVersion\" : 5", "\"reportVersion\" : 4");
+        assertThat(DistillationReportWriter.fromJson(versionFour).labelling()).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(withoutLabelling))
+                .withMessageContaining("labelling");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationReportWriter.fromJson(json.replace(
+                "\"reportVersion\" : 5", "\"reportVersion\" : 4"))).withMessageContaining("has no labelling");
     }
 
     @Test
