@@ -1,2 +1,6 @@
-/** Spring AI adapters: the engine's text-embedding models as Spring AI {@code EmbeddingModel}s. */
+/**
+ * Spring AI adapters, both ways: the engine's text-embedding models as Spring AI {@code EmbeddingModel}s, and any
+ * Spring AI {@code ChatModel} as the distiller's {@code LabellingModel} (an LLM teacher), collected by bean name
+ * through {@link io.distill4j.spring.ai.LabellingModelSource}.
+ */
 package io.distill4j.spring.ai;

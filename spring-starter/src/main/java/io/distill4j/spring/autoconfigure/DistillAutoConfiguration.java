@@ -1,8 +1,14 @@
 package io.distill4j.spring.autoconfigure;
 
 import io.distill4j.api.distill.Distiller;
+import io.distill4j.api.labelling.LabellingModel;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.pipeline.labelling.LabellingLimits;
+import io.distill4j.spring.ai.LabellingModelSource;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -16,7 +22,9 @@ import org.springframework.context.annotation.Bean;
  * distiller's own workers; closing the context cancels the running ones and waits for them. Its
  * {@link DistillerConfig} is a bean of its own, built from {@link DistillProperties} (a value the distiller
  * refuses fails the start, naming the property). A user's own {@link DistillerConfig} or {@link Distiller}
- * bean replaces the starter's.
+ * bean replaces the starter's. The labelling models its LLM teachers name are every {@link LabellingModel} bean
+ * and every model of a {@link LabellingModelSource} bean (with Spring AI: each {@code ChatModel} bean), by bean
+ * name; {@code distill4j.distill.labelling.*} says how they are asked.
  */
 @AutoConfiguration(after = InferenceAutoConfiguration.class)
 @ConditionalOnClass(PipelineDistiller.class)
@@ -28,7 +36,8 @@ public final class DistillAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    DistillerConfig distill4jDistillerConfig(DistillProperties distill, InferenceProperties inference) {
+    DistillerConfig distill4jDistillerConfig(DistillProperties distill, InferenceProperties inference,
+            ListableBeanFactory beans, ObjectProvider<LabellingModelSource> labellingSources) {
         SettingsMapping mapping = new SettingsMapping();
         return mapping.build(() -> {
             DistillerConfig.Builder config = DistillerConfig.builder(distill.workDirectoryPath())
@@ -47,8 +56,30 @@ public final class DistillAutoConfiguration {
                 config.memoryLimitBytes(mapping.property("memoryLimitBytes", PREFIX + "memory-limit",
                         distill.getMemoryLimit()).toBytes());
             }
+            beans.getBeansOfType(LabellingModel.class).forEach(config::labellingModel);
+            labellingSources.orderedStream().forEach(source -> source.labellingModels().forEach(config::labellingModel));
+            config.labellingLimits(labellingLimits(distill.getLabelling(), mapping));
             return config.build();
         });
+    }
+
+    private static LabellingLimits labellingLimits(DistillProperties.Labelling labelling, SettingsMapping mapping) {
+        String prefix = PREFIX + "labelling.";
+        return LabellingLimits.builder()
+            .concurrency(mapping.property("labelling.concurrency", prefix + "concurrency", labelling.getConcurrency()))
+            .requestsPerMinute(mapping.property("labelling.requestsPerMinute", prefix + "requests-per-minute",
+                    labelling.getRequestsPerMinute()))
+            .tokensPerMinute(mapping.property("labelling.tokensPerMinute", prefix + "tokens-per-minute",
+                    labelling.getTokensPerMinute()))
+            .retryAttempts(mapping.property("labelling.retryAttempts", prefix + "retry-attempts",
+                    labelling.getRetryAttempts()))
+            .backoff(mapping.property("labelling.initialBackoff", prefix + "initial-backoff",
+                    labelling.getInitialBackoff()), mapping.property("labelling.maxBackoff", prefix + "max-backoff",
+                            labelling.getMaxBackoff()))
+            .pricePerMillionTokens(mapping.property("labelling.promptTokenPrice", prefix + "prompt-token-price",
+                    labelling.getPromptTokenPrice()), mapping.property("labelling.completionTokenPrice",
+                            prefix + "completion-token-price", labelling.getCompletionTokenPrice()))
+            .build();
     }
 
     @Bean(destroyMethod = "close")

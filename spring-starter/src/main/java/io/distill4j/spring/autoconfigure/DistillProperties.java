@@ -1,11 +1,13 @@
 package io.distill4j.spring.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.labelling.LabellingLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -70,6 +72,13 @@ public class DistillProperties {
      * resolve against the first. Empty: the work directory only.
      */
     private List<String> dataRoots = new ArrayList<>();
+
+    /** How labelling models (LLM teachers) are asked ({@code distill4j.distill.labelling.*}). */
+    private final Labelling labelling = new Labelling();
+
+    public Labelling getLabelling() {
+        return this.labelling;
+    }
 
     public boolean isEnabled() {
         return this.enabled;
@@ -164,5 +173,134 @@ public class DistillProperties {
 
     public void setMaxEpochs(int maxEpochs) {
         this.maxEpochs = maxEpochs;
+    }
+
+    /**
+     * How labelling models are asked, for every job: each Spring AI {@code ChatModel} bean (and each
+     * {@code LabellingModel} bean) is a labelling model under its bean name.
+     *
+     * <pre>
+     * distill4j.distill.labelling.concurrency=8
+     * distill4j.distill.labelling.requests-per-minute=500
+     * distill4j.distill.labelling.tokens-per-minute=200000
+     * distill4j.distill.labelling.prompt-token-price=0.15      # per million tokens, for the report
+     * </pre>
+     */
+    public static class Labelling {
+
+        private static final LabellingLimits DEFAULTS = LabellingLimits.ofDefaults();
+
+        /** Requests in flight at once, 1 to 256. */
+        private int concurrency = DEFAULTS.concurrency();
+
+        /** Most requests started per minute; 0: no limit. */
+        private int requestsPerMinute = 0;
+
+        /** Most tokens per minute, estimated from each prompt's length; 0: no limit. */
+        private int tokensPerMinute = 0;
+
+        /** Tries per request in all when the model fails transiently (429, 5xx, timeouts), 1 to 20. */
+        private int retryAttempts = DEFAULTS.retryAttempts();
+
+        /** Wait before the first retry; doubled, with jitter, for each next one. */
+        private Duration initialBackoff = DEFAULTS.initialBackoff();
+
+        /** Longest wait between two tries. */
+        private Duration maxBackoff = DEFAULTS.maxBackoff();
+
+        /** Price of a million prompt tokens, for the report; 0: unknown. */
+        private double promptTokenPrice = 0.0;
+
+        /** Price of a million completion tokens, for the report; 0: unknown. */
+        private double completionTokenPrice = 0.0;
+
+        /**
+         * Whether answers are constrained to the label set's JSON schema where the chat model supports structured
+         * output; turn off for a server that refuses a response format.
+         */
+        private boolean structuredOutput = true;
+
+        /** Whether each Spring AI {@code ChatModel} bean is a labelling model under its bean name. */
+        private boolean chatModels = true;
+
+        public boolean isChatModels() {
+            return this.chatModels;
+        }
+
+        public void setChatModels(boolean chatModels) {
+            this.chatModels = chatModels;
+        }
+
+        public int getConcurrency() {
+            return this.concurrency;
+        }
+
+        public void setConcurrency(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        public int getRequestsPerMinute() {
+            return this.requestsPerMinute;
+        }
+
+        public void setRequestsPerMinute(int requestsPerMinute) {
+            this.requestsPerMinute = requestsPerMinute;
+        }
+
+        public int getTokensPerMinute() {
+            return this.tokensPerMinute;
+        }
+
+        public void setTokensPerMinute(int tokensPerMinute) {
+            this.tokensPerMinute = tokensPerMinute;
+        }
+
+        public int getRetryAttempts() {
+            return this.retryAttempts;
+        }
+
+        public void setRetryAttempts(int retryAttempts) {
+            this.retryAttempts = retryAttempts;
+        }
+
+        public Duration getInitialBackoff() {
+            return this.initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getPromptTokenPrice() {
+            return this.promptTokenPrice;
+        }
+
+        public void setPromptTokenPrice(double promptTokenPrice) {
+            this.promptTokenPrice = promptTokenPrice;
+        }
+
+        public double getCompletionTokenPrice() {
+            return this.completionTokenPrice;
+        }
+
+        public void setCompletionTokenPrice(double completionTokenPrice) {
+            this.completionTokenPrice = completionTokenPrice;
+        }
+
+        public boolean isStructuredOutput() {
+            return this.structuredOutput;
+        }
+
+        public void setStructuredOutput(boolean structuredOutput) {
+            this.structuredOutput = structuredOutput;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.distill4j.spring.grpc;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,12 +28,17 @@ import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.distill.v1.Data;
 import io.distill4j.api.grpc.distill.v1.FineTuned;
 import io.distill4j.api.grpc.distill.v1.Job;
+import io.distill4j.api.grpc.distill.v1.Llm;
 import io.distill4j.api.grpc.distill.v1.ModelFigures;
 import io.distill4j.api.grpc.distill.v1.OnnxModel;
 import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Result;
 import io.distill4j.api.grpc.distill.v1.Student;
 import io.distill4j.api.grpc.distill.v1.Teacher;
+import io.distill4j.api.labelling.LabelDefinition;
+import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabellingBudget;
+import io.distill4j.api.labelling.LabellingOptions;
 
 /**
  * Converts between the distillation service's messages and the API's records. Every path in a request
@@ -125,9 +131,49 @@ public final class DistillationMessages {
                             teacher.getPrecomputedLogits().getTokenizerPath()))
                     .labels(teacher.getPrecomputedLogits().getLabelsList());
             case FINE_TUNED -> fineTuned(teacher.getFineTuned());
+            case LLM -> llm(teacher.getLlm());
             case KIND_NOT_SET -> throw new InvalidInputException(null, "spec.teacher", "is required: onnx_classifier, "
-                    + "onnx_encoder, repository_model, precomputed_logits or fine_tuned");
+                    + "onnx_encoder, repository_model, precomputed_logits, fine_tuned or llm");
         };
+    }
+
+    private TeacherSpec llm(Llm llm) {
+        String field = "spec.teacher.llm";
+        List<LabelDefinition> labels = new ArrayList<>(llm.getLabelsCount());
+        for (int i = 0; i < llm.getLabelsCount(); i++) {
+            Llm.Label label = llm.getLabels(i);
+            try {
+                labels.add(LabelDefinition.of(label.getName(), label.getDescription(), label.getExamplesList()));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidInputException(null, field + ".labels[" + i + "]", ex.getMessage());
+            }
+        }
+        try {
+            LabellingOptions options = LabellingOptions.ofDefaults();
+            if (!llm.getPromptTemplate().isEmpty()) {
+                options = options.promptTemplate(llm.getPromptTemplate());
+            }
+            if (llm.getSamples() != 0) {
+                options = options.samples(llm.getSamples());
+            }
+            if (llm.hasTemperature()) {
+                options = options.temperature(llm.getTemperature());
+            }
+            if (llm.hasLogProbabilities()) {
+                options = options.logProbabilities(llm.getLogProbabilities());
+            }
+            if (llm.getAttempts() != 0) {
+                options = options.attempts(llm.getAttempts());
+            }
+            TeacherSpec.Llm spec = TeacherSpec.llm(llm.getModel(), LabelSet.of(labels),
+                    path(field + ".tokenizer_path", llm.getTokenizerPath())).options(options)
+                    .budget(new LabellingBudget(llm.getMaxRequests(), llm.getMaxTokens()));
+            return llm.hasLabelSmoothing() ? spec.labelSmoothing(llm.getLabelSmoothing()) : spec;
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidInputException(null, field, ex.getMessage());
+        }
     }
 
     private TeacherSpec.OnnxEncoder onnxEncoder(String field, OnnxModel encoder) {
@@ -220,6 +266,13 @@ public final class DistillationMessages {
             String column = data.getTextPairColumn();
             spec = column.startsWith("#") ? spec.textPairColumn(index("spec.data.text_pair_column", column))
                     : spec.textPairColumn(column);
+        }
+        if (data.getUnlabeled()) {
+            if (!data.getLabelColumn().isEmpty()) {
+                throw new InvalidInputException(null, "spec.data.unlabeled", "cannot be set with spec.data.label_column ("
+                        + data.getLabelColumn() + ")");
+            }
+            spec = spec.unlabeled();
         }
         if (!data.getLabelColumn().isEmpty()) {
             String column = data.getLabelColumn();

@@ -29,6 +29,10 @@ import io.distill4j.api.grpc.distill.v1.PrecomputedLogits;
 import io.distill4j.api.grpc.distill.v1.RepositoryModel;
 import io.distill4j.api.grpc.distill.v1.Teacher;
 import io.distill4j.api.grpc.distill.v1.Training;
+import io.distill4j.api.labelling.LabelDefinition;
+import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabellingBudget;
+import io.distill4j.api.labelling.LabellingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,6 +162,58 @@ class DistillationMessagesTests {
 
         assertThat(messages.toSpec(message).teacher()).isEqualTo(new TeacherSpec.PrecomputedLogits(
             root.resolve("logits.jsonl"), root.resolve("tokenizer.json"), List.of("neg", "pos")));
+    }
+
+    @Test
+    void anLlmTeacherMapsItsLabelsOptionsAndBudgetAndTheDataCanBeUnlabelled() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder builder =
+            io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder();
+        JsonFormat.parser().merge("""
+                {"teacher": {"llm": {"model": "supportLlm", "tokenizerPath": "tokenizer.json", "samples": 5,
+                  "labels": [{"name": "refund", "description": "wants money back", "examples": ["refund me"]},
+                             {"name": "delivery"}],
+                  "labelSmoothing": 0.2, "maxRequests": 500, "promptTemplate": "Label {text} as one of {labels}"}},
+                 "data": {"trainPath": "tickets.csv", "unlabeled": true}}""", builder);
+        DistillationSpec spec = messages.toSpec(builder.build());
+
+        TeacherSpec.Llm llm = (TeacherSpec.Llm) spec.teacher();
+        assertThat(llm.model()).isEqualTo("supportLlm");
+        assertThat(llm.tokenizer()).isEqualTo(root.resolve("tokenizer.json"));
+        assertThat(llm.labels()).isEqualTo(LabelSet.of(List.of(LabelDefinition.of("refund", "wants money back",
+            List.of("refund me")), LabelDefinition.of("delivery"))));
+        assertThat(llm.options()).isEqualTo(LabellingOptions.ofDefaults().samples(5)
+            .promptTemplate("Label {text} as one of {labels}"));
+        assertThat(llm.options().temperature()).isEqualTo(1.0);
+        assertThat(llm.labelSmoothing()).isEqualTo(0.2);
+        assertThat(llm.budget()).isEqualTo(new LabellingBudget(500, 0));
+        assertThat(spec.data().isLabeled()).isFalse();
+    }
+
+    @Test
+    void anLlmTeacherWithBadLabelsOrOptionsIsRefusedNamingTheField() throws Exception {
+        DistillationMessages messages = new DistillationMessages(List.of(Files.createDirectories(this.dir.resolve("d"))));
+        for (String[] bad : new String[][] {
+            {"{\"tokenizerPath\": \"t.json\", \"labels\": [{\"name\": \"only\"}]}", "spec.teacher.llm",
+                "2 to 1000 labels"},
+            {"{\"tokenizerPath\": \"t.json\", \"labels\": [{\"name\": \"a\"}, {\"name\": \" \"}]}",
+                "spec.teacher.llm.labels[1]", "labels.name"},
+            {"{\"tokenizerPath\": \"t.json\", \"labels\": [{\"name\": \"a\"}, {\"name\": \"b\"}], "
+                + "\"promptTemplate\": \"no placeholder\"}", "spec.teacher.llm", "{text}"},
+            {"{\"labels\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "spec.teacher.llm.tokenizer_path",
+                "is required"}}) {
+            io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder builder =
+                io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder();
+            JsonFormat.parser().merge("{\"teacher\": {\"llm\": " + bad[0] + "}, \"data\": {\"trainPath\": \"t.csv\"}}",
+                builder);
+            assertThatThrownBy(() -> messages.toSpec(builder.build())).as(bad[0]).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(bad[1]).hasMessageContaining(bad[2]);
+        }
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder both = trainCsvWithMiniLm();
+        both.setData(both.getData().toBuilder().setUnlabeled(true).setLabelColumn("intent"));
+        assertThatThrownBy(() -> messages.toSpec(both.build())).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.data.unlabeled");
     }
 
     @Test

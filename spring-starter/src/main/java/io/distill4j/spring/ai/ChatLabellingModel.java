@@ -1,0 +1,225 @@
+package io.distill4j.spring.ai;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeoutException;
+
+import io.distill4j.api.exception.Distill4jException;
+import io.distill4j.api.exception.ErrorCode;
+import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.api.exception.TransientException;
+import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabelledText;
+import io.distill4j.api.labelling.LabellingModel;
+import io.distill4j.api.labelling.LabellingOptions;
+import io.distill4j.api.labelling.LabellingPrompts;
+import io.distill4j.api.labelling.LabellingRequest;
+import io.distill4j.api.labelling.LabellingResult;
+import io.distill4j.api.labelling.LabellingUsage;
+import io.distill4j.api.labelling.TargetSource;
+
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
+
+/**
+ * Any Spring AI {@link ChatModel} as a {@link LabellingModel}: each text's prompt is
+ * {@linkplain LabellingRequest#prompt(int) rendered} from the request's template and sent as one user message;
+ * the answer is read with {@link LabellingPrompts#parseAnswer}.
+ *
+ * <ul>
+ * <li><b>Structured output.</b> When the model's options support it ({@link StructuredOutputChatOptions}: OpenAI
+ *     and compatible servers, among others) and it is not turned off, the answer is constrained to
+ *     {@link LabellingPrompts#jsonSchema the label set's JSON schema}; otherwise the prompt alone asks for it.</li>
+ * <li><b>Soft targets.</b> With {@link LabellingOptions#samples()} {@code > 1}, the share of each label among
+ *     the sampled answers ({@link TargetSource#SAMPLES}); with one, the answer
+ *     ({@link TargetSource#SINGLE_ANSWER}). Spring AI's {@code ChatResponse} does not carry the
+ *     provider's token log-probabilities (its OpenAI client 2.0.1 asks for them on request but drops them
+ *     from the response), so {@link TargetSource#LOG_PROBABILITIES} is never produced here.</li>
+ * <li><b>Out-of-set answers.</b> An answer that names no label is followed up in the same conversation ("that is
+ *     not one of the labels, answer with one of ...") until {@link LabellingOptions#attempts()} tries per
+ *     answer; a text with no answer in the set is {@link LabelledText#unanswered}.</li>
+ * <li><b>Failures.</b> Errors the provider would answer differently later — HTTP 408, 409, 429 and 5xx,
+ *     timeouts and I/O errors — become {@link TransientException}s, for the distiller to retry; the rest
+ *     {@link InferenceFailedException}. The status is read from the exception's {@code statusCode()} (the
+ *     OpenAI SDK) or {@code getStatusCode()} (Spring's HTTP clients) by reflection, so no provider library is
+ *     needed here. A client's own retries (the OpenAI SDK retries twice by default) happen below this and
+ *     count as one request.</li>
+ * </ul>
+ *
+ * <p>Thread-safe when the chat model is (Spring AI's are). Holds no resource.
+ */
+public final class ChatLabellingModel implements LabellingModel {
+
+    private final String id;
+
+    private final ChatModel chatModel;
+
+    private final boolean structuredOutput;
+
+    /**
+     * @param name the name the distiller knows the model by (the bean's name)
+     * @param chatModel the model
+     * @param structuredOutput whether to constrain answers to the label set's JSON schema where the model's options
+     *     support it
+     */
+    public ChatLabellingModel(String name, ChatModel chatModel, boolean structuredOutput) {
+        this.chatModel = Objects.requireNonNull(chatModel, "chatModel");
+        String model = chatModel.getOptions().getModel();
+        this.id = Objects.requireNonNull(name, "name") + ":" + chatModel.getClass().getSimpleName() + ":"
+                + (model == null || model.isBlank() ? "default" : model) + (structuredOutput ? ":schema" : "");
+        this.structuredOutput = structuredOutput;
+    }
+
+    /** The bean's name, the chat model's class and its default model name, and whether answers follow a schema. */
+    @Override
+    public String id() {
+        return this.id;
+    }
+
+    @Override
+    public LabellingResult label(LabellingRequest request) {
+        ChatOptions options = options(request.labels(), request.options());
+        List<LabelledText> answers = new ArrayList<>(request.texts().size());
+        for (int i = 0; i < request.texts().size(); i++) {
+            answers.add(labelOne(request.prompt(i), request.labels(), request.options(), options));
+        }
+        return new LabellingResult(answers);
+    }
+
+    private LabelledText labelOne(String prompt, LabelSet labels, LabellingOptions settings, ChatOptions options) {
+        int[] counts = new int[labels.size()];
+        int valid = 0;
+        int outOfSet = 0;
+        LabellingUsage usage = LabellingUsage.ZERO;
+        for (int sample = 0; sample < settings.samples(); sample++) {
+            List<Message> conversation = new ArrayList<>(List.of(new UserMessage(prompt)));
+            for (int attempt = 0; attempt < settings.attempts(); attempt++) {
+                ChatResponse response = call(new Prompt(conversation, options));
+                usage = usage.plus(usage(response));
+                String answer = text(response);
+                OptionalInt label = LabellingPrompts.parseAnswer(answer, labels);
+                if (label.isPresent()) {
+                    counts[label.getAsInt()]++;
+                    valid++;
+                    break;
+                }
+                outOfSet++;
+                conversation.add(new AssistantMessage(answer == null ? "" : answer));
+                conversation.add(new UserMessage("That is not one of the labels. Answer with only a JSON object "
+                        + "{\"label\": \"<label>\"}, where <label> is exactly one of: " + String.join(", ",
+                                labels.names())));
+            }
+        }
+        if (valid == 0) {
+            return LabelledText.unanswered(outOfSet, usage);
+        }
+        List<Double> probabilities = new ArrayList<>(counts.length);
+        for (int count : counts) {
+            probabilities.add((double) count / valid);
+        }
+        return LabelledText.of(probabilities, settings.samples() > 1 ? TargetSource.SAMPLES
+                : TargetSource.SINGLE_ANSWER, outOfSet, usage);
+    }
+
+    /** The chat model's own options with the request's temperature and, where supported, the answer schema. */
+    private ChatOptions options(LabelSet labels, LabellingOptions settings) {
+        ChatOptions defaults = this.chatModel.getOptions();
+        ChatOptions.Builder<?> builder = this.structuredOutput && defaults instanceof StructuredOutputChatOptions
+                structured ? structured.mutate().outputSchema(LabellingPrompts.jsonSchema(labels)) : defaults.mutate();
+        return builder.temperature(settings.temperature()).build();
+    }
+
+    private ChatResponse call(Prompt prompt) {
+        try {
+            return this.chatModel.call(prompt);
+        }
+        catch (Distill4jException ex) {
+            throw ex;
+        }
+        catch (RuntimeException ex) {
+            throw translate(ex);
+        }
+    }
+
+    private static String text(ChatResponse response) {
+        Generation generation = response == null ? null : response.getResult();
+        return generation == null ? null : generation.getOutput().getText();
+    }
+
+    private static LabellingUsage usage(ChatResponse response) {
+        Usage usage = response == null ? null : response.getMetadata().getUsage();
+        if (usage == null) {
+            return new LabellingUsage(1, 0, 0);
+        }
+        return new LabellingUsage(1, nonNegative(usage.getPromptTokens()), nonNegative(usage.getCompletionTokens()));
+    }
+
+    private static long nonNegative(Integer value) {
+        return value == null || value < 0 ? 0 : value;
+    }
+
+    /** A transient or a lasting failure, by the HTTP status or the kind of error found in the cause chain. */
+    private Distill4jException translate(RuntimeException ex) {
+        String message = "chat model call failed: " + ex.getMessage();
+        for (Throwable cause = ex; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            OptionalInt status = status(cause);
+            if (status.isPresent()) {
+                int code = status.getAsInt();
+                if (code == 429) {
+                    return new TransientException(ErrorCode.OVERLOADED, this.id, "HTTP 429 (rate limited): " + message,
+                            ex);
+                }
+                if (code == 408 || code == 504) {
+                    return new TransientException(ErrorCode.TIMEOUT, this.id, "HTTP " + code + ": " + message, ex);
+                }
+                if (code == 409 || code >= 500) {
+                    return new TransientException(ErrorCode.UNAVAILABLE, this.id, "HTTP " + code + ": " + message, ex);
+                }
+                return new InferenceFailedException(this.id, "HTTP " + code + ": " + message, ex);
+            }
+            if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return new TransientException(ErrorCode.TIMEOUT, this.id, message, ex);
+            }
+            if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException
+                    || cause.getClass().getSimpleName().equals("TransientAiException")
+                    || cause.getClass().getSimpleName().endsWith("IoException")) {
+                return new TransientException(ErrorCode.UNAVAILABLE, this.id, message, ex);
+            }
+        }
+        return new InferenceFailedException(this.id, message, ex);
+    }
+
+    /** The HTTP status an exception carries: {@code statusCode()} (OpenAI SDK) or {@code getStatusCode()}. */
+    private static OptionalInt status(Throwable error) {
+        for (String name : new String[] { "statusCode", "getStatusCode" }) {
+            try {
+                Method method = error.getClass().getMethod(name);
+                Object value = method.invoke(error);
+                if (value instanceof Integer code) {
+                    return OptionalInt.of(code);
+                }
+                if (value != null) {
+                    Method valueMethod = value.getClass().getMethod("value");
+                    if (valueMethod.invoke(value) instanceof Integer code) {
+                        return OptionalInt.of(code);
+                    }
+                }
+            }
+            catch (ReflectiveOperationException | RuntimeException ignored) {
+                // Not this kind of exception.
+            }
+        }
+        return OptionalInt.empty();
+    }
+}

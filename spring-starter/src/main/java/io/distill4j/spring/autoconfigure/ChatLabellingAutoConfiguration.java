@@ -1,0 +1,42 @@
+package io.distill4j.spring.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.distill4j.api.labelling.LabellingModel;
+import io.distill4j.pipeline.PipelineDistiller;
+import io.distill4j.spring.ai.ChatLabellingModel;
+import io.distill4j.spring.ai.LabellingModelSource;
+
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * With Spring AI's chat API on the class path: every {@link ChatModel} bean becomes a labelling model of the
+ * distiller under its bean name ({@link ChatLabellingModel}), so a spec's LLM teacher can name it. Off with
+ * {@code distill4j.distill.labelling.chat-models=false}.
+ */
+@AutoConfiguration(before = DistillAutoConfiguration.class)
+@ConditionalOnClass({ ChatModel.class, PipelineDistiller.class })
+@ConditionalOnBooleanProperty(name = "distill4j.distill.labelling.chat-models", matchIfMissing = true)
+@EnableConfigurationProperties(DistillProperties.class)
+public final class ChatLabellingAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "distill4jChatLabellingModels")
+    LabellingModelSource distill4jChatLabellingModels(ListableBeanFactory beans, DistillProperties properties) {
+        boolean structured = properties.getLabelling().isStructuredOutput();
+        return () -> {
+            Map<String, LabellingModel> models = new LinkedHashMap<>();
+            beans.getBeansOfType(ChatModel.class).forEach((name, model) -> models.put(name,
+                    new ChatLabellingModel(name, model, structured)));
+            return models;
+        };
+    }
+}
