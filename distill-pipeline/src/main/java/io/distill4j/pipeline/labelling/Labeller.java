@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -79,8 +80,8 @@ public final class Labeller {
 
     /** A labeller of {@code model} under {@code limits}. */
     public static Labeller of(LabellingModel model, LabellingLimits limits) {
-        return new Labeller(java.util.Objects.requireNonNull(model, "model"),
-                java.util.Objects.requireNonNull(limits, "limits"));
+        return new Labeller(Objects.requireNonNull(model, "model"),
+                Objects.requireNonNull(limits, "limits"));
     }
 
     /** Told after each answer how many of the distinct texts have one, and what was spent so far. */

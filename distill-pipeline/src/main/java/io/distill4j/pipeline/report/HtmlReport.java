@@ -167,12 +167,12 @@ final class HtmlReport {
         choiceRow("no answer in the label set", Html.count(l.unanswered()));
         choiceRow("answers outside the label set (asked again)", Html.count(l.outOfSetAnswers()));
         l.sources().forEach((source, n) -> choiceRow("soft targets from " + source.name().toLowerCase(
-                java.util.Locale.ROOT).replace('_', ' '), Html.count(n)));
+                Locale.ROOT).replace('_', ' '), Html.count(n)));
         l.leftOut().forEach((split, n) -> choiceRow("left out of " + split, Html.count(n)));
         choiceRow("retries after transient failures", Html.count(l.retries()));
         choiceRow("requests / prompt tokens / completion tokens", Html.count(l.spent().requests()) + " / "
                 + Html.count(l.spent().promptTokens()) + " / " + Html.count(l.spent().completionTokens()));
-        l.cost().ifPresent(c -> choiceRow("cost", String.format(java.util.Locale.ROOT, "%.4f", c)));
+        l.cost().ifPresent(c -> choiceRow("cost", String.format(Locale.ROOT, "%.4f", c)));
         choiceRow("journal", l.journal());
         this.out.append("</tbody>\n</table>\n<p class=\"meta\">Answers are kept in the journal by model, options and "
                 + "prompt: a second job asks only what is not there.</p>\n</section>\n");

@@ -1,5 +1,6 @@
 package io.distill4j.pipeline.report;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -55,7 +56,7 @@ public record LabellingSummary(String model, int texts, int fromJournal, int ask
         }
         line.append("; ").append(this.spent.requests()).append(" requests, ").append(this.spent.totalTokens())
                 .append(" tokens");
-        this.cost.ifPresent(c -> line.append(String.format(java.util.Locale.ROOT, ", cost %.4f", c)));
+        this.cost.ifPresent(c -> line.append(String.format(Locale.ROOT, ", cost %.4f", c)));
         return line.toString();
     }
 }

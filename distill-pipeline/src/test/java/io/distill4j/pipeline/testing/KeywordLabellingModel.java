@@ -2,6 +2,7 @@ package io.distill4j.pipeline.testing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,7 +115,7 @@ public final class KeywordLabellingModel implements LabellingModel {
     private String answer(String text, List<String> labels) {
         for (String label : labels) {
             String keyword = this.keywords.get(label);
-            if (keyword != null && text.toLowerCase(java.util.Locale.ROOT).contains(keyword)) {
+            if (keyword != null && text.toLowerCase(Locale.ROOT).contains(keyword)) {
                 return label;
             }
         }
