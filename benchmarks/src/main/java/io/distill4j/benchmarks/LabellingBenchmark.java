@@ -6,6 +6,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,34 +17,51 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 
 import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabelledText;
 import io.distill4j.api.labelling.LabellingBudget;
 import io.distill4j.api.labelling.LabellingModel;
 import io.distill4j.api.labelling.LabellingOptions;
 import io.distill4j.api.labelling.LabellingRequest;
 import io.distill4j.api.labelling.LabellingResult;
+import io.distill4j.api.labelling.LabellingUsage;
+import io.distill4j.api.labelling.TargetSource;
 import io.distill4j.pipeline.labelling.ExchangeJournal;
 import io.distill4j.pipeline.labelling.Labeller;
 import io.distill4j.pipeline.labelling.LabellingLimits;
 import io.distill4j.spring.ai.ChatLabellingModel;
 
 /**
- * What the labelling path costs on top of the model: texts labelled through the distiller's {@link Labeller}
- * (journal, rate limits, retries) and {@link ChatLabellingModel} (Spring AI's OpenAI client, real HTTP) by a
- * chat-completions server on loopback that answers every request after a fixed delay — a stand-in for a remote
- * LLM, which only waits. At each concurrency, the wall time against the ideal (requests × delay /
- * concurrency), and per request the round trip minus the delay (client, HTTP, JSON) and the labeller's own
- * share (wall × concurrency / requests minus the mean round trip).
+ * What the labelling path costs on top of the model, per request, at several concurrencies:
+ * <ol>
+ * <li><b>The labeller alone</b> — the distiller's {@link Labeller} (dispatch, journal, rate-limit and retry
+ *     wrappers) around an in-process model that only waits a fixed delay: its share of each request is the gap
+ *     on a labelling thread between one model call and the next (from the start of the run for a thread's first
+ *     call).</li>
+ * <li><b>The chat path</b> — the same labeller with {@link ChatLabellingModel} on Spring AI's OpenAI client,
+ *     real HTTP, against a chat-completions server on loopback that answers after the same delay (a stand-in
+ *     for a remote LLM, which only waits). Per request: the labeller's gap, the adapter's own time (its call
+ *     minus the chat model's), their sum (<em>the pipeline's own overhead</em>), and the chat model's call minus
+ *     the delay (Spring AI, the SDK, HTTP and the stand-in server) next to a plain JDK {@code HttpClient}'s round
+ *     trip to the same server (what loopback HTTP costs on this machine).</li>
+ * </ol>
  *
  * <pre>
  * mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.LabellingBenchmark \
@@ -83,36 +104,51 @@ public final class LabellingBenchmark {
         }
         Path out = flags.out("labelling-throughput.md");
         Instant started = Instant.now();
-        StringBuilder md = new StringBuilder("| concurrency | requests | wall s | requests/s | ideal requests/s | "
-                + "of ideal | round trip − delay, p50 / p90 ms | labeller's own per request, ms |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder alone = new StringBuilder("| concurrency | requests | wall s | requests/s | of ideal | "
+                + "labeller per request, p50 / p90 ms |\n|---|---|---|---|---|---|\n");
+        StringBuilder chat = new StringBuilder("| concurrency | requests | requests/s | of ideal | labeller, p50 ms | "
+                + "adapter, p50 ms | **pipeline's own, p50 / p90 ms** | Spring AI client + HTTP + server, p50 / p90 ms |"
+                + "\n|---|---|---|---|---|---|---|---|\n");
+        double httpBaseline;
         try (DelayServer server = DelayServer.start(delayMillis)) {
-            OpenAiChatModel chat = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
+            httpBaseline = jdkRoundTrip(server, 100) - delayMillis;
+            OpenAiChatModel openAi = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
                     .baseUrl(server.baseUrl()).apiKey("bench").model("bench").maxRetries(0)
                     .timeout(Duration.ofSeconds(30)).build()).build();
-            TimedModel model = new TimedModel(new ChatLabellingModel("bench", chat, true));
-            label(model, work.resolve("warm-up"), 4, texts("warm-up", 40));
+            TimedChat timedChat = new TimedChat(openAi);
+            Timeline chatPath = new Timeline(new ChatLabellingModel("bench", timedChat, true), timedChat);
+            Timeline inProcess = new Timeline(new WaitingModel(delayMillis), null);
+            label(chatPath, work.resolve("warm-up-chat"), 4, texts("warm-up", 40));
+            label(inProcess, work.resolve("warm-up"), 4, texts("warm-up", 40));
             for (int concurrency : levels) {
-                model.roundTrips.clear();
                 int requests = perCaller * concurrency;
-                long wallNanos = label(model, work.resolve("c" + concurrency), concurrency,
-                        texts("c" + concurrency, requests));
-                List<Double> trips = new ArrayList<>(model.roundTrips);
-                Collections.sort(trips);
-                double meanTrip = trips.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-                double wallSeconds = wallNanos / 1e9;
                 double ideal = concurrency * 1000.0 / delayMillis;
-                md.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.1f | %.1f | %.1f %% | %.2f / %.2f | %.2f |%n",
-                        concurrency, requests, wallSeconds, requests / wallSeconds, ideal,
-                        100 * requests / wallSeconds / ideal, percentile(trips, 0.5) - delayMillis,
-                        percentile(trips, 0.9) - delayMillis, wallNanos / 1e6 * concurrency / requests - meanTrip));
-                System.out.print(md.substring(md.lastIndexOf("\n", md.length() - 2) + 1));
+                Run own = label(inProcess, work.resolve("alone-c" + concurrency), concurrency,
+                        texts("alone-c" + concurrency, requests));
+                alone.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.1f | %.1f %% | %.2f / %.2f |%n",
+                        concurrency, requests, own.wallSeconds(), requests / own.wallSeconds(),
+                        100 * requests / own.wallSeconds() / ideal, percentile(own.gaps(), 0.5),
+                        percentile(own.gaps(), 0.9)));
+                Run path = label(chatPath, work.resolve("chat-c" + concurrency), concurrency,
+                        texts("chat-c" + concurrency, requests));
+                List<Double> clients = path.calls().stream().map(call -> call.chatMillis() - delayMillis).sorted()
+                        .toList();
+                chat.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f %% | %.2f | %.2f | **%.2f / %.2f** | "
+                        + "%.2f / %.2f |%n", concurrency, requests, requests / path.wallSeconds(),
+                        100 * requests / path.wallSeconds() / ideal, percentile(path.gaps(), 0.5),
+                        percentile(path.adapter(), 0.5), percentile(path.pipeline(), 0.5),
+                        percentile(path.pipeline(), 0.9), percentile(clients, 0.5), percentile(clients, 0.9)));
+                System.out.printf(Locale.ROOT, "concurrency %d done%n", concurrency);
             }
         }
-        String report = "# Labelling throughput through Spring AI's OpenAI client\n\nA loopback chat-completions "
-                + "server that answers after " + delayMillis + " ms; " + perCaller + " requests per concurrent "
-                + "caller, each text distinct, a fresh journal per level.\n\n" + md
+        String report = "# What labelling adds per request\n\nA model that answers after " + delayMillis + " ms; "
+                + perCaller + " requests per concurrent caller, each text distinct, a fresh journal per run.\n\n"
+                + "## The labeller alone (in-process model)\n\n" + alone
+                + "\n## Through Spring AI's OpenAI client and a loopback server\n\n" + chat
+                + String.format(Locale.ROOT, "%nA plain JDK HttpClient's round trip to the same server, minus the "
+                        + "delay: %.2f ms (p50 of 100, one caller).%n", httpBaseline)
                 + "\nTotal time: " + Duration.between(started, Instant.now()).toSeconds() + " s.\n";
+        System.out.print(report);
         try {
             Files.writeString(out, report);
         }
@@ -122,14 +158,41 @@ public final class LabellingBenchmark {
         System.out.println("Written " + out);
     }
 
-    private static long label(LabellingModel model, Path journalDirectory, int concurrency, List<String> texts) {
+    private static Run label(Timeline model, Path journalDirectory, int concurrency, List<String> texts) {
         LabellingOptions options = LabellingOptions.ofDefaults();
+        model.calls.clear();
         try (ExchangeJournal journal = ExchangeJournal.open(journalDirectory, model.id(), LABELS, options)) {
             long start = System.nanoTime();
             Labeller.of(model, LabellingLimits.builder().concurrency(concurrency).build()).label("bench", texts,
                     LABELS, options, journal, LabellingBudget.UNLIMITED, () -> false, (done, total, spent) -> { });
-            return System.nanoTime() - start;
+            return new Run(start, System.nanoTime(), List.copyOf(model.calls));
         }
+    }
+
+    /** The p50 of a plain JDK client's round trips to {@code server}, in milliseconds. */
+    private static double jdkRoundTrip(DelayServer server, int count) {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        List<Double> trips = new ArrayList<>();
+        try {
+            for (int i = 0; i < count + 20; i++) {
+                long start = System.nanoTime();
+                client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (i >= 20) {
+                    trips.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+        }
+        catch (IOException ex) {
+            throw new BenchmarkException("the loopback server did not answer", ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkException("interrupted", ex);
+        }
+        Collections.sort(trips);
+        return percentile(trips, 0.5);
     }
 
     private static List<String> texts(String prefix, int n) {
@@ -147,15 +210,65 @@ public final class LabellingBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(share * sorted.size())));
     }
 
-    /** The model, with each call's round trip in milliseconds kept. */
-    private static final class TimedModel implements LabellingModel {
+    /** One model call: its thread, when it started and ended, and the chat model's part of it. */
+    private record Call(long thread, long start, long end, long chatNanos) {
+
+        double chatMillis() {
+            return this.chatNanos / 1e6;
+        }
+    }
+
+    /** The calls of one labelling run, between its start and end. */
+    private record Run(long start, long end, List<Call> calls) {
+
+        double wallSeconds() {
+            return (this.end - this.start) / 1e9;
+        }
+
+        /** Per call, sorted: the time its thread spent since its previous call ended (or the run started). */
+        List<Double> gaps() {
+            Map<Long, Long> lastEnd = new HashMap<>();
+            List<Double> gaps = new ArrayList<>();
+            this.calls.stream().sorted(Comparator.comparingLong(Call::start)).forEach(call -> {
+                gaps.add((call.start() - lastEnd.getOrDefault(call.thread(), this.start)) / 1e6);
+                lastEnd.put(call.thread(), call.end());
+            });
+            Collections.sort(gaps);
+            return gaps;
+        }
+
+        /** Per call, sorted: the adapter's own time, the call minus the chat model's. */
+        List<Double> adapter() {
+            return this.calls.stream().map(call -> (call.end() - call.start() - call.chatNanos()) / 1e6).sorted()
+                    .toList();
+        }
+
+        /** Per call, sorted: the labeller's gap before it plus the adapter's own time. */
+        List<Double> pipeline() {
+            Map<Long, Long> lastEnd = new HashMap<>();
+            List<Double> own = new ArrayList<>();
+            this.calls.stream().sorted(Comparator.comparingLong(Call::start)).forEach(call -> {
+                long gap = call.start() - lastEnd.getOrDefault(call.thread(), this.start);
+                own.add((gap + call.end() - call.start() - call.chatNanos()) / 1e6);
+                lastEnd.put(call.thread(), call.end());
+            });
+            Collections.sort(own);
+            return own;
+        }
+    }
+
+    /** A labelling model that keeps each call's {@link Call}; the chat part comes from {@code chat}, if any. */
+    private static final class Timeline implements LabellingModel {
 
         private final LabellingModel model;
 
-        final List<Double> roundTrips = Collections.synchronizedList(new ArrayList<>());
+        private final TimedChat chat;
 
-        TimedModel(LabellingModel model) {
+        final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+
+        Timeline(LabellingModel model, TimedChat chat) {
             this.model = model;
+            this.chat = chat;
         }
 
         @Override
@@ -165,13 +278,66 @@ public final class LabellingBenchmark {
 
         @Override
         public LabellingResult label(LabellingRequest request) {
+            long chatBefore = this.chat == null ? 0 : this.chat.spent.get()[0];
             long start = System.nanoTime();
             try {
                 return this.model.label(request);
             }
             finally {
-                this.roundTrips.add((System.nanoTime() - start) / 1e6);
+                long end = System.nanoTime();
+                long chatNanos = this.chat == null ? end - start : this.chat.spent.get()[0] - chatBefore;
+                this.calls.add(new Call(Thread.currentThread().getId(), start, end, chatNanos));
             }
+        }
+    }
+
+    /** A chat model that adds the time of each call to a per-thread total. */
+    private static final class TimedChat implements ChatModel {
+
+        private final ChatModel chat;
+
+        final ThreadLocal<long[]> spent = ThreadLocal.withInitial(() -> new long[1]);
+
+        TimedChat(ChatModel chat) {
+            this.chat = chat;
+        }
+
+        @Override
+        public ChatResponse call(Prompt prompt) {
+            long start = System.nanoTime();
+            try {
+                return this.chat.call(prompt);
+            }
+            finally {
+                this.spent.get()[0] += System.nanoTime() - start;
+            }
+        }
+
+        @Override
+        public ChatOptions getOptions() {
+            return this.chat.getOptions();
+        }
+    }
+
+    /** An in-process model that answers {@code card} after a fixed delay, as a remote one would. */
+    private record WaitingModel(int delayMillis) implements LabellingModel {
+
+        @Override
+        public String id() {
+            return "waiting";
+        }
+
+        @Override
+        public LabellingResult label(LabellingRequest request) {
+            try {
+                Thread.sleep(this.delayMillis);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", ex);
+            }
+            return new LabellingResult(request.texts().stream().map(text -> LabelledText.of(List.of(1.0, 0.0, 0.0),
+                    TargetSource.SINGLE_ANSWER, 0, new LabellingUsage(1, 60, 6))).toList());
         }
     }
 
