@@ -46,7 +46,8 @@ public final class LabellingPrompts {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(text|labels|examples)\\}");
 
-    private static final Pattern LABEL_FIELD = Pattern.compile("\"label\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The {@code "label": "..."} field of a JSON answer; group 1 is the value as written. */
+    static final Pattern LABEL_FIELD = Pattern.compile("\"label\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private LabellingPrompts() {
     }

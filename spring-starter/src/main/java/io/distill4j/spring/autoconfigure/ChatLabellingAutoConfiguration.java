@@ -1,12 +1,8 @@
 package io.distill4j.spring.autoconfigure;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import io.distill4j.api.labelling.LabellingModel;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.ai.ChatLabellingModel;
-import io.distill4j.spring.ai.LabellingModelSource;
+import io.distill4j.spring.ai.ChatLabellingModels;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -19,7 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * With Spring AI's chat API on the class path: every {@link ChatModel} bean becomes a labelling model of the
- * distiller under its bean name ({@link ChatLabellingModel}), so a spec's LLM teacher can name it. Off with
+ * distiller under its bean name ({@link ChatLabellingModel}), so a spec's LLM teacher can name it; Spring AI's
+ * OpenAI model also answers with log-probabilities ({@link ChatLabellingModels}). Off with
  * {@code distill4j.distill.labelling.chat-models=false}.
  */
 @AutoConfiguration(before = DistillAutoConfiguration.class)
@@ -30,13 +27,8 @@ public final class ChatLabellingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "distill4jChatLabellingModels")
-    LabellingModelSource distill4jChatLabellingModels(ListableBeanFactory beans, DistillProperties properties) {
-        boolean structured = properties.getLabelling().isStructuredOutput();
-        return () -> {
-            Map<String, LabellingModel> models = new LinkedHashMap<>();
-            beans.getBeansOfType(ChatModel.class).forEach((name, model) -> models.put(name,
-                    new ChatLabellingModel(name, model, structured)));
-            return models;
-        };
+    ChatLabellingModels distill4jChatLabellingModels(ListableBeanFactory beans, DistillProperties properties) {
+        return new ChatLabellingModels(beans, properties.getLabelling().isStructuredOutput(),
+                properties.getLabelling().isLogProbabilities());
     }
 }

@@ -220,6 +220,13 @@ public class DistillProperties {
          */
         private boolean structuredOutput = true;
 
+        /**
+         * Whether Spring AI's OpenAI chat models answer through a second client made from their options that reads
+         * the answers' token log-probabilities (Spring AI's own response drops them), for soft targets from one
+         * request per text; turn off for a server that refuses {@code logprobs}.
+         */
+        private boolean logProbabilities = true;
+
         /** Whether each Spring AI {@code ChatModel} bean is a labelling model under its bean name. */
         private boolean chatModels = true;
 
@@ -301,6 +308,14 @@ public class DistillProperties {
 
         public void setStructuredOutput(boolean structuredOutput) {
             this.structuredOutput = structuredOutput;
+        }
+
+        public boolean isLogProbabilities() {
+            return this.logProbabilities;
+        }
+
+        public void setLogProbabilities(boolean logProbabilities) {
+            this.logProbabilities = logProbabilities;
         }
     }
 }

@@ -2,12 +2,14 @@ package io.distill4j.spring.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +52,8 @@ class ChatLabellingIT {
 
     private ScriptedChatServer server;
 
+    private OpenAiChatModel chat;
+
     private ChatLabellingModel model;
 
     @BeforeEach
@@ -57,10 +61,10 @@ class ChatLabellingIT {
         this.server = ScriptedChatServer.start();
         this.server.answers = ChatLabellingIT::byKeyword;
         // No retries inside the OpenAI SDK: the distiller's labeller owns them, and the tests count requests.
-        OpenAiChatModel chat = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
+        this.chat = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
                 .baseUrl(this.server.baseUrl()).apiKey("test-key").model("scripted-model").maxRetries(0)
                 .timeout(Duration.ofSeconds(10)).build()).build();
-        this.model = new ChatLabellingModel("openAiChatModel", chat, true);
+        this.model = new ChatLabellingModel("openAiChatModel", this.chat, true);
     }
 
     @AfterEach
@@ -107,6 +111,84 @@ class ChatLabellingIT {
         assertThat(sent.path("response_format").path("type").asString()).isEqualTo("json_schema");
         assertThat(sent.path("response_format").toString()).contains("\"enum\":[\"card\",\"transfer\",\"exchange\"]");
         assertThat(sent.path("messages").get(0).path("content").toString()).contains("- card\\n- transfer");
+    }
+
+    @Test
+    void logProbabilitiesOfTheLabelTokenBecomeTheDistributionInOneRequest() {
+        this.server.labelProbabilities = prompt -> Map.of("card", 0.6, "transfer", 0.3, "exchange", 0.05,
+                "other", 0.05);
+        try (OpenAiLogProbabilityChat logProbabilities = OpenAiLogProbabilityChat.of(this.chat)) {
+            ChatLabellingModel withLogProbabilities = new ChatLabellingModel("openAiChatModel", this.chat, true,
+                    logProbabilities);
+            LabelledText answer = withLogProbabilities.label(LabellingRequest.of("my card was declined", TOPICS,
+                    LabellingOptions.ofDefaults().samples(5).temperature(1.0))).texts().get(0);
+
+            assertThat(answer.source()).isEqualTo(TargetSource.LOG_PROBABILITIES);
+            assertThat(answer.probabilities().stream().mapToDouble(Double::doubleValue).toArray())
+                    .containsExactly(new double[] { 0.6 / 0.95, 0.3 / 0.95, 0.05 / 0.95 }, within(1e-9));
+            assertThat(answer.usage().requests()).as("one request, not five samples").isEqualTo(1);
+            assertThat(withLogProbabilities.id()).isEqualTo("openAiChatModel:OpenAiChatModel:scripted-model:schema:logprobs");
+            JsonNode sent = this.server.bodies.get(0);
+            assertThat(sent.path("logprobs").asBoolean()).isTrue();
+            assertThat(sent.path("top_logprobs").asInt()).isEqualTo(20);
+            assertThat(sent.path("model").asString()).isEqualTo("scripted-model");
+            assertThat(sent.path("temperature").asDouble()).isEqualTo(1.0);
+            assertThat(sent.path("response_format").toString()).contains("\"enum\":[\"card\",\"transfer\",\"exchange\"]");
+        }
+    }
+
+    @Test
+    void withoutLogProbabilitiesFromTheServerTheAnswersAreSampled() {
+        try (OpenAiLogProbabilityChat logProbabilities = OpenAiLogProbabilityChat.of(this.chat)) {
+            ChatLabellingModel withLogProbabilities = new ChatLabellingModel("openAiChatModel", this.chat, true,
+                    logProbabilities);
+            LabelledText answer = withLogProbabilities.label(LabellingRequest.of("my card was declined", TOPICS,
+                    LabellingOptions.ofDefaults().samples(3).temperature(1.0))).texts().get(0);
+
+            assertThat(answer.source()).isEqualTo(TargetSource.SAMPLES);
+            assertThat(answer.probabilities()).containsExactly(1.0, 0.0, 0.0);
+            assertThat(this.server.requests.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void optionsThatDoNotAskForLogProbabilitiesGoThroughTheChatModel() {
+        this.server.labelProbabilities = prompt -> Map.of("card", 0.6, "transfer", 0.4);
+        try (OpenAiLogProbabilityChat logProbabilities = OpenAiLogProbabilityChat.of(this.chat)) {
+            LabelledText answer = new ChatLabellingModel("openAiChatModel", this.chat, true, logProbabilities)
+                    .label(LabellingRequest.of("my card was declined", TOPICS,
+                            LabellingOptions.ofDefaults().logProbabilities(false))).texts().get(0);
+
+            assertThat(answer.source()).isEqualTo(TargetSource.SINGLE_ANSWER);
+            assertThat(this.server.bodies.get(0).has("logprobs")).isFalse();
+        }
+    }
+
+    @Test
+    void anOutOfSetAnswerWithLogProbabilitiesIsFollowedUp() {
+        AtomicInteger calls = new AtomicInteger();
+        this.server.labelProbabilities = prompt -> calls.getAndIncrement() == 0 ? Map.of("other", 0.9, "card", 0.1)
+                : Map.of("transfer", 0.8, "card", 0.2);
+        try (OpenAiLogProbabilityChat logProbabilities = OpenAiLogProbabilityChat.of(this.chat)) {
+            LabelledText answer = new ChatLabellingModel("openAiChatModel", this.chat, true, logProbabilities)
+                    .label(LabellingRequest.of("money I sent", TOPICS, LabellingOptions.ofDefaults())).texts()
+                    .get(0);
+
+            assertThat(answer.source()).isEqualTo(TargetSource.LOG_PROBABILITIES);
+            assertThat(answer.outOfSetAnswers()).isEqualTo(1);
+            assertThat(answer.probabilities().stream().mapToDouble(Double::doubleValue).toArray())
+                    .containsExactly(new double[] { 0.2, 0.8, 0.0 }, within(1e-9));
+            assertThat(this.server.bodies.get(1).path("messages")).hasSize(3);
+        }
+    }
+
+    @Test
+    void theLogProbabilityClientClosesOnceAndRefusesAfterwards() {
+        OpenAiLogProbabilityChat logProbabilities = OpenAiLogProbabilityChat.of(this.chat);
+        logProbabilities.close();
+        logProbabilities.close();
+        assertThatThrownBy(() -> logProbabilities.complete(List.of(), this.chat.getOptions(), 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

@@ -74,6 +74,8 @@ class LlmDistillationIT {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(PipelineDistiller.class).config().labellingModels())
                             .containsOnlyKeys("supportLlm");
+                    assertThat(context.getBean(PipelineDistiller.class).config().labellingModels().get("supportLlm")
+                            .id()).as("an OpenAI model reads log-probabilities").endsWith(":logprobs");
                     Distiller distiller = context.getBean(Distiller.class);
                     DistillationSpec spec = DistillationSpec.builder().name("tickets")
                             .teacher(TeacherSpec.llm("supportLlm", LabelSet.of(List.of(

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,13 +20,15 @@ import com.sun.net.httpserver.HttpServer;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A stand-in for a remote large language model: an OpenAI-compatible chat-completions server on loopback
  * ({@code POST /v1/chat/completions}), written from the public API reference, whose answers a test scripts. It
  * is not a language model: {@link #answers} decides each answer from the last user message; on demand a
- * conversation gets HTTP errors before it is answered ({@link #failFirst}), and every response can be delayed.
+ * conversation gets HTTP errors before it is answered ({@link #failFirst}), answers carry token log-probabilities
+ * ({@link #labelProbabilities}), and every response can be delayed.
  * Each request is counted and kept, so a test can check what a client sent.
  *
  * <p>Responses follow the chat-completion object: {@code id}, {@code object}, {@code created}, {@code model},
@@ -42,6 +45,14 @@ public final class ScriptedChatServer implements AutoCloseable {
 
     /** The answer to a conversation's last user message; return {@code null} for an HTTP 500. */
     public volatile Function<String, String> answers = message -> "{\"label\": \"unknown\"}";
+
+    /**
+     * When set, and a request asks for {@code logprobs}: the label probabilities for a conversation's last user
+     * message. The answer is then {@code {"label": "<most likely>"}}, spelled as tokens in which each label is one
+     * token, with the {@code top_logprobs} the request asks for at the label's position — what a server whose
+     * model's vocabulary holds the labels returns. {@link #answers} is not asked.
+     */
+    public volatile Function<String, Map<String, Double>> labelProbabilities;
 
     /** HTTP errors to answer, in order, before a prompt (the first user message) gets an answer. */
     public final Map<String, List<Integer>> failFirst = new ConcurrentHashMap<>();
@@ -108,6 +119,11 @@ public final class ScriptedChatServer implements AutoCloseable {
                 }
             }
             String last = userMessage(body, false);
+            Function<String, Map<String, Double>> probabilities = this.labelProbabilities;
+            if (probabilities != null && body.path("logprobs").asBoolean(false)) {
+                send(exchange, 200, withLogProbabilities(body, probabilities.apply(last), last));
+                return;
+            }
             String answer = this.answers.apply(last);
             if (answer == null) {
                 send(exchange, 500, error("scripted server error", "server_error"));
@@ -163,6 +179,32 @@ public final class ScriptedChatServer implements AutoCloseable {
         usage.put("prompt_tokens", promptTokens);
         usage.put("completion_tokens", completionTokens);
         usage.put("total_tokens", promptTokens + completionTokens);
+        return JSON.writeValueAsBytes(response);
+    }
+
+    private static byte[] withLogProbabilities(JsonNode request, Map<String, Double> probabilities, String prompt) {
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(probabilities.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        String top = ranked.get(0).getKey();
+        ObjectNode response = (ObjectNode) JSON.readTree(completion(request, "{\"label\": \"" + top + "\"}", prompt));
+        ObjectNode logprobs = ((ObjectNode) response.path("choices").get(0)).putObject("logprobs");
+        ArrayNode content = logprobs.putArray("content");
+        int alternatives = request.path("top_logprobs").asInt(0);
+        for (String token : List.of("{\"", "label", "\":", " \"", top, "\"}")) {
+            ObjectNode entry = content.addObject();
+            entry.put("token", token);
+            boolean label = token.equals(top);
+            entry.put("logprob", label ? Math.log(ranked.get(0).getValue()) : 0.0);
+            entry.putNull("bytes");
+            ArrayNode tops = entry.putArray("top_logprobs");
+            for (int i = 0; i < alternatives && i < (label ? ranked.size() : 1); i++) {
+                ObjectNode alternative = tops.addObject();
+                alternative.put("token", label ? ranked.get(i).getKey() : token);
+                alternative.put("logprob", label ? Math.log(ranked.get(i).getValue()) : 0.0);
+                alternative.putNull("bytes");
+            }
+        }
+        logprobs.putNull("refusal");
         return JSON.writeValueAsBytes(response);
     }
 
