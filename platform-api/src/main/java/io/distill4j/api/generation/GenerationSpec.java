@@ -15,7 +15,8 @@ import io.distill4j.api.labelling.LabellingBudget;
  *
  * <pre>{@code
  * GenerationSpec spec = GenerationSpec.builder(LabelSet.of(List.of(
- *                 LabelDefinition.of("refund", "The customer asks for their money back", List.of("I want my money back for order 12")),
+ *                 LabelDefinition.of("refund", "The customer asks for their money back",
+ *                         List.of("I want my money back for order 12")),
  *                 LabelDefinition.of("delivery", "The customer asks where a parcel is"))))
  *         .textsPerLabel(200)
  *         .checkLabels(true)

@@ -37,7 +37,8 @@ class GenerationPromptsTests {
     void placeholdersInsideDescriptionsAndExamplesAreNotExpandedAndOtherBracesAreKept() {
         LabelDefinition tricky = LabelDefinition.of("x", "about {label}", List.of("use {count} braces"));
         assertThat(GenerationPrompts.render("{\"texts\": []} {description} {examples} {label} {request}", tricky, 2, 1))
-                .isEqualTo("{\"texts\": []} about {label} \nExamples of the style to follow:\n- use {count} braces\n x 1");
+                .isEqualTo("{\"texts\": []} about {label} \nExamples of the style to follow:\n"
+                        + "- use {count} braces\n x 1");
     }
 
     @Test
