@@ -183,10 +183,12 @@ public final class DataGenerator {
         }
         Spending spending = new Spending(spec.budget(), RequestGuards.of(this.limits, "generation"));
         int rounds = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(this.limits.concurrency(), threads(this.model.id()));
+        // The workers are declared last, so their threads stop before the journals they record into close.
         try (GenerationJournal journal = GenerationJournal.open(journalDirectory, this.model.id(), spec.temperature());
                 ExchangeJournal checks = spec.checkLabels() ? ExchangeJournal.open(journalDirectory,
-                        this.labelChecker.get().id(), spec.labels(), LabellingOptions.ofDefaults()) : null) {
+                        this.labelChecker.get().id(), spec.labels(), LabellingOptions.ofDefaults()) : null;
+                Workers workers = new Workers(this.limits.concurrency(), this.model.id())) {
+            ExecutorService pool = workers.pool;
             int[] requested = new int[tallies.size()];
             while (rounds < spec.maxRounds() && !spending.budgetReached.get()) {
                 if (cancelled.getAsBoolean()) {
@@ -249,15 +251,6 @@ public final class DataGenerator {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new DistillationCancelledException(jobId, "Interrupted while generating with " + this.model.id());
-        }
-        finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -459,13 +452,31 @@ public final class DataGenerator {
                 + " after " + kept + " texts were kept; the answers are kept in " + journal.file());
     }
 
-    private static ThreadFactory threads(String modelId) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "generation-" + modelId + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    /** The request threads of one {@link #generate} call; closing stops them, waiting up to ten seconds. */
+    private static final class Workers implements AutoCloseable {
+
+        final ExecutorService pool;
+
+        Workers(int threads, String modelId) {
+            AtomicInteger count = new AtomicInteger();
+            ThreadFactory factory = runnable -> {
+                Thread thread = new Thread(runnable, "generation-" + modelId + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+            this.pool = Executors.newFixedThreadPool(threads, factory);
+        }
+
+        @Override
+        public void close() {
+            this.pool.shutdownNow();
+            try {
+                this.pool.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** One request of a round: its label, its rendered prompt and the request built from it. */
