@@ -1,23 +1,13 @@
 package io.distill4j.pipeline.labelling;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.distill4j.api.labelling.LabelDefinition;
 import io.distill4j.api.labelling.LabelSet;
@@ -26,9 +16,8 @@ import io.distill4j.api.labelling.LabellingOptions;
 import io.distill4j.api.labelling.LabellingUsage;
 import io.distill4j.api.labelling.TargetSource;
 import io.distill4j.engine.digest.Sha256;
-import tools.jackson.core.JacksonException;
+import io.distill4j.pipeline.journal.JsonLinesJournal;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,11 +39,12 @@ import tools.jackson.databind.node.ObjectNode;
  * [...], "outOfSet": n, "requests": n, "promptTokens": n, "completionTokens": n}}. The file can be read, and
  * deleted to ask again.
  *
- * <p><b>Crash safety.</b> An answer is appended as one line in one write, as soon as it arrives; the file is
- * forced to disk every {@value #FORCE_EVERY} answers and on {@link #close()}. A process killed mid-write leaves
- * at most a partial last line, which {@link #open} cuts off (that one answer is asked again); a line that
- * does not parse, or whose distribution does not fit the label set, is skipped with a warning. Answers are
- * never overwritten: the first answer recorded for a prompt is the one returned.
+ * <p><b>Crash safety.</b> As for every {@link JsonLinesJournal}: an answer is appended as one line in one write,
+ * as soon as it arrives, and forced to disk every {@value JsonLinesJournal#FORCE_EVERY} answers and on
+ * {@link #close()}; a partial last line left by a killed process is cut off when the journal is opened (that
+ * one answer is asked again); a line that does not parse, or whose distribution does not fit the label set, is
+ * skipped with a warning. Answers are never overwritten: the first answer recorded for a prompt is the one
+ * returned.
  *
  * <p>Thread-safe: {@link #answer} and {@link #record} may be called from many threads at once. The journal
  * owns an open file channel; {@link #close()} is idempotent and {@link #record} after it throws
@@ -62,30 +52,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ExchangeJournal implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(ExchangeJournal.class);
-
-    /** Answers appended between two forces to disk. */
-    static final int FORCE_EVERY = 256;
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-    private final Path file;
+    private final JsonLinesJournal<LabelledText> journal;
 
     private final int labelCount;
 
-    private final Map<String, LabelledText> answers;
-
-    private final FileChannel channel;
-
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    private int unforced;
-
-    private ExchangeJournal(Path file, int labelCount, Map<String, LabelledText> answers, FileChannel channel) {
-        this.file = file;
+    private ExchangeJournal(JsonLinesJournal<LabelledText> journal, int labelCount) {
+        this.journal = journal;
         this.labelCount = labelCount;
-        this.answers = answers;
-        this.channel = channel;
     }
 
     /**
@@ -96,43 +69,23 @@ public final class ExchangeJournal implements AutoCloseable {
      */
     public static ExchangeJournal open(Path directory, String modelId, LabelSet labels, LabellingOptions options) {
         Path file = directory.resolve(fingerprint(modelId, labels, options) + ".jsonl");
-        try {
-            Files.createDirectories(directory);
-            Map<String, LabelledText> answers = new ConcurrentHashMap<>();
-            long keep = read(file, labels.size(), answers);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                if (channel.size() > keep) {
-                    logger.warn("Labelling journal {}: cut a partial last line ({} bytes) left by an interrupted write",
-                            file, channel.size() - keep);
-                    channel.truncate(keep);
-                }
-                channel.position(keep);
-            }
-            catch (IOException | RuntimeException ex) {
-                channel.close();
-                throw ex;
-            }
-            return new ExchangeJournal(file, labels.size(), answers, channel);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Labelling journal " + file + ": " + ex.getMessage(), ex);
-        }
+        return new ExchangeJournal(JsonLinesJournal.open(file, "Labelling journal", new Codec(labels.size())),
+                labels.size());
     }
 
     /** The journal's file. */
     public Path file() {
-        return this.file;
+        return this.journal.file();
     }
 
     /** How many answers it holds. */
     public int size() {
-        return this.answers.size();
+        return this.journal.size();
     }
 
     /** The answer recorded for {@code prompt}, if any. */
     public Optional<LabelledText> answer(String prompt) {
-        return Optional.ofNullable(this.answers.get(Sha256.hexOf(prompt)));
+        return this.journal.get(prompt);
     }
 
     /**
@@ -147,43 +100,13 @@ public final class ExchangeJournal implements AutoCloseable {
             throw new IllegalArgumentException("answer has " + answer.probabilities().size()
                     + " probabilities for " + this.labelCount + " labels");
         }
-        String key = Sha256.hexOf(prompt);
-        if (this.answers.putIfAbsent(key, answer) != null) {
-            return;
-        }
-        byte[] line = (toJson(key, answer) + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (this) {
-            if (this.closed.get()) {
-                throw new IllegalStateException("Labelling journal " + this.file + " is closed");
-            }
-            try {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    this.channel.write(buffer);
-                }
-                if (++this.unforced >= FORCE_EVERY) {
-                    this.channel.force(false);
-                    this.unforced = 0;
-                }
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException("Labelling journal " + this.file + ": " + ex.getMessage(), ex);
-            }
-        }
+        this.journal.record(prompt, answer);
     }
 
     /** Forces what was written to disk and closes the file; idempotent. */
     @Override
-    public synchronized void close() {
-        if (!this.closed.compareAndSet(false, true)) {
-            return;
-        }
-        try (FileChannel c = this.channel) {
-            c.force(false);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Labelling journal " + this.file + ": " + ex.getMessage(), ex);
-        }
+    public void close() {
+        this.journal.close();
     }
 
     /** The conversation's fingerprint: model, options and labels. */
@@ -211,65 +134,32 @@ public final class ExchangeJournal implements AutoCloseable {
         sha.update(name).update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array()).update(bytes);
     }
 
-    /** Reads the complete lines of {@code file} into {@code answers}; returns the bytes to keep. */
-    private static long read(Path file, int labelCount, Map<String, LabelledText> answers) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        int lineStart = 0;
-        int number = 0;
-        int skipped = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '\n') {
-                continue;
-            }
-            number++;
-            String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8).strip();
-            lineStart = i + 1;
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                JsonNode node = MAPPER.readTree(line);
-                answers.putIfAbsent(node.get("prompt").asString(), fromJson(node, labelCount));
-            }
-            catch (JacksonException | IllegalArgumentException | NullPointerException ex) {
-                skipped++;
-                if (skipped <= 3) {
-                    logger.warn("Labelling journal {}: line {} skipped ({}); that answer will be asked again", file,
-                            number, ex.getMessage());
-                }
-            }
-        }
-        if (skipped > 3) {
-            logger.warn("Labelling journal {}: {} lines skipped in all", file, skipped);
-        }
-        return lineStart;
-    }
+    /** An answer as the fields of one line, and back; a distribution that does not fit the labels is refused. */
+    private record Codec(int labelCount) implements JsonLinesJournal.Codec<LabelledText> {
 
-    private static String toJson(String key, LabelledText answer) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("prompt", key);
-        node.put("source", answer.source().name());
-        ArrayNode probabilities = node.putArray("probabilities");
-        answer.probabilities().forEach(probabilities::add);
-        node.put("outOfSet", answer.outOfSetAnswers());
-        node.put("requests", answer.usage().requests());
-        node.put("promptTokens", answer.usage().promptTokens());
-        node.put("completionTokens", answer.usage().completionTokens());
-        return MAPPER.writeValueAsString(node);
-    }
-
-    private static LabelledText fromJson(JsonNode node, int labelCount) {
-        TargetSource source = TargetSource.valueOf(node.get("source").asString().toUpperCase(Locale.ROOT));
-        List<Double> probabilities = new ArrayList<>();
-        node.get("probabilities").forEach(value -> probabilities.add(value.asDouble()));
-        if (source != TargetSource.NONE && probabilities.size() != labelCount) {
-            throw new IllegalArgumentException(probabilities.size() + " probabilities for " + labelCount + " labels");
+        @Override
+        public void write(LabelledText answer, ObjectNode node) {
+            node.put("source", answer.source().name());
+            ArrayNode probabilities = node.putArray("probabilities");
+            answer.probabilities().forEach(probabilities::add);
+            node.put("outOfSet", answer.outOfSetAnswers());
+            node.put("requests", answer.usage().requests());
+            node.put("promptTokens", answer.usage().promptTokens());
+            node.put("completionTokens", answer.usage().completionTokens());
         }
-        LabellingUsage usage = new LabellingUsage(node.get("requests").asLong(), node.get("promptTokens").asLong(),
-                node.get("completionTokens").asLong());
-        return new LabelledText(probabilities, source, node.get("outOfSet").asInt(), usage);
+
+        @Override
+        public LabelledText read(JsonNode node) {
+            TargetSource source = TargetSource.valueOf(node.get("source").asString().toUpperCase(Locale.ROOT));
+            List<Double> probabilities = new ArrayList<>();
+            node.get("probabilities").forEach(value -> probabilities.add(value.asDouble()));
+            if (source != TargetSource.NONE && probabilities.size() != this.labelCount) {
+                throw new IllegalArgumentException(probabilities.size() + " probabilities for " + this.labelCount
+                        + " labels");
+            }
+            LabellingUsage usage = new LabellingUsage(node.get("requests").asLong(), node.get("promptTokens").asLong(),
+                    node.get("completionTokens").asLong());
+            return new LabelledText(probabilities, source, node.get("outOfSet").asInt(), usage);
+        }
     }
 }

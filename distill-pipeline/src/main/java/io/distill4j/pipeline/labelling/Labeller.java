@@ -1,6 +1,5 @@
 package io.distill4j.pipeline.labelling;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,15 +16,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.api.exception.DistillationException;
@@ -50,9 +42,8 @@ import io.distill4j.api.labelling.LabellingUsage;
  * <li>Every answer is recorded in the journal the moment it arrives, so a failure, a cancellation or a
  *     killed process loses at most the requests in flight.</li>
  * <li>A {@link TransientException} (rate limit, server error, timeout) is retried with exponential, jittered
- *     back-off, {@link LabellingLimits#retryAttempts()} tries in all (Resilience4j {@link Retry}); rate
- *     limits of requests and estimated tokens per minute are held before each try (Resilience4j
- *     {@link RateLimiter}).</li>
+ *     back-off, {@link LabellingLimits#retryAttempts()} tries in all; rate limits of requests and estimated
+ *     tokens per minute are held before each try (Resilience4j, through {@link RequestGuards}).</li>
  * <li>Before each request the budget is checked against what this call spent; once it is reached no new
  *     request starts (those in flight finish and are kept), and the texts not asked are reported.</li>
  * <li>Any other failure, or a transient one that outlasts its tries, stops the asking: requests not started
@@ -62,9 +53,6 @@ import io.distill4j.api.labelling.LabellingUsage;
  * before returning.
  */
 public final class Labeller {
-
-    /** How long a request may wait for a rate-limit permit. */
-    private static final Duration PERMIT_TIMEOUT = Duration.ofMinutes(10);
 
     /** Tokens assumed per answer, for the token rate limit. */
     private static final int ANSWER_TOKENS = 16;
@@ -128,12 +116,11 @@ public final class Labeller {
         }
         int total = byPrompt.size();
         AtomicReference<LabellingUsage> spent = new AtomicReference<>(LabellingUsage.ZERO);
-        AtomicLong retries = new AtomicLong();
+        RequestGuards guards = RequestGuards.of(this.limits, "labelling");
         AtomicBoolean budgetReached = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger(fromJournal);
         int notAsked = 0;
         if (!toAsk.isEmpty()) {
-            Guards guards = new Guards(this.limits, retries);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(this.limits.concurrency(), toAsk.size()),
                     threads(this.model.id()));
             try {
@@ -178,13 +165,13 @@ public final class Labeller {
                 }
             }
         }
-        return new LabellingOutcome(answers, fromJournal, toAsk.size() - notAsked, notAsked, retries.get(),
+        return new LabellingOutcome(answers, fromJournal, toAsk.size() - notAsked, notAsked, guards.retries(),
                 spent.get(), journalled, budgetReached.get());
     }
 
     private Optional<LabelledText> ask(String prompt, String text, LabelSet labels, LabellingOptions options,
             ExchangeJournal journal, LabellingBudget budget, AtomicReference<LabellingUsage> spent,
-            AtomicBoolean budgetReached, BooleanSupplier cancelled, Guards guards) {
+            AtomicBoolean budgetReached, BooleanSupplier cancelled, RequestGuards guards) {
         if (cancelled.getAsBoolean()) {
             return Optional.empty();
         }
@@ -197,11 +184,7 @@ public final class Labeller {
         LabellingRequest request = LabellingRequest.of(text, labels, options);
         LabellingResult result;
         try {
-            result = guards.retry.executeSupplier(() -> {
-                guards.permit(tokens);
-                tries.incrementAndGet();
-                return this.model.label(request);
-            });
+            result = guards.call(tokens, tries, () -> this.model.label(request));
         }
         finally {
             int failed = Math.max(0, tries.get() - 1);
@@ -245,44 +228,5 @@ public final class Labeller {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** The retry and the rate limiters of one {@link #label} call. */
-    private static final class Guards {
-
-        final Retry retry;
-
-        final Optional<RateLimiter> requests;
-
-        final Optional<RateLimiter> tokens;
-
-        final int tokensPerMinute;
-
-        Guards(LabellingLimits limits, AtomicLong retries) {
-            this.retry = Retry.of("labelling", RetryConfig.custom()
-                    .maxAttempts(limits.retryAttempts())
-                    .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(limits.initialBackoff(), 2.0, 0.5,
-                            limits.maxBackoff()))
-                    .retryOnException(ex -> ex instanceof TransientException)
-                    .build());
-            this.retry.getEventPublisher().onRetry(event -> retries.incrementAndGet());
-            this.requests = limiter("labelling-requests", limits.requestsPerMinute());
-            this.tokens = limiter("labelling-tokens", limits.tokensPerMinute());
-            this.tokensPerMinute = limits.tokensPerMinute();
-        }
-
-        void permit(int estimatedTokens) {
-            this.requests.ifPresent(limiter -> RateLimiter.waitForPermission(limiter, 1));
-            this.tokens.ifPresent(limiter -> RateLimiter.waitForPermission(limiter,
-                    Math.max(1, Math.min(estimatedTokens, this.tokensPerMinute))));
-        }
-
-        private static Optional<RateLimiter> limiter(String name, int perMinute) {
-            if (perMinute == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perMinute)
-                    .limitRefreshPeriod(Duration.ofMinutes(1)).timeoutDuration(PERMIT_TIMEOUT).build()));
-        }
     }
 }

@@ -13,7 +13,8 @@ import io.distill4j.api.distill.DistillationResult.ModelFigures;
 /** Renders a {@link DistillationReport} as one self-contained HTML page; see {@link DistillationReportWriter}. */
 final class HtmlReport {
 
-    private static final String STYLE = """
+    /** The page's style sheet, shared with the generation report so both look alike. */
+    static final String STYLE = """
             :root { color-scheme: light; }
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
                    margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1f2328; line-height: 1.45; }

@@ -5,6 +5,8 @@
  * per execution provider, warnings) as immutable records, and
  * {@link io.distill4j.pipeline.report.DistillationReportWriter} writes it as JSON for machines (and reads
  * it back) and as one self-contained HTML page for people: inline CSS and inline SVG charts, nothing
- * loaded from anywhere else.
+ * loaded from anywhere else. {@link io.distill4j.pipeline.report.GenerationReport} and
+ * {@link io.distill4j.pipeline.report.GenerationReportWriter} do the same for a data-generation run: what each
+ * filter removed per label, and how varied the kept texts are.
  */
 package io.distill4j.pipeline.report;

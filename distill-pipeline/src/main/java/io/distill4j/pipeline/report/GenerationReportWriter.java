@@ -1,0 +1,140 @@
+package io.distill4j.pipeline.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+import io.distill4j.engine.files.AtomicFiles;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a {@link GenerationReport} as JSON (and reads it back) and as one self-contained HTML page, by the
+ * same rules as {@link DistillationReportWriter}: JSON is one pretty-printed object, {@code "reportVersion": }
+ * {@value #REPORT_VERSION} then the report's components in declaration order, ISO-8601 times and durations, the
+ * string {@code "NaN"} for a number that is not known, {@code null} for an absent optional, read back strictly;
+ * the HTML page has inline CSS, loads nothing (a {@code Content-Security-Policy} forbids it) and escapes every
+ * text. Both files are written atomically (temporary file, forced, moved over the target). Stateless and
+ * thread-safe.
+ *
+ * <pre>{@code
+ * GenerationReportWriter.writeJson(report, out.resolve("generation-report.json"));
+ * GenerationReportWriter.writeHtml(report, out.resolve("generation-report.html"));
+ * }</pre>
+ */
+public final class GenerationReportWriter {
+
+    /** The version of the JSON layout, written as {@code reportVersion}. */
+    public static final int REPORT_VERSION = 1;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .build();
+
+    private GenerationReportWriter() {
+    }
+
+    /** The report as JSON text. */
+    public static String toJson(GenerationReport report) {
+        Objects.requireNonNull(report, "report");
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put(DistillationReportWriter.VERSION_FIELD, REPORT_VERSION);
+        root.setAll((ObjectNode) MAPPER.valueToTree(report));
+        return MAPPER.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * Parses a report written by {@link #toJson}.
+     *
+     * @throws IllegalArgumentException if the text is not JSON, has another {@code reportVersion}, has an unknown
+     *     or missing key, or describes an invalid report
+     */
+    public static GenerationReport fromJson(String json) {
+        Objects.requireNonNull(json, "json");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException("The generation report is not valid JSON: " + ex.getOriginalMessage(),
+                    ex);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("The generation report must be a JSON object");
+        }
+        JsonNode version = root.get(DistillationReportWriter.VERSION_FIELD);
+        if (version == null || !version.isInt() || version.intValue() != REPORT_VERSION) {
+            throw new IllegalArgumentException("The generation report's " + DistillationReportWriter.VERSION_FIELD
+                    + " must be " + REPORT_VERSION + ", was " + version);
+        }
+        ObjectNode fields = ((ObjectNode) root).deepCopy();
+        fields.remove(DistillationReportWriter.VERSION_FIELD);
+        try {
+            return MAPPER.treeToValue(fields, GenerationReport.class);
+        }
+        catch (JacksonException ex) {
+            Throwable cause = ex.getCause();
+            String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
+            throw new IllegalArgumentException("The generation report is invalid: " + reason, ex);
+        }
+    }
+
+    /** The report as one self-contained HTML page. */
+    public static String toHtml(GenerationReport report) {
+        return new GenerationHtmlReport(Objects.requireNonNull(report, "report")).render();
+    }
+
+    /**
+     * Writes {@link #toJson} to {@code file} atomically, creating its folder if needed.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeJson(GenerationReport report, Path file) throws IOException {
+        writeAtomically(toJson(report), file);
+    }
+
+    /**
+     * Writes {@link #toHtml} to {@code file} atomically, creating its folder if needed.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeHtml(GenerationReport report, Path file) throws IOException {
+        writeAtomically(toHtml(report), file);
+    }
+
+    /**
+     * Reads a report that {@link #writeJson} wrote.
+     *
+     * @throws IOException if the file cannot be read, or does not hold a valid report (the cause then says why)
+     */
+    public static GenerationReport readJson(Path file) throws IOException {
+        String json = Files.readString(Objects.requireNonNull(file, "file"), StandardCharsets.UTF_8);
+        try {
+            return fromJson(json);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IOException(file + " does not hold a valid Distill4j generation report: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void writeAtomically(String text, Path file) throws IOException {
+        Path target = Objects.requireNonNull(file, "file").toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        AtomicFiles.writeString(target, text);
+    }
+}
