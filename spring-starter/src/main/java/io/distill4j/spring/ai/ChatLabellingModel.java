@@ -1,16 +1,13 @@
 package io.distill4j.spring.ai;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.distill4j.api.exception.Distill4jException;
-import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.InferenceFailedException;
 import io.distill4j.api.exception.TransientException;
 import io.distill4j.api.labelling.AnswerLogProbabilities;
@@ -27,10 +24,8 @@ import io.distill4j.api.labelling.TargetSource;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.UserMessage;
-import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
@@ -172,7 +167,7 @@ public final class ChatLabellingModel implements LabellingModel {
 
     private Answer ask(List<Message> conversation, ChatOptions options) {
         ChatResponse response = call(() -> this.chatModel.call(new Prompt(conversation, options)));
-        return new Answer(text(response), List.of(), usage(response));
+        return new Answer(ChatResponses.text(response), List.of(), ChatResponses.usage(response));
     }
 
     private Answer askWithLogProbabilities(List<Message> conversation, ChatOptions options) {
@@ -197,78 +192,7 @@ public final class ChatLabellingModel implements LabellingModel {
             throw ex;
         }
         catch (RuntimeException ex) {
-            throw translate(ex);
+            throw ChatResponses.failure(this.id, ex);
         }
-    }
-
-    private static String text(ChatResponse response) {
-        Generation generation = response == null ? null : response.getResult();
-        return generation == null ? null : generation.getOutput().getText();
-    }
-
-    private static LabellingUsage usage(ChatResponse response) {
-        Usage usage = response == null ? null : response.getMetadata().getUsage();
-        if (usage == null) {
-            return new LabellingUsage(1, 0, 0);
-        }
-        return new LabellingUsage(1, nonNegative(usage.getPromptTokens()), nonNegative(usage.getCompletionTokens()));
-    }
-
-    private static long nonNegative(Integer value) {
-        return value == null || value < 0 ? 0 : value;
-    }
-
-    /** A transient or a lasting failure, by the HTTP status or the kind of error found in the cause chain. */
-    private Distill4jException translate(RuntimeException ex) {
-        String message = "chat model call failed: " + ex.getMessage();
-        for (Throwable cause = ex; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            OptionalInt status = status(cause);
-            if (status.isPresent()) {
-                int code = status.getAsInt();
-                if (code == 429) {
-                    return new TransientException(ErrorCode.OVERLOADED, this.id, "HTTP 429 (rate limited): " + message,
-                            ex);
-                }
-                if (code == 408 || code == 504) {
-                    return new TransientException(ErrorCode.TIMEOUT, this.id, "HTTP " + code + ": " + message, ex);
-                }
-                if (code == 409 || code >= 500) {
-                    return new TransientException(ErrorCode.UNAVAILABLE, this.id, "HTTP " + code + ": " + message, ex);
-                }
-                return new InferenceFailedException(this.id, "HTTP " + code + ": " + message, ex);
-            }
-            if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException) {
-                return new TransientException(ErrorCode.TIMEOUT, this.id, message, ex);
-            }
-            if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException
-                    || cause.getClass().getSimpleName().equals("TransientAiException")
-                    || cause.getClass().getSimpleName().endsWith("IoException")) {
-                return new TransientException(ErrorCode.UNAVAILABLE, this.id, message, ex);
-            }
-        }
-        return new InferenceFailedException(this.id, message, ex);
-    }
-
-    /** The HTTP status an exception carries: {@code statusCode()} (OpenAI SDK) or {@code getStatusCode()}. */
-    private static OptionalInt status(Throwable error) {
-        for (String name : new String[] { "statusCode", "getStatusCode" }) {
-            try {
-                Method method = error.getClass().getMethod(name);
-                Object value = method.invoke(error);
-                if (value instanceof Integer code) {
-                    return OptionalInt.of(code);
-                }
-                if (value != null) {
-                    Method valueMethod = value.getClass().getMethod("value");
-                    if (valueMethod.invoke(value) instanceof Integer code) {
-                        return OptionalInt.of(code);
-                    }
-                }
-            }
-            catch (ReflectiveOperationException | RuntimeException ignored) {
-                // Not this kind of exception.
-            }
-        }
-        return OptionalInt.empty();
     }
 }

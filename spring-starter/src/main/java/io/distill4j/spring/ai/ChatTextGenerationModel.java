@@ -9,13 +9,10 @@ import io.distill4j.api.generation.GenerationPrompts;
 import io.distill4j.api.generation.GenerationRequest;
 import io.distill4j.api.generation.GenerationResult;
 import io.distill4j.api.generation.TextGenerationModel;
-import io.distill4j.api.labelling.LabellingUsage;
 
 import org.springframework.ai.chat.messages.UserMessage;
-import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
@@ -32,9 +29,9 @@ import org.springframework.ai.model.tool.StructuredOutputChatOptions;
  *     for a JSON array, and numbered or bulleted lines are read too.</li>
  * <li><b>Usage.</b> One request, with the prompt and completion tokens the provider reports (zero where it
  *     reports none).</li>
- * <li><b>Failures.</b> A {@link Distill4jException} from below passes through; any other error of the chat model
- *     becomes an {@link InferenceFailedException} carrying this model's id, which the generator does not retry.
- *     A client's own retries (the OpenAI SDK retries rate limits and server errors twice by default) happen
+ * <li><b>Failures.</b> As {@link ChatLabellingModel}'s: HTTP 408, 409, 429 and 5xx, timeouts and I/O errors
+ *     become {@link io.distill4j.api.exception.TransientException}s, which the generator retries; the rest
+ *     {@link InferenceFailedException}s. A client's own retries (the OpenAI SDK retries rate limits and server errors twice by default) happen
  *     below this and count as one request.</li>
  * </ul>
  *
@@ -79,9 +76,10 @@ public final class ChatTextGenerationModel implements TextGenerationModel {
             throw ex;
         }
         catch (RuntimeException ex) {
-            throw new InferenceFailedException(this.id, "chat model call failed: " + ex.getMessage(), ex);
+            throw ChatResponses.failure(this.id, ex);
         }
-        return GenerationResult.of(GenerationPrompts.parseTexts(text(response)), usage(response));
+        return GenerationResult.of(GenerationPrompts.parseTexts(ChatResponses.text(response)),
+                ChatResponses.usage(response));
     }
 
     /** The chat model's own options with the request's temperature and, where supported, the answer schema. */
@@ -90,22 +88,5 @@ public final class ChatTextGenerationModel implements TextGenerationModel {
         ChatOptions.Builder<?> builder = this.structuredOutput && defaults instanceof StructuredOutputChatOptions
                 structured ? structured.mutate().outputSchema(GenerationPrompts.jsonSchema()) : defaults.mutate();
         return builder.temperature(temperature).build();
-    }
-
-    private static String text(ChatResponse response) {
-        Generation generation = response == null ? null : response.getResult();
-        return generation == null ? null : generation.getOutput().getText();
-    }
-
-    private static LabellingUsage usage(ChatResponse response) {
-        Usage usage = response == null ? null : response.getMetadata().getUsage();
-        if (usage == null) {
-            return new LabellingUsage(1, 0, 0);
-        }
-        return new LabellingUsage(1, nonNegative(usage.getPromptTokens()), nonNegative(usage.getCompletionTokens()));
-    }
-
-    private static long nonNegative(Integer value) {
-        return value == null || value < 0 ? 0 : value;
     }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 
+import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.InferenceFailedException;
+import io.distill4j.api.exception.TransientException;
 import io.distill4j.api.generation.GenerationPrompts;
 import io.distill4j.api.generation.GenerationRequest;
 import io.distill4j.api.generation.GenerationResult;
@@ -147,6 +149,19 @@ class ChatTextGenerationIT {
         assertThatThrownBy(() -> model.generate(GenerationRequest.of("card", "Write {label} texts", 2, 0.9)))
                 .isInstanceOfSatisfying(InferenceFailedException.class, ex -> assertThat(ex.subject())
                         .contains(model.id()));
+    }
+
+    @Test
+    void rateLimitsAndServerErrorsAreTransientForTheGeneratorToRetry() {
+        ChatTextGenerationModel model = new ChatTextGenerationModel("openAiChatModel", this.chat, true);
+        this.server.failAll = 429;
+        assertThatThrownBy(() -> model.generate(GenerationRequest.of("card", "Write {label} texts", 2, 0.9)))
+                .isInstanceOfSatisfying(TransientException.class, ex -> assertThat(ex.code())
+                        .isEqualTo(ErrorCode.OVERLOADED));
+        this.server.failAll = 503;
+        assertThatThrownBy(() -> model.generate(GenerationRequest.of("card", "Write {label} texts", 2, 0.9)))
+                .isInstanceOfSatisfying(TransientException.class, ex -> assertThat(ex.code())
+                        .isEqualTo(ErrorCode.UNAVAILABLE));
     }
 
     @Test
