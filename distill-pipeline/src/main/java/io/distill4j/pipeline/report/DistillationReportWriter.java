@@ -66,7 +66,8 @@ public final class DistillationReportWriter {
     /** The name of the JSON field carrying {@link #REPORT_VERSION}. */
     public static final String VERSION_FIELD = "reportVersion";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    /** Indented, in declaration order, ISO dates and durations; reading fails on unknown or missing fields. */
+    static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
