@@ -2,7 +2,8 @@ package io.distill4j.spring.autoconfigure;
 
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.spring.ai.ChatLabellingModel;
-import io.distill4j.spring.ai.ChatLabellingModels;
+import io.distill4j.spring.ai.ChatTextGenerationModel;
+import io.distill4j.spring.ai.ChatModelAdapters;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -15,8 +16,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * With Spring AI's chat API on the class path: every {@link ChatModel} bean becomes a labelling model of the
- * distiller under its bean name ({@link ChatLabellingModel}), so a spec's LLM teacher can name it; Spring AI's
- * OpenAI model also answers with log-probabilities ({@link ChatLabellingModels}). Off with
+ * distiller under its bean name ({@link ChatLabellingModel}), so a spec's LLM teacher can name it, and a
+ * text-generation model of the {@code DataGeneration} bean ({@link ChatTextGenerationModel}); Spring AI's
+ * OpenAI model also answers with log-probabilities ({@link ChatModelAdapters}). Off with
  * {@code distill4j.distill.labelling.chat-models=false}.
  */
 @AutoConfiguration(before = DistillAutoConfiguration.class)
@@ -26,9 +28,9 @@ import org.springframework.context.annotation.Bean;
 public final class ChatLabellingAutoConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean(name = "distill4jChatLabellingModels")
-    ChatLabellingModels distill4jChatLabellingModels(ListableBeanFactory beans, DistillProperties properties) {
-        return new ChatLabellingModels(beans, properties.getLabelling().isStructuredOutput(),
+    @ConditionalOnMissingBean(name = "distill4jChatModelAdapters")
+    ChatModelAdapters distill4jChatModelAdapters(ListableBeanFactory beans, DistillProperties properties) {
+        return new ChatModelAdapters(beans, properties.getLabelling().isStructuredOutput(),
                 properties.getLabelling().isLogProbabilities());
     }
 }

@@ -1,11 +1,19 @@
 package io.distill4j.spring.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.distill.Distiller;
+import io.distill4j.api.generation.TextGenerationModel;
 import io.distill4j.api.labelling.LabellingModel;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.pipeline.labelling.LabellingLimits;
 import io.distill4j.spring.ai.LabellingModelSource;
+import io.distill4j.spring.ai.TextGenerationModelSource;
+import io.distill4j.spring.generation.DataGeneration;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -80,6 +88,21 @@ public final class DistillAutoConfiguration {
                     labelling.getPromptTokenPrice()), mapping.property("labelling.completionTokenPrice",
                             prefix + "completion-token-price", labelling.getCompletionTokenPrice()))
             .build();
+    }
+
+    /**
+     * LLM data generation with every {@link TextGenerationModel} bean and every model of a
+     * {@link TextGenerationModelSource} bean (with Spring AI: each {@code ChatModel} bean), under the distiller's
+     * labelling limits, journalled under its cache directory.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    DataGeneration distill4jDataGeneration(DistillerConfig config, ListableBeanFactory beans,
+            ObjectProvider<TextGenerationModelSource> generationSources, ObjectProvider<InferenceEngine> engine) {
+        Map<String, TextGenerationModel> models = new LinkedHashMap<>(beans.getBeansOfType(TextGenerationModel.class));
+        generationSources.orderedStream().forEach(source -> source.textGenerationModels().forEach(models::putIfAbsent));
+        return new DataGeneration(models, config.labellingModels(), Optional.ofNullable(engine.getIfAvailable()),
+                config.labellingLimits(), config.cacheDirectory().resolve("generation"));
     }
 
     @Bean(destroyMethod = "close")

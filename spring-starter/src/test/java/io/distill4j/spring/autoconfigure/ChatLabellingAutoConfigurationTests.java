@@ -12,7 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.distill4j.spring.ai.ChatLabellingModels;
+import io.distill4j.spring.ai.ChatModelAdapters;
 
 class ChatLabellingAutoConfigurationTests {
 
@@ -28,12 +28,14 @@ class ChatLabellingAutoConfigurationTests {
         });
 
     @Test
-    void everyChatModelBeanIsALabellingModelAndOpenAiOnesReadLogProbabilities() {
+    void everyChatModelBeanIsALabellingAndATextGenerationModelAndOpenAiOnesReadLogProbabilities() {
         this.runner.run(context -> {
-            var models = context.getBean(ChatLabellingModels.class).labellingModels();
+            var models = context.getBean(ChatModelAdapters.class).labellingModels();
             assertThat(models).containsOnlyKeys("openAiLlm", "otherLlm");
             assertThat(models.get("openAiLlm").id()).isEqualTo("openAiLlm:OpenAiChatModel:m:schema:logprobs");
             assertThat(models.get("otherLlm").id()).doesNotContain("logprobs");
+            assertThat(context.getBean(ChatModelAdapters.class).textGenerationModels())
+                    .containsOnlyKeys("openAiLlm", "otherLlm");
         });
     }
 
@@ -41,16 +43,16 @@ class ChatLabellingAutoConfigurationTests {
     void logProbabilitiesAndStructuredOutputCanBeTurnedOff() {
         this.runner.withPropertyValues("distill4j.distill.labelling.log-probabilities=false",
                 "distill4j.distill.labelling.structured-output=false").run(context -> assertThat(context
-                        .getBean(ChatLabellingModels.class).labellingModels().get("openAiLlm").id())
+                        .getBean(ChatModelAdapters.class).labellingModels().get("openAiLlm").id())
                         .isEqualTo("openAiLlm:OpenAiChatModel:m"));
     }
 
     @Test
     void offWithThePropertyOrWithoutSpringAi() {
         this.runner.withPropertyValues("distill4j.distill.labelling.chat-models=false")
-            .run(context -> assertThat(context).doesNotHaveBean(ChatLabellingModels.class));
+            .run(context -> assertThat(context).doesNotHaveBean(ChatModelAdapters.class));
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ChatLabellingAutoConfiguration.class))
             .withClassLoader(new FilteredClassLoader(ChatModel.class))
-            .run(context -> assertThat(context).doesNotHaveBean(ChatLabellingModels.class));
+            .run(context -> assertThat(context).doesNotHaveBean(ChatModelAdapters.class));
     }
 }

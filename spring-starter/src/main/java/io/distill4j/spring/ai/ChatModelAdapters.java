@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.distill4j.api.generation.TextGenerationModel;
 import io.distill4j.api.labelling.LabellingModel;
 
 import org.springframework.ai.chat.model.ChatModel;
@@ -13,15 +14,16 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
- * Every {@link ChatModel} bean as a {@link ChatLabellingModel} under its bean name. For Spring AI's
+ * Every {@link ChatModel} bean as a {@link ChatLabellingModel} and a {@link ChatTextGenerationModel} under its bean
+ * name. For Spring AI's
  * {@code OpenAiChatModel} (when its module is on the class path) the labelling model also gets an
  * {@link OpenAiLogProbabilityChat} made from the chat model's options, so answers come with log-probabilities;
  * those clients are owned here and closed by {@link #close()} (Spring calls it when the context closes).
  */
-public final class ChatLabellingModels implements LabellingModelSource, AutoCloseable {
+public final class ChatModelAdapters implements LabellingModelSource, TextGenerationModelSource, AutoCloseable {
 
     private static final boolean OPENAI_PRESENT = ClassUtils.isPresent("org.springframework.ai.openai.OpenAiChatModel",
-            ChatLabellingModels.class.getClassLoader());
+            ChatModelAdapters.class.getClassLoader());
 
     private final ListableBeanFactory beans;
 
@@ -36,7 +38,7 @@ public final class ChatLabellingModels implements LabellingModelSource, AutoClos
      * @param logProbabilities whether to read log-probabilities through the provider's own client where one is
      *     known
      */
-    public ChatLabellingModels(ListableBeanFactory beans, boolean structuredOutput, boolean logProbabilities) {
+    public ChatModelAdapters(ListableBeanFactory beans, boolean structuredOutput, boolean logProbabilities) {
         this.beans = beans;
         this.structuredOutput = structuredOutput;
         this.logProbabilities = logProbabilities;
@@ -52,6 +54,14 @@ public final class ChatLabellingModels implements LabellingModelSource, AutoClos
             models.put(name, new ChatLabellingModel(name, model, this.structuredOutput,
                     logProbabilityChat.orElse(null)));
         });
+        return models;
+    }
+
+    @Override
+    public Map<String, TextGenerationModel> textGenerationModels() {
+        Map<String, TextGenerationModel> models = new LinkedHashMap<>();
+        this.beans.getBeansOfType(ChatModel.class).forEach((name, model) -> models.put(name,
+                new ChatTextGenerationModel(name, model, this.structuredOutput)));
         return models;
     }
 
