@@ -20,14 +20,14 @@ import java.util.regex.Matcher;
  * token holding that character, each label is followed along the tokens:
  * <ul>
  * <li>while the label's remaining text starts with the generated token, the token's log-probability is added
- *     (a label equal to the answer's follows it to its end);</li>
- * <li>where the label leaves the generated path, it takes the probability of the alternatives at that position
- *     that start its remaining text; labels that leave at the same alternative share its probability equally
+ *     (a label equal to the answer's follows it to its end, where the token that closes the value counts too);</li>
+ * <li>at every position on that way, each alternative that continues the label's remaining text there — or that
+ *     ends the value, for a label that ends there (a prefix of the chosen one) — adds the probability of the path
+ *     up to there times its own; labels spelled by the same alternative at the same position share it equally
  *     (what follows an alternative is not returned by any API);</li>
- * <li>a label that ends where the answer goes on (a prefix of the chosen label) takes the probability of the
- *     alternatives that end a value there: a closing quote, or anything that is not a letter, digit or
- *     {@code _}/{@code -} in the bare form;</li>
- * <li>a label that no returned alternative starts has probability 0.</li>
+ * <li>a value ends at a closing quote, or in the bare form at anything that is not a letter, digit, {@code _}
+ *     or {@code -};</li>
+ * <li>a label that no returned token spells has probability 0.</li>
  * </ul>
  * The probabilities are then normalised over the label set (mass on answers outside it is dropped). For labels
  * that are one token each — and for any label set, at the position where the labels differ — this is exactly
@@ -86,24 +86,21 @@ public final class AnswerLogProbabilities {
             first++;
         }
         String lead = answer.substring(offset, start);
-        List<Divergence> divergences = new ArrayList<>(labels.size());
+        List<List<Event>> events = new ArrayList<>(labels.size());
         Map<String, Integer> sharers = new HashMap<>();
         for (String name : labels.names()) {
-            Divergence divergence = follow(name, tokens, first, lead, quoted);
-            divergences.add(divergence);
-            divergence.alternatives.forEach(key -> sharers.merge(divergence.position + "\u0000" + key, 1,
-                    Integer::sum));
+            List<Event> own = follow(name, tokens, first, lead, quoted);
+            events.add(own);
+            own.stream().filter(event -> event.key() != null)
+                    .forEach(event -> sharers.merge(event.key(), 1, Integer::sum));
         }
         double[] probabilities = new double[labels.size()];
         double total = 0;
         for (int i = 0; i < probabilities.length; i++) {
-            Divergence divergence = divergences.get(i);
-            double leaving = divergence.alternatives.isEmpty() ? (divergence.position < 0 ? 1.0 : 0.0) : 0.0;
-            for (String key : divergence.alternatives) {
-                leaving += Math.exp(tokens.get(divergence.position).alternatives().get(key))
-                        / sharers.get(divergence.position + "\u0000" + key);
+            for (Event event : events.get(i)) {
+                probabilities[i] += Math.exp(event.logProbability())
+                        / (event.key() == null ? 1 : sharers.get(event.key()));
             }
-            probabilities[i] = Math.exp(divergence.logProbability) * leaving;
             total += probabilities[i];
         }
         if (!(total > 0)) {
@@ -117,57 +114,63 @@ public final class AnswerLogProbabilities {
     }
 
     /**
-     * Where a label leaves the generated path: the log-probability of the path up to there, the position
-     * ({@code -1} when it follows the path to its own end) and the alternatives there that continue or end it.
+     * One way the answer could have spelled a label: the log-probability of the tokens up to and including the
+     * last one known, and — when that last one is an alternative, after which nothing is known — the position and
+     * the alternative, which every label spelled the same way up to there shares; {@code null} for a spelling
+     * along the generated tokens to the end of the value.
      */
-    private record Divergence(double logProbability, int position, List<String> alternatives) {
+    private record Event(double logProbability, String key) {
     }
 
-    private static Divergence follow(String name, List<Token> tokens, int first, String lead, boolean quoted) {
+    /**
+     * The spellings of {@code name}: along the generated tokens as far as they spell it, and at each position on
+     * the way through every alternative that continues or ends it there.
+     */
+    private static List<Event> follow(String name, List<Token> tokens, int first, String lead, boolean quoted) {
+        List<Event> events = new ArrayList<>();
         String remaining = name;
-        double logProbability = 0;
+        double path = 0;
         for (int position = first; position < tokens.size(); position++) {
             String strip = position == first ? lead : "";
             Token token = tokens.get(position);
-            String generated = token.text().substring(strip.length());
-            if (remaining.isEmpty()) {
-                // The label has ended; the answer must end its value here.
-                if (ends(generated, quoted)) {
-                    return new Divergence(logProbability, -1, List.of());
+            for (Map.Entry<String, Double> alternative : token.alternatives().entrySet()) {
+                String text = alternative.getKey();
+                if (text.equals(token.text()) || !text.startsWith(strip)) {
+                    continue;
                 }
-                return new Divergence(logProbability, position, matching(token, strip, "", quoted));
+                if (spells(remaining, text.substring(strip.length()), quoted)) {
+                    events.add(new Event(path + alternative.getValue(), position + "\u0000" + text));
+                }
             }
-            if (!generated.isEmpty() && remaining.startsWith(generated)) {
-                logProbability += token.logProbability();
-                remaining = remaining.substring(generated.length());
-                continue;
+            String generated = token.text().substring(strip.length());
+            if (remaining.isEmpty() || generated.startsWith(remaining) && !generated.equals(remaining)) {
+                if (spells(remaining, generated, quoted)) {
+                    events.add(new Event(path + token.logProbability(), null));
+                }
+                return events;
             }
-            if (generated.startsWith(remaining) && ends(generated.substring(remaining.length()), quoted)) {
-                return new Divergence(logProbability + token.logProbability(), -1, List.of());
+            if (generated.isEmpty() || !remaining.startsWith(generated)) {
+                return events;
             }
-            return new Divergence(logProbability, position, matching(token, strip, remaining, quoted));
+            path += token.logProbability();
+            remaining = remaining.substring(generated.length());
         }
-        return new Divergence(logProbability, -1, List.of());
+        if (remaining.isEmpty()) {
+            events.add(new Event(path, null));
+        }
+        return events;
     }
 
-    /** The alternatives at {@code token}'s position that start {@code remaining}, or end a value when it is "". */
-    private static List<String> matching(Token token, String strip, String remaining, boolean quoted) {
-        List<String> keys = new ArrayList<>();
-        for (String alternative : token.alternatives().keySet()) {
-            if (!alternative.startsWith(strip) || alternative.equals(token.text())) {
-                continue;
-            }
-            String text = alternative.substring(strip.length());
-            boolean continues = !text.isEmpty() && !remaining.isEmpty()
-                    && (remaining.startsWith(text) || text.startsWith(remaining)
-                            && ends(text.substring(remaining.length()), quoted));
-            boolean endsHere = remaining.isEmpty() && ends(text, quoted);
-            if (continues || endsHere) {
-                keys.add(alternative);
-            }
+    /**
+     * Whether a token {@code text}, where {@code remaining} of a label is still to come, spells a part of it: it
+     * starts the rest, or it holds the rest and then ends the value (with nothing left, a token that ends it).
+     */
+    private static boolean spells(String remaining, String text, boolean quoted) {
+        if (remaining.isEmpty()) {
+            return ends(text, quoted);
         }
-        keys.sort(null);
-        return keys;
+        return !text.isEmpty() && (remaining.startsWith(text)
+                || text.startsWith(remaining) && ends(text.substring(remaining.length()), quoted));
     }
 
     /** Whether {@code text} (what follows a label) ends the value: a closing quote, or a non-word character. */

@@ -76,6 +76,23 @@ class AnswerLogProbabilitiesTests {
     }
 
     @Test
+    void aLabelThatExtendsTheGeneratedTokenTakesTheAlternativeThatSpellsIt() {
+        LabelSet labels = LabelSet.of("card", "card_arrival", "transfer");
+        List<Token> tokens = new ArrayList<>(prefix());
+        // The answer is "card", one token; "card_arrival" is a single alternative token at the same position.
+        tokens.add(new Token("card", Math.log(0.5), alternatives("card", 0.5, "card_arrival", 0.3, "transfer",
+                0.2)));
+        tokens.add(new Token("\"}", Math.log(0.9), alternatives("\"}", 0.9, "_ar", 0.1)));
+
+        List<Double> distribution = AnswerLogProbabilities.distribution("{\"label\": \"card\"}", tokens, labels)
+                .orElseThrow();
+
+        // card: 0.5 × 0.9 (closed); card_arrival: 0.3 as one token + 0.5 × 0.1 through "card" then "_ar".
+        double total = 0.45 + 0.35 + 0.2;
+        assertClose(distribution, 0.45 / total, 0.35 / total, 0.2 / total);
+    }
+
+    @Test
     void aTokenThatCarriesTheOpeningQuoteIsComparedAfterIt() {
         List<Token> tokens = List.of(new Token("{\"label\":", 0.0, Map.of()),
                 new Token(" \"transfer", Math.log(0.8), alternatives(" \"transfer", 0.8, " \"card", 0.2)),
