@@ -1,6 +1,8 @@
 package io.distill4j.pipeline.labelling;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import io.distill4j.api.labelling.LabellingPrompts;
 import io.distill4j.api.labelling.LabellingRequest;
 import io.distill4j.api.labelling.LabellingResult;
 import io.distill4j.api.labelling.LabellingUsage;
+import io.distill4j.engine.digest.Sha256;
 
 /**
  * Asks a {@link LabellingModel} for the labels of many texts: answers already in the
@@ -44,7 +47,9 @@ import io.distill4j.api.labelling.LabellingUsage;
  * <li>A {@link TransientException} (rate limit, server error, timeout) is retried with exponential, jittered
  *     back-off, {@link LabellingLimits#retryAttempts()} tries in all; rate limits of requests and estimated
  *     tokens per minute are held before each try (Resilience4j, through {@link RequestGuards}).</li>
- * <li>Before each request the budget is checked against what this call spent; once it is reached no new
+ * <li>Texts are asked in the order of their prompts' SHA-256, a fixed pseudo-random order: a budget that
+ *     stops the asking leaves answers spread over the whole data, and a larger budget extends the same sample.
+ *     Before each request the budget is checked against what this call spent; once it is reached no new
  *     request starts (those in flight finish and are kept), and the texts not asked are reported.</li>
  * <li>Any other failure, or a transient one that outlasts its tries, stops the asking: requests not started
  *     are dropped, and a {@link DistillationException} names the model, the text and the journal.</li>
@@ -114,6 +119,11 @@ public final class Labeller {
                 toAsk.add(entry.getKey());
             }
         }
+        // In the order of the prompts' hashes, not the data's: a budget that stops the asking leaves a sample spread
+        // over the whole data (a file sorted by label keeps all its labels), and a larger budget later extends
+        // that same sample.
+        Map<String, String> hashes = new HashMap<>();
+        toAsk.sort(Comparator.comparing(prompt -> hashes.computeIfAbsent(prompt, Sha256::hexOf)));
         int total = byPrompt.size();
         AtomicReference<LabellingUsage> spent = new AtomicReference<>(LabellingUsage.ZERO);
         RequestGuards guards = RequestGuards.of(this.limits, "labelling");

@@ -43,7 +43,13 @@ import io.distill4j.pipeline.report.LabellingSummary;
  * the budget ran out before it was asked — is left out of its split; the outcome carries the rows kept, and
  * the report how many were left out and why.
  *
- * <p>No model is loaded in the JVM: nothing to release, nothing to measure, and the job is always
+ * <p><b>Through an encoder</b> ({@link TeacherSpec.Llm#encoder()}): only the training and validation texts are
+ * asked; each row takes the answer's most probable label (a row the data labels keeps its own, a row without an
+ * answer stays unlabelled), and the encoder teacher runs on those splits as on any labelled data — its head
+ * fitted, or the encoder fine-tuned, as its policy decides — and writes the soft targets of every split, so
+ * nothing is left out and the student tokenizes with the encoder's tokenizer.
+ *
+ * <p>Otherwise no model is loaded in the JVM: nothing to release, nothing to measure, and the job is always
  * {@link MemoryMode#STAGED}. Each split's cache key covers the model's id, the conversation (options and
  * labels), the smoothing, the tokenizer and the split's kept texts and their targets; the journal, not the
  * soft-target cache, is what saves the requests.
@@ -74,10 +80,14 @@ final class LlmTeacher implements Teacher {
                     null);
         }
         LabellingModel model = model(context.config(), jobId);
+        boolean throughEncoder = this.spec.encoder().isPresent();
         Map<String, TextDataset> splits = new LinkedHashMap<>();
-        splits.put("train", context.transfer());
+        // Through an encoder the LLM labels what the encoder learns from; the encoder labels the rest.
+        splits.put("train", throughEncoder ? context.train() : context.transfer());
         splits.put("validation", context.validation());
-        context.test().ifPresent(test -> splits.put("test", test));
+        if (!throughEncoder) {
+            context.test().ifPresent(test -> splits.put("test", test));
+        }
         List<String> texts = new ArrayList<>();
         splits.values().forEach(data -> data.examples().forEach(example -> texts.add(example.text())));
 
@@ -97,6 +107,9 @@ final class LlmTeacher implements Teacher {
                             "teacher: " + done + " of " + total + " texts labelled by " + model.id()));
         }
 
+        if (throughEncoder) {
+            return throughEncoder(context, splits, texts, outcome, model, journalFile);
+        }
         List<TeacherStage.SplitTargets> results = new ArrayList<>();
         Map<String, TextDataset> kept = new LinkedHashMap<>();
         Map<String, Integer> leftOut = new LinkedHashMap<>();
@@ -125,6 +138,72 @@ final class LlmTeacher implements Teacher {
             }
             results.add(write(split.getKey(), rows, targets, model, context));
         }
+        LabellingSummary summary = summary(model, texts, outcome, leftOut, limits, journalFile);
+        LabellingUsage spent = outcome.spent();
+        context.progress().milestone(texts.size(), texts.size(), 1, Map.of("teacher_models_loaded", 0.0,
+                "labelling_requests", (double) spent.requests(), "labelling_tokens", (double) spent.totalTokens()),
+                "teacher " + model.id() + ": " + summary.describe());
+        return new TeacherOutcome(this.spec.name(), this.spec.tokenizer(), results, Optional.empty(),
+                MemoryMode.STAGED, Optional.empty(), context.cache()).withLabelling(summary, kept);
+    }
+
+    /**
+     * The encoder route: the training and validation rows take the LLM's most probable label (a row the data
+     * labels keeps its own; a row without an answer stays unlabelled), and the encoder teacher, run on those
+     * splits, writes the soft targets of every split.
+     */
+    private TeacherOutcome throughEncoder(TeacherContext context, Map<String, TextDataset> splits, List<String> texts,
+            LabellingOutcome outcome, LabellingModel model, Path journalFile) {
+        List<String> names = this.spec.labels().names();
+        Map<String, TextDataset> relabelled = new LinkedHashMap<>();
+        int offset = 0;
+        for (Map.Entry<String, TextDataset> split : splits.entrySet()) {
+            TextDataset data = split.getValue();
+            List<TextExample> rows = new ArrayList<>(data.size());
+            int labelled = 0;
+            for (int i = 0; i < data.size(); i++) {
+                TextExample row = data.examples().get(i);
+                Optional<LabelledText> answer = outcome.answers().get(offset + i);
+                Optional<String> label = row.label().or(() -> answer.filter(LabelledText::answered)
+                        .map(a -> names.get(argmax(a.probabilities()))));
+                labelled += label.isPresent() ? 1 : 0;
+                rows.add(new TextExample(row.text(), row.textPair(), label, row.line(), row.augmented()));
+            }
+            offset += data.size();
+            if (labelled == 0) {
+                throw new DistillationException(context.jobId(), "teacher: no text of the " + split.getKey()
+                        + " split got an answer in the label set from " + model.id() + (outcome.budgetReached()
+                                ? " before the budget (" + this.spec.budget() + ") was reached" : "")
+                        + ", so the encoder has nothing to learn; see the answers in " + journalFile, null);
+            }
+            relabelled.put(split.getKey(), new TextDataset(data.name(), rows, names));
+        }
+        LabellingSummary summary = summary(model, texts, outcome, Map.of(), context.config().labellingLimits(),
+                journalFile);
+        TeacherSpec encoder = this.spec.encoder().orElseThrow();
+        context.progress().milestone(texts.size(), texts.size(), 1, Map.of("labelling_requests",
+                (double) outcome.spent().requests(), "labelling_tokens", (double) outcome.spent().totalTokens()),
+                "teacher " + model.id() + ": " + summary.describe() + "; its labels now teach the encoder "
+                        + encoder.name());
+        TeacherContext taught = new TeacherContext(context.jobId(), context.spec(), context.config(),
+                relabelled.get("train"), context.transfer(), relabelled.get("validation"), context.test(),
+                context.labels(), context.cache(), context.students(), context.progress(), context.cancelled());
+        return Teacher.forSpec(encoder).run(taught).withLabelling(summary, Map.of());
+    }
+
+    private static int argmax(List<Double> probabilities) {
+        int best = 0;
+        for (int i = 1; i < probabilities.size(); i++) {
+            if (probabilities.get(i) > probabilities.get(best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** What the labelling did, for the report. */
+    private static LabellingSummary summary(LabellingModel model, List<String> texts, LabellingOutcome outcome,
+            Map<String, Integer> leftOut, LabellingLimits limits, Path journalFile) {
         Map<String, LabelledText> byText = new HashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             int index = i;
@@ -136,16 +215,11 @@ final class LlmTeacher implements Teacher {
         int unanswered = (int) byText.values().stream().filter(answer -> !answer.answered()).count();
         long outOfSet = byText.values().stream().mapToLong(LabelledText::outOfSetAnswers).sum();
         LabellingUsage spent = outcome.spent();
-        LabellingSummary summary = new LabellingSummary(model.id(), outcome.fromJournal() + outcome.asked()
+        return new LabellingSummary(model.id(), outcome.fromJournal() + outcome.asked()
                 + outcome.notAsked(), outcome.fromJournal(), outcome.asked(), outcome.notAsked(), unanswered, outOfSet,
                 sources, leftOut, outcome.retries(), spent, outcome.journalled(), limits.priced()
                         ? OptionalDouble.of(limits.cost(spent.promptTokens(), spent.completionTokens()))
                         : OptionalDouble.empty(), outcome.budgetReached(), journalFile.toString());
-        context.progress().milestone(texts.size(), texts.size(), 1, Map.of("teacher_models_loaded", 0.0,
-                "labelling_requests", (double) spent.requests(), "labelling_tokens", (double) spent.totalTokens()),
-                "teacher " + model.id() + ": " + summary.describe());
-        return new TeacherOutcome(this.spec.name(), this.spec.tokenizer(), results, Optional.empty(),
-                MemoryMode.STAGED, Optional.empty(), context.cache()).withLabelling(summary, kept);
     }
 
     /** The labelling model the spec names, from the distiller's. */

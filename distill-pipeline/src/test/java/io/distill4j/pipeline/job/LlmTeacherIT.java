@@ -15,8 +15,10 @@ import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.FineTuningPolicy;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabellingBudget;
 import io.distill4j.api.labelling.TargetSource;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -94,6 +96,43 @@ class LlmTeacherIT {
             assertThat(second.fromJournal()).isEqualTo(labelling.texts());
             assertThat(second.spent().requests()).isZero();
             assertThat(again.teacher().metric()).isEqualTo(result.teacher().metric());
+        }
+    }
+
+    @Test
+    void theModelsLabelsTeachAnEncoderThatTeachesTheStudentOnEveryText(@TempDir Path dir) throws Exception {
+        Path train = TopicData.write(dir.resolve("data/train.csv"), 40, 4);
+        Path test = TopicData.write(dir.resolve("data/test.csv"), 10, 5);
+        KeywordLabellingModel model = KeywordLabellingModel.answering(Map.of("card", "card", "transfer", "transfer"));
+        DistillerConfig config = DistillerConfig.builder(dir.resolve("work")).threads(2).maxEpochs(3)
+                .labellingModel("keywords", model).labellingLimits(LabellingLimits.builder().concurrency(1).build())
+                .build();
+        // A budget of 50 requests for 120 texts: the encoder labels what the model was not asked.
+        TeacherSpec.Llm teacher = TeacherSpec.llm("keywords", TOPICS, MiniLmFiles.tokenizer())
+                .budget(new LabellingBudget(50, 0))
+                .encoder(TeacherSpec.onnxEncoder(MiniLmFiles.model(), MiniLmFiles.tokenizer())
+                        .fineTuningPolicy(FineTuningPolicy.NEVER));
+        DistillationSpec spec = DistillationSpec.builder().name("topics-llm-encoder").teacher(teacher)
+                .data(DataSpec.csv(train).unlabeled().test(test)).budget(Budget.of(Duration.ofMinutes(10), 2))
+                .build();
+
+        try (PipelineDistiller distiller = new PipelineDistiller(config)) {
+            DistillationResult result = distiller.distill(spec);
+
+            assertThat(model.calls).hasValue(50);
+            DistillationReport report = DistillationReportWriter.fromJson(Files.readString(result.files().reportJson()));
+            LabellingSummary labelling = report.labelling().orElseThrow();
+            // Only the distinct training and validation texts are for the model; the test split is the encoder's.
+            assertThat(labelling.texts()).isBetween(100, 120);
+            assertThat(labelling.asked()).isEqualTo(50);
+            assertThat(labelling.notAsked()).isEqualTo(labelling.texts() - 50);
+            assertThat(labelling.budgetReached()).isTrue();
+            assertThat(labelling.leftOut()).isEmpty();
+            assertThat(report.teacherChoice()).isPresent();
+            // The frozen MiniLM head fitted on the model's 50 answers labels the test split as the model would:
+            // well above chance (1/3), and no better than the stand-in's own keyword answers.
+            assertThat(result.teacher().metric()).isGreaterThan(0.6);
+            assertThat(result.studentInt8().metric()).isGreaterThan(0.5);
         }
     }
 

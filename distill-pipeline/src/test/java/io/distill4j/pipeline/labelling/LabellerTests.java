@@ -94,8 +94,10 @@ class LabellerTests {
         LabellingLimits twoTries = LabellingLimits.builder().concurrency(1).retryAttempts(2)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(1)).build();
         List<String> texts = List.of("my card is blocked", "the transfer is late", "hello");
+        // Whichever text is asked third is refused for good.
+        AtomicInteger asked = new AtomicInteger();
         KeywordLabellingModel flaky = new KeywordLabellingModel(KEYWORDS, 0, text -> false,
-                text -> text.equals("hello"), 0);
+                text -> asked.incrementAndGet() == 3, 0);
         assertThatThrownBy(() -> label(flaky, twoTries, dir, texts, LabellingBudget.UNLIMITED))
                 .isInstanceOf(DistillationException.class)
                 .hasMessageContaining("keywords:test failed (").hasMessageContaining("401 invalid API key")

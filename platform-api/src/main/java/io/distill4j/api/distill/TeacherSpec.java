@@ -184,7 +184,7 @@ public sealed interface TeacherSpec
      */
     static Llm llm(String model, LabelSet labels, Path tokenizer) {
         return new Llm(model, labels, tokenizer, LabellingOptions.ofDefaults(), Llm.DEFAULT_LABEL_SMOOTHING,
-                LabellingBudget.UNLIMITED);
+                LabellingBudget.UNLIMITED, Optional.empty());
     }
 
     /**
@@ -390,9 +390,15 @@ public sealed interface TeacherSpec
      *     labels, 0 to 0.5; default {@value #DEFAULT_LABEL_SMOOTHING}: a one-hot answer has no "dark knowledge"
      *     and its zeros would be infinite logits
      * @param budget the most the job may spend on the model
+     * @param encoder when present, the LLM labels only the training and validation texts, and its answers (each
+     *     text's most probable label) are the labels this encoder teacher learns — a head fitted on it frozen, or
+     *     the encoder fine-tuned, as its own fine-tuning policy decides — and that teacher then teaches the
+     *     student on every text: texts the LLM left unanswered or the budget left unasked, augmented copies and
+     *     the test split included. The student then tokenizes with the encoder's tokenizer. An
+     *     {@link OnnxEncoder}, a {@link RepositoryModel} or a {@link FineTuned} teacher.
      */
     record Llm(String model, LabelSet labels, Path tokenizer, LabellingOptions options, double labelSmoothing,
-            LabellingBudget budget) implements TeacherSpec {
+            LabellingBudget budget, Optional<TeacherSpec> encoder) implements TeacherSpec {
 
         /** Default {@link #labelSmoothing()}. */
         public static final double DEFAULT_LABEL_SMOOTHING = 0.1;
@@ -408,21 +414,39 @@ public sealed interface TeacherSpec
             Checks.notNull(options, "teacher.options");
             Checks.inRange(labelSmoothing, 0.0, 0.5, "teacher.labelSmoothing");
             Checks.notNull(budget, "teacher.budget");
+            Checks.notNull(encoder, "teacher.encoder");
+            encoder.ifPresent(teacher -> {
+                if (!(teacher instanceof OnnxEncoder || teacher instanceof RepositoryModel
+                        || teacher instanceof FineTuned)) {
+                    throw new IllegalArgumentException("teacher.encoder must be an ONNX encoder, a repository model "
+                            + "or a fine-tuned teacher, which can learn the LLM's labels, was " + teacher.getClass()
+                                    .getSimpleName());
+                }
+            });
         }
 
         /** A copy asking with these options. */
         public Llm options(LabellingOptions options) {
-            return new Llm(this.model, this.labels, this.tokenizer, options, this.labelSmoothing, this.budget);
+            return new Llm(this.model, this.labels, this.tokenizer, options, this.labelSmoothing, this.budget,
+                    this.encoder);
         }
 
         /** A copy with this label smoothing. */
         public Llm labelSmoothing(double smoothing) {
-            return new Llm(this.model, this.labels, this.tokenizer, this.options, smoothing, this.budget);
+            return new Llm(this.model, this.labels, this.tokenizer, this.options, smoothing, this.budget,
+                    this.encoder);
         }
 
         /** A copy with this budget. */
         public Llm budget(LabellingBudget budget) {
-            return new Llm(this.model, this.labels, this.tokenizer, this.options, this.labelSmoothing, budget);
+            return new Llm(this.model, this.labels, this.tokenizer, this.options, this.labelSmoothing, budget,
+                    this.encoder);
+        }
+
+        /** A copy whose labels teach {@code encoder}, which then teaches the student (see {@link #encoder()}). */
+        public Llm encoder(TeacherSpec encoder) {
+            return new Llm(this.model, this.labels, this.tokenizer, this.options, this.labelSmoothing, this.budget,
+                    Optional.of(Checks.notNull(encoder, "teacher.encoder")));
         }
 
         /** {@code llm-<model>} made a valid model name, or {@code llm}. */

@@ -29,6 +29,21 @@ class LlmTeacherSpecTests {
     }
 
     @Test
+    void anEncoderThatCanLearnLabelsMayTakeTheAnswers() {
+        TeacherSpec.Llm llm = TeacherSpec.llm("", LabelSet.of("pos", "neg"), TOKENIZER);
+        assertThat(llm.encoder()).isEmpty();
+        TeacherSpec.OnnxEncoder encoder = TeacherSpec.onnxEncoder(Path.of("encoder.onnx"), TOKENIZER);
+        assertThat(llm.encoder(encoder).encoder()).contains(encoder);
+        assertThat(llm.encoder(encoder).budget(new LabellingBudget(10, 0)).encoder()).contains(encoder);
+        assertThat(llm.encoder(TeacherSpec.repositoryModel("minilm")).encoder()).isPresent();
+        assertThat(llm.encoder(TeacherSpec.fineTuned(encoder)).encoder()).isPresent();
+        assertThatIllegalArgumentException().isThrownBy(() -> llm.encoder(llm))
+                .withMessageContaining("teacher.encoder must be");
+        assertThatIllegalArgumentException().isThrownBy(() -> llm.encoder(TeacherSpec.onnxClassifier(
+                Path.of("classifier.onnx"), TOKENIZER))).withMessageContaining("teacher.encoder must be");
+    }
+
+    @Test
     void limitsNameTheField() {
         TeacherSpec.Llm llm = TeacherSpec.llm("", LabelSet.of("pos", "neg"), TOKENIZER);
         assertThatIllegalArgumentException().isThrownBy(() -> llm.labelSmoothing(0.6))

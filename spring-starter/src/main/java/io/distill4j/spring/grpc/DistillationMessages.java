@@ -169,7 +169,10 @@ public final class DistillationMessages {
             TeacherSpec.Llm spec = TeacherSpec.llm(llm.getModel(), LabelSet.of(labels),
                     path(field + ".tokenizer_path", llm.getTokenizerPath())).options(options)
                     .budget(new LabellingBudget(llm.getMaxRequests(), llm.getMaxTokens()));
-            return llm.hasLabelSmoothing() ? spec.labelSmoothing(llm.getLabelSmoothing()) : spec;
+            if (llm.hasLabelSmoothing()) {
+                spec = spec.labelSmoothing(llm.getLabelSmoothing());
+            }
+            return llm.hasEncoder() ? spec.encoder(teacher(llm.getEncoder())) : spec;
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidInputException(null, field, ex.getMessage());

@@ -192,6 +192,30 @@ class DistillationMessagesTests {
     }
 
     @Test
+    void anLlmTeacherMayTeachAnEncoderAndOnlyOneThatCanLearnLabels() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        String llm = """
+                {"teacher": {"llm": {"tokenizerPath": "tokenizer.json", "labels": [{"name": "a"}, {"name": "b"}],
+                  "encoder": %s}}, "data": {"trainPath": "tickets.csv", "unlabeled": true}}""";
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder builder =
+            io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder();
+        JsonFormat.parser().merge(llm.formatted(
+            "{\"onnxEncoder\": {\"modelPath\": \"encoder.onnx\", \"tokenizerPath\": \"tokenizer.json\"}}"), builder);
+
+        TeacherSpec.Llm spec = (TeacherSpec.Llm) messages.toSpec(builder.build()).teacher();
+        assertThat(spec.encoder()).contains(TeacherSpec.onnxEncoder(root.resolve("encoder.onnx"),
+            root.resolve("tokenizer.json")));
+
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder classifier =
+            io.distill4j.api.grpc.distill.v1.DistillationSpec.newBuilder();
+        JsonFormat.parser().merge(llm.formatted(
+            "{\"onnxClassifier\": {\"modelPath\": \"c.onnx\", \"tokenizerPath\": \"tokenizer.json\"}}"), classifier);
+        assertThatThrownBy(() -> messages.toSpec(classifier.build())).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("spec.teacher.llm").hasMessageContaining("teacher.encoder must be");
+    }
+
+    @Test
     void anLlmTeacherWithBadLabelsOrOptionsIsRefusedNamingTheField() throws Exception {
         DistillationMessages messages = new DistillationMessages(List.of(Files.createDirectories(this.dir.resolve("d"))));
         for (String[] bad : new String[][] {
