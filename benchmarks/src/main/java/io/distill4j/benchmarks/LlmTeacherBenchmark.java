@@ -30,10 +30,12 @@ import io.distill4j.api.ScoredLabel;
 import io.distill4j.api.distill.Budget;
 import io.distill4j.api.distill.DataSpec;
 import io.distill4j.api.distill.DistillationSpec;
+import io.distill4j.api.distill.FineTuning;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.labelling.AnswerLogProbabilities;
 import io.distill4j.api.labelling.LabelSet;
+import io.distill4j.api.labelling.LabellingBudget;
 import io.distill4j.api.labelling.LabellingOptions;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
@@ -54,7 +56,9 @@ import io.distill4j.spring.ai.OpenAiLogProbabilityChat;
  * with the top label and the 20 most likely labels as {@code top_logprobs}. The student is the one the cold run
  * chose, pinned (shape, learning rate, temperature, alpha, epochs), so the runs differ only in where the
  * targets came from; a third run asks without log-probabilities (one answer per text, smoothed), to show what
- * they are worth.
+ * they are worth; two more read the training file without its labels and allow only {@code --budget}
+ * requests, once with the LLM teaching the student directly (only the answered texts are trained on) and once
+ * through a frozen MiniLM head fitted on the answers, which then teaches the student on every text.
  *
  * <pre>
  * mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.LlmTeacherBenchmark \
@@ -66,7 +70,8 @@ public final class LlmTeacherBenchmark {
 
     static final String USAGE = """
             usage: LlmTeacherBenchmark --datasets DIR --repository DIR --cold FILE [--model banking77-student]
-                                       [--concurrency 8] [--minutes 30] [--work-dir DIR] [--out FILE | --out-dir DIR]
+                                       [--budget 1500] [--concurrency 8] [--minutes 30] [--work-dir DIR]
+                                       [--out FILE | --out-dir DIR]
             """;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -85,6 +90,7 @@ public final class LlmTeacherBenchmark {
         ChosenStudent chosen = ChosenStudent.read(Path.of(flags.required("cold")), "llm");
         int concurrency = flags.positiveInt("concurrency", 8);
         int minutes = flags.positiveInt("minutes", 30);
+        int budget = flags.positiveInt("budget", 1500);
         Path work;
         try {
             work = Files.createTempDirectory(BenchmarkSupport.createDirectories(flags.workDirectory()), "llm-teacher-");
@@ -122,14 +128,44 @@ public final class LlmTeacherBenchmark {
                         ChosenStudent.Retrained fromAnswers = chosen.retrain(distiller, spec("answers",
                                 viaChat.options(LabellingOptions.ofDefaults().logProbabilities(false)), datasets,
                                 minutes), Map.of("answers only", training)).get("answers only");
+                        // Each budgeted run on a fresh cache: answers journalled by another run cost nothing and
+                        // would not count against the budget. The same budget asks the same texts (hash order).
+                        TeacherSpec.Llm budgeted = viaChat.budget(new LabellingBudget(budget, 0));
+                        // The training file read without its labels: the LLM's answers are all there is.
+                        ChosenStudent.Retrained fromBudget = retrainFresh(chosen, config, work.resolve("budget"),
+                                unlabeled(spec("budget", budgeted, datasets, minutes), datasets), training);
+                        ChosenStudent.Retrained throughEncoder = retrainFresh(chosen, config,
+                                work.resolve("budget-encoder"), unlabeled(spec("budget-encoder", budgeted.encoder(
+                                        new BenchmarkTeacher(BenchmarkTeacher.Encoder.MINILM, "frozen",
+                                                FineTuning.ofDefaults()).spec(work)), datasets, minutes), datasets),
+                                training);
                         report(out, modelName, chosen, List.of(Map.entry("the classifier directly", fromTeacher),
                                 Map.entry("the chat path (log-probabilities)", fromChat),
-                                Map.entry("the chat path, answers only (smoothed 0.1)", fromAnswers)), requests,
-                                concurrency);
+                                Map.entry("the chat path, answers only (smoothed 0.1)", fromAnswers),
+                                Map.entry("the chat path, " + budget + " requests only", fromBudget),
+                                Map.entry("the chat path, " + budget + " requests, through MiniLM (frozen head)",
+                                        throughEncoder)), requests, concurrency);
                     }
                 }
             }
         }
+    }
+
+    /** The chosen student retrained by a distiller like {@code config} whose work and cache are {@code work}. */
+    private static ChosenStudent.Retrained retrainFresh(ChosenStudent chosen, DistillerConfig config, Path work,
+            DistillationSpec.Builder spec, StudentSpec.Training training) {
+        DistillerConfig.Builder fresh = DistillerConfig.builder(work).threads(config.threads())
+                .labellingLimits(config.labellingLimits());
+        config.labellingModels().forEach(fresh::labellingModel);
+        try (PipelineDistiller distiller = new PipelineDistiller(fresh.build())) {
+            return chosen.retrain(distiller, spec, Map.of("run", training)).get("run");
+        }
+    }
+
+    /** {@code spec} with Banking77's training file read as unlabelled texts (the test file keeps its labels). */
+    private static DistillationSpec.Builder unlabeled(DistillationSpec.Builder spec, Path datasets) {
+        return spec.data(DataSpec.tsv(datasets.resolve("banking77/train.tsv")).unlabeled()
+                .test(datasets.resolve("banking77/test.tsv")));
     }
 
     private static DistillationSpec.Builder spec(String name, TeacherSpec teacher, Path datasets, int minutes) {

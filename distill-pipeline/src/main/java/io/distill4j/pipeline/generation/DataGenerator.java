@@ -1,8 +1,5 @@
 package io.distill4j.pipeline.generation;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +41,6 @@ import io.distill4j.api.labelling.LabellingBudget;
 import io.distill4j.api.labelling.LabellingModel;
 import io.distill4j.api.labelling.LabellingOptions;
 import io.distill4j.api.labelling.LabellingUsage;
-import io.distill4j.engine.files.AtomicFiles;
 import io.distill4j.pipeline.generation.TextFilters.Candidate;
 import io.distill4j.pipeline.labelling.ExchangeJournal;
 import io.distill4j.pipeline.labelling.Labeller;
@@ -54,8 +50,6 @@ import io.distill4j.pipeline.labelling.RequestGuards;
 import io.distill4j.pipeline.report.DiversityFigures;
 import io.distill4j.pipeline.report.GenerationFigures;
 import io.distill4j.pipeline.report.GenerationReport;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Generates a labelled data set with a {@link TextGenerationModel}: per label of a {@link GenerationSpec}, asks
@@ -108,7 +102,6 @@ public final class DataGenerator {
     /** Tokens assumed per generated text, for the token rate limit. */
     private static final int ANSWER_TOKENS_PER_TEXT = 40;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final TextGenerationModel model;
 
@@ -244,7 +237,7 @@ public final class DataGenerator {
                 throw cancelled(jobId, journal, tallies);
             }
             tallies.forEach(LabelTally::trimToTarget);
-            write(jobId, output, tallies);
+            GeneratedRows.write(jobId, output, tallies);
             return report(jobId, spec, tallies, rounds, spending, output, journal.file(), started,
                     embedder.isPresent());
         }
@@ -342,7 +335,7 @@ public final class DataGenerator {
         if (texts.isEmpty()) {
             return;
         }
-        Optional<LabellingBudget> left = remaining(spending.budget, spending.spent.get());
+        Optional<LabellingBudget> left = spending.budget.remainingAfter(spending.spent.get());
         List<Optional<LabelledText>> answers;
         if (left.isEmpty()) {
             spending.budgetReached.set(true);
@@ -369,7 +362,7 @@ public final class DataGenerator {
                 if (answer.isEmpty()) {
                     tally.unchecked++;
                 }
-                else if (!answer.get().answered() || mostProbable(answer.get().probabilities()) != intended) {
+                else if (!answer.get().answered() || answer.get().mostProbable() != intended) {
                     tally.inconsistent++;
                 }
                 else {
@@ -377,47 +370,6 @@ public final class DataGenerator {
                 }
             }
             entry.setValue(confirmed);
-        }
-    }
-
-    /** The index of the highest probability, the first on ties. */
-    static int mostProbable(List<Double> probabilities) {
-        int best = 0;
-        for (int i = 1; i < probabilities.size(); i++) {
-            if (probabilities.get(i) > probabilities.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /** What is left of {@code budget} after {@code spent}; empty when a limit is reached. */
-    static Optional<LabellingBudget> remaining(LabellingBudget budget, LabellingUsage spent) {
-        if (budget.exhaustedBy(spent)) {
-            return Optional.empty();
-        }
-        return Optional.of(new LabellingBudget(budget.maxRequests() == 0 ? 0 : budget.maxRequests() - spent.requests(),
-                budget.maxTokens() == 0 ? 0 : budget.maxTokens() - spent.totalTokens()));
-    }
-
-    private static void write(String jobId, Path output, List<LabelTally> tallies) {
-        Path target = output.toAbsolutePath();
-        try {
-            Files.createDirectories(target.getParent());
-            AtomicFiles.write(target, out -> {
-                for (LabelTally tally : tallies) {
-                    for (Candidate candidate : tally.kept) {
-                        ObjectNode row = MAPPER.createObjectNode();
-                        row.put("text", candidate.text());
-                        row.put("label", tally.label);
-                        out.write((MAPPER.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-            });
-        }
-        catch (IOException ex) {
-            throw new DistillationException(jobId, "generation: cannot write the generated data to " + target + ": "
-                    + ex.getMessage(), ex);
         }
     }
 

@@ -165,7 +165,7 @@ final class LlmTeacher implements Teacher {
                 TextExample row = data.examples().get(i);
                 Optional<LabelledText> answer = outcome.answers().get(offset + i);
                 Optional<String> label = row.label().or(() -> answer.filter(LabelledText::answered)
-                        .map(a -> names.get(argmax(a.probabilities()))));
+                        .map(a -> names.get(a.mostProbable())));
                 labelled += label.isPresent() ? 1 : 0;
                 rows.add(new TextExample(row.text(), row.textPair(), label, row.line(), row.augmented()));
             }
@@ -189,16 +189,6 @@ final class LlmTeacher implements Teacher {
                 relabelled.get("train"), context.transfer(), relabelled.get("validation"), context.test(),
                 context.labels(), context.cache(), context.students(), context.progress(), context.cancelled());
         return Teacher.forSpec(encoder).run(taught).withLabelling(summary, Map.of());
-    }
-
-    private static int argmax(List<Double> probabilities) {
-        int best = 0;
-        for (int i = 1; i < probabilities.size(); i++) {
-            if (probabilities.get(i) > probabilities.get(best)) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** What the labelling did, for the report. */

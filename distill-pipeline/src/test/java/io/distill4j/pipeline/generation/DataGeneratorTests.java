@@ -263,14 +263,12 @@ class DataGeneratorTests {
 
     @Test
     void theRemainingBudgetOfTheLabelCheckIsWhatGenerationLeft() {
-        assertThat(DataGenerator.remaining(new LabellingBudget(10, 0), new LabellingUsage(4, 100, 50)))
+        assertThat(new LabellingBudget(10, 0).remainingAfter(new LabellingUsage(4, 100, 50)))
                 .contains(new LabellingBudget(6, 0));
-        assertThat(DataGenerator.remaining(new LabellingBudget(0, 1000), new LabellingUsage(4, 100, 50)))
+        assertThat(new LabellingBudget(0, 1000).remainingAfter(new LabellingUsage(4, 100, 50)))
                 .contains(new LabellingBudget(0, 850));
-        assertThat(DataGenerator.remaining(new LabellingBudget(4, 0), new LabellingUsage(4, 0, 0))).isEmpty();
-        assertThat(DataGenerator.remaining(LabellingBudget.UNLIMITED, new LabellingUsage(4, 0, 0)))
+        assertThat(new LabellingBudget(4, 0).remainingAfter(new LabellingUsage(4, 0, 0))).isEmpty();
+        assertThat(LabellingBudget.UNLIMITED.remainingAfter(new LabellingUsage(4, 0, 0)))
                 .isEqualTo(Optional.of(LabellingBudget.UNLIMITED));
-        assertThat(DataGenerator.mostProbable(List.of(0.2, 0.5, 0.3))).isEqualTo(1);
-        assertThat(DataGenerator.mostProbable(List.of(0.5, 0.5))).isZero();
     }
 }

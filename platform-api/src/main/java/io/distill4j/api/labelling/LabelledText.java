@@ -55,4 +55,21 @@ public record LabelledText(List<Double> probabilities, TargetSource source, int 
     public boolean answered() {
         return this.source != TargetSource.NONE;
     }
+
+    /**
+     * The index of the most probable label, the first on ties.
+     * @throws IllegalStateException when the text got no distribution
+     */
+    public int mostProbable() {
+        if (!answered()) {
+            throw new IllegalStateException("an unanswered text has no most probable label");
+        }
+        int best = 0;
+        for (int i = 1; i < this.probabilities.size(); i++) {
+            if (this.probabilities.get(i) > this.probabilities.get(best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

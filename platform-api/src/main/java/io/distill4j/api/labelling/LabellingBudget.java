@@ -1,5 +1,7 @@
 package io.distill4j.api.labelling;
 
+import java.util.Optional;
+
 import io.distill4j.api.Checks;
 
 /**
@@ -24,5 +26,14 @@ public record LabellingBudget(long maxRequests, long maxTokens) {
     public boolean exhaustedBy(LabellingUsage spent) {
         return (this.maxRequests > 0 && spent.requests() >= this.maxRequests)
                 || (this.maxTokens > 0 && spent.totalTokens() >= this.maxTokens);
+    }
+
+    /** What is left after {@code spent} (unlimited stays unlimited); empty when a limit is reached. */
+    public Optional<LabellingBudget> remainingAfter(LabellingUsage spent) {
+        if (exhaustedBy(spent)) {
+            return Optional.empty();
+        }
+        return Optional.of(new LabellingBudget(this.maxRequests == 0 ? 0 : this.maxRequests - spent.requests(),
+                this.maxTokens == 0 ? 0 : this.maxTokens - spent.totalTokens()));
     }
 }

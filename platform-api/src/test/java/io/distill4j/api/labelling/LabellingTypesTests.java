@@ -2,6 +2,7 @@ package io.distill4j.api.labelling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.util.List;
 
@@ -79,5 +80,13 @@ class LabellingTypesTests {
         LabellingRequest request = LabellingRequest.of("hello", LabelSet.of("a", "b"),
                 LabellingOptions.ofDefaults().promptTemplate("{labels}|{text}"));
         assertThat(request.prompt(0)).isEqualTo("- a\n- b|hello");
+    }
+
+    @Test
+    void theMostProbableLabelIsTheFirstOnTiesAndAnUnansweredTextHasNone() {
+        LabellingUsage usage = new LabellingUsage(1, 10, 2);
+        assertThat(LabelledText.of(List.of(0.2, 0.5, 0.3), TargetSource.SAMPLES, 0, usage).mostProbable()).isEqualTo(1);
+        assertThat(LabelledText.of(List.of(0.5, 0.5), TargetSource.SAMPLES, 0, usage).mostProbable()).isZero();
+        assertThatIllegalStateException().isThrownBy(() -> LabelledText.unanswered(3, usage).mostProbable());
     }
 }
