@@ -390,12 +390,9 @@ public sealed interface TeacherSpec
      *     labels, 0 to 0.5; default {@value #DEFAULT_LABEL_SMOOTHING}: a one-hot answer has no "dark knowledge"
      *     and its zeros would be infinite logits
      * @param budget the most the job may spend on the model
-     * @param encoder when present, the LLM labels only the training and validation texts, and its answers (each
-     *     text's most probable label) are the labels this encoder teacher learns — a head fitted on it frozen, or
-     *     the encoder fine-tuned, as its own fine-tuning policy decides — and that teacher then teaches the
-     *     student on every text: texts the LLM left unanswered or the budget left unasked, augmented copies and
-     *     the test split included. The student then tokenizes with the encoder's tokenizer. An
-     *     {@link OnnxEncoder}, a {@link RepositoryModel} or a {@link FineTuned} teacher.
+     * @param encoder when present ({@link OnnxEncoder}, {@link RepositoryModel} or {@link FineTuned}), the LLM
+     *     labels only the training and validation texts; its answers are the labels this teacher learns (frozen
+     *     head or fine-tuned, as its policy decides), and it teaches the student on every text, with its tokenizer
      */
     record Llm(String model, LabelSet labels, Path tokenizer, LabellingOptions options, double labelSmoothing,
             LabellingBudget budget, Optional<TeacherSpec> encoder) implements TeacherSpec {
@@ -415,14 +412,11 @@ public sealed interface TeacherSpec
             Checks.inRange(labelSmoothing, 0.0, 0.5, "teacher.labelSmoothing");
             Checks.notNull(budget, "teacher.budget");
             Checks.notNull(encoder, "teacher.encoder");
-            encoder.ifPresent(teacher -> {
-                if (!(teacher instanceof OnnxEncoder || teacher instanceof RepositoryModel
-                        || teacher instanceof FineTuned)) {
-                    throw new IllegalArgumentException("teacher.encoder must be an ONNX encoder, a repository model "
-                            + "or a fine-tuned teacher, which can learn the LLM's labels, was " + teacher.getClass()
-                                    .getSimpleName());
-                }
-            });
+            if (encoder.isPresent() && !(encoder.get() instanceof OnnxEncoder
+                    || encoder.get() instanceof RepositoryModel || encoder.get() instanceof FineTuned)) {
+                throw new IllegalArgumentException("teacher.encoder must be an ONNX encoder, a repository model or a "
+                        + "fine-tuned teacher, which can learn the LLM's labels, was " + encoder.get().name());
+            }
         }
 
         /** A copy asking with these options. */
