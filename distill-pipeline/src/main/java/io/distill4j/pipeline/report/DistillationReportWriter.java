@@ -83,11 +83,48 @@ public final class DistillationReportWriter {
 
     /** The report as JSON text. */
     public static String toJson(DistillationReport report) {
-        Objects.requireNonNull(report, "report");
+        return versioned(Objects.requireNonNull(report, "report"), REPORT_VERSION);
+    }
+
+    /** {@code report}'s fields after a {@value #VERSION_FIELD} field of {@code version}, as one JSON text. */
+    static String versioned(Object report, int version) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put(VERSION_FIELD, REPORT_VERSION);
+        root.put(VERSION_FIELD, version);
         root.setAll((ObjectNode) MAPPER.valueToTree(report));
         return MAPPER.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * {@code json} as an object, or an {@link IllegalArgumentException} saying that {@code what} ("The report")
+     * is not JSON or not an object.
+     */
+    static ObjectNode object(String json, String what) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException(what + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
+        return (ObjectNode) root;
+    }
+
+    /**
+     * {@code fields} bound to {@code type} strictly, or an {@link IllegalArgumentException} saying why
+     * {@code what} is invalid (the record's own check first).
+     */
+    static <T> T bind(ObjectNode fields, Class<T> type, String what) {
+        try {
+            return MAPPER.treeToValue(fields, type);
+        }
+        catch (JacksonException ex) {
+            Throwable cause = ex.getCause();
+            String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
+            throw new IllegalArgumentException(what + " is invalid: " + reason, ex);
+        }
     }
 
     /**
@@ -97,17 +134,7 @@ public final class DistillationReportWriter {
      *     unknown or missing key, or describes an invalid report
      */
     public static DistillationReport fromJson(String json) {
-        Objects.requireNonNull(json, "json");
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("The report is not valid JSON: " + ex.getOriginalMessage(), ex);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("The report must be a JSON object");
-        }
+        ObjectNode root = object(Objects.requireNonNull(json, "json"), "The report");
         JsonNode version = root.get(VERSION_FIELD);
         int layout = version != null && version.isInt() ? version.intValue() : -1;
         if (layout < REPORT_VERSION_WITHOUT_TEACHER_CHOICE || layout > REPORT_VERSION) {
@@ -115,7 +142,7 @@ public final class DistillationReportWriter {
                     + " (or " + REPORT_VERSION_WITHOUT_TEACHER_CHOICE + " to " + REPORT_VERSION_WITHOUT_LABELLING
                     + "), was " + version);
         }
-        ObjectNode fields = ((ObjectNode) root).deepCopy();
+        ObjectNode fields = root.deepCopy();
         fields.remove(VERSION_FIELD);
         if (layout <= REPORT_VERSION_WITHOUT_TEACHER_CHOICE) {
             absentBefore(fields, "teacherChoice", layout);
@@ -126,14 +153,7 @@ public final class DistillationReportWriter {
         if (layout <= REPORT_VERSION_WITHOUT_LABELLING) {
             absentBefore(fields, "labelling", layout);
         }
-        try {
-            return MAPPER.treeToValue(fields, DistillationReport.class);
-        }
-        catch (JacksonException ex) {
-            Throwable cause = ex.getCause();
-            String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
-            throw new IllegalArgumentException("The report is invalid: " + reason, ex);
-        }
+        return bind(fields, DistillationReport.class, "The report");
     }
 
     /** Sets {@code field}, which a report of version {@code layout} predates, to absent; present is an error. */

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import io.distill4j.engine.files.AtomicFiles;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -31,19 +29,12 @@ public final class GenerationReportWriter {
     /** The version of the JSON layout, written as {@code reportVersion}. */
     public static final int REPORT_VERSION = 1;
 
-    /** The distillation report's mapper: the same strict reading and the same layout. */
-    private static final JsonMapper MAPPER = DistillationReportWriter.MAPPER;
-
     private GenerationReportWriter() {
     }
 
     /** The report as JSON text. */
     public static String toJson(GenerationReport report) {
-        Objects.requireNonNull(report, "report");
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put(DistillationReportWriter.VERSION_FIELD, REPORT_VERSION);
-        root.setAll((ObjectNode) MAPPER.valueToTree(report));
-        return MAPPER.writeValueAsString(root) + "\n";
+        return DistillationReportWriter.versioned(Objects.requireNonNull(report, "report"), REPORT_VERSION);
     }
 
     /**
@@ -53,33 +44,14 @@ public final class GenerationReportWriter {
      *     or missing key, or describes an invalid report
      */
     public static GenerationReport fromJson(String json) {
-        Objects.requireNonNull(json, "json");
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("The generation report is not valid JSON: " + ex.getOriginalMessage(),
-                    ex);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("The generation report must be a JSON object");
-        }
-        JsonNode version = root.get(DistillationReportWriter.VERSION_FIELD);
+        ObjectNode fields = DistillationReportWriter.object(Objects.requireNonNull(json, "json"),
+                "The generation report");
+        JsonNode version = fields.remove(DistillationReportWriter.VERSION_FIELD);
         if (version == null || !version.isInt() || version.intValue() != REPORT_VERSION) {
             throw new IllegalArgumentException("The generation report's " + DistillationReportWriter.VERSION_FIELD
                     + " must be " + REPORT_VERSION + ", was " + version);
         }
-        ObjectNode fields = ((ObjectNode) root).deepCopy();
-        fields.remove(DistillationReportWriter.VERSION_FIELD);
-        try {
-            return MAPPER.treeToValue(fields, GenerationReport.class);
-        }
-        catch (JacksonException ex) {
-            Throwable cause = ex.getCause();
-            String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : ex.getOriginalMessage();
-            throw new IllegalArgumentException("The generation report is invalid: " + reason, ex);
-        }
+        return DistillationReportWriter.bind(fields, GenerationReport.class, "The generation report");
     }
 
     /** The report as one self-contained HTML page. */
