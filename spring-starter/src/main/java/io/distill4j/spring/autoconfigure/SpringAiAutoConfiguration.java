@@ -1,6 +1,8 @@
 package io.distill4j.spring.autoconfigure;
 
 import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.TaskType;
 import io.distill4j.spring.ai.EngineEmbeddingModel;
 import io.distill4j.spring.ai.EngineEmbeddingModels;
 
@@ -29,11 +31,22 @@ public final class SpringAiAutoConfiguration {
         return new EngineEmbeddingModels(engine);
     }
 
+    /**
+     * The named model, loaded now if {@code distill4j.inference.load-on-startup} did not load it: naming the model
+     * is enough. A name the repository does not have fails the start with the engine's
+     * {@code ModelNotFoundException}; a model that is not a text-embedding model fails it naming the property.
+     */
     @Bean
     @ConditionalOnProperty(name = "distill4j.ai.embedding-model")
     @ConditionalOnMissingBean(EmbeddingModel.class)
-    EngineEmbeddingModel distill4jEmbeddingModel(EngineEmbeddingModels models,
+    EngineEmbeddingModel distill4jEmbeddingModel(EngineEmbeddingModels models, InferenceEngine engine,
             @Value("${distill4j.ai.embedding-model}") String model) {
+        ModelDescriptor descriptor = engine.loadedModels().stream().filter(loaded -> loaded.id().name().equals(model))
+                .findFirst().orElseGet(() -> engine.load(model));
+        if (descriptor.task() != TaskType.TEXT_EMBEDDING) {
+            throw new IllegalStateException("distill4j.ai.embedding-model names '" + model + "', a "
+                    + descriptor.task() + " model; Spring AI's EmbeddingModel needs a text-embedding model");
+        }
         return models.get(model);
     }
 }

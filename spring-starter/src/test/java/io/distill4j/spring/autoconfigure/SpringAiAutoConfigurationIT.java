@@ -58,6 +58,24 @@ class SpringAiAutoConfigurationIT {
     }
 
     @Test
+    void namingTheModelIsEnoughWithoutLoadingItOnStartup() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, SpringAiAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.model-repository=" + repository,
+                    "distill4j.ai.embedding-model=minilm")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(EmbeddingModel.class).dimensions()).isEqualTo(384);
+            });
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, SpringAiAutoConfiguration.class))
+            .withPropertyValues("distill4j.inference.model-repository=" + repository,
+                    "distill4j.ai.embedding-model=no-such-model")
+            .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .hasMessageContaining("no-such-model"));
+    }
+
+    @Test
     void withoutANamedModelOnlyTheFactoryExistsAndUserBeansWin() {
         this.runner.run(context -> {
             assertThat(context).hasSingleBean(EngineEmbeddingModels.class).doesNotHaveBean(EmbeddingModel.class);
