@@ -44,15 +44,15 @@ import io.grpc.stub.StreamObserver;
  * The Open Inference Protocol v2 over an {@link InferenceEngine}: a thin adapter, every failure mapped by
  * {@link GrpcStatusMapper}.
  *
- * <p><b>Text models</b> ({@code text-embedding}, {@code text-classification}) take one BYTES input of
- * shape {@code [N]} or {@code [N, 1]} (any name; {@value #TEXT_INPUT} in the metadata), each element one
- * UTF-8 text, and answer with
+ * <p><b>Text models</b> ({@code text-embedding}, {@code text-classification}) take one BYTES input named
+ * {@value #TEXT_INPUT}, of shape {@code [N]} or {@code [N, 1]}, each element one UTF-8 text, and answer with
  * <ul>
  * <li>{@value #EMBEDDING_OUTPUT}: FP32 {@code [N, D]}, the model's (pooled, normalized as its manifest says) vectors;</li>
  * <li>{@value #LOGITS_OUTPUT}: FP32 {@code [N, C]} and {@value #LABEL_OUTPUT}: BYTES {@code [N]}, the top label,
  * for a classifier.</li>
  * </ul>
- * <b>Other models</b> take their ONNX inputs by name and return their ONNX outputs. Requested outputs
+ * <b>Other models</b> take their ONNX inputs by name (an unknown name is refused by the engine) and return
+ * their ONNX outputs. An input given twice is refused, naming it. Requested outputs
  * select among these (an unknown name is refused); none requested means all. A request that sends
  * {@code raw_input_contents} gets {@code raw_output_contents} back (as Triton's clients expect), one with
  * typed contents gets typed contents. A version, when given, must be the loaded one. Every model call
@@ -178,6 +178,14 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                 if (raw && input.hasContents()) {
                     throw new InvalidInputException(name, input.getName() + ".contents", "must be empty when "
                             + "raw_input_contents is used");
+                }
+                if (inputs.containsKey(input.getName())) {
+                    throw new InvalidInputException(name, "inputs[" + i + "].name", "'" + input.getName()
+                            + "' is given twice");
+                }
+                if (isText(model) && !input.getName().equals(TEXT_INPUT)) {
+                    throw new InvalidInputException(name, "inputs[" + i + "].name", "a text model's input is '"
+                            + TEXT_INPUT + "', got '" + input.getName() + "'");
                 }
                 long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
                 inputs.put(input.getName(), TensorCodec.decode(name, input.getName(), input.getDatatype(), shape,

@@ -171,6 +171,13 @@ class OpenInferenceServiceIT {
         ModelInferRequest.Builder float16 = textRequest(TEXTS, false);
         float16.getInputsBuilder(0).setDatatype("FP16");
         assertStatus(float16, Status.Code.INVALID_ARGUMENT, "text.datatype: 'FP16' is not supported");
+        ModelInferRequest.Builder otherName = textRequest(TEXTS, false);
+        otherName.getInputsBuilder(0).setName("sentence");
+        assertStatus(otherName, Status.Code.INVALID_ARGUMENT, "inputs[0].name: a text model's input is 'text', got "
+            + "'sentence'");
+        ModelInferRequest.Builder twice = textRequest(TEXTS, false);
+        twice.addInputs(twice.getInputs(0));
+        assertStatus(twice, Status.Code.INVALID_ARGUMENT, "inputs[1].name: 'text' is given twice");
     }
 
     @Test
