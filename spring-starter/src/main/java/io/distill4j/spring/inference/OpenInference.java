@@ -1,0 +1,235 @@
+package io.distill4j.spring.inference;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.distill4j.api.ElementType;
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.TaskType;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.TensorInfo;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.spring.resilience.InferenceGuard;
+
+/**
+ * The Open Inference Protocol v2 over an {@link InferenceEngine}, for any binding.
+ *
+ * <p><b>Text models</b> ({@code text-embedding}, {@code text-classification}) take one BYTES input named
+ * {@value #TEXT_INPUT}, of shape {@code [N]} or {@code [N, 1]}, each element one UTF-8 text, and answer with
+ * <ul>
+ * <li>{@value #EMBEDDING_OUTPUT}: FP32 {@code [N, D]}, the model's (pooled, normalized as its manifest says)
+ *     vectors;</li>
+ * <li>{@value #LOGITS_OUTPUT}: FP32 {@code [N, C]} and {@value #LABEL_OUTPUT}: BYTES {@code [N]}, the top label,
+ *     for a classifier.</li>
+ * </ul>
+ * <b>Other models</b> take their ONNX inputs by name (an unknown name is refused by the engine) and return their
+ * ONNX outputs. An input given twice is refused, naming it. Requested outputs select among the outputs (an
+ * unknown name is refused); none requested means all. A version, when given, must be the loaded one. Every model
+ * call runs under the {@link InferenceGuard} and the call's time left, which reaches the engine's queue.
+ */
+public final class OpenInference {
+
+    /** The name of a text model's input. */
+    public static final String TEXT_INPUT = "text";
+
+    public static final String EMBEDDING_OUTPUT = "embedding";
+
+    public static final String LOGITS_OUTPUT = "logits";
+
+    public static final String LABEL_OUTPUT = "label";
+
+    /** The platform reported for every model. */
+    public static final String PLATFORM = "onnxruntime_onnx";
+
+    private final InferenceEngine engine;
+
+    private final InferenceGuard guard;
+
+    public OpenInference(InferenceEngine engine, InferenceGuard guard) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    /** The engine the calls run on. */
+    public InferenceEngine engine() {
+        return this.engine;
+    }
+
+    /** A tensor as the protocol's metadata describes it: name, datatype and shape ({@code -1} for any size). */
+    public record TensorSpec(String name, String datatype, List<Long> shape) {
+
+        public TensorSpec {
+            shape = List.copyOf(shape);
+        }
+
+        static TensorSpec of(String name, String datatype, long... shape) {
+            return new TensorSpec(name, datatype, Arrays.stream(shape).boxed().toList());
+        }
+    }
+
+    /**
+     * The loaded model of that name; a version, when given (not empty), must be the loaded one.
+     *
+     * @param field the request's field that names the model, for the error when it is empty
+     * @throws ModelNotFoundException when it is not loaded, or another version is
+     */
+    public ModelDescriptor loaded(String name, String version, String field) {
+        requireName(name, field);
+        ModelDescriptor model = this.engine.describe(name);
+        if (!version.isEmpty() && !Long.toString(model.id().version()).equals(version)) {
+            throw new ModelNotFoundException(name, "Model " + name + " version " + version + " is not loaded; version "
+                    + model.id().version() + " is");
+        }
+        return model;
+    }
+
+    /** Whether the model is loaded (in that version, when one is given). */
+    public boolean ready(String name, String version) {
+        return this.engine.loadedModels().stream().anyMatch(model -> model.id().name().equals(name)
+                && (version.isEmpty() || Long.toString(model.id().version()).equals(version)));
+    }
+
+    /** The model's inputs as the protocol describes them. */
+    public static List<TensorSpec> inputs(ModelDescriptor model) {
+        if (isText(model)) {
+            return List.of(TensorSpec.of(TEXT_INPUT, "BYTES", -1));
+        }
+        return model.inputs().stream().map(OpenInference::spec).toList();
+    }
+
+    /** The model's outputs as the protocol describes them. */
+    public static List<TensorSpec> outputs(ModelDescriptor model) {
+        if (model.task() == TaskType.TEXT_EMBEDDING) {
+            return List.of(TensorSpec.of(EMBEDDING_OUTPUT, "FP32", -1, width(model)));
+        }
+        if (model.task() == TaskType.TEXT_CLASSIFICATION) {
+            return List.of(TensorSpec.of(LOGITS_OUTPUT, "FP32", -1, model.labels().size()),
+                    TensorSpec.of(LABEL_OUTPUT, "BYTES", -1));
+        }
+        return model.outputs().stream().map(OpenInference::spec).toList();
+    }
+
+    /**
+     * Adds a request's input {@code index} to {@code inputs}, refusing a name given twice and, for a text model,
+     * a name other than {@value #TEXT_INPUT}.
+     */
+    public static void addInput(ModelDescriptor model, Map<String, Tensor> inputs, int index, String name,
+            Tensor tensor) {
+        if (inputs.containsKey(name)) {
+            throw new InvalidInputException(model.id().name(), "inputs[" + index + "].name", "'" + name
+                    + "' is given twice");
+        }
+        if (isText(model) && !name.equals(TEXT_INPUT)) {
+            throw new InvalidInputException(model.id().name(), "inputs[" + index + "].name", "a text model's input is '"
+                    + TEXT_INPUT + "', got '" + name + "'");
+        }
+        inputs.put(name, tensor);
+    }
+
+    /**
+     * Runs the model on {@code inputs} under the guard and returns the outputs {@code requested} (all when empty),
+     * in the order requested.
+     *
+     * @param timeLeft the call's remaining time, or {@code null} when it has no deadline
+     */
+    public Map<String, Tensor> infer(ModelDescriptor model, Map<String, Tensor> inputs, List<String> requested,
+            Duration timeLeft) {
+        String name = model.id().name();
+        Map<String, Tensor> outputs = this.guard.call(name, timeLeft,
+                engine -> isText(model) ? runText(engine, model, inputs) : engine.infer(name, inputs));
+        if (requested.isEmpty()) {
+            return outputs;
+        }
+        Map<String, Tensor> selected = new LinkedHashMap<>();
+        for (String output : requested) {
+            Tensor tensor = outputs.get(output);
+            if (tensor == null) {
+                throw new InvalidInputException(name, "outputs." + output, "the model has no such output; it has "
+                        + outputs.keySet());
+            }
+            selected.put(output, tensor);
+        }
+        return selected;
+    }
+
+    /** Refuses an empty model name, naming {@code field}. */
+    public static void requireName(String name, String field) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidInputException(null, field, "must name a model");
+        }
+    }
+
+    private static Map<String, Tensor> runText(InferenceEngine engine, ModelDescriptor model,
+            Map<String, Tensor> inputs) {
+        String name = model.id().name();
+        if (inputs.size() != 1) {
+            throw new InvalidInputException(name, "inputs", "a text model takes one BYTES input ('" + TEXT_INPUT
+                    + "'), got " + inputs.size());
+        }
+        Map.Entry<String, Tensor> input = inputs.entrySet().iterator().next();
+        Tensor text = input.getValue();
+        long[] shape = text.shape();
+        if (text.type() != ElementType.STRING || shape.length == 0 || shape.length > 2
+                || (shape.length == 2 && shape[1] != 1)) {
+            throw new InvalidInputException(name, input.getKey(), "a text model takes BYTES of shape [N] or [N, 1], "
+                    + "got " + text.type().protocolName() + " " + Arrays.toString(shape));
+        }
+        List<String> texts = List.of(text.strings());
+        int rows = texts.size();
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        if (model.task() == TaskType.TEXT_EMBEDDING) {
+            outputs.put(EMBEDDING_OUTPUT, matrix(engine.embed(name, texts), rows));
+        }
+        else {
+            List<float[]> logits = engine.logits(name, texts);
+            outputs.put(LOGITS_OUTPUT, matrix(logits, rows));
+            List<String> labels = model.labels();
+            String[] top = new String[rows];
+            for (int i = 0; i < rows; i++) {
+                float[] row = logits.get(i);
+                int best = 0;
+                for (int j = 1; j < row.length; j++) {
+                    if (row[j] > row[best]) {
+                        best = j;
+                    }
+                }
+                top[i] = best < labels.size() ? labels.get(best) : Integer.toString(best);
+            }
+            outputs.put(LABEL_OUTPUT, Tensor.ofStrings(top, rows));
+        }
+        return outputs;
+    }
+
+    private static Tensor matrix(List<float[]> rows, int count) {
+        int width = rows.isEmpty() ? 0 : rows.get(0).length;
+        float[] flat = new float[count * width];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(rows.get(i), 0, flat, i * width, width);
+        }
+        return Tensor.ofFloats(flat, count, width);
+    }
+
+    private static boolean isText(ModelDescriptor model) {
+        return model.task() == TaskType.TEXT_EMBEDDING || model.task() == TaskType.TEXT_CLASSIFICATION;
+    }
+
+    private static long width(ModelDescriptor model) {
+        List<TensorInfo> outputs = model.outputs();
+        if (outputs.isEmpty() || outputs.get(0).shape().isEmpty()) {
+            return -1;
+        }
+        List<Long> shape = outputs.get(0).shape();
+        return shape.get(shape.size() - 1);
+    }
+
+    private static TensorSpec spec(TensorInfo info) {
+        return new TensorSpec(info.name(), info.type().protocolName(), new ArrayList<>(info.shape()));
+    }
+}
