@@ -46,6 +46,9 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * <li>every other endpoint ({@code models}, {@code distillations}, {@code prometheus}, ...) needs the admin
  * credentials: HTTP Basic with the admin user or {@code Authorization: Bearer <admin token>}; missing or wrong
  * credentials answer 401. With no admin credentials configured they answer 403: off, never open;</li>
+ * <li>the Open Inference Protocol's REST paths ({@code /v2/**}): its health paths are open (probes); the rest
+ *     needs {@code Authorization: Bearer <inference token>} (or admin credentials) when
+ *     {@code distill4j.security.inference.token} is set, and is open otherwise — as over gRPC;</li>
  * <li>any other request needs authentication, as with Spring Boot's own default chain, which this one
  * replaces.</li>
  * </ul>
@@ -57,6 +60,12 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 @ConditionalOnClass(AuthenticationManager.class)
 @EnableConfigurationProperties(Distill4jSecurityProperties.class)
 public final class Distill4jSecurityAutoConfiguration {
+
+    /** The Open Inference Protocol's REST paths ({@code OpenInferenceRestController}). */
+    static final String OPEN_INFERENCE = "/v2/**";
+
+    /** Its health paths, open to probes. */
+    static final String OPEN_INFERENCE_HEALTH = "/v2/health/**";
 
     /** The realm of the admin endpoints' basic authentication challenge. */
     static final String REALM = "distill4j";
@@ -84,6 +93,13 @@ public final class Distill4jSecurityAutoConfiguration {
             http.authenticationManager(authentication);
             http.authorizeHttpRequests(requests -> {
                 requests.requestMatchers(EndpointRequest.to("health", "info")).permitAll();
+                requests.requestMatchers(OPEN_INFERENCE_HEALTH).permitAll();
+                if (authentication.inferenceTokenRequired()) {
+                    requests.requestMatchers(OPEN_INFERENCE).hasAuthority(Distill4jAuthenticationManager.INFERENCE);
+                }
+                else {
+                    requests.requestMatchers(OPEN_INFERENCE).permitAll();
+                }
                 if (authentication.adminEnabled()) {
                     requests.requestMatchers(EndpointRequest.toAnyEndpoint())
                         .hasAuthority(Distill4jAuthenticationManager.ADMIN);
@@ -101,11 +117,15 @@ public final class Distill4jSecurityAutoConfiguration {
                 http.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(challenge));
             }
             else {
-                http.exceptionHandling(exceptions -> exceptions
-                    .authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.FORBIDDEN)));
+                HttpStatusEntryPoint forbidden = new HttpStatusEntryPoint(HttpStatus.FORBIDDEN);
+                if (authentication.inferenceTokenRequired()) {
+                    http.addFilterBefore(bearerTokenFilter(authentication, forbidden), BasicAuthenticationFilter.class);
+                }
+                http.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(forbidden));
             }
             // Credentials on every request, no cookies: nothing for a cross-site request to ride on.
-            http.csrf(csrf -> csrf.ignoringRequestMatchers(EndpointRequest.toAnyEndpoint()));
+            http.csrf(csrf -> csrf.ignoringRequestMatchers(EndpointRequest.toAnyEndpoint())
+                .ignoringRequestMatchers(OPEN_INFERENCE));
             http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
             return http.build();
         }

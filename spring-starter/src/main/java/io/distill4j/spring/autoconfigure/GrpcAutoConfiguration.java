@@ -7,6 +7,7 @@ import io.distill4j.spring.grpc.DistillationGrpcService;
 import io.distill4j.spring.grpc.GrpcAccess;
 import io.distill4j.spring.grpc.GrpcStatusMapper;
 import io.distill4j.spring.grpc.OpenInferenceService;
+import io.distill4j.spring.inference.OpenInference;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.security.Distill4jAuthenticationManager;
 import io.grpc.BindableService;
@@ -44,7 +45,7 @@ import org.springframework.grpc.server.security.AuthenticationProcessInterceptor
 public final class GrpcAutoConfiguration {
 
     /** The name {@code ServerMetadata} reports. */
-    public static final String SERVER_NAME = "distill4j";
+    public static final String SERVER_NAME = OpenInference.SERVER_NAME;
 
     /** The bean name of the interceptor that checks credentials; a bean of that name replaces ours. */
     public static final String ACCESS_INTERCEPTOR = "distill4jGrpcAccessInterceptor";
@@ -69,10 +70,9 @@ public final class GrpcAutoConfiguration {
     @ConditionalOnMissingBean
     OpenInferenceService distill4jOpenInferenceService(InferenceEngine engine, ObjectProvider<InferenceGuard> guard,
             Distill4jSecurityProperties security) {
-        String version = GrpcAutoConfiguration.class.getPackage().getImplementationVersion();
         // Admin credentials are checked by the access interceptor, or the start failed without one that can.
         return new OpenInferenceService(engine, guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)),
-                SERVER_NAME, version != null ? version : "development", adminConfigured(security));
+                SERVER_NAME, OpenInference.serverVersion(), adminConfigured(security));
     }
 
     @Bean

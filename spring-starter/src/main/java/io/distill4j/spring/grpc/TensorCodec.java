@@ -7,12 +7,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 import com.google.protobuf.ByteString;
 import io.distill4j.api.ElementType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.spring.inference.OpenInference;
 import io.distill4j.api.grpc.inference.InferTensorContents;
 
 /**
@@ -27,22 +27,6 @@ final class TensorCodec {
     private TensorCodec() {
     }
 
-    /** The engine type of a protocol datatype. */
-    static ElementType elementType(String model, String tensor, String datatype) {
-        return switch (datatype.toUpperCase(Locale.ROOT)) {
-            case "FP32" -> ElementType.FLOAT32;
-            case "FP64" -> ElementType.FLOAT64;
-            case "INT64" -> ElementType.INT64;
-            case "INT32" -> ElementType.INT32;
-            case "INT8" -> ElementType.INT8;
-            case "UINT8" -> ElementType.UINT8;
-            case "BOOL" -> ElementType.BOOL;
-            case "BYTES" -> ElementType.STRING;
-            default -> throw new InvalidInputException(model, tensor + ".datatype", "'" + datatype
-                    + "' is not supported; use FP32, FP64, INT64, INT32, INT8, UINT8, BOOL or BYTES");
-        };
-    }
-
     /**
      * Reads one input tensor.
      * @param raw the tensor's entry of {@code raw_input_contents}, or {@code null} for typed contents
@@ -51,27 +35,10 @@ final class TensorCodec {
      */
     static Tensor decode(String model, String name, String datatype, long[] shape, InferTensorContents contents,
             ByteString raw) {
-        ElementType type = elementType(model, name, datatype);
-        long count = 1;
-        for (long dimension : shape) {
-            if (dimension < 0) {
-                throw new InvalidInputException(model, name + ".shape", "dimensions must be >= 0, got "
-                        + Arrays.toString(shape));
-            }
-            count = Math.multiplyExact(count, dimension);
-        }
-        if (count > Integer.MAX_VALUE) {
-            throw new InvalidInputException(model, name + ".shape", "at most " + Integer.MAX_VALUE
-                    + " elements, got " + count);
-        }
-        int elements = (int) count;
+        ElementType type = OpenInference.elementType(model, name, datatype);
+        int elements = OpenInference.elementCount(model, name, shape);
         Object data = raw != null ? fromRaw(model, name, type, elements, raw) : fromContents(model, name, type, contents);
-        int length = java.lang.reflect.Array.getLength(data);
-        if (length != elements) {
-            throw new InvalidInputException(model, name, "shape " + Arrays.toString(shape) + " needs " + elements
-                    + " elements, the " + (raw != null ? "raw contents hold " : "contents hold ") + length);
-        }
-        return Tensor.of(type, data, shape);
+        return OpenInference.tensor(model, name, type, data, shape, raw != null ? "raw contents" : "contents");
     }
 
     private static Object fromContents(String model, String name, ElementType type, InferTensorContents contents) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,6 +49,9 @@ public final class OpenInference {
     /** The platform reported for every model. */
     public static final String PLATFORM = "onnxruntime_onnx";
 
+    /** The name server metadata reports. */
+    public static final String SERVER_NAME = "distill4j";
+
     private final InferenceEngine engine;
 
     private final InferenceGuard guard;
@@ -55,6 +59,12 @@ public final class OpenInference {
     public OpenInference(InferenceEngine engine, InferenceGuard guard) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    /** The version server metadata reports: the starter jar's, or {@code development} when run from classes. */
+    public static String serverVersion() {
+        String version = OpenInference.class.getPackage().getImplementationVersion();
+        return version != null ? version : "development";
     }
 
     /** The engine the calls run on. */
@@ -157,6 +167,56 @@ public final class OpenInference {
             selected.put(output, tensor);
         }
         return selected;
+    }
+
+    /** The engine type of a protocol datatype: FP32, FP64, INT64, INT32, INT8, UINT8, BOOL or BYTES (text). */
+    public static ElementType elementType(String model, String tensor, String datatype) {
+        return switch (datatype == null ? "" : datatype.toUpperCase(Locale.ROOT)) {
+            case "FP32" -> ElementType.FLOAT32;
+            case "FP64" -> ElementType.FLOAT64;
+            case "INT64" -> ElementType.INT64;
+            case "INT32" -> ElementType.INT32;
+            case "INT8" -> ElementType.INT8;
+            case "UINT8" -> ElementType.UINT8;
+            case "BOOL" -> ElementType.BOOL;
+            case "BYTES" -> ElementType.STRING;
+            default -> throw new InvalidInputException(model, tensor + ".datatype", "'" + datatype
+                    + "' is not supported; use FP32, FP64, INT64, INT32, INT8, UINT8, BOOL or BYTES");
+        };
+    }
+
+    /** The number of elements {@code shape} holds: every dimension {@code >= 0}, at most {@code 2^31 - 1}. */
+    public static int elementCount(String model, String tensor, long[] shape) {
+        long count = 1;
+        for (long dimension : shape) {
+            if (dimension < 0) {
+                throw new InvalidInputException(model, tensor + ".shape", "dimensions must be >= 0, got "
+                        + Arrays.toString(shape));
+            }
+            count = dimension > Integer.MAX_VALUE ? Long.MAX_VALUE : count * dimension;
+            if (count > Integer.MAX_VALUE) {
+                throw new InvalidInputException(model, tensor + ".shape", "at most " + Integer.MAX_VALUE
+                        + " elements, got " + Arrays.toString(shape));
+            }
+        }
+        return (int) count;
+    }
+
+    /**
+     * A tensor of {@code data} (an array of {@code type}'s Java type), refusing data whose length is not what
+     * {@code shape} holds.
+     *
+     * @param source what held the data, for the error ("contents", "data")
+     */
+    public static Tensor tensor(String model, String name, ElementType type, Object data, long[] shape,
+            String source) {
+        int elements = elementCount(model, name, shape);
+        int length = java.lang.reflect.Array.getLength(data);
+        if (length != elements) {
+            throw new InvalidInputException(model, name, "shape " + Arrays.toString(shape) + " needs " + elements
+                    + " elements, the " + source + " hold " + length);
+        }
+        return Tensor.of(type, data, shape);
     }
 
     /** Refuses an empty model name, naming {@code field}. */

@@ -5,6 +5,7 @@ import io.distill4j.api.ElementType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.grpc.inference.InferTensorContents;
+import io.distill4j.spring.inference.OpenInference;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,6 @@ class TensorCodecTests {
         assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> TensorCodec.decode("m", "x", "UINT16",
                 new long[] {1}, InferTensorContents.getDefaultInstance(), null))
             .withMessageContaining("x.datatype: 'UINT16' is not supported");
-        assertThat(TensorCodec.elementType("m", "x", "fp32")).isEqualTo(ElementType.FLOAT32);
+        assertThat(OpenInference.elementType("m", "x", "fp32")).isEqualTo(ElementType.FLOAT32);
     }
 }

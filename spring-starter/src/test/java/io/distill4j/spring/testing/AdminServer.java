@@ -48,6 +48,11 @@ public final class AdminServer implements AutoCloseable {
         return Integer.parseInt(this.context.getEnvironment().getRequiredProperty("local.management.port"));
     }
 
+    /** The application's own port (Spring MVC), where the REST binding answers. */
+    public int serverPort() {
+        return Integer.parseInt(this.context.getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
     public int grpcPort() {
         return this.context.getBean(GrpcServerLifecycle.class).getPort();
     }
@@ -55,7 +60,13 @@ public final class AdminServer implements AutoCloseable {
     /** Sends a request to the management port; {@code authorization} and {@code json} may be null. */
     public HttpResponse<String> send(String method, String path, String authorization, String json)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort() + path))
+        return send(managementPort(), method, path, authorization, json);
+    }
+
+    /** Sends a request to {@code port}; {@code authorization} and {@code json} may be null. */
+    public HttpResponse<String> send(int port, String method, String path, String authorization, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(60))
             .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {

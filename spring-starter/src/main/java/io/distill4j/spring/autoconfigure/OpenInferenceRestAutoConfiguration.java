@@ -1,0 +1,40 @@
+package io.distill4j.spring.autoconfigure;
+
+import io.distill4j.api.InferenceEngine;
+import io.distill4j.spring.inference.OpenInference;
+import io.distill4j.spring.resilience.InferenceGuard;
+import io.distill4j.spring.rest.OpenInferenceRestController;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * In a servlet web application (Spring MVC on the class path and a web server): the Open Inference Protocol v2
+ * over HTTP/REST under {@code /v2}, on the application's port, each model call under the {@link InferenceGuard}
+ * when there is one — the same as the gRPC binding's. {@code distill4j.rest.enabled=false} leaves it out. With
+ * Spring Security, the starter's filter chain decides who may call it (see
+ * {@link Distill4jSecurityAutoConfiguration}).
+ */
+@AutoConfiguration(after = { InferenceAutoConfiguration.class, ResilienceAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBooleanProperty(name = "distill4j.rest.enabled", matchIfMissing = true)
+public final class OpenInferenceRestAutoConfiguration {
+
+    @Bean
+    @ConditionalOnBean(InferenceEngine.class)
+    @ConditionalOnMissingBean
+    OpenInferenceRestController distill4jOpenInferenceRestController(InferenceEngine engine,
+            ObjectProvider<InferenceGuard> guard) {
+        return new OpenInferenceRestController(new OpenInference(engine,
+                guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine))), OpenInference.SERVER_NAME,
+                OpenInference.serverVersion());
+    }
+}

@@ -1,0 +1,235 @@
+package io.distill4j.spring.rest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.Tensor;
+import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.spring.inference.OpenInference;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The Open Inference Protocol v2 over HTTP/REST, written from the public specification: a thin adapter of
+ * {@link OpenInference} — the same engine call, guard and validation as the gRPC binding.
+ *
+ * <pre>
+ * GET  /v2/health/live                                       {"live": true}
+ * GET  /v2/health/ready                                      {"ready": true}
+ * GET  /v2                                                   {"name", "version", "extensions"}
+ * GET  /v2/models/{name}[/versions/{version}]                {"name", "versions", "platform", "inputs", "outputs"}
+ * GET  /v2/models/{name}[/versions/{version}]/ready          {"name", "ready"}: 200 when ready, 503 when not
+ * POST /v2/models/{name}[/versions/{version}]/infer          {"id", "inputs": [...], "outputs": [...]}
+ * </pre>
+ *
+ * Tensors are JSON ({@link JsonTensors}: BYTES as strings). The request is read strictly: {@code inputs} must be
+ * an array of objects with {@code name}, {@code datatype}, {@code shape} and {@code data}; an input the model
+ * does not have, one given twice, or a shape the data does not fill is a 400 naming the field. Every failure
+ * answers {@code {"error": "..."}} with the status of {@link HttpStatusMapper}; 429 and 503 carry
+ * {@code Retry-After}. The repository extension is not on this binding yet (it is on gRPC).
+ */
+@RestController
+@RequestMapping(path = "/v2", produces = MediaType.APPLICATION_JSON_VALUE)
+public class OpenInferenceRestController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final OpenInference inference;
+
+    private final String serverName;
+
+    private final String serverVersion;
+
+    public OpenInferenceRestController(OpenInference inference, String serverName, String serverVersion) {
+        this.inference = Objects.requireNonNull(inference, "inference");
+        this.serverName = Objects.requireNonNull(serverName, "serverName");
+        this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
+    }
+
+    @GetMapping("/health/live")
+    public ObjectNode live() {
+        return NODES.objectNode().put("live", true);
+    }
+
+    @GetMapping("/health/ready")
+    public ObjectNode ready() {
+        return NODES.objectNode().put("ready", true);
+    }
+
+    @GetMapping({ "", "/" })
+    public ObjectNode server() {
+        ObjectNode out = NODES.objectNode().put("name", this.serverName).put("version", this.serverVersion);
+        out.putArray("extensions");
+        return out;
+    }
+
+    @GetMapping("/models/{name}")
+    public ObjectNode metadata(@PathVariable String name) {
+        return metadata(name, "");
+    }
+
+    @GetMapping("/models/{name}/versions/{version}")
+    public ObjectNode metadata(@PathVariable String name, @PathVariable String version) {
+        ModelDescriptor model = this.inference.loaded(name, version, "model_name");
+        ObjectNode out = NODES.objectNode().put("name", model.id().name());
+        out.putArray("versions").add(Long.toString(model.id().version()));
+        out.put("platform", OpenInference.PLATFORM);
+        ArrayNode inputs = out.putArray("inputs");
+        OpenInference.inputs(model).forEach(spec -> inputs.add(tensor(spec)));
+        ArrayNode outputs = out.putArray("outputs");
+        OpenInference.outputs(model).forEach(spec -> outputs.add(tensor(spec)));
+        return out;
+    }
+
+    @GetMapping("/models/{name}/ready")
+    public ResponseEntity<ObjectNode> modelReady(@PathVariable String name) {
+        return modelReady(name, "");
+    }
+
+    @GetMapping("/models/{name}/versions/{version}/ready")
+    public ResponseEntity<ObjectNode> modelReady(@PathVariable String name, @PathVariable String version) {
+        boolean ready = this.inference.ready(name, version);
+        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+            .body(NODES.objectNode().put("name", name).put("ready", ready));
+    }
+
+    @PostMapping(path = "/models/{name}/infer", consumes = MediaType.ALL_VALUE)
+    public ObjectNode infer(@PathVariable String name, @RequestBody(required = false) String body) {
+        return infer(name, "", body);
+    }
+
+    @PostMapping(path = "/models/{name}/versions/{version}/infer", consumes = MediaType.ALL_VALUE)
+    public ObjectNode infer(@PathVariable String name, @PathVariable String version,
+            @RequestBody(required = false) String body) {
+        ModelDescriptor model = this.inference.loaded(name, version, "model_name");
+        String modelName = model.id().name();
+        JsonNode request = parse(modelName, body);
+        JsonNode inputsNode = request.get("inputs");
+        if (inputsNode == null || !inputsNode.isArray() || inputsNode.isEmpty()) {
+            throw new InvalidInputException(modelName, "inputs", "must be a non-empty array of input tensors");
+        }
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (int i = 0; i < inputsNode.size(); i++) {
+            JsonNode input = inputsNode.get(i);
+            String field = "inputs[" + i + "]";
+            if (!input.isObject()) {
+                throw new InvalidInputException(modelName, field, "must be an object");
+            }
+            String inputName = text(modelName, input, field + ".name");
+            String datatype = text(modelName, input, field + ".datatype");
+            long[] shape = shape(modelName, input.get("shape"), inputName + ".shape");
+            OpenInference.addInput(model, inputs, i, inputName, JsonTensors.decode(modelName, inputName, datatype,
+                    shape, input.get("data")));
+        }
+        List<String> requested = new ArrayList<>();
+        JsonNode outputsNode = request.get("outputs");
+        if (outputsNode != null && !outputsNode.isNull()) {
+            if (!outputsNode.isArray()) {
+                throw new InvalidInputException(modelName, "outputs", "must be an array of {\"name\": ...} objects");
+            }
+            for (int i = 0; i < outputsNode.size(); i++) {
+                requested.add(text(modelName, outputsNode.get(i), "outputs[" + i + "].name"));
+            }
+        }
+        Map<String, Tensor> outputs = this.inference.infer(model, inputs, requested, null);
+        ObjectNode out = NODES.objectNode().put("model_name", modelName)
+            .put("model_version", Long.toString(model.id().version()));
+        JsonNode id = request.get("id");
+        if (id != null && id.isString()) {
+            out.put("id", id.stringValue());
+        }
+        ArrayNode tensors = out.putArray("outputs");
+        outputs.forEach((outputName, tensor) -> {
+            ObjectNode entry = tensors.addObject().put("name", outputName)
+                .put("datatype", tensor.type().protocolName());
+            ArrayNode shape = entry.putArray("shape");
+            for (long dimension : tensor.shape()) {
+                shape.add(dimension);
+            }
+            entry.set("data", JsonTensors.encode(tensor));
+        });
+        return out;
+    }
+
+    /** Every failure of this controller as the protocol's error object, with the mapped status. */
+    @ExceptionHandler(RuntimeException.class)
+    public ResponseEntity<ObjectNode> failure(RuntimeException failure) {
+        int status = HttpStatusMapper.status(failure);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (HttpStatusMapper.retryable(status)) {
+            response.header(HttpHeaders.RETRY_AFTER, "1");
+        }
+        return response.body(NODES.objectNode().put("error", HttpStatusMapper.message(failure)));
+    }
+
+    private static JsonNode parse(String model, String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidInputException(model, "body", "must be an inference request JSON object");
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        }
+        catch (JacksonException ex) {
+            throw new InvalidInputException(model, "body", "is not valid JSON: " + ex.getOriginalMessage());
+        }
+        if (request == null || !request.isObject()) {
+            throw new InvalidInputException(model, "body", "must be a JSON object");
+        }
+        return request;
+    }
+
+    private static String text(String model, JsonNode node, String field) {
+        String name = field.substring(field.lastIndexOf('.') + 1);
+        JsonNode value = node == null ? null : node.get(name);
+        if (value == null || !value.isString() || value.stringValue().isEmpty()) {
+            throw new InvalidInputException(model, field, "must be a non-empty string");
+        }
+        return value.stringValue();
+    }
+
+    private static long[] shape(String model, JsonNode node, String field) {
+        if (node == null || !node.isArray()) {
+            throw new InvalidInputException(model, field, "must be an array of dimensions");
+        }
+        long[] shape = new long[node.size()];
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode dimension = node.get(i);
+            if (!dimension.isIntegralNumber() || !dimension.canConvertToLong()) {
+                throw new InvalidInputException(model, field, "dimensions must be whole numbers, got " + node);
+            }
+            shape[i] = dimension.longValue();
+        }
+        return shape;
+    }
+
+    private static ObjectNode tensor(OpenInference.TensorSpec spec) {
+        ObjectNode out = NODES.objectNode().put("name", spec.name()).put("datatype", spec.datatype());
+        ArrayNode shape = out.putArray("shape");
+        spec.shape().forEach(shape::add);
+        return out;
+    }
+}
