@@ -46,7 +46,8 @@ class GrpcClientIT {
         server = PlatformServer.start("--distill", spec.toString(),
                 "--distill4j.inference.model-repository=" + dir.resolve("models"),
                 "--distill4j.distill.work-directory=" + dir.resolve("work"), "--distill4j.distill.data-roots=" + dir,
-                "--distill4j.security.admin.token=" + TOKEN, "--spring.grpc.server.port=0");
+                "--distill4j.security.admin.token=" + TOKEN, "--spring.grpc.server.port=0", "--server.port=0",
+                "--management.server.port=0");
         target = "localhost:" + server.getBean(GrpcServerLifecycle.class).getPort();
     }
 

@@ -31,7 +31,8 @@ class PlatformServerIT {
     void anEmptyRepositoryGetsTheEmbeddedDefaultServedOverGrpc(@TempDir Path dir) throws Exception {
         Path repository = dir.resolve("models");
         try (ConfigurableApplicationContext context = PlatformServer.start(
-                "--distill4j.inference.model-repository=" + repository, "--spring.grpc.server.port=0")) {
+                "--distill4j.inference.model-repository=" + repository, "--spring.grpc.server.port=0",
+                "--server.port=0", "--management.server.port=0")) {
             assertThat(repository.resolve("minilm/1/model.onnx")).isRegularFile();
             assertThat(Files.readString(repository.resolve("minilm/1/model.json"))).contains("text-embedding");
             int port = context.getBean(GrpcServerLifecycle.class).getPort();
@@ -51,7 +52,8 @@ class PlatformServerIT {
         // A second start on the same folder keeps what is there (no reinstall).
         Files.writeString(repository.resolve("minilm/1/marker"), "kept");
         try (ConfigurableApplicationContext context = PlatformServer.start(
-                "--distill4j.inference.model-repository=" + repository, "--spring.grpc.server.port=0")) {
+                "--distill4j.inference.model-repository=" + repository, "--spring.grpc.server.port=0",
+                "--server.port=0", "--management.server.port=0")) {
             assertThat(repository.resolve("minilm/1/marker")).hasContent("kept");
         }
     }
@@ -60,7 +62,7 @@ class PlatformServerIT {
     void theAdminEndpointsAnswerOnTheManagementPortOnlyWithTheAdminToken(@TempDir Path dir) throws Exception {
         try (ConfigurableApplicationContext context = PlatformServer.start(
                 "--distill4j.inference.model-repository=" + dir.resolve("models"), "--spring.grpc.server.port=0",
-                "--management.server.port=0", "--distill4j.security.admin.token=s3cret")) {
+                "--server.port=0", "--management.server.port=0", "--distill4j.security.admin.token=s3cret")) {
             int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
             HttpClient http = HttpClient.newHttpClient();
             assertThat(get(http, port, "/actuator/health", null).statusCode()).isEqualTo(200);
@@ -87,7 +89,18 @@ class PlatformServerIT {
                     "distill4j_inference_queue_depth{model=\"minilm\"}", "distill4j_process_memory_resident_bytes",
                     "distill4j_distillation_jobs{state=\"running\"} 0",
                     "resilience4j_bulkhead_max_allowed_concurrent_calls{name=\"minilm\"} 32");
-            assertThat(context.getEnvironment().getProperty("local.server.port")).as("no other HTTP port").isEqualTo("-1");
+            // The REST binding answers on the HTTP port, without credentials (no inference token is set).
+            int restPort = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+            assertThat(get(http, restPort, "/v2/health/ready", null).statusCode()).isEqualTo(200);
+            HttpResponse<String> infer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort
+                    + "/v2/models/minilm/infer")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [{\"name\": \"text\", \"datatype\": "
+                        + "\"BYTES\", \"shape\": [1], \"data\": [\"Where is my card?\"]}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(infer.statusCode()).as(infer.body()).isEqualTo(200);
+            assertThat(infer.body()).contains("\"shape\":[1,384]");
+            assertThat(get(http, restPort, "/actuator/models", "Bearer s3cret").statusCode())
+                .as("the admin endpoints are not on the HTTP port").isEqualTo(404);
         }
     }
 
