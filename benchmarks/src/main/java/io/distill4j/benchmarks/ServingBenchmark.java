@@ -1,6 +1,12 @@
 package io.distill4j.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +40,9 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -45,7 +54,8 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 /**
  * The serving path against the in-process engine: all-MiniLM-L6-v2 embeddings of STS-B test sentences,
  * one sentence per call, through gRPC ModelInfer (Open Inference Protocol v2, BYTES in, FP32 out) on
- * Spring Boot's gRPC server over loopback, vs the same engine bean called in process. Server and clients
+ * Spring Boot's gRPC server over loopback, and through the protocol's REST binding on Tomcat (JSON, the JDK's
+ * HTTP/1.1 client), vs the same engine bean called in process. Server and clients
  * share the JVM and the machine, as a sidecar would.
  *
  * <pre>
@@ -89,6 +99,8 @@ public final class ServingBenchmark {
 
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private ServingBenchmark() {
     }
 
@@ -131,19 +143,23 @@ public final class ServingBenchmark {
                     .newBlockingStub(channel);
                 EmbeddingSystem grpc = new CallSystem("grpc", text -> vector(blocking
                     .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).modelInfer(request(text))));
+                EmbeddingSystem rest = restSystem(Integer.parseInt(platform.getEnvironment()
+                    .getRequiredProperty("local.server.port")));
                 requireSameVectors(inProcess, grpc, sentences);
+                requireSameVectors(inProcess, rest, sentences);
                 LoadDriver driver = new LoadDriver(sentences);
                 report.log("warming up both paths for " + Flags.format(warmup) + " s each");
                 driver.run(inProcess, 16, warmup);
                 driver.run(grpc, 16, warmup);
+                driver.run(rest, 16, warmup);
                 report.section(transportFloor(blocking));
                 MeterRegistry meters = platform.getBean(MeterRegistry.class);
                 Supplier<double[]> batches = () -> {
                     DistributionSummary summary = meters.find("distill4j.inference.batch.size").summary();
                     return summary == null ? new double[2] : new double[] { summary.count(), summary.totalAmount() };
                 };
-                Map<Integer, Map<String, List<RunResult>>> runs = throughput(report, driver, List.of(inProcess, grpc),
-                        callers, rounds, perRun, batches);
+                Map<Integer, Map<String, List<RunResult>>> runs = throughput(report, driver, List.of(inProcess, grpc,
+                        rest), callers, rounds, perRun, batches);
                 double capacity = Stats.median(runs.get(callers.get(callers.size() - 1)).get("grpc").stream()
                     .map(RunResult::throughput).toList());
                 List<RunResult> atLimit = runs.containsKey(maxConcurrent) ? runs.get(maxConcurrent).get("grpc")
@@ -160,7 +176,7 @@ public final class ServingBenchmark {
     private static ConfigurableApplicationContext startPlatform(Path repository, int intraOp, String spinning,
             int maxConcurrent) {
         SpringApplication application = new SpringApplication(Platform.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setWebApplicationType(WebApplicationType.SERVLET);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("distill4j.inference.model-repository", repository.toString());
         properties.put("distill4j.inference.load-on-startup", MODEL);
@@ -169,6 +185,8 @@ public final class ServingBenchmark {
         properties.put("distill4j.distill.enabled", "false");
         properties.put("spring.grpc.server.port", "0");
         properties.put("spring.grpc.server.address", "127.0.0.1");
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
         properties.put("resilience4j.bulkhead.configs.distill4j.max-concurrent-calls", Integer.toString(maxConcurrent));
         properties.put("resilience4j.bulkhead.configs.distill4j.max-wait-duration", "0");
         properties.put("spring.main.banner-mode", "off");
@@ -211,18 +229,23 @@ public final class ServingBenchmark {
         }
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<Integer, Map<String, List<RunResult>>> entry : runs.entrySet()) {
-            List<RunResult> local = entry.getValue().get("in-process");
-            List<RunResult> remote = entry.getValue().get("grpc");
-            double localRate = Stats.median(local.stream().map(RunResult::throughput).toList());
-            double remoteRate = Stats.median(remote.stream().map(RunResult::throughput).toList());
-            rows.add(List.of(Integer.toString(entry.getKey()), Report.format(localRate, 1),
-                    Report.format(median(local, 0.5), 2), Report.format(median(local, 0.99), 2),
-                    Report.format(remoteRate, 1), Report.format(median(remote, 0.5), 2),
-                    Report.format(median(remote, 0.99), 2), Report.format(remoteRate / localRate, 2)));
+            List<String> row = new ArrayList<>(List.of(Integer.toString(entry.getKey())));
+            Map<String, Double> rates = new LinkedHashMap<>();
+            for (EmbeddingSystem system : systems) {
+                List<RunResult> results = entry.getValue().get(system.name());
+                double rate = Stats.median(results.stream().map(RunResult::throughput).toList());
+                rates.put(system.name(), rate);
+                row.addAll(List.of(Report.format(rate, 1), Report.format(median(results, 0.5), 2),
+                        Report.format(median(results, 0.99), 2)));
+            }
+            row.add(Report.format(rates.get("grpc") / rates.get("in-process"), 2));
+            row.add(Report.format(rates.get("rest") / rates.get("grpc"), 2));
+            rows.add(row);
         }
         report.section("## Throughput (medians over " + rounds + " rounds of " + Flags.format(perRun) + " s)\n\n"
                 + Report.table(List.of("callers", "in-process sentences/s", "p50 ms", "p99 ms", "gRPC sentences/s",
-                        "p50 ms", "p99 ms", "gRPC / in-process"), rows));
+                        "p50 ms", "p99 ms", "REST sentences/s", "p50 ms", "p99 ms", "gRPC / in-process",
+                        "REST / gRPC"), rows));
         return runs;
     }
 
@@ -335,8 +358,8 @@ public final class ServingBenchmark {
             float[] a = local.embed(text);
             float[] b = remote.embed(text);
             if (!Arrays.equals(a, b)) {
-                throw new BenchmarkException("gRPC and in-process embeddings differ for '" + text + "' (cosine "
-                        + Similarity.cosine(a, b) + ")");
+                throw new BenchmarkException(remote.name() + " and in-process embeddings differ for '" + text
+                        + "' (cosine " + Similarity.cosine(a, b) + ")");
             }
         }
     }
@@ -354,6 +377,44 @@ public final class ServingBenchmark {
             vector[i] = contents.getFp32Contents(i);
         }
         return vector;
+    }
+
+    /**
+     * {@code POST /v2/models/<model>/infer} on the platform's HTTP port with the JDK's HTTP/1.1 client, one text
+     * per call in the REST binding's JSON, the embedding read from {@code outputs[0].data}.
+     */
+    private static EmbeddingSystem restSystem(int port) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/v2/models/" + MODEL + "/infer");
+        return new CallSystem("rest", text -> {
+            ObjectNode body = JSON.createObjectNode();
+            ObjectNode input = body.putArray("inputs").addObject().put("name", "text").put("datatype", "BYTES");
+            input.putArray("shape").add(1);
+            input.putArray("data").add(text);
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(CALL_DEADLINE)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkException("interrupted", ex);
+            }
+            if (response.statusCode() != 200) {
+                throw new BenchmarkException("REST infer answered " + response.statusCode() + ": " + response.body());
+            }
+            JsonNode data = JSON.readTree(response.body()).path("outputs").get(0).path("data");
+            float[] vector = new float[data.size()];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = data.get(i).floatValue();
+            }
+            return vector;
+        });
     }
 
     /** A path as the load driver sees it: one sentence in, one vector out. */
