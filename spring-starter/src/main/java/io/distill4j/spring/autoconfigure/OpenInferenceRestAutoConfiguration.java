@@ -6,6 +6,7 @@ import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.rest.OpenInferenceRestController;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -13,12 +14,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * In a servlet web application (Spring MVC on the class path and a web server): the Open Inference Protocol v2
  * over HTTP/REST under {@code /v2}, on the application's port, each model call under the {@link InferenceGuard}
- * when there is one — the same as the gRPC binding's. {@code distill4j.rest.enabled=false} leaves it out. With
+ * when there is one — the same as the gRPC binding's; {@code distill4j.rest.max-request-size} (16 MB, as the
+ * platform server's gRPC messages) bounds an inference request. {@code distill4j.rest.enabled=false} leaves it
+ * out. With
  * Spring Security, the starter's filter chain decides who may call it (see
  * {@link Distill4jSecurityAutoConfiguration}).
  */
@@ -32,9 +36,10 @@ public final class OpenInferenceRestAutoConfiguration {
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     OpenInferenceRestController distill4jOpenInferenceRestController(InferenceEngine engine,
-            ObjectProvider<InferenceGuard> guard) {
+            ObjectProvider<InferenceGuard> guard,
+            @Value("${distill4j.rest.max-request-size:16MB}") DataSize maxRequestSize) {
         return new OpenInferenceRestController(new OpenInference(engine,
                 guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine))), OpenInference.SERVER_NAME,
-                OpenInference.serverVersion());
+                OpenInference.serverVersion(), maxRequestSize.toBytes());
     }
 }

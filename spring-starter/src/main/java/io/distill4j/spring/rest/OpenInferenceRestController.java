@@ -1,5 +1,8 @@
 package io.distill4j.spring.rest;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +29,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -47,7 +49,8 @@ import org.springframework.web.bind.annotation.RestController;
  * an array of objects with {@code name}, {@code datatype}, {@code shape} and {@code data}; an input the model
  * does not have, one given twice, or a shape the data does not fill is a 400 naming the field. Every failure
  * answers {@code {"error": "..."}} with the status of {@link HttpStatusMapper}; 429 and 503 carry
- * {@code Retry-After}. The repository extension is not on this binding yet (it is on gRPC).
+ * {@code Retry-After}. A request body over the configured size is refused without being read whole. The
+ * repository extension is not on this binding yet (it is on gRPC).
  */
 @RestController
 @RequestMapping(path = "/v2", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -63,10 +66,22 @@ public class OpenInferenceRestController {
 
     private final String serverVersion;
 
-    public OpenInferenceRestController(OpenInference inference, String serverName, String serverVersion) {
+    private final long maxRequestBytes;
+
+    /**
+     * @param maxRequestBytes the largest inference request body read; a larger one is refused (400, naming the
+     *     limit) without being read whole
+     */
+    public OpenInferenceRestController(OpenInference inference, String serverName, String serverVersion,
+            long maxRequestBytes) {
         this.inference = Objects.requireNonNull(inference, "inference");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
+        if (maxRequestBytes < 1 || maxRequestBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("distill4j.rest.max-request-size must be 1 B to 2 GB, was "
+                    + maxRequestBytes + " bytes");
+        }
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @GetMapping("/health/live")
@@ -117,16 +132,21 @@ public class OpenInferenceRestController {
     }
 
     @PostMapping(path = "/models/{name}/infer", consumes = MediaType.ALL_VALUE)
-    public ObjectNode infer(@PathVariable String name, @RequestBody(required = false) String body) {
+    public ObjectNode infer(@PathVariable String name, InputStream body) throws IOException {
         return infer(name, "", body);
     }
 
     @PostMapping(path = "/models/{name}/versions/{version}/infer", consumes = MediaType.ALL_VALUE)
-    public ObjectNode infer(@PathVariable String name, @PathVariable String version,
-            @RequestBody(required = false) String body) {
+    public ObjectNode infer(@PathVariable String name, @PathVariable String version, InputStream body)
+            throws IOException {
         ModelDescriptor model = this.inference.loaded(name, version, "model_name");
         String modelName = model.id().name();
-        JsonNode request = parse(modelName, body);
+        byte[] bytes = body.readNBytes((int) this.maxRequestBytes + 1);
+        if (bytes.length > this.maxRequestBytes) {
+            throw new InvalidInputException(modelName, "body", "must be at most " + this.maxRequestBytes
+                    + " bytes (distill4j.rest.max-request-size)");
+        }
+        JsonNode request = parse(modelName, new String(bytes, StandardCharsets.UTF_8));
         JsonNode inputsNode = request.get("inputs");
         if (inputsNode == null || !inputsNode.isArray() || inputsNode.isEmpty()) {
             throw new InvalidInputException(modelName, "inputs", "must be a non-empty array of input tensors");

@@ -39,7 +39,8 @@ class OpenInferenceRestIT {
         Path repository = MiniLmRepository.install(dir.resolve("models"));
         MiniLmRepository.install(repository, "spare", 1);
         server = AdminServer.start("distill4j.inference.model-repository=" + repository,
-                "distill4j.inference.load-on-startup=minilm", "distill4j.distill.work-directory=" + dir.resolve("work"));
+                "distill4j.inference.load-on-startup=minilm", "distill4j.distill.work-directory=" + dir.resolve("work"),
+                "distill4j.rest.max-request-size=1MB");
     }
 
     @AfterAll
@@ -127,6 +128,8 @@ class OpenInferenceRestIT {
         assertError(infer("minilm", text.replace("}]}", "}], \"outputs\": [{\"name\": \"logits\"}]}")), 400,
                 "outputs.logits: the model has no such output");
         assertError(get("/v2/models/nope"), 404, "nope");
+        String tooLarge = "{\"inputs\": [" + input("[1]", "[\"" + "x".repeat(2 * 1024 * 1024) + "\"]") + "]}";
+        assertError(infer("minilm", tooLarge), 400, "body: must be at most 1048576 bytes (distill4j.rest.max-request-size)");
         // The server is as healthy afterwards.
         assertThat(json(infer("minilm", text), 200).path("outputs").get(0).path("shape").toString())
             .isEqualTo("[2,384]");
