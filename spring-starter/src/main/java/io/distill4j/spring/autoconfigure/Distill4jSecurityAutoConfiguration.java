@@ -46,9 +46,10 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * <li>every other endpoint ({@code models}, {@code distillations}, {@code prometheus}, ...) needs the admin
  * credentials: HTTP Basic with the admin user or {@code Authorization: Bearer <admin token>}; missing or wrong
  * credentials answer 401. With no admin credentials configured they answer 403: off, never open;</li>
- * <li>the Open Inference Protocol's REST paths ({@code /v2/**}): its health paths are open (probes); the rest
- *     needs {@code Authorization: Bearer <inference token>} (or admin credentials) when
- *     {@code distill4j.security.inference.token} is set, and is open otherwise — as over gRPC;</li>
+ * <li>the Open Inference Protocol's REST paths ({@code /v2/**}): its health paths are open (probes); its
+ *     repository extension ({@code /v2/repository/**}) needs the admin credentials (403 for everyone when none
+ *     are configured); the rest needs {@code Authorization: Bearer <inference token>} (or admin credentials)
+ *     when {@code distill4j.security.inference.token} is set, and is open otherwise — as over gRPC;</li>
  * <li>any other request needs authentication, as with Spring Boot's own default chain, which this one
  * replaces.</li>
  * </ul>
@@ -63,6 +64,9 @@ public final class Distill4jSecurityAutoConfiguration {
 
     /** The Open Inference Protocol's REST paths ({@code OpenInferenceRestController}). */
     static final String OPEN_INFERENCE = "/v2/**";
+
+    /** Its repository extension, for the admin only. */
+    static final String OPEN_INFERENCE_REPOSITORY = "/v2/repository/**";
 
     /** Its health paths, open to probes. */
     static final String OPEN_INFERENCE_HEALTH = "/v2/health/**";
@@ -94,6 +98,13 @@ public final class Distill4jSecurityAutoConfiguration {
             http.authorizeHttpRequests(requests -> {
                 requests.requestMatchers(EndpointRequest.to("health", "info")).permitAll();
                 requests.requestMatchers(OPEN_INFERENCE_HEALTH).permitAll();
+                if (authentication.adminEnabled()) {
+                    requests.requestMatchers(OPEN_INFERENCE_REPOSITORY)
+                        .hasAuthority(Distill4jAuthenticationManager.ADMIN);
+                }
+                else {
+                    requests.requestMatchers(OPEN_INFERENCE_REPOSITORY).denyAll();
+                }
                 if (authentication.inferenceTokenRequired()) {
                     requests.requestMatchers(OPEN_INFERENCE).hasAuthority(Distill4jAuthenticationManager.INFERENCE);
                 }

@@ -99,7 +99,8 @@ public final class DistillAutoConfiguration {
     @ConditionalOnMissingBean
     DataGeneration distill4jDataGeneration(DistillerConfig config, ListableBeanFactory beans,
             ObjectProvider<TextGenerationModelSource> generationSources, ObjectProvider<InferenceEngine> engine) {
-        Map<String, TextGenerationModel> models = new LinkedHashMap<>(beans.getBeansOfType(TextGenerationModel.class));
+        Map<String, TextGenerationModel> models = new LinkedHashMap<>(
+                beans.getBeansOfType(TextGenerationModel.class));
         generationSources.orderedStream().forEach(source -> source.textGenerationModels().forEach(models::putIfAbsent));
         return new DataGeneration(models, config.labellingModels(), Optional.ofNullable(engine.getIfAvailable()),
                 config.labellingLimits(), config.cacheDirectory().resolve("generation"));

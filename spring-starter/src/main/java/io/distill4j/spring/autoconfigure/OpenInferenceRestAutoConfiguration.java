@@ -13,7 +13,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 
@@ -30,16 +32,26 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "distill4j.rest.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(Distill4jSecurityProperties.class)
 public final class OpenInferenceRestAutoConfiguration {
+
+    private static final String AUTHENTICATION_MANAGER =
+            "org.springframework.security.authentication.AuthenticationManager";
 
     @Bean
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     OpenInferenceRestController distill4jOpenInferenceRestController(InferenceEngine engine,
-            ObjectProvider<InferenceGuard> guard,
+            ObjectProvider<InferenceGuard> guard, Distill4jSecurityProperties security,
             @Value("${distill4j.rest.max-request-size:16MB}") DataSize maxRequestSize) {
+        boolean admin = GrpcAutoConfiguration.adminConfigured(security);
+        if (admin && !ClassUtils.isPresent(AUTHENTICATION_MANAGER, getClass().getClassLoader())) {
+            throw new IllegalStateException("distill4j.security.admin.* credentials are set but nothing can check them "
+                    + "on /v2/repository: add Spring Security (spring-boot-starter-security)");
+        }
+        // With Spring Security, the starter's filter chain checks the admin credentials on /v2/repository.
         return new OpenInferenceRestController(new OpenInference(engine,
                 guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine))), OpenInference.SERVER_NAME,
-                OpenInference.serverVersion(), maxRequestSize.toBytes());
+                OpenInference.serverVersion(), maxRequestSize.toBytes(), admin);
     }
 }

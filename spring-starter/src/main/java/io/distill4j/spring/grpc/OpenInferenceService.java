@@ -9,10 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
-import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.exception.InvalidInputException;
-import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.grpc.inference.GRPCInferenceServiceGrpc;
 import io.distill4j.api.grpc.inference.ModelInferRequest;
 import io.distill4j.api.grpc.inference.ModelInferResponse;
@@ -66,8 +64,6 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     /** The platform reported for every model. */
     public static final String PLATFORM = OpenInference.PLATFORM;
 
-    private final InferenceEngine engine;
-
     private final OpenInference inference;
 
     private final String serverName;
@@ -92,8 +88,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
      */
     public OpenInferenceService(InferenceEngine engine, InferenceGuard guard, String serverName, String serverVersion,
             boolean repositoryControl) {
-        this.engine = Objects.requireNonNull(engine, "engine");
-        this.inference = new OpenInference(engine, guard);
+        this.inference = new OpenInference(Objects.requireNonNull(engine, "engine"), guard);
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
         this.repositoryControl = repositoryControl;
@@ -166,17 +161,9 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
             RepositoryIndexResponse.Builder out = RepositoryIndexResponse.newBuilder();
-            for (RepositoryEntry entry : this.engine.repositoryIndex()) {
-                boolean ready = entry.servedVersion().isPresent();
-                if (request.getReady() && !ready) {
-                    continue;
-                }
-                long version = ready ? entry.servedVersion().getAsLong()
-                        : entry.versions().isEmpty() ? 0 : entry.versions().get(entry.versions().size() - 1);
-                out.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(entry.name())
-                    .setVersion(version == 0 ? "" : Long.toString(version)).setState(ready ? "READY" : "UNAVAILABLE")
-                    .setReason(ready ? "" : "not loaded"));
-            }
+            this.inference.repositoryIndex(request.getReady()).forEach(entry -> out.addModels(RepositoryIndexResponse
+                .ModelIndex.newBuilder().setName(entry.name()).setVersion(entry.version()).setState(entry.state())
+                .setReason(entry.reason())));
             return out.build();
         });
     }
@@ -186,8 +173,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
             StreamObserver<RepositoryModelLoadResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
             requireRepositoryControl("RepositoryModelLoad");
-            OpenInference.requireName(request.getModelName(), "model_name");
-            this.engine.load(request.getModelName());
+            this.inference.load(request.getModelName(), "model_name");
             return RepositoryModelLoadResponse.getDefaultInstance();
         });
     }
@@ -197,11 +183,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
             StreamObserver<RepositoryModelUnloadResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
             requireRepositoryControl("RepositoryModelUnload");
-            OpenInference.requireName(request.getModelName(), "model_name");
-            if (!this.engine.unload(request.getModelName())) {
-                throw new ModelNotFoundException(request.getModelName(), "Model " + request.getModelName()
-                        + " is not loaded");
-            }
+            this.inference.unload(request.getModelName(), "model_name");
             return RepositoryModelUnloadResponse.getDefaultInstance();
         });
     }

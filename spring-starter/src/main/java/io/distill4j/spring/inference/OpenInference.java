@@ -12,6 +12,7 @@ import java.util.Objects;
 import io.distill4j.api.ElementType;
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.Tensor;
 import io.distill4j.api.TensorInfo;
@@ -217,6 +218,43 @@ public final class OpenInference {
                     + " elements, the " + source + " hold " + length);
         }
         return Tensor.of(type, data, shape);
+    }
+
+    /**
+     * One model of the repository as the repository extension lists it: {@code READY} with the served version, or
+     * {@code UNAVAILABLE} ("not loaded") with the newest version on disk (empty when it has none).
+     */
+    public record IndexEntry(String name, String version, String state, String reason) {
+    }
+
+    /** The repository's models, only those served when {@code readyOnly}. */
+    public List<IndexEntry> repositoryIndex(boolean readyOnly) {
+        List<IndexEntry> index = new ArrayList<>();
+        for (RepositoryEntry entry : this.engine.repositoryIndex()) {
+            boolean ready = entry.servedVersion().isPresent();
+            if (readyOnly && !ready) {
+                continue;
+            }
+            long version = ready ? entry.servedVersion().getAsLong()
+                    : entry.versions().isEmpty() ? 0 : entry.versions().get(entry.versions().size() - 1);
+            index.add(new IndexEntry(entry.name(), version == 0 ? "" : Long.toString(version),
+                    ready ? "READY" : "UNAVAILABLE", ready ? "" : "not loaded"));
+        }
+        return index;
+    }
+
+    /** Loads the model, or swaps in its newest version when it is served. */
+    public void load(String name, String field) {
+        requireName(name, field);
+        this.engine.load(name);
+    }
+
+    /** Unloads the model; a model that is not loaded is a {@link ModelNotFoundException}. */
+    public void unload(String name, String field) {
+        requireName(name, field);
+        if (!this.engine.unload(name)) {
+            throw new ModelNotFoundException(name, "Model " + name + " is not loaded");
+        }
     }
 
     /** Refuses an empty model name, naming {@code field}. */

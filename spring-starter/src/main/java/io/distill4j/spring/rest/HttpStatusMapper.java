@@ -3,6 +3,7 @@ package io.distill4j.spring.rest;
 import io.distill4j.api.exception.Distill4jException;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The one place where Distill4j's exception hierarchy becomes HTTP statuses, for the REST binding — the same
@@ -14,7 +15,8 @@ import org.springframework.http.HttpStatus;
  * INFERENCE_FAILED       -> 500                      DISTILLATION_FAILED -> 409 Conflict (aborted)
  * DISTILLATION_CANCELLED -> 499 (client closed)      OVERLOADED          -> 429 Too Many Requests
  * TIMEOUT                -> 504 Gateway Timeout      UNAVAILABLE         -> 503 Service Unavailable
- * IllegalArgumentException -> 400;   anything else -> 500 ("internal error", no details)
+ * IllegalArgumentException -> 400;   ResponseStatusException -> its status and reason (403 for admin calls)
+ * anything else -> 500 ("internal error", no details)
  * </pre>
  *
  * 429 and 503 are the statuses a client may retry (the answer carries {@code Retry-After}).
@@ -29,6 +31,9 @@ public final class HttpStatusMapper {
 
     /** The status code for a failure. */
     public static int status(Throwable failure) {
+        if (failure instanceof ResponseStatusException status) {
+            return status.getStatusCode().value();
+        }
         if (failure instanceof Distill4jException distill4j) {
             return switch (distill4j.code()) {
                 case INVALID_INPUT, MODEL_LOAD_FAILED, INCOMPATIBLE_MODEL -> HttpStatus.BAD_REQUEST.value();
@@ -52,6 +57,9 @@ public final class HttpStatusMapper {
      * its subject; an unexpected exception's message is not sent.
      */
     public static String message(Throwable failure) {
+        if (failure instanceof ResponseStatusException status) {
+            return status.getReason();
+        }
         if (failure instanceof Distill4jException distill4j) {
             return distill4j.subject().map(subject -> subject + ": ").orElse("") + distill4j.getMessage();
         }

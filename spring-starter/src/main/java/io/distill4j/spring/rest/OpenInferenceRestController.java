@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The Open Inference Protocol v2 over HTTP/REST, written from the public specification: a thin adapter of
@@ -49,8 +50,12 @@ import org.springframework.web.bind.annotation.RestController;
  * an array of objects with {@code name}, {@code datatype}, {@code shape} and {@code data}; an input the model
  * does not have, one given twice, or a shape the data does not fill is a 400 naming the field. Every failure
  * answers {@code {"error": "..."}} with the status of {@link HttpStatusMapper}; 429 and 503 carry
- * {@code Retry-After}. A request body over the configured size is refused without being read whole. The
- * repository extension is not on this binding yet (it is on gRPC).
+ * {@code Retry-After}. A request body over the configured size is refused without being read whole.
+ *
+ * <p>The repository extension (Triton's): {@code POST /v2/repository/index} lists the repository,
+ * {@code POST /v2/repository/models/{name}/load} loads (or swaps in the newest version) and {@code .../unload}
+ * unloads — admin calls: refused (403) unless the controller was built with {@code repositoryControl}, which the
+ * starter gives only when admin credentials are configured, and its security chain checks them.
  */
 @RestController
 @RequestMapping(path = "/v2", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -68,12 +73,16 @@ public class OpenInferenceRestController {
 
     private final long maxRequestBytes;
 
+    private final boolean repositoryControl;
+
     /**
      * @param maxRequestBytes the largest inference request body read; a larger one is refused (400, naming the
      *     limit) without being read whole
+     * @param repositoryControl whether the repository extension may load and unload; give {@code true} only when
+     *     admin credentials are configured and checked in front of {@code /v2/repository}
      */
     public OpenInferenceRestController(OpenInference inference, String serverName, String serverVersion,
-            long maxRequestBytes) {
+            long maxRequestBytes, boolean repositoryControl) {
         this.inference = Objects.requireNonNull(inference, "inference");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
@@ -82,6 +91,7 @@ public class OpenInferenceRestController {
                     + maxRequestBytes + " bytes");
         }
         this.maxRequestBytes = maxRequestBytes;
+        this.repositoryControl = repositoryControl;
     }
 
     @GetMapping("/health/live")
@@ -97,8 +107,37 @@ public class OpenInferenceRestController {
     @GetMapping({ "", "/" })
     public ObjectNode server() {
         ObjectNode out = NODES.objectNode().put("name", this.serverName).put("version", this.serverVersion);
-        out.putArray("extensions");
+        out.putArray("extensions").add("model_repository");
         return out;
+    }
+
+    /** The repository extension's index: {@code {"ready": true}} in the body lists only the served models. */
+    @PostMapping(path = "/repository/index", consumes = MediaType.ALL_VALUE)
+    public ArrayNode repositoryIndex(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(4096);
+        JsonNode request = bytes.length == 0 ? NODES.objectNode() : parse(null, new String(bytes,
+                StandardCharsets.UTF_8));
+        ArrayNode out = NODES.arrayNode();
+        this.inference.repositoryIndex(request.path("ready").asBoolean(false)).forEach(entry -> out.addObject()
+            .put("name", entry.name()).put("version", entry.version()).put("state", entry.state())
+            .put("reason", entry.reason()));
+        return out;
+    }
+
+    /** Loads the model, or swaps in its newest version; an admin call. */
+    @PostMapping(path = "/repository/models/{name}/load", consumes = MediaType.ALL_VALUE)
+    public ObjectNode load(@PathVariable String name) {
+        requireRepositoryControl("load");
+        this.inference.load(name, "model_name");
+        return NODES.objectNode();
+    }
+
+    /** Unloads the model; an admin call. */
+    @PostMapping(path = "/repository/models/{name}/unload", consumes = MediaType.ALL_VALUE)
+    public ObjectNode unload(@PathVariable String name) {
+        requireRepositoryControl("unload");
+        this.inference.unload(name, "model_name");
+        return NODES.objectNode();
     }
 
     @GetMapping("/models/{name}")
@@ -203,6 +242,13 @@ public class OpenInferenceRestController {
             response.header(HttpHeaders.RETRY_AFTER, "1");
         }
         return response.body(NODES.objectNode().put("error", HttpStatusMapper.message(failure)));
+    }
+
+    private void requireRepositoryControl(String call) {
+        if (!this.repositoryControl) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "repository " + call + " is an admin call and "
+                    + "admin access is not configured on this server");
+        }
     }
 
     private static JsonNode parse(String model, String body) {

@@ -91,7 +91,8 @@ class OpenInferenceRestIT {
         }
 
         JsonNode nested = json(infer("minilm", "{\"inputs\": [{\"name\": \"text\", \"datatype\": \"BYTES\", "
-                + "\"shape\": [2, 1], \"data\": [[\"How do I reset my card PIN?\"], [\"Transfers abroad take a day.\"]]}],"
+                + "\"shape\": [2, 1], \"data\": [[\"How do I reset my card PIN?\"], "
+                + "[\"Transfers abroad take a day.\"]]}],"
                 + " \"outputs\": [{\"name\": \"embedding\"}]}"), 200);
         assertThat(nested.path("outputs").get(0).path("data")).isEqualTo(data);
         assertThat(nested.has("id")).isFalse();
@@ -128,19 +129,42 @@ class OpenInferenceRestIT {
         assertError(infer("minilm", text.replace("}]}", "}], \"outputs\": [{\"name\": \"logits\"}]}")), 400,
                 "outputs.logits: the model has no such output");
         assertError(get("/v2/models/nope"), 404, "nope");
+        assertThat(post("/v2/repository/index", "{}").statusCode()).as("no admin configured: off, never open")
+            .isEqualTo(403);
+        assertThat(post("/v2/repository/models/minilm/unload", "").statusCode()).isEqualTo(403);
         String tooLarge = "{\"inputs\": [" + input("[1]", "[\"" + "x".repeat(2 * 1024 * 1024) + "\"]") + "]}";
-        assertError(infer("minilm", tooLarge), 400, "body: must be at most 1048576 bytes (distill4j.rest.max-request-size)");
+        assertError(infer("minilm", tooLarge), 400,
+                "body: must be at most 1048576 bytes (distill4j.rest.max-request-size)");
         // The server is as healthy afterwards.
         assertThat(json(infer("minilm", text), 200).path("outputs").get(0).path("shape").toString())
             .isEqualTo("[2,384]");
     }
 
     @Test
-    void withAnInferenceTokenOnlyTheHealthPathsAreOpen() throws Exception {
+    void withAnInferenceTokenOnlyTheHealthPathsAreOpenAndTheRepositoryIsTheAdmins() throws Exception {
         Path repository = MiniLmRepository.install(dir.resolve("secured"));
+        MiniLmRepository.install(repository, "spare", 1);
         try (AdminServer secured = AdminServer.start("distill4j.inference.model-repository=" + repository,
                 "distill4j.inference.load-on-startup=minilm", "distill4j.distill.work-directory=" + dir.resolve("w2"),
-                "distill4j.security.inference.token=t0ken")) {
+                "distill4j.security.inference.token=t0ken", "distill4j.security.admin.token=4dmin")) {
+            int port = secured.serverPort();
+            assertThat(secured.send(port, "POST", "/v2/repository/index", "Bearer t0ken", "{}").statusCode())
+                .as("the inference token is not an admin's").isIn(401, 403);
+            HttpResponse<String> index = secured.send(port, "POST", "/v2/repository/index", "Bearer 4dmin", "{}");
+            assertThat(index.statusCode()).as(index.body()).isEqualTo(200);
+            assertThat(index.body()).contains(
+                    "{\"name\":\"minilm\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}",
+                    "{\"name\":\"spare\",\"version\":\"1\",\"state\":\"UNAVAILABLE\",\"reason\":\"not loaded\"}");
+            assertThat(secured.send(port, "POST", "/v2/repository/models/spare/load", "Bearer 4dmin", "")
+                .statusCode()).isEqualTo(200);
+            assertThat(secured.send(port, "GET", "/v2/models/spare/ready", "Bearer t0ken", null).statusCode())
+                .isEqualTo(200);
+            assertThat(secured.send(port, "POST", "/v2/repository/models/spare/unload", "Bearer 4dmin", "")
+                .statusCode()).isEqualTo(200);
+            HttpResponse<String> again = secured.send(port, "POST", "/v2/repository/models/spare/unload",
+                    "Bearer 4dmin", "");
+            assertThat(again.statusCode()).isEqualTo(404);
+            assertThat(again.body()).contains("spare is not loaded");
             String text = "{\"inputs\": [" + input("[1]", "[\"a card\"]") + "]}";
             assertThat(secured.send(secured.serverPort(), "GET", "/v2/health/ready", null, null).statusCode())
                 .isEqualTo(200);
