@@ -33,6 +33,11 @@ public class Distill4jSecurityProperties {
     /** Admin credentials. */
     public static class Admin {
 
+        /** Whether a token or a user is configured: the admin methods of every binding are then on. */
+        public boolean hasCredentials() {
+            return this.token != null || this.username != null;
+        }
+
         /** Bearer token of the admin methods; unset: no token access. */
         private String token;
 

@@ -58,7 +58,7 @@ public final class GrpcAutoConfiguration {
     @GlobalServerInterceptor
     @ConditionalOnMissingBean(name = ACCESS_INTERCEPTOR)
     ClosedAdminInterceptor distill4jGrpcAccessInterceptor(Distill4jSecurityProperties security) {
-        if (adminConfigured(security) || security.getInference().getToken() != null) {
+        if (security.getAdmin().hasCredentials() || security.getInference().getToken() != null) {
             throw new IllegalStateException("distill4j.security.* credentials are set but nothing can check them: "
                     + "add Spring Security (spring-boot-starter-security) for the distill4jAuthenticationManager");
         }
@@ -72,7 +72,7 @@ public final class GrpcAutoConfiguration {
             Distill4jSecurityProperties security) {
         // Admin credentials are checked by the access interceptor, or the start failed without one that can.
         return new OpenInferenceService(engine, guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)),
-                SERVER_NAME, OpenInference.serverVersion(), adminConfigured(security));
+                SERVER_NAME, OpenInference.serverVersion(), security.getAdmin().hasCredentials());
     }
 
     @Bean
@@ -80,10 +80,6 @@ public final class GrpcAutoConfiguration {
     @ConditionalOnMissingBean
     DistillationGrpcService distill4jDistillationService(Distiller distiller, DistillProperties distill) {
         return new DistillationGrpcService(distiller, distill.dataRootPaths());
-    }
-
-    static boolean adminConfigured(Distill4jSecurityProperties security) {
-        return security.getAdmin().getToken() != null || security.getAdmin().getUsername() != null;
     }
 
     @Bean

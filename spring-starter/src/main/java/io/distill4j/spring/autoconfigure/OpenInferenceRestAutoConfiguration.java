@@ -44,7 +44,7 @@ public final class OpenInferenceRestAutoConfiguration {
     OpenInferenceRestController distill4jOpenInferenceRestController(InferenceEngine engine,
             ObjectProvider<InferenceGuard> guard, Distill4jSecurityProperties security,
             @Value("${distill4j.rest.max-request-size:16MB}") DataSize maxRequestSize) {
-        boolean admin = GrpcAutoConfiguration.adminConfigured(security);
+        boolean admin = security.getAdmin().hasCredentials();
         if (admin && !ClassUtils.isPresent(AUTHENTICATION_MANAGER, getClass().getClassLoader())) {
             throw new IllegalStateException("distill4j.security.admin.* credentials are set but nothing can check them "
                     + "on /v2/repository: add Spring Security (spring-boot-starter-security)");
