@@ -134,7 +134,7 @@ public final class ServingBenchmark {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .maxInboundMessageSize(16 * 1024 * 1024).build();
             try {
-                report.section("# gRPC ModelInfer vs the in-process engine\n\n" + Report.machine() + "; "
+                report.section("# gRPC ModelInfer and REST infer vs the in-process engine\n\n" + Report.machine() + "; "
                         + Report.jdk() + "\n\nArguments: " + String.join(" ", args) + "\n\n" + sentences.size()
                         + " distinct STS-B test sentences, one per call; engine intra-op threads " + intraOp
                         + (spinning.equals("true") ? "" : " (not spinning)") + ", bulkhead " + maxConcurrent + " concurrent calls per model.");
