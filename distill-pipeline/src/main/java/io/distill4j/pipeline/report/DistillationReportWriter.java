@@ -206,7 +206,7 @@ public final class DistillationReportWriter {
     }
 
     /** Creates the file's folder if needed, then replaces the file through {@link AtomicFiles}. */
-    private static void writeAtomically(String text, Path file) throws IOException {
+    static void writeAtomically(String text, Path file) throws IOException {
         Path target = Objects.requireNonNull(file, "file").toAbsolutePath();
         Files.createDirectories(target.getParent());
         AtomicFiles.writeString(target, text);

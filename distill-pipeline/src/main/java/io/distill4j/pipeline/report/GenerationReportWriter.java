@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import io.distill4j.engine.files.AtomicFiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -65,7 +64,7 @@ public final class GenerationReportWriter {
      * @throws IOException if the file cannot be written
      */
     public static void writeJson(GenerationReport report, Path file) throws IOException {
-        writeAtomically(toJson(report), file);
+        DistillationReportWriter.writeAtomically(toJson(report), file);
     }
 
     /**
@@ -74,7 +73,7 @@ public final class GenerationReportWriter {
      * @throws IOException if the file cannot be written
      */
     public static void writeHtml(GenerationReport report, Path file) throws IOException {
-        writeAtomically(toHtml(report), file);
+        DistillationReportWriter.writeAtomically(toHtml(report), file);
     }
 
     /**
@@ -90,11 +89,5 @@ public final class GenerationReportWriter {
         catch (IllegalArgumentException ex) {
             throw new IOException(file + " does not hold a valid Distill4j generation report: " + ex.getMessage(), ex);
         }
-    }
-
-    private static void writeAtomically(String text, Path file) throws IOException {
-        Path target = Objects.requireNonNull(file, "file").toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        AtomicFiles.writeString(target, text);
     }
 }
