@@ -114,9 +114,8 @@ public class OpenInferenceRestController {
     /** The repository extension's index: {@code {"ready": true}} in the body lists only the served models. */
     @PostMapping(path = "/repository/index", consumes = MediaType.ALL_VALUE)
     public ArrayNode repositoryIndex(InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(4096);
-        JsonNode request = bytes.length == 0 ? NODES.objectNode() : parse(null, new String(bytes,
-                StandardCharsets.UTF_8));
+        String text = read(null, body);
+        JsonNode request = text.isEmpty() ? NODES.objectNode() : parse(null, text);
         ArrayNode out = NODES.arrayNode();
         this.inference.repositoryIndex(request.path("ready").asBoolean(false)).forEach(entry -> out.addObject()
             .put("name", entry.name()).put("version", entry.version()).put("state", entry.state())
@@ -180,12 +179,7 @@ public class OpenInferenceRestController {
             throws IOException {
         ModelDescriptor model = this.inference.loaded(name, version, "model_name");
         String modelName = model.id().name();
-        byte[] bytes = body.readNBytes((int) this.maxRequestBytes + 1);
-        if (bytes.length > this.maxRequestBytes) {
-            throw new InvalidInputException(modelName, "body", "must be at most " + this.maxRequestBytes
-                    + " bytes (distill4j.rest.max-request-size)");
-        }
-        JsonNode request = parse(modelName, new String(bytes, StandardCharsets.UTF_8));
+        JsonNode request = parse(modelName, read(modelName, body));
         JsonNode inputsNode = request.get("inputs");
         if (inputsNode == null || !inputsNode.isArray() || inputsNode.isEmpty()) {
             throw new InvalidInputException(modelName, "inputs", "must be a non-empty array of input tensors");
@@ -242,6 +236,16 @@ public class OpenInferenceRestController {
             response.header(HttpHeaders.RETRY_AFTER, "1");
         }
         return response.body(NODES.objectNode().put("error", HttpStatusMapper.message(failure)));
+    }
+
+    /** The request body as text, refused without being read whole when it is over the configured size. */
+    private String read(String model, InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes((int) this.maxRequestBytes + 1);
+        if (bytes.length > this.maxRequestBytes) {
+            throw new InvalidInputException(model, "body", "must be at most " + this.maxRequestBytes
+                    + " bytes (distill4j.rest.max-request-size)");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private void requireRepositoryControl(String call) {
