@@ -15,7 +15,6 @@ import io.grpc.BindableService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,12 +34,14 @@ import org.springframework.grpc.server.security.AuthenticationProcessInterceptor
  * ({@code distill4j.security.*}, checked by Spring Security when it is on the class path: admin methods need
  * credentials and are refused without them), and the exception handler that maps Distill4j's errors to status
  * codes (after any of the application's own).
- * {@code distill4j.grpc.enabled=false} leaves them all out.
+ * Only in an application that serves ({@link ConditionalOnServing}: the server starter on the class path,
+ * {@code distill4j.serving.enabled=true} or {@code distill4j.grpc.enabled=true}); without a gRPC service bean,
+ * Spring Boot's gRPC server does not start.
  */
 @AutoConfiguration(after = { InferenceAutoConfiguration.class, DistillAutoConfiguration.class,
         ResilienceAutoConfiguration.class, Distill4jSecurityAutoConfiguration.class })
 @ConditionalOnClass({ BindableService.class, GrpcExceptionHandler.class })
-@ConditionalOnBooleanProperty(name = "distill4j.grpc.enabled", matchIfMissing = true)
+@ConditionalOnServing("grpc")
 @EnableConfigurationProperties({ Distill4jSecurityProperties.class, DistillProperties.class })
 public final class GrpcAutoConfiguration {
 

@@ -62,7 +62,7 @@ class AdminAutoConfigurationIT {
         .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, DistillAutoConfiguration.class,
                 GrpcAutoConfiguration.class, Distill4jSecurityAutoConfiguration.class,
                 AdminEndpointsAutoConfiguration.class))
-        .withPropertyValues("distill4j.inference.model-repository=" + repository,
+        .withPropertyValues("distill4j.serving.enabled=true", "distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
 
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()

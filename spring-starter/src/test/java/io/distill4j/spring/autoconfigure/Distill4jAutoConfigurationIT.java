@@ -79,7 +79,7 @@ class Distill4jAutoConfigurationIT {
         .withConfiguration(AutoConfigurations.of(InferenceAutoConfiguration.class, ResilienceAutoConfiguration.class,
                 GrpcAutoConfiguration.class, DistillAutoConfiguration.class, MetricsAutoConfiguration.class,
                 Distill4jSecurityAutoConfiguration.class))
-        .withPropertyValues("distill4j.inference.model-repository=" + repository,
+        .withPropertyValues("distill4j.serving.enabled=true", "distill4j.inference.model-repository=" + repository,
                 "distill4j.distill.work-directory=" + dir.resolve("work"));
 
     /** The runner with Spring Boot's gRPC server on a free port. */

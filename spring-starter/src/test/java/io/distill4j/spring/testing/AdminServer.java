@@ -30,11 +30,14 @@ public final class AdminServer implements AutoCloseable {
         this.context = context;
     }
 
-    /** Starts the application with these properties (plus free ports for every server). */
+    /**
+     * Starts the application with these properties (plus serving on, as the server starter would switch it, and
+     * free ports for every server).
+     */
     public static AdminServer start(String... properties) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-            .properties("server.port=0", "management.server.port=0", "spring.grpc.server.port=0",
-                    "spring.main.banner-mode=off")
+            .properties("distill4j.serving.enabled=true", "server.port=0", "management.server.port=0",
+                    "spring.grpc.server.port=0", "spring.main.banner-mode=off")
             .properties(properties)
             .run();
         return new AdminServer(context);
