@@ -29,7 +29,9 @@ public final class JobRunner {
         try {
             DistillationResult result = run.run();
             job.succeed(result, run.stage());
-            logger.info("Job {} succeeded:\n{}", job.id(), result.summary());
+            // One line: whoever started the job prints the whole summary (DistillationResult#summary).
+            logger.info("Job {} succeeded: {} (report {})", job.id(), result.summary().lines().findFirst().orElse(""),
+                    result.files().reportHtml());
         }
         catch (Throwable ex) {
             logger.warn("Job {} ended in {}: {}", job.id(), run.stage(), ex.toString());

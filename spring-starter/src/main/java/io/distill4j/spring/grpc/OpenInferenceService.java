@@ -20,6 +20,7 @@ import io.distill4j.api.grpc.inference.ModelReadyRequest;
 import io.distill4j.api.grpc.inference.ModelReadyResponse;
 import io.distill4j.api.grpc.inference.RepositoryIndexRequest;
 import io.distill4j.api.grpc.inference.RepositoryIndexResponse;
+import io.distill4j.api.grpc.inference.ModelRepositoryParameter;
 import io.distill4j.api.grpc.inference.RepositoryModelLoadRequest;
 import io.distill4j.api.grpc.inference.RepositoryModelLoadResponse;
 import io.distill4j.api.grpc.inference.RepositoryModelUnloadRequest;
@@ -173,7 +174,13 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
             StreamObserver<RepositoryModelLoadResponse> response) {
         GrpcStatusMapper.unary(response, () -> {
             requireRepositoryControl("RepositoryModelLoad");
-            this.inference.load(request.getModelName(), "model_name");
+            ModelRepositoryParameter version = request.getParametersMap().get(OpenInference.VERSION_PARAMETER);
+            this.inference.load(request.getModelName(), OpenInference.version(version == null ? null
+                    : switch (version.getParameterChoiceCase()) {
+                        case INT64_PARAM -> version.getInt64Param();
+                        case STRING_PARAM -> version.getStringParam();
+                        default -> version.toString().trim();
+                    }, "parameters.version"), "model_name");
             return RepositoryModelLoadResponse.getDefaultInstance();
         });
     }

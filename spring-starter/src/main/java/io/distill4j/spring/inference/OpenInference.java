@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Objects;
 
 import io.distill4j.api.ElementType;
@@ -52,6 +53,9 @@ public final class OpenInference {
 
     /** The name server metadata reports. */
     public static final String SERVER_NAME = "distill4j";
+
+    /** The repository extension's load parameter naming the version to serve (the protocol leaves them open). */
+    public static final String VERSION_PARAMETER = "version";
 
     private final InferenceEngine engine;
 
@@ -245,8 +249,44 @@ public final class OpenInference {
 
     /** Loads the model, or swaps in its newest version when it is served. */
     public void load(String name, String field) {
+        load(name, OptionalLong.empty(), field);
+    }
+
+    /**
+     * Loads the model in the given version — or its newest when none is given — hot-swapping when another
+     * version is served (the repository extension's {@code version} load parameter).
+     */
+    public void load(String name, OptionalLong version, String field) {
         requireName(name, field);
-        this.engine.load(name);
+        if (version.isPresent()) {
+            this.engine.load(name, version.getAsLong());
+        }
+        else {
+            this.engine.load(name);
+        }
+    }
+
+    /**
+     * The {@code version} load parameter: absent, or a whole number from 1 (a string of digits or an integer).
+     * @throws InvalidInputException naming {@code field} when it is anything else
+     */
+    public static OptionalLong version(Object value, String field) {
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        long version;
+        try {
+            version = value instanceof Number number && (number instanceof Long || number instanceof Integer)
+                    ? number.longValue() : Long.parseLong(value.toString());
+        }
+        catch (NumberFormatException ex) {
+            version = 0;
+        }
+        if (version < 1) {
+            throw new InvalidInputException(null, field, "must be a model version, a whole number from 1, got '"
+                    + value + "'");
+        }
+        return OptionalLong.of(version);
     }
 
     /** Unloads the model; a model that is not loaded is a {@link ModelNotFoundException}. */

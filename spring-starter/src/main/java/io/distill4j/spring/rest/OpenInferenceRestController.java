@@ -123,11 +123,19 @@ public class OpenInferenceRestController {
         return out;
     }
 
-    /** Loads the model, or swaps in its newest version; an admin call. */
+    /**
+     * Loads the model, or swaps in its newest version — or the one named by the body's
+     * {@code {"parameters": {"version": n}}}; an admin call.
+     */
     @PostMapping(path = "/repository/models/{name}/load", consumes = MediaType.ALL_VALUE)
-    public ObjectNode load(@PathVariable String name) {
+    public ObjectNode load(@PathVariable String name, InputStream body) throws IOException {
         requireRepositoryControl("load");
-        this.inference.load(name, "model_name");
+        String text = read(null, body);
+        JsonNode request = text.isEmpty() ? NODES.objectNode() : parse(null, text);
+        JsonNode version = request.path("parameters").path(OpenInference.VERSION_PARAMETER);
+        this.inference.load(name, OpenInference.version(version.isMissingNode() || version.isNull() ? null
+                : version.isIntegralNumber() ? (Object) version.longValue() : version.asString(),
+                "parameters.version"), "model_name");
         return NODES.objectNode();
     }
 

@@ -2,29 +2,13 @@ package io.distill4j.samples.platformserver;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.api.ModelDescriptor;
-import io.distill4j.api.distill.DistillationJob;
-import io.distill4j.api.distill.DistillationResult;
-import io.distill4j.api.distill.DistillationSpec;
-import io.distill4j.api.distill.Distiller;
-import io.distill4j.api.exception.Distill4jException;
-import io.distill4j.api.exception.InvalidInputException;
-import io.distill4j.samples.grpcclients.JobProgressBar;
-import io.distill4j.spring.grpc.DistillationMessages;
-import io.distill4j.spring.spec.DistillationSpecFileException;
-import io.distill4j.spring.spec.DistillationSpecFiles;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -35,171 +19,45 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
 /**
- * The Distill4j platform server: a Spring Boot application on the starter. With no configuration it
+ * The Distill4j platform server: a Spring Boot application on the server starter. With no configuration it
  * serves the embedded default: if the model repository ({@code distill4j.inference.model-repository},
  * {@code ./models}) is empty, all-MiniLM-L6-v2 (ONNX and tokenizer.json, from the registry jar on the class
- * path) is installed into it as {@code minilm/1}; every model in the repository is loaded, and Spring
- * Boot's gRPC server answers the Open Inference Protocol v2 on {@code spring.grpc.server.port} (9090). The
- * admin endpoints (actuator: health, info, models, distillations, prometheus) answer on
- * {@code management.server.port} (9091) only; those past health and info need
- * {@code distill4j.security.admin.*}.
+ * path) is installed into it as {@code minilm/1}; every model in the repository is loaded, and the Open
+ * Inference Protocol v2 is served over gRPC on {@code spring.grpc.server.port} (9090) and over REST on
+ * {@code server.port} (8080, under {@code /v2}). The admin endpoints (actuator: health, info, models,
+ * distillations, prometheus) answer on {@code management.server.port} (9091) only; those past health and info
+ * need {@code distill4j.security.admin.*}.
  *
  * <pre>
- * mvn -Prun -DskipTests verify                                   # from the repository root
- * mvn -Prun -DskipTests verify -Ddistill4j.inference.model-repository=/srv/models -Dspring.grpc.server.port=8001
- * java -jar samples/platform-server/target/distill4j-platform-server.jar --spring.grpc.server.port=8001
+ * java -jar samples/cli/target/distill4j.jar serve [--distill spec.yaml] [--name=value ...]
+ * java -jar samples/platform-server/target/distill4j-platform-server.jar [--name=value ...]
  * </pre>
  *
- * (The {@code run} profile starts it inside Maven's JVM, so {@code -D} settings reach Spring as system
- * properties; with {@code java -jar} on the executable jar this module builds they are {@code --name=value}
- * arguments.) DJL runs offline ({@code ai.djl.offline=true}, its native library comes from the class path)
- * unless the system property says otherwise.
- *
- * <p>{@code --distill spec.yaml} (a spec file as {@link DistillationSpecFiles} reads it; its paths resolve
- * against the working directory) runs a distillation once the server is up, with a progress bar: the
- * student is registered in the model repository and loaded, so the server serves it, and keeps serving.
- * A spec that cannot be read stops the start before anything loads (exit status 2); a distillation that
- * fails or is cancelled stops the server (exit status 1).
- *
- * <pre>
- * mvn -Prun -DskipTests verify -Dexec.args="--distill samples/specs/intents.yaml"
- * java -jar samples/platform-server/target/distill4j-platform-server.jar --distill samples/specs/intents.yaml
- * </pre>
+ * Settings are Spring Boot's {@code --name=value} arguments (or environment variables, e.g. in a container).
+ * DJL runs offline ({@code ai.djl.offline=true}, its native library comes from the class path) unless the
+ * system property says otherwise.
  */
 @SpringBootApplication
 public class PlatformServer {
 
-    /** The option that names a spec file to distill once the server is up. */
-    public static final String DISTILL_OPTION = "--distill";
-
     public static void main(String[] args) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        try {
-            start(args);
-        }
-        catch (InvalidInputException ex) {
-            System.err.println("error: " + ex.getMessage());
-            System.exit(2);
-        }
-        catch (Distill4jException ex) {
-            System.err.println("error " + ex.code() + ": " + ex.getMessage());
-            System.exit(1);
-        }
+        start(args);
     }
 
     /**
-     * Starts the server and, with {@code --distill spec.yaml} (or {@code --distill=spec.yaml}), runs that
-     * distillation and serves its student before returning; the caller closes the returned context to stop
-     * the server. Other arguments go to Spring Boot.
-     * @throws InvalidInputException naming the file and the field if the spec cannot be read or is invalid
-     * (before the server starts)
-     * @throws io.distill4j.api.exception.DistillationException if the distillation fails (the server is
-     * stopped), or {@link io.distill4j.api.exception.DistillationCancelledException} if it is cancelled
+     * Starts the server with Spring Boot's arguments; the caller closes the returned context to stop it (a
+     * SIGTERM closes it too).
      */
     public static ConfigurableApplicationContext start(String... args) {
-        List<String> springArgs = new ArrayList<>();
-        Optional<Path> specFile = distillOption(args, springArgs);
-        // Read and check the spec first: a typo should not cost a server start.
-        Optional<DistillationSpec> spec = specFile.map(PlatformServer::readSpec);
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         SpringApplication application = new SpringApplication(PlatformServer.class);
         // Before any bean exists: seed an empty repository so that the engine finds the default model.
         application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> installDefaultModelIfEmpty(
                 Path.of(event.getEnvironment().getProperty("distill4j.inference.model-repository", "models"))
                     .toAbsolutePath()));
-        ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new));
-        if (spec.isPresent()) {
-            try {
-                distillAndServe(context, spec.get(), System.out);
-            }
-            catch (RuntimeException ex) {
-                context.close();
-                throw ex;
-            }
-        }
-        return context;
-    }
-
-    /** Takes {@code --distill <file>} out of the arguments; the rest go to {@code springArgs}. */
-    private static Optional<Path> distillOption(String[] args, List<String> springArgs) {
-        Path spec = null;
-        for (int i = 0; i < args.length; i++) {
-            String value;
-            if (args[i].equals(DISTILL_OPTION)) {
-                if (i + 1 == args.length) {
-                    throw new InvalidInputException(null, DISTILL_OPTION, "needs a spec file");
-                }
-                value = args[++i];
-            }
-            else if (args[i].startsWith(DISTILL_OPTION + "=")) {
-                value = args[i].substring(DISTILL_OPTION.length() + 1);
-            }
-            else {
-                springArgs.add(args[i]);
-                continue;
-            }
-            if (spec != null) {
-                throw new InvalidInputException(null, DISTILL_OPTION, "is given twice");
-            }
-            spec = Path.of(value);
-        }
-        return Optional.ofNullable(spec);
-    }
-
-    /**
-     * The API spec of a spec file. Its paths resolve against the working directory; unlike a spec that
-     * arrives over gRPC, one given on the server's own command line may name any file the process can read.
-     */
-    static DistillationSpec readSpec(Path file) {
-        List<Path> roots = new ArrayList<>();
-        roots.add(Path.of("").toAbsolutePath());
-        FileSystems.getDefault().getRootDirectories().forEach(roots::add);
-        io.distill4j.api.grpc.distill.v1.DistillationSpec message = DistillationSpecFiles.read(file);
-        try {
-            return new DistillationMessages(roots).toSpec(message);
-        }
-        catch (InvalidInputException ex) {
-            // The same checks a gRPC Submit gets (teacher and train file required, the API's limits), by file.
-            String prefix = ex.field() + ": ";
-            throw new DistillationSpecFileException(file, ex.field(), ex.getMessage().startsWith(prefix)
-                    ? ex.getMessage().substring(prefix.length()) : ex.getMessage());
-        }
-    }
-
-    /**
-     * Runs a distillation on the server's {@link Distiller} with a progress bar on {@code out}, then loads the
-     * registered student into the engine so that it is served.
-     * @return the result
-     */
-    static DistillationResult distillAndServe(ConfigurableApplicationContext context, DistillationSpec spec,
-            PrintStream out) {
-        DistillationJob job = context.getBean(Distiller.class).submit(spec);
-        out.println("Distilling " + spec.name() + " (job " + job.id() + ")");
-        DistillationResult result;
-        try (JobProgressBar bar = JobProgressBar.start(spec.name(), out)) {
-            DistillationJob.Subscription subscription = job.subscribe(event -> bar.update(event.state().name(),
-                    event.stage().name(), event.step(), event.totalSteps(), event.fraction(), event.metrics(),
-                    event.eta().map(Duration::toSeconds).orElse(-1L)));
-            try {
-                result = job.await();
-            }
-            finally {
-                subscription.close();
-            }
-        }
-        out.println(result.summary());
-        result.registeredModel().ifPresent(name -> {
-            InferenceEngine engine = context.getBeanProvider(InferenceEngine.class).getIfAvailable();
-            if (engine == null) {
-                out.println("Registered " + name + "; no inference engine in this server to serve it");
-                return;
-            }
-            ModelDescriptor model = engine.load(name);
-            out.printf("Serving %s  %s  provider=%s  %s%n", model.id(), model.task().id(), model.executionProvider(),
-                    model.description());
-        });
-        return result;
+        return application.run(args);
     }
 
     /** One line per model and the port, once the gRPC server listens. */
