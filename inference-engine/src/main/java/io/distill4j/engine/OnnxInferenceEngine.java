@@ -172,18 +172,61 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         synchronized (this.adminLock) {
             ensureOpen();
             ModelId id = modelId(modelName, version);
-            LoadedModel current = this.models.get(modelName);
-            if (current != null && current.id().equals(id)) {
-                return current.descriptor();
-            }
-            ModelFiles files = this.repository.resolve(id);
-            long start = System.nanoTime();
-            LoadedModel fresh = LoadedModel.open(files, this.config, this.listener);
-            logger.info("Loaded model {} ({}, provider {}) in {} ms", id, fresh.descriptor().task().id(),
-                    fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000);
-            swapIn(fresh, current);
-            return fresh.descriptor();
+            return loadLocked(id, this.models.get(modelName));
         }
+    }
+
+    /**
+     * {@link #load(String, long)}, but only if the version served under the name is still
+     * {@code expectedServed} (empty: no version is loaded): a compare-and-set for a caller that decided
+     * from an earlier look at the engine, such as the repository poller, so that it never undoes a load,
+     * swap or unload that another caller (an operator through the admin API) made in between.
+     * @param expectedServed the version the caller saw served, or empty if it saw the model not loaded
+     * @return the descriptor of the version now served, or empty if the served version was not the
+     *     expected one, in which case nothing changed
+     * @throws ModelNotFoundException if the model or version is not on disk
+     * @throws io.distill4j.api.exception.ModelLoadException if the files cannot be read or opened
+     */
+    public Optional<ModelDescriptor> loadIfServed(String modelName, OptionalLong expectedServed, long version) {
+        Objects.requireNonNull(expectedServed, "expectedServed");
+        synchronized (this.adminLock) {
+            ensureOpen();
+            ModelId id = modelId(modelName, version);
+            LoadedModel current = this.models.get(modelName);
+            OptionalLong served = current == null ? OptionalLong.empty() : OptionalLong.of(current.id().version());
+            if (!served.equals(expectedServed)) {
+                return Optional.empty();
+            }
+            return Optional.of(loadLocked(id, current));
+        }
+    }
+
+    /**
+     * {@link #unload(String)}, but only if {@code expectedServed} is the version served under the name
+     * (see {@link #loadIfServed(String, OptionalLong, long)}).
+     * @return whether the model was unloaded
+     */
+    public boolean unloadIfServed(String modelName, long expectedServed) {
+        synchronized (this.adminLock) {
+            ensureOpen();
+            requireValidName(modelName);
+            LoadedModel current = this.models.get(modelName);
+            return current != null && current.id().version() == expectedServed && unload(modelName);
+        }
+    }
+
+    /** Loads {@code id} and swaps it in for {@code current}; under the admin lock. */
+    private ModelDescriptor loadLocked(ModelId id, LoadedModel current) {
+        if (current != null && current.id().equals(id)) {
+            return current.descriptor();
+        }
+        ModelFiles files = this.repository.resolve(id);
+        long start = System.nanoTime();
+        LoadedModel fresh = LoadedModel.open(files, this.config, this.listener);
+        logger.info("Loaded model {} ({}, provider {}) in {} ms", id, fresh.descriptor().task().id(),
+                fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000);
+        swapIn(fresh, current);
+        return fresh.descriptor();
     }
 
     /** Serves {@code fresh} under its name and retires {@code current} (if any), which closes once drained. */

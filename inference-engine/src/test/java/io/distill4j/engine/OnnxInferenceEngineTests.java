@@ -316,6 +316,26 @@ class OnnxInferenceEngineTests {
     }
 
     @Test
+    void compareAndSetLoadAndUnloadActOnlyWhileTheExpectedVersionIsServed() throws IOException {
+        install("add", 1, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        install("add", 2, ModelGenerators.addAndScale(), "{\"task\": \"raw\"}");
+        open();
+        assertThat(this.engine.loadIfServed("add", java.util.OptionalLong.of(1), 2)).isEmpty();
+        assertThat(this.engine.loadedModels()).isEmpty();
+        assertThat(this.engine.loadIfServed("add", java.util.OptionalLong.empty(), 1))
+            .hasValueSatisfying(model -> assertThat(model.id()).isEqualTo(ModelId.of("add", 1)));
+        assertThat(this.engine.loadIfServed("add", java.util.OptionalLong.empty(), 2)).isEmpty();
+        assertThat(this.engine.describe("add").id().version()).isEqualTo(1);
+        assertThat(this.engine.loadIfServed("add", java.util.OptionalLong.of(1), 2))
+            .hasValueSatisfying(model -> assertThat(model.id()).isEqualTo(ModelId.of("add", 2)));
+        assertThat(this.engine.unloadIfServed("add", 1)).isFalse();
+        assertThat(this.engine.describe("add").id().version()).isEqualTo(2);
+        assertThat(this.engine.unloadIfServed("add", 2)).isTrue();
+        assertThat(this.engine.loadedModels()).isEmpty();
+        assertThat(this.engine.unloadIfServed("add", 2)).isFalse();
+    }
+
+    @Test
     void hotSwapServesTheNewVersionAndListsIt() throws IOException {
         installEncoder("enc", "cls");
         install("enc", 2, ModelGenerators.toyTextEncoder(VOCAB, HIDDEN, SEED + 1),

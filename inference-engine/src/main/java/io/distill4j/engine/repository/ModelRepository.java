@@ -108,6 +108,22 @@ public final class ModelRepository {
     }
 
     /**
+     * Whether a version folder is complete: it holds its {@code model.json}. Whoever writes a version into
+     * a repository that a server reads (a copy, a sync, the distiller's registration) copies every other
+     * file first and writes {@code model.json} last, or renames a finished folder into place; a folder
+     * without it is a copy in progress, which the repository poller never loads. A complete folder may
+     * still fail to load (a corrupt file); completeness says only that its writer is done.
+     * @return false also when the model or version folder does not exist or the name is invalid
+     */
+    public boolean isComplete(ModelId id) {
+        if (!ModelId.isValidName(id.name())) {
+            return false;
+        }
+        Path manifest = this.root.resolve(id.name()).resolve(Long.toString(id.version())).resolve(ModelManifest.FILE_NAME);
+        return Files.isRegularFile(manifest) && isInsideRoot(manifest);
+    }
+
+    /**
      * Resolves and validates the files of one model version and parses its manifest.
      * @throws ModelNotFoundException if the name is invalid or the version folder does not exist
      * @throws ModelLoadException if a file is missing, unreadable, outside the root, or the manifest is invalid

@@ -8,6 +8,8 @@ import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.polling.RepositoryPoller;
+import io.distill4j.engine.polling.RepositoryPollingConfig;
 import io.distill4j.engine.session.SessionConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,8 +17,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The in-process inference engine on ONNX Runtime, over the model repository of
@@ -24,7 +29,8 @@ import org.springframework.context.annotation.Bean;
  * the context closes. Its {@link EngineConfig} is a bean of its own, built from {@link InferenceProperties}
  * (a value the engine refuses fails the start, naming the property); every {@link InferenceListener} bean
  * (such as the metrics) hears its requests. A user's own {@link EngineConfig} or {@link InferenceEngine}
- * bean replaces the starter's.
+ * bean replaces the starter's. With {@code distill4j.inference.repository-poll-interval} set, a
+ * {@link RepositoryPoller} follows the repository's changes while the context runs.
  */
 @AutoConfiguration
 @ConditionalOnClass(OnnxInferenceEngine.class)
@@ -89,6 +95,38 @@ public final class InferenceAutoConfiguration {
         catch (RuntimeException ex) {
             engine.close();
             throw ex;
+        }
+    }
+
+    /**
+     * Repository polling ({@code distill4j.inference.repository-poll-interval}), off unless the interval is
+     * set: new model folders are loaded by the {@code load-on-startup} rule.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "distill4j.inference", name = "repository-poll-interval")
+    static class RepositoryPollingConfiguration {
+
+        private static final String INTERVAL = PREFIX + "repository-poll-interval";
+
+        @Bean
+        @ConditionalOnMissingBean
+        RepositoryPollingConfig distill4jRepositoryPollingConfig(InferenceProperties properties) {
+            SettingsMapping mapping = new SettingsMapping();
+            return mapping.build(() -> RepositoryPollingConfig.builder()
+                .interval(mapping.property("pollInterval", INTERVAL, properties.getRepositoryPollInterval()))
+                .newModels(properties::loadsOnStartup)
+                .build());
+        }
+
+        @Bean
+        RepositoryPollingLifecycle distill4jRepositoryPolling(InferenceEngine engine, RepositoryPollingConfig config,
+                InferenceProperties properties) {
+            if (!(engine instanceof OnnxInferenceEngine onnx)) {
+                throw new InvalidConfigurationPropertyValueException(INTERVAL, properties.getRepositoryPollInterval(),
+                        "repository polling needs an OnnxInferenceEngine, but the InferenceEngine bean is a "
+                                + engine.getClass().getName());
+            }
+            return new RepositoryPollingLifecycle(onnx, config);
         }
     }
 }

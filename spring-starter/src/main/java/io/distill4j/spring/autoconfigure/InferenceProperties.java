@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * <pre>
  * distill4j.inference.model-repository=models        # one folder per model, one per version
  * distill4j.inference.load-on-startup=minilm,intents # loaded before the application is ready ("*": all)
+ * distill4j.inference.repository-poll-interval=15s   # follow the repository's changes (unset: no polling)
  * distill4j.inference.session.intra-op-threads=2
  * distill4j.inference.session.execution-providers=CUDA,CPU
  * distill4j.inference.batching.max-queue-delay=2ms
@@ -52,6 +53,16 @@ public class InferenceProperties {
      * model that fails to load fails the start.
      */
     private List<String> loadOnStartup = new ArrayList<>();
+
+    /**
+     * How often the model repository is polled for changes, like Triton's poll mode: a new complete version
+     * of a loaded model is hot-swapped to, a new model folder is loaded if load-on-startup names it (or is
+     * "*"), a removed version is swapped away from (the model unloaded when none remains); a model unloaded
+     * through the admin API stays unloaded until loaded again. A version folder counts only once its
+     * model.json exists: copy every other file first and write model.json last. Unset: no polling. At least
+     * 1s.
+     */
+    private Duration repositoryPollInterval;
 
     /**
      * Whether each model's operators are checked against ONNX Runtime's kernel tables for the session's
@@ -105,6 +116,22 @@ public class InferenceProperties {
 
     public void setLoadOnStartup(List<String> loadOnStartup) {
         this.loadOnStartup = loadOnStartup;
+    }
+
+    /**
+     * Whether {@link #getLoadOnStartup()} loads a model of that name: it names it, or it is {@code "*"} alone
+     * (every model). Repository polling loads a new model folder by the same rule.
+     */
+    public boolean loadsOnStartup(String modelName) {
+        return this.loadOnStartup.equals(List.of(EVERY_MODEL)) || this.loadOnStartup.contains(modelName);
+    }
+
+    public Duration getRepositoryPollInterval() {
+        return this.repositoryPollInterval;
+    }
+
+    public void setRepositoryPollInterval(Duration repositoryPollInterval) {
+        this.repositoryPollInterval = repositoryPollInterval;
     }
 
     public boolean isCompatibilityCheck() {

@@ -28,6 +28,7 @@ class ConfigurationMetadataTests {
 
     /** Properties whose default is "unset" (none, or one the library works out at run time). */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("distill4j.inference.load-on-startup",
+            "distill4j.inference.repository-poll-interval",
             "distill4j.distill.cache-directory", "distill4j.distill.threads", "distill4j.distill.memory-limit",
             "distill4j.distill.data-roots");
 

@@ -125,6 +125,7 @@ class ConfigurationPropertiesTests {
             distill4j.inference.max-batch-items             | 0    | maxBatchItems must be >= 1
             distill4j.inference.max-tensor-elements         | -5   | maxTensorElements must be >= 1
             distill4j.inference.drain-timeout               | -1s  | drainTimeout must be zero or positive
+            distill4j.inference.repository-poll-interval    | 500ms | pollInterval must be at least 1s
             distill4j.inference.session.intra-op-threads    | -1   | intraOpThreads must be between 0
             distill4j.inference.session.inter-op-threads    | 2000 | interOpThreads must be between 0
             distill4j.inference.session.cuda-device-id      | -1   | cudaDeviceId must be >= 0
