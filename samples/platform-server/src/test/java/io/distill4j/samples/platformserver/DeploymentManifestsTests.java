@@ -121,7 +121,8 @@ class DeploymentManifestsTests {
         assertThat(IMAGE.exposed()).containsExactlyInAnyOrderElementsOf(served);
         assertThat(DeploymentManifests.deploymentServer(DEPLOYMENT, SECRETS).ports().values())
             .containsExactlyInAnyOrderElementsOf(IMAGE.exposed());
-        assertThat(IMAGE.entrypoint()).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+        assertThat(IMAGE.entrypoint()).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher",
+            "serve");
         assertThat(DeploymentManifests.deploymentContainer(DEPLOYMENT).has("command"))
             .as("the Deployment keeps the image's entrypoint").isFalse();
         assertThat(DeploymentManifests.runtimeContainer(RUNTIME).has("command")).isFalse();
