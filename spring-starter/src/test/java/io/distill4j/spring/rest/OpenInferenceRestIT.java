@@ -155,8 +155,16 @@ class OpenInferenceRestIT {
             assertThat(index.body()).contains(
                     "{\"name\":\"minilm\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}",
                     "{\"name\":\"spare\",\"version\":\"1\",\"state\":\"UNAVAILABLE\",\"reason\":\"not loaded\"}");
-            assertThat(secured.send(port, "POST", "/v2/repository/models/spare/load", "Bearer 4dmin", "")
-                .statusCode()).isEqualTo(200);
+            HttpResponse<String> noVersion = secured.send(port, "POST", "/v2/repository/models/spare/load",
+                    "Bearer 4dmin", "{\"parameters\": {\"version\": 3}}");
+            assertThat(noVersion.statusCode()).isEqualTo(404);
+            assertThat(noVersion.body()).contains("no version 3");
+            HttpResponse<String> badVersion = secured.send(port, "POST", "/v2/repository/models/spare/load",
+                    "Bearer 4dmin", "{\"parameters\": {\"version\": \"two\"}}");
+            assertThat(badVersion.statusCode()).isEqualTo(400);
+            assertThat(badVersion.body()).contains("parameters.version");
+            assertThat(secured.send(port, "POST", "/v2/repository/models/spare/load", "Bearer 4dmin",
+                    "{\"parameters\": {\"version\": 1}}").statusCode()).isEqualTo(200);
             assertThat(secured.send(port, "GET", "/v2/models/spare/ready", "Bearer t0ken", null).statusCode())
                 .isEqualTo(200);
             assertThat(secured.send(port, "POST", "/v2/repository/models/spare/unload", "Bearer 4dmin", "")
