@@ -79,8 +79,13 @@ public final class Distill4jCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(this.spec.commandLine(), "Give a command: "
-                + String.join(", ", this.spec.subcommands().keySet()));
+        throw missingCommand(this.spec);
+    }
+
+    /** What a command that groups others answers when none is given: the usage error naming them. */
+    static ParameterException missingCommand(CommandSpec group) {
+        return new ParameterException(group.commandLine(), "Give a command: "
+                + String.join(", ", group.subcommands().keySet()));
     }
 
     /** The version of the jar (its manifest), or "development" when run from classes. */

@@ -45,22 +45,21 @@ final class DistillCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Path workDirectory;
 
-    @Option(names = "--progress", paramLabel = "mode", defaultValue = "auto",
-            description = "auto (a bar on a terminal, lines otherwise), bar, lines or none (default: ${DEFAULT-VALUE}).")
-    JobProgress.Mode progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     ServerOptions server;
 
     @Override
     public Integer call() {
-        boolean terminal = System.console() != null;
+        boolean terminal = ProgressOption.terminal();
         if (this.server.targetGiven()) {
             io.distill4j.api.grpc.distill.v1.DistillationSpec spec = DistillationSpecFiles.read(this.specFile);
             try (ServerOptions.Connection connection = this.server.connect()) {
                 Job job = connection.jobs().submit(SubmitRequest.newBuilder().setSpec(spec).build());
                 System.out.println("Submitted distillation job " + job.getId() + " (" + job.getName() + ")");
-                return new RemoteJobs(connection, System.out, System.err).follow(job, this.progress, terminal, true,
+                return new RemoteJobs(connection, System.out, System.err).follow(job, this.progress.mode, terminal, true,
                         true);
             }
         }
@@ -71,7 +70,7 @@ final class DistillCommand implements Callable<Integer> {
             .run("--distill4j.serving.enabled=false", "--distill4j.inference.enabled=false",
                     "--distill4j.inference.model-repository=" + this.repository.toAbsolutePath(),
                     "--distill4j.distill.work-directory=" + this.workDirectory.toAbsolutePath())) {
-            LocalDistillation.run(context.getBean(Distiller.class), null, spec, this.progress, terminal, System.out);
+            LocalDistillation.run(context.getBean(Distiller.class), null, spec, this.progress.mode, terminal, System.out);
         }
         return ExitCodes.OK;
     }

@@ -10,7 +10,6 @@ import io.distill4j.api.grpc.distill.v1.ListJobsRequest;
 import io.distill4j.api.grpc.distill.v1.ListJobsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code distill4j jobs list|watch|cancel}: the distillation jobs of a running server (admin calls). */
@@ -25,7 +24,7 @@ final class JobsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "Give a command: list, watch, cancel");
+        throw Distill4jCli.missingCommand(this.spec);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per job: id, name, state, "
@@ -62,10 +61,8 @@ final class JobsCommand implements Runnable {
         @Parameters(paramLabel = "id", description = "The job's id (see jobs list).")
         String id;
 
-        @Option(names = "--progress", paramLabel = "mode", defaultValue = "auto",
-                description = "auto (a bar on a terminal, lines otherwise), bar, lines or none "
-                        + "(default: ${DEFAULT-VALUE}).")
-        JobProgress.Mode progress;
+        @Mixin
+        ProgressOption progress;
 
         @Mixin
         ServerOptions server;
@@ -74,8 +71,8 @@ final class JobsCommand implements Runnable {
         public Integer call() {
             try (ServerOptions.Connection connection = this.server.connect()) {
                 Job job = connection.jobs().get(GetJobRequest.newBuilder().setId(this.id).build());
-                return new RemoteJobs(connection, System.out, System.err).follow(job, this.progress,
-                        System.console() != null, false, false);
+                return new RemoteJobs(connection, System.out, System.err).follow(job, this.progress.mode,
+                        ProgressOption.terminal(), false, false);
             }
         }
     }

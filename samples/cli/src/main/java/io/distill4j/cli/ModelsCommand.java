@@ -29,8 +29,7 @@ final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
-                "Give a command: list, load, unload, swap");
+        throw Distill4jCli.missingCommand(this.spec);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

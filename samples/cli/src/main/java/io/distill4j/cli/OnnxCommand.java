@@ -55,8 +55,7 @@ final class OnnxCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
-                "Give a command: inventory, check, quantize");
+        throw Distill4jCli.missingCommand(this.spec);
     }
 
     @Command(name = "inventory", mixinStandardHelpOptions = true, description = "Operators per domain, opset "

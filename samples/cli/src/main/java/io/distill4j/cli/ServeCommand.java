@@ -11,6 +11,7 @@ import io.distill4j.api.distill.DistillationSpec;
 import io.distill4j.api.distill.Distiller;
 import io.distill4j.samples.platformserver.PlatformServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,10 +47,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "directory), then serve the student.")
     Path distill;
 
-    @Option(names = "--progress", paramLabel = "mode", defaultValue = "auto",
-            description = "How --distill shows progress: auto (a bar on a terminal, lines otherwise), bar, lines, "
-                    + "none (default: ${DEFAULT-VALUE}).")
-    JobProgress.Mode progress;
+    @Mixin
+    ProgressOption progress;
 
     @Unmatched
     List<String> springArguments = new ArrayList<>();
@@ -78,8 +77,8 @@ final class ServeCommand implements Callable<Integer> {
         if (spec != null) {
             try {
                 LocalDistillation.run(context.getBean(Distiller.class),
-                        context.getBeanProvider(InferenceEngine.class).getIfAvailable(), spec, this.progress,
-                        System.console() != null, System.out);
+                        context.getBeanProvider(InferenceEngine.class).getIfAvailable(), spec, this.progress.mode,
+                        ProgressOption.terminal(), System.out);
             }
             catch (RuntimeException ex) {
                 context.close();
