@@ -160,9 +160,11 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     public ModelDescriptor load(String modelName) {
         ensureOpen();
         requireValidName(modelName);
-        OptionalLong latest = this.repository.latestVersion(modelName);
+        // The newest complete version: one still being copied in (no model.json yet) is not a candidate.
+        OptionalLong latest = this.repository.latestCompleteVersion(modelName);
         if (latest.isEmpty()) {
-            throw new ModelNotFoundException(modelName, "Model " + modelName + " has no version folder in the repository");
+            throw new ModelNotFoundException(modelName, "Model " + modelName + " has no complete version folder in the "
+                    + "repository (a version counts once its model.json exists)");
         }
         return load(modelName, latest.getAsLong());
     }

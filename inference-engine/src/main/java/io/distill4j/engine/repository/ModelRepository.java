@@ -101,10 +101,24 @@ public final class ModelRepository {
         return versions;
     }
 
-    /** The highest version on disk, or empty if the model has no version folder. */
+    /** The highest version on disk, complete or not, or empty if the model has no version folder. */
     public OptionalLong latestVersion(String name) {
         List<Long> versions = versions(name);
         return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(versions.size() - 1));
+    }
+
+    /**
+     * The highest {@link #isComplete complete} version on disk — what "the newest version" means to a reader,
+     * so that a version still being copied in is never picked — or empty if there is none.
+     */
+    public OptionalLong latestCompleteVersion(String name) {
+        List<Long> versions = versions(name);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            if (isComplete(ModelId.of(name, versions.get(i)))) {
+                return OptionalLong.of(versions.get(i));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /**

@@ -53,6 +53,18 @@ class ModelRepositoryTests {
     }
 
     @Test
+    void theNewestCompleteVersionSkipsOneStillBeingCopiedIn() throws IOException {
+        Path copying = Files.createDirectories(this.root.resolve("alpha/4"));
+        Files.write(copying.resolve("model.onnx"), new byte[] { 1 });
+        assertThat(this.repository.latestVersion("alpha")).hasValue(4);
+        assertThat(this.repository.latestCompleteVersion("alpha")).hasValue(3);
+        Files.writeString(copying.resolve("model.json"), "{\"task\": \"raw\"}");
+        assertThat(this.repository.latestCompleteVersion("alpha")).hasValue(4);
+        Files.createDirectories(this.root.resolve("gamma/1"));
+        assertThat(this.repository.latestCompleteVersion("gamma")).isEmpty();
+    }
+
+    @Test
     void resolvesTheFilesOfAVersion() {
         ModelFiles files = this.repository.resolve(ModelId.of("beta", 2));
         assertThat(files.model()).endsWith(Path.of("beta", "2", "model.onnx"));
