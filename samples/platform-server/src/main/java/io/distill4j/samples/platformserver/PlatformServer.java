@@ -55,6 +55,10 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
  * arguments.) DJL runs offline ({@code ai.djl.offline=true}, its native library comes from the class path)
  * unless the system property says otherwise.
  *
+ * <p>On {@code SIGTERM} it leaves without dropping a request (see
+ * {@link io.distill4j.spring.lifecycle.ServingShutdown}): readiness goes down, new inference requests are refused
+ * with the retryable status, requests in flight finish, then the servers stop and the engine closes.
+ *
  * <p>{@code --distill spec.yaml} (a spec file as {@link DistillationSpecFiles} reads it; its paths resolve
  * against the working directory) runs a distillation once the server is up, with a progress bar: the
  * student is registered in the model repository and loaded, so the server serves it, and keeps serving.
