@@ -33,6 +33,7 @@ public final class ServingShutdownAutoConfiguration {
     @ConditionalOnMissingBean
     ServingShutdown distill4jServingShutdown(ServingGate gate, ApplicationContext context, ShutdownProperties shutdown,
             InferenceProperties inference) {
-        return new ServingShutdown(gate, context, shutdown.getDelay(), inference.getDrainTimeout());
+        return new ServingShutdown(gate, context, shutdown.getDelay(), inference.getDrainTimeout(),
+                shutdown.isHandleSigterm());
     }
 }

@@ -23,11 +23,26 @@ public class ShutdownProperties {
      */
     private Duration delay = Duration.ofSeconds(0);
 
+    /**
+     * Whether SIGTERM closes the application context (this sequence, the servers, the engine) before the JVM's
+     * shutdown hooks run, then exits as the JVM would (status 143). ONNX Runtime's own hook releases its native
+     * environment concurrently with the others; left to the JVM, a SIGTERM under load can crash it in native code.
+     */
+    private boolean handleSigterm = true;
+
     public Duration getDelay() {
         return this.delay;
     }
 
     public void setDelay(Duration delay) {
         this.delay = delay;
+    }
+
+    public boolean isHandleSigterm() {
+        return this.handleSigterm;
+    }
+
+    public void setHandleSigterm(boolean handleSigterm) {
+        this.handleSigterm = handleSigterm;
     }
 }

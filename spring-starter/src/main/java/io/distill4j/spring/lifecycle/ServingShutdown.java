@@ -10,22 +10,23 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.Ordered;
 
 /**
  * Takes a closing server out of rotation without dropping a request: what happens, in this order, when its
- * application context closes (the JVM's shutdown hook closes it on {@code SIGTERM}, which is how Kubernetes
- * stops a pod in a rolling update).
+ * application context closes ({@code SIGTERM} closes it, which is how Kubernetes stops a pod in a rolling update).
  *
  * <ol>
  * <li><b>Readiness goes down</b>, before anything stops accepting: gRPC {@code ServerReady} answers
  * {@code false} and REST {@code GET /v2/health/ready} 503 ({@link ServingGate#drain()}), and Spring Boot's
  * readiness state is {@code REFUSING_TRAFFIC} (a servlet application publishes it itself as it starts to close;
  * otherwise it is published here), so the actuator's readiness group ({@code /actuator/health/readiness}) agrees.
- * Requests are still served; REST answers carry {@code Connection: close}, so that kept-alive clients reconnect
- * through their load balancer.</li>
+ * Requests are still served; REST inference answers carry {@code Connection: close}, so that kept-alive clients
+ * reconnect through their load balancer.</li>
  * <li><b>{@code distill4j.shutdown.delay} passes</b> (0 by default): the time load balancers and Kubernetes'
  * endpoints need to notice, the in-process form of a {@code preStop} sleep.</li>
  * <li><b>New inference requests are refused</b> ({@link ServingGate#refuse()}): a
@@ -43,6 +44,13 @@ import org.springframework.core.Ordered;
  * lifecycle has stopped does Spring destroy the beans, so the inference engine closes last, after both servers
  * have drained; it waits up to the drain timeout for any call still inside it, then releases its ONNX Runtime
  * sessions.
+ *
+ * <p>On {@code SIGTERM} the context is closed by a handler this listener installs (from the context's refresh to
+ * its close), before the JVM's shutdown hooks start; then the JVM exits as it would (status 143, the hooks run).
+ * ONNX Runtime registers a shutdown hook that releases its native environment, and the JVM runs hooks
+ * concurrently, so a close left to Spring Boot's hook could have the environment released under requests still
+ * draining, a native crash (see {@code CloseOnSigterm}; {@code distill4j.shutdown.handle-sigterm=false} leaves
+ * {@code SIGTERM} to the JVM).
  *
  * <p>Steps 1 to 4 run on the closing thread, when the context publishes its {@link ContextClosedEvent}: that event
  * comes before the lifecycle processor stops anything, and the gRPC server's phase leaves no room for a lifecycle
@@ -62,24 +70,33 @@ public final class ServingShutdown implements SmartApplicationListener {
 
     private final Duration drainTimeout;
 
+    private final boolean handleSigterm;
+
     private volatile ReadinessState readiness;
+
+    private volatile CloseOnSigterm sigterm;
 
     /**
      * @param gate the gate the bindings consult
      * @param context the context whose close starts the sequence (not a child's)
      * @param delay how long readiness is down before requests are refused, zero or positive
      * @param drainTimeout how long the requests in flight may take to finish, zero or positive
+     * @param handleSigterm whether {@code SIGTERM} closes the context before the JVM's shutdown hooks run (from
+     *     the context's refresh to its close)
      */
-    public ServingShutdown(ServingGate gate, ApplicationContext context, Duration delay, Duration drainTimeout) {
+    public ServingShutdown(ServingGate gate, ApplicationContext context, Duration delay, Duration drainTimeout,
+            boolean handleSigterm) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.context = Objects.requireNonNull(context, "context");
         this.delay = requireNotNegative(delay, "distill4j.shutdown.delay");
         this.drainTimeout = requireNotNegative(drainTimeout, "distill4j.inference.drain-timeout");
+        this.handleSigterm = handleSigterm;
     }
 
     @Override
     public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
         return ContextClosedEvent.class.isAssignableFrom(eventType)
+                || ContextRefreshedEvent.class.isAssignableFrom(eventType)
                 || AvailabilityChangeEvent.class.isAssignableFrom(eventType);
     }
 
@@ -94,8 +111,21 @@ public final class ServingShutdown implements SmartApplicationListener {
             this.readiness = state;
             this.gate.readiness(state == ReadinessState.ACCEPTING_TRAFFIC);
         }
+        else if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == this.context
+                && this.handleSigterm && this.sigterm == null
+                && this.context instanceof ConfigurableApplicationContext configurable) {
+            this.sigterm = CloseOnSigterm.install(configurable);
+        }
         else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
-            shutDown();
+            try {
+                shutDown();
+            }
+            finally {
+                CloseOnSigterm installed = this.sigterm;
+                if (installed != null) {
+                    installed.uninstall();
+                }
+            }
         }
     }
 

@@ -101,10 +101,10 @@ class ServingShutdownTests {
     void negativeDurationsAreRefusedNamingTheProperty() {
         GenericApplicationContext context = new GenericApplicationContext();
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> new ServingShutdown(this.gate, context, Duration.ofSeconds(-1), Duration.ZERO))
+            .isThrownBy(() -> new ServingShutdown(this.gate, context, Duration.ofSeconds(-1), Duration.ZERO, false))
             .withMessage("distill4j.shutdown.delay must be zero or positive, was PT-1S");
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> new ServingShutdown(this.gate, context, Duration.ZERO, Duration.ofSeconds(-1)))
+            .isThrownBy(() -> new ServingShutdown(this.gate, context, Duration.ZERO, Duration.ofSeconds(-1), false))
             .withMessageContaining("distill4j.inference.drain-timeout");
     }
 
@@ -112,7 +112,7 @@ class ServingShutdownTests {
     private GenericApplicationContext context(Duration delay) {
         GenericApplicationContext context = new GenericApplicationContext();
         context.registerBean(ServingShutdown.class,
-                () -> new ServingShutdown(this.gate, context, delay, Duration.ofSeconds(30)));
+                () -> new ServingShutdown(this.gate, context, delay, Duration.ofSeconds(30), false));
         context.registerBean("readinessRecorder", ApplicationListener.class,
                 () -> (ApplicationListener<ApplicationEvent>) event -> {
                     if (event instanceof AvailabilityChangeEvent<?> change

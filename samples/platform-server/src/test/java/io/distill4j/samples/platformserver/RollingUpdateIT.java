@@ -39,23 +39,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code UNAVAILABLE}, REST 503 with {@code Retry-After}, or a refused connection once the process is gone) retries
  * the request on the other server at once. No request may fail otherwise, and every request ends answered.
  *
- * <p>One more answer is retried: a REST request on a kept-alive connection that the stopping server closes before
- * any byte of an answer ({@link Outcome#UNANSWERED}). HTTP/1.1 has this race whenever a server closes an idle
- * connection (RFC 9112, section 9.3.1; Tomcat closes them as it stops, and a client that alternates servers keeps
- * one idle through the whole shutdown); OkHttp retries it by default, the JDK's client only for idempotent
- * methods. It is safe here because the server provably took nothing it did not answer: the web server's graceful
- * shutdown logs that it completed with no request active (not that it was aborted), the requests it reads while
- * paused get a 503, and the engine's calls drained first. The test checks that log, and that such answers come
- * only from the stopped server after its SIGTERM.
+ * <p>One more answer is retried: a REST connection that the stopping server closes before any byte of an answer
+ * ({@link Outcome#UNANSWERED}): a kept-alive connection closed as Tomcat stops while the client sends on it
+ * (HTTP/1.1's race whenever a server closes an idle connection, RFC 9112 section 9.3.1), or one still in the accept
+ * queue when the listening socket closes. OkHttp retries these by default, the JDK's client only for idempotent
+ * methods. It is safe because the server provably took nothing it did not answer: the engine's calls drained first,
+ * requests read while the connector is paused get a 503, and the web server's graceful shutdown logs that it
+ * completed with no request active (not that it was aborted). The test checks that log, and that only the stopped
+ * server left a request unanswered. It happens in about half of the runs here, to the REST clients only.
  *
- * <p>The stopped JVM exits with status 143 (128 + SIGTERM): Spring Boot's shutdown hook closes the context (the
- * graceful sequence of {@code ServingShutdown}) and leaves the status to the JVM, which reports the signal.
+ * <p>The stopped JVM exits with status 143 (128 + SIGTERM), what the JVM gives for that signal: the starter's SIGTERM
+ * handler closes the context (the graceful sequence of {@code ServingShutdown}) before the JVM's shutdown hooks run,
+ * then hands the signal to the JVM's own handler. Without it, ONNX Runtime's shutdown hook, which releases its native
+ * environment, ran concurrently with Spring Boot's and crashed the draining server here now and then (SIGSEGV in
+ * libonnxruntime.so, exit status 134).
  */
 @EnabledOnOs(value = { OS.LINUX, OS.MAC }, disabledReason = "Process.destroy() sends SIGTERM on POSIX only")
 class RollingUpdateIT {
 
     /** What one attempt of a request came to, and where it went. */
-    private record Attempt(String client, String server, long sent, Result result) {
+    private record Attempt(String client, String server, Result result) {
     }
 
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
@@ -85,7 +88,6 @@ class RollingUpdateIT {
             awaitCondition(() -> clients.stream().allMatch(c -> served(c.getName(), "a") >= 2
                     && served(c.getName(), "b") >= 2), Duration.ofSeconds(60));
 
-            long sigterm = System.nanoTime();
             a.process.destroy();
             assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).as("a exits after SIGTERM").isTrue();
             long servedByBWhenAExited = this.attempts.stream().filter(t -> t.server().equals("b")
@@ -101,15 +103,16 @@ class RollingUpdateIT {
             System.out.printf("RollingUpdateIT: %d attempts: %s%n", this.attempts.size(), summary());
 
             assertThat(this.attempts.stream().filter(t -> t.result().outcome() == Outcome.FAILED).toList())
-                .as("attempts that got neither an answer nor a retryable status").isEmpty();
-            assertThat(this.attempts).as("unanswered only by the stopped server, after its SIGTERM")
-                .filteredOn(t -> t.result().outcome() == Outcome.UNANSWERED)
-                .allMatch(t -> t.server().equals("a") && t.sent() > sigterm);
+                .as("attempts that got neither an answer nor a retryable status; the stopped server's log:\n" + log)
+                .isEmpty();
+            assertThat(this.attempts).as("unanswered only by the stopped server")
+                .filteredOn(t -> t.result().outcome() == Outcome.UNANSWERED).allMatch(t -> t.server().equals("a"));
             assertThat(this.exhausted).as("requests that found no server").isEmpty();
             assertThat(this.attempts).as("requests to the stopped server were retried on the other")
                 .anyMatch(t -> t.server().equals("a") && t.result().retryable());
             assertThat(a.process.exitValue()).as("exit status of the stopped server\n" + log).isEqualTo(143);
-            assertThat(log).contains("Shutting down: readiness is down; inference requests are refused in PT0.5S",
+            assertThat(log).contains("SIGTERM: closing the application context before the JVM's shutdown hooks run",
+                    "Shutting down: readiness is down; inference requests are refused in PT0.5S",
                     "Shutting down: inference requests are refused", "Graceful shutdown complete")
                 .doesNotContain("Graceful shutdown aborted", " ERROR ");
         }
@@ -132,7 +135,6 @@ class RollingUpdateIT {
                 List<String> texts = InferenceClients.texts(2, 8, n);
                 for (int attempt = 0; attempt < 4 && !answered; attempt++) {
                     Server server = servers.get((offset + n + attempt) % servers.size());
-                    long sent = System.nanoTime();
                     Result result;
                     try {
                         result = call.send(server, texts);
@@ -143,7 +145,7 @@ class RollingUpdateIT {
                     catch (RuntimeException ex) {
                         result = new Result(Outcome.FAILED, ex.toString());
                     }
-                    this.attempts.add(new Attempt(name, server.name, sent, result));
+                    this.attempts.add(new Attempt(name, server.name, result));
                     if (!result.retryable() && result.outcome() != Outcome.UNANSWERED) {
                         answered = true;
                     }
