@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import io.distill4j.api.InferenceEngine;
@@ -35,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The platform server closed (what its SIGTERM hook does) while gRPC and REST clients keep MiniLM busy: readiness
- * answers DOWN on all three views (gRPC ServerReady, REST /v2/health/ready, the actuator's readiness group) before
- * any request is refused; requests are still served during {@code distill4j.shutdown.delay}; then every request is
+ * The platform server closed from another thread (as SIGTERM closes it) while gRPC and REST clients keep MiniLM
+ * busy: readiness answers DOWN on all three views (gRPC ServerReady, REST /v2/health/ready, the actuator's readiness
+ * group) before any request is refused; requests are still served during {@code distill4j.shutdown.delay}; then every request is
  * either answered or refused with the retryable status (UNAVAILABLE, 503 with Retry-After), or finds the port
  * closed; requests that were running when the refusals began finish; the engine is closed at the end.
  *
@@ -65,14 +67,15 @@ class GracefulShutdownIT {
     void aClosingServerGoesUnreadyThenRefusesAndFinishesWhatItStarted(@TempDir Path dir) throws Exception {
         ConfigurableApplicationContext context = PlatformServer.start(
                 "--distill4j.inference.model-repository=" + dir.resolve("models"), "--spring.grpc.server.port=0",
-                "--server.port=0", "--management.server.port=0", "--distill4j.shutdown.delay=" + DELAY.toMillis() + "ms",
-                "--management.endpoint.health.probes.enabled=true");
+                "--server.port=0", "--management.server.port=0",
+                "--distill4j.shutdown.delay=" + DELAY.toMillis() + "ms", "--management.endpoint.health.probes.enabled=true");
         InferenceEngine engine = context.getBean(InferenceEngine.class);
         int grpcPort = context.getBean(GrpcServerLifecycle.class).getPort();
         int restPort = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
         int managementPort = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
         ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
-        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
         HttpClient http = InferenceClients.http();
         List<Thread> threads = new ArrayList<>();
         try {
@@ -216,7 +219,7 @@ class GracefulShutdownIT {
     }
 
     private String summary() {
-        Map<String, AtomicLong> counts = new java.util.TreeMap<>();
+        Map<String, AtomicLong> counts = new TreeMap<>();
         this.requests.forEach(r -> counts.computeIfAbsent(r.client() + " " + r.result().outcome(),
                 key -> new AtomicLong()).incrementAndGet());
         return counts.toString();
@@ -237,7 +240,7 @@ class GracefulShutdownIT {
         }
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition, Duration timeout) {
+    private static void awaitCondition(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
