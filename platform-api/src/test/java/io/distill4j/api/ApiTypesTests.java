@@ -4,6 +4,7 @@ import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelOverloadedException;
 import io.distill4j.api.exception.NonTransientException;
+import io.distill4j.api.exception.ServerShuttingDownException;
 import io.distill4j.api.exception.TransientException;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,9 @@ class ApiTypesTests {
         assertThat(invalid.isTransient()).isFalse();
         assertThat(new ModelOverloadedException("m/1", "full")).isInstanceOf(TransientException.class)
             .satisfies(e -> assertThat(e.isTransient()).isTrue());
+        assertThat(new ServerShuttingDownException("minilm", "shutting down")).isInstanceOf(TransientException.class)
+            .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+            .satisfies(e -> assertThat(e.subject()).hasValue("minilm"));
     }
 
     @Test

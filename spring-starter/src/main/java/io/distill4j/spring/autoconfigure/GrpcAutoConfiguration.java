@@ -8,6 +8,7 @@ import io.distill4j.spring.grpc.GrpcAccess;
 import io.distill4j.spring.grpc.GrpcStatusMapper;
 import io.distill4j.spring.grpc.OpenInferenceService;
 import io.distill4j.spring.inference.OpenInference;
+import io.distill4j.spring.lifecycle.ServingGate;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.security.Distill4jAuthenticationManager;
 import io.grpc.BindableService;
@@ -70,10 +71,11 @@ public final class GrpcAutoConfiguration {
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     OpenInferenceService distill4jOpenInferenceService(InferenceEngine engine, ObjectProvider<InferenceGuard> guard,
-            Distill4jSecurityProperties security) {
+            ObjectProvider<ServingGate> gate, Distill4jSecurityProperties security) {
         // Admin credentials are checked by the access interceptor, or the start failed without one that can.
         return new OpenInferenceService(engine, guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)),
-                SERVER_NAME, OpenInference.serverVersion(), security.getAdmin().hasCredentials());
+                gate.getIfAvailable(ServingGate::new), SERVER_NAME, OpenInference.serverVersion(),
+                security.getAdmin().hasCredentials());
     }
 
     @Bean

@@ -80,7 +80,7 @@ public class InferenceProperties {
     /** Most elements in one raw input tensor. */
     private long maxTensorElements = DEFAULTS.maxTensorElements();
 
-    /** How long closing the engine waits for requests in flight to finish. */
+    /** How long closing the engine, or a server shutting down, waits for requests in flight to finish. */
     private Duration drainTimeout = DEFAULTS.drainTimeout();
 
     /** The ONNX Runtime sessions, one per loaded model. */

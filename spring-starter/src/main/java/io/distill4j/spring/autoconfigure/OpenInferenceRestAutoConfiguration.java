@@ -2,6 +2,7 @@ package io.distill4j.spring.autoconfigure;
 
 import io.distill4j.api.InferenceEngine;
 import io.distill4j.spring.inference.OpenInference;
+import io.distill4j.spring.lifecycle.ServingGate;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.distill4j.spring.rest.OpenInferenceRestController;
 
@@ -39,7 +40,8 @@ public final class OpenInferenceRestAutoConfiguration {
     @ConditionalOnBean(InferenceEngine.class)
     @ConditionalOnMissingBean
     OpenInferenceRestController distill4jOpenInferenceRestController(InferenceEngine engine,
-            ObjectProvider<InferenceGuard> guard, Distill4jSecurityProperties security, RestProperties rest) {
+            ObjectProvider<InferenceGuard> guard, ObjectProvider<ServingGate> gate,
+            Distill4jSecurityProperties security, RestProperties rest) {
         boolean admin = security.getAdmin().hasCredentials();
         if (admin && !ClassUtils.isPresent(AUTHENTICATION_MANAGER, getClass().getClassLoader())) {
             throw new IllegalStateException("distill4j.security.admin.* credentials are set but nothing can check them "
@@ -47,7 +49,7 @@ public final class OpenInferenceRestAutoConfiguration {
         }
         // With Spring Security, the starter's filter chain checks the admin credentials on /v2/repository.
         return new OpenInferenceRestController(new OpenInference(engine,
-                guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine))), OpenInference.SERVER_NAME,
-                OpenInference.serverVersion(), rest.getMaxRequestSize().toBytes(), admin);
+                guard.getIfAvailable(() -> InferenceGuard.deadlineOnly(engine)), gate.getIfAvailable(ServingGate::new)),
+                OpenInference.SERVER_NAME, OpenInference.serverVersion(), rest.getMaxRequestSize().toBytes(), admin);
     }
 }

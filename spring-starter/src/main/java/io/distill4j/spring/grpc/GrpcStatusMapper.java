@@ -24,7 +24,9 @@ import org.springframework.util.ClassUtils;
  *
  * A Distill4j exception's message (which names the field and the limit) becomes the status description,
  * prefixed with its subject (model or job) when it has one; an unexpected exception's message is not sent
- * to the client, which may be outside the trust boundary.
+ * to the client, which may be outside the trust boundary. A server that is shutting down refuses new inference
+ * calls with {@code UNAVAILABLE} ({@link io.distill4j.api.exception.ServerShuttingDownException}), which a client
+ * retries on another replica.
  */
 public final class GrpcStatusMapper {
 

@@ -32,6 +32,7 @@ import io.distill4j.api.grpc.inference.ServerMetadataResponse;
 import io.distill4j.api.grpc.inference.ServerReadyRequest;
 import io.distill4j.api.grpc.inference.ServerReadyResponse;
 import io.distill4j.spring.inference.OpenInference;
+import io.distill4j.spring.lifecycle.ServingGate;
 import io.distill4j.spring.resilience.InferenceGuard;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -50,6 +51,10 @@ import io.grpc.stub.StreamObserver;
  * unloads by name. Load and unload change what the server serves, so they are admin methods: unless the
  * service is built with {@code repositoryControl} they answer {@code PERMISSION_DENIED}; the starter turns
  * it on only when admin credentials are configured, and {@link GrpcAccess} checks them.
+ *
+ * <p>{@code ServerReady} is the {@link ServingGate}'s readiness: {@code false} from the moment the server starts
+ * to shut down; from the moment the gate refuses, {@code ModelInfer} answers {@code UNAVAILABLE} (nothing ran;
+ * retry elsewhere) while calls already running finish.
  */
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -89,7 +94,20 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
      */
     public OpenInferenceService(InferenceEngine engine, InferenceGuard guard, String serverName, String serverVersion,
             boolean repositoryControl) {
-        this.inference = new OpenInference(Objects.requireNonNull(engine, "engine"), guard);
+        this(engine, guard, new ServingGate(), serverName, serverVersion, repositoryControl);
+    }
+
+    /**
+     * @param guard the policy every model call runs under (bulkhead, circuit breaker, time limiter), given
+     * the call's remaining deadline
+     * @param gate what {@code ServerReady} answers and what admits each {@code ModelInfer}; shared with the
+     * server's other bindings and drained when it shuts down
+     * @param repositoryControl whether RepositoryModelLoad and RepositoryModelUnload may change what is
+     * loaded; give {@code true} only behind an authenticating interceptor
+     */
+    public OpenInferenceService(InferenceEngine engine, InferenceGuard guard, ServingGate gate, String serverName,
+            String serverVersion, boolean repositoryControl) {
+        this.inference = new OpenInference(Objects.requireNonNull(engine, "engine"), guard, gate);
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
         this.repositoryControl = repositoryControl;
@@ -102,7 +120,8 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-        GrpcStatusMapper.unary(response, () -> ServerReadyResponse.newBuilder().setReady(true).build());
+        GrpcStatusMapper.unary(response, () -> ServerReadyResponse.newBuilder()
+            .setReady(this.inference.serverReady()).build());
     }
 
     @Override

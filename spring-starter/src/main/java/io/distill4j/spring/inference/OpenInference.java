@@ -19,6 +19,7 @@ import io.distill4j.api.Tensor;
 import io.distill4j.api.TensorInfo;
 import io.distill4j.api.exception.InvalidInputException;
 import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.spring.lifecycle.ServingGate;
 import io.distill4j.spring.resilience.InferenceGuard;
 
 /**
@@ -36,6 +37,11 @@ import io.distill4j.spring.resilience.InferenceGuard;
  * ONNX outputs. An input given twice is refused, naming it. Requested outputs select among the outputs (an
  * unknown name is refused); none requested means all. A version, when given, must be the loaded one. Every model
  * call runs under the {@link InferenceGuard} and the call's time left, which reaches the engine's queue.
+ *
+ * <p>The server's readiness and whether it still takes inference calls are its {@link ServingGate}'s: once the
+ * gate refuses (the server is shutting down) a call fails with a
+ * {@link io.distill4j.api.exception.ServerShuttingDownException} before it reaches the guard, and a call admitted
+ * before runs to its end.
  */
 public final class OpenInference {
 
@@ -61,9 +67,18 @@ public final class OpenInference {
 
     private final InferenceGuard guard;
 
+    private final ServingGate gate;
+
+    /** Calls under {@code guard}, on a server that is always ready (nothing drains its gate). */
     public OpenInference(InferenceEngine engine, InferenceGuard guard) {
+        this(engine, guard, new ServingGate());
+    }
+
+    /** Calls under {@code guard}, admitted by {@code gate}, which also answers readiness. */
+    public OpenInference(InferenceEngine engine, InferenceGuard guard, ServingGate gate) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.guard = Objects.requireNonNull(guard, "guard");
+        this.gate = Objects.requireNonNull(gate, "gate");
     }
 
     /** The version server metadata reports: the starter jar's, or {@code development} when run from classes. */
@@ -75,6 +90,16 @@ public final class OpenInference {
     /** The engine the calls run on. */
     public InferenceEngine engine() {
         return this.engine;
+    }
+
+    /** Whether the server is ready (the protocol's server-ready): false from the moment it starts to shut down. */
+    public boolean serverReady() {
+        return this.gate.ready();
+    }
+
+    /** Whether the server is shutting down (not ready for good, refusing or about to). */
+    public boolean shuttingDown() {
+        return this.gate.draining();
     }
 
     /** A tensor as the protocol's metadata describes it: name, datatype and shape ({@code -1} for any size). */
@@ -153,12 +178,14 @@ public final class OpenInference {
      * in the order requested.
      *
      * @param timeLeft the call's remaining time, or {@code null} when it has no deadline
+     * @throws io.distill4j.api.exception.ServerShuttingDownException without running the model, once the server
+     *     refuses new calls
      */
     public Map<String, Tensor> infer(ModelDescriptor model, Map<String, Tensor> inputs, List<String> requested,
             Duration timeLeft) {
         String name = model.id().name();
-        Map<String, Tensor> outputs = this.guard.call(name, timeLeft,
-                engine -> isText(model) ? runText(engine, model, inputs) : engine.infer(name, inputs));
+        Map<String, Tensor> outputs = this.gate.admit(name, () -> this.guard.call(name, timeLeft,
+                engine -> isText(model) ? runText(engine, model, inputs) : engine.infer(name, inputs)));
         if (requested.isEmpty()) {
             return outputs;
         }

@@ -19,7 +19,9 @@ import org.springframework.web.server.ResponseStatusException;
  * anything else -> 500 ("internal error", no details)
  * </pre>
  *
- * 429 and 503 are the statuses a client may retry (the answer carries {@code Retry-After}).
+ * 429 and 503 are the statuses a client may retry (the answer carries {@code Retry-After}); a server that is
+ * shutting down refuses new inference requests with 503
+ * ({@link io.distill4j.api.exception.ServerShuttingDownException}, code {@code UNAVAILABLE}).
  */
 public final class HttpStatusMapper {
 

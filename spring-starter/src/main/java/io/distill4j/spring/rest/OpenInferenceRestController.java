@@ -39,7 +39,7 @@ import org.springframework.web.server.ResponseStatusException;
  *
  * <pre>
  * GET  /v2/health/live                                       {"live": true}
- * GET  /v2/health/ready                                      {"ready": true}
+ * GET  /v2/health/ready                                      {"ready": true}: 200 when ready, 503 when not
  * GET  /v2                                                   {"name", "version", "extensions"}
  * GET  /v2/models/{name}[/versions/{version}]                {"name", "versions", "platform", "inputs", "outputs"}
  * GET  /v2/models/{name}[/versions/{version}]/ready          {"name", "ready"}: 200 when ready, 503 when not
@@ -51,6 +51,11 @@ import org.springframework.web.server.ResponseStatusException;
  * does not have, one given twice, or a shape the data does not fill is a 400 naming the field. Every failure
  * answers {@code {"error": "..."}} with the status of {@link HttpStatusMapper}; 429 and 503 carry
  * {@code Retry-After}. A request body over the configured size is refused without being read whole.
+ *
+ * <p>Readiness is the server's {@link io.distill4j.spring.lifecycle.ServingGate}'s: {@code /v2/health/ready}
+ * answers 503 from the moment the server starts to shut down. From then on inference answers carry
+ * {@code Connection: close}, so that a kept-alive client reconnects through its load balancer; once the gate
+ * refuses, an inference request is a 503 with {@code Retry-After} (nothing ran; retry elsewhere).
  *
  * <p>The repository extension (Triton's): {@code POST /v2/repository/index} lists the repository,
  * {@code POST /v2/repository/models/{name}/load} loads (or swaps in the newest version) and {@code .../unload}
@@ -100,8 +105,10 @@ public class OpenInferenceRestController {
     }
 
     @GetMapping("/health/ready")
-    public ObjectNode ready() {
-        return NODES.objectNode().put("ready", true);
+    public ResponseEntity<ObjectNode> ready() {
+        boolean ready = this.inference.serverReady();
+        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+            .body(NODES.objectNode().put("ready", ready));
     }
 
     @GetMapping({ "", "/" })
@@ -178,13 +185,13 @@ public class OpenInferenceRestController {
     }
 
     @PostMapping(path = "/models/{name}/infer", consumes = MediaType.ALL_VALUE)
-    public ObjectNode infer(@PathVariable String name, InputStream body) throws IOException {
+    public ResponseEntity<ObjectNode> infer(@PathVariable String name, InputStream body) throws IOException {
         return infer(name, "", body);
     }
 
     @PostMapping(path = "/models/{name}/versions/{version}/infer", consumes = MediaType.ALL_VALUE)
-    public ObjectNode infer(@PathVariable String name, @PathVariable String version, InputStream body)
-            throws IOException {
+    public ResponseEntity<ObjectNode> infer(@PathVariable String name, @PathVariable String version,
+            InputStream body) throws IOException {
         ModelDescriptor model = this.inference.loaded(name, version, "model_name");
         String modelName = model.id().name();
         JsonNode request = parse(modelName, read(modelName, body));
@@ -232,18 +239,27 @@ public class OpenInferenceRestController {
             }
             entry.set("data", JsonTensors.encode(tensor));
         });
-        return out;
+        return closingWhenShuttingDown(ResponseEntity.ok()).body(out);
     }
 
     /** Every failure of this controller as the protocol's error object, with the mapped status. */
     @ExceptionHandler(RuntimeException.class)
     public ResponseEntity<ObjectNode> failure(RuntimeException failure) {
         int status = HttpStatusMapper.status(failure);
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        ResponseEntity.BodyBuilder response = closingWhenShuttingDown(ResponseEntity.status(status))
+            .contentType(MediaType.APPLICATION_JSON);
         if (HttpStatusMapper.retryable(status)) {
             response.header(HttpHeaders.RETRY_AFTER, "1");
         }
         return response.body(NODES.objectNode().put("error", HttpStatusMapper.message(failure)));
+    }
+
+    /**
+     * {@code Connection: close} on an answer while the server shuts down: the client's next request opens a new
+     * connection, which its load balancer sends to a server that stays, instead of reusing this one.
+     */
+    private ResponseEntity.BodyBuilder closingWhenShuttingDown(ResponseEntity.BodyBuilder response) {
+        return this.inference.shuttingDown() ? response.header(HttpHeaders.CONNECTION, "close") : response;
     }
 
     /** The request body as text, refused without being read whole when it is over the configured size. */

@@ -43,7 +43,8 @@ class ConfigurationMetadataTests {
             try (InputStream in = url.openStream()) {
                 for (JsonNode property : json.readTree(in).path("properties")) {
                     String name = property.path("name").asString();
-                    if (name.startsWith("distill4j.inference.") || name.startsWith("distill4j.distill.")) {
+                    if (name.startsWith("distill4j.inference.") || name.startsWith("distill4j.distill.")
+                            || name.startsWith("distill4j.shutdown.")) {
                         properties.add(property);
                     }
                 }
@@ -56,7 +57,7 @@ class ConfigurationMetadataTests {
         assertThat(properties).extracting(p -> p.path("name").asString()).contains(
                 "distill4j.inference.max-text-size", "distill4j.inference.session.optimization-level",
                 "distill4j.inference.batching.max-queue-delay", "distill4j.distill.memory-limit",
-                "distill4j.distill.max-sequence-length");
+                "distill4j.distill.max-sequence-length", "distill4j.shutdown.delay");
         for (JsonNode property : properties) {
             String name = property.path("name").asString();
             assertThat(property.path("description").asString()).as(name).isNotBlank();
@@ -83,5 +84,7 @@ class ConfigurationMetadataTests {
             .isEqualTo(new InferenceProperties());
         assertThat(binder.bindOrCreate("distill4j.distill", DistillProperties.class)).usingRecursiveComparison()
             .isEqualTo(new DistillProperties());
+        assertThat(binder.bindOrCreate("distill4j.shutdown", ShutdownProperties.class)).usingRecursiveComparison()
+            .isEqualTo(new ShutdownProperties());
     }
 }

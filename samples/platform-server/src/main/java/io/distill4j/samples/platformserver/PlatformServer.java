@@ -30,12 +30,15 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
  *
  * <pre>
  * java -jar samples/cli/target/distill4j.jar serve [--distill spec.yaml] [--name=value ...]
- * java -jar samples/platform-server/target/distill4j-platform-server.jar [--name=value ...]
  * </pre>
  *
  * Settings are Spring Boot's {@code --name=value} arguments (or environment variables, e.g. in a container).
  * DJL runs offline ({@code ai.djl.offline=true}, its native library comes from the class path) unless the
  * system property says otherwise.
+ *
+ * <p>On {@code SIGTERM} it leaves without dropping a request (see
+ * {@link io.distill4j.spring.lifecycle.ServingShutdown}): readiness goes down, new inference requests are refused
+ * with the retryable status, requests in flight finish, then the servers stop and the engine closes.
  */
 @SpringBootApplication
 public class PlatformServer {
