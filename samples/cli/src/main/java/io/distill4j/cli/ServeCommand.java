@@ -85,8 +85,10 @@ final class ServeCommand implements Callable<Integer> {
                 throw ex;
             }
         }
-        // Until Ctrl-C / SIGTERM closes the context; the JVM then ends after Spring's graceful shutdown.
+        // Until Ctrl-C / SIGTERM closes the context. The event comes as the close begins; closing again waits
+        // (on the context's own lock) until the drain is done, so that main never exits under it.
         closed.await();
+        context.close();
         return ExitCodes.OK;
     }
 }

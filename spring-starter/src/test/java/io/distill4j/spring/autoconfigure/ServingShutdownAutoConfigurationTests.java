@@ -15,7 +15,6 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -39,9 +38,7 @@ class ServingShutdownAutoConfigurationTests {
         .withConfiguration(AutoConfigurations.of(ServingShutdownAutoConfiguration.class, GrpcAutoConfiguration.class,
                 OpenInferenceRestAutoConfiguration.class))
         .withBean(InferenceEngine.class, () -> ENGINE)
-        // As SpringApplication does: the REST binding's size property is a DataSize.
-        .withInitializer(context -> context.getBeanFactory()
-            .setConversionService(ApplicationConversionService.getSharedInstance()));
+        .withPropertyValues("distill4j.serving.enabled=true");
 
     @Test
     void bothBindingsAnswerReadinessFromTheOneGate() {

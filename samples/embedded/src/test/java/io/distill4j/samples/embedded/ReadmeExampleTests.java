@@ -8,15 +8,15 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The README's {@code distiller.distill(...)} example is this module's program, line for line. */
+/** The guide's {@code distiller.distill(...)} example (docs/guide.md) is this module's program, line for line. */
 class ReadmeExampleTests {
 
     @Test
-    void theReadmeShowsTheCodeOfTheProgramsRunMethod() throws Exception {
-        List<String> readme = Files.readAllLines(Path.of("../../README.md"));
+    void theGuideShowsTheCodeOfTheProgramsRunMethod() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("../../docs/guide.md"));
         int start = readme.indexOf("try (Distiller distiller = new PipelineDistiller(DistillerConfig.builder("
                 + "directory.resolve(\"work\"))");
-        assertThat(start).as("the example in README.md").isNotNegative();
+        assertThat(start).as("the example in docs/guide.md").isNotNegative();
         List<String> example = readme.subList(start, readme.subList(start, readme.size()).indexOf("```") + start);
         List<String> program = Files.readAllLines(
                 Path.of("src/main/java/io/distill4j/samples/embedded/EmbeddedDistillation.java"));
