@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,9 @@ public final class ColdStartBenchmark {
 
     private final List<List<String>> targets = new ArrayList<>();
 
+    /** The system's 1-minute load average just before each measured JVM started: how quiet the machine was. */
+    private final List<Double> loads = new ArrayList<>();
+
     private ColdStartBenchmark(ColdStartOptions options, PrintStream console) {
         this.options = options;
         this.report = new Report(options.out(), ColdStartOptions.CSV, CSV_HEADER, console);
@@ -139,8 +143,10 @@ public final class ColdStartBenchmark {
             for (int repetition = 1; repetition <= this.options.repetitions(); repetition++) {
                 for (Subject subject : BenchmarkSupport.rotated(subjects, repetition)) {
                     BenchmarkSupport.settle();
+                    sampleLoad();
                     ProbeRun run = probe(subject, repetition);
-                    this.report.log(subject.label() + " #" + repetition + ": load " + ms(run.times().load())
+                    this.report.log(subject.label() + " #" + repetition + " (load average " + lastLoad() + "): load "
+                            + ms(run.times().load())
                             + " + first answer " + ms(run.times().firstAnswer()) + " ms (" + run.times().answer()
                             + "); process start to first answer " + ms(run.processToFirstAnswer()) + " ms");
                     runs.add(run);
@@ -157,8 +163,10 @@ public final class ColdStartBenchmark {
             for (int repetition = 1; repetition <= this.options.repetitions(); repetition++) {
                 for (ServerStart.Variant variant : BenchmarkSupport.rotated(variants, repetition)) {
                     BenchmarkSupport.settle();
+                    sampleLoad();
                     ServerStart.Start start = server.measure(variant, repetition);
-                    this.report.log("server " + variant.id + " #" + repetition + ": ready after "
+                    this.report.log("server " + variant.id + " #" + repetition + " (load average " + lastLoad()
+                            + "): ready after "
                             + ms(start.readyMillis()) + " ms, gRPC port after " + ms(start.grpcMillis())
                             + " ms; stopped in " + ms(start.stopMillis()) + " ms (status " + start.exitStatus() + ")");
                     starts.add(start);
@@ -448,8 +456,26 @@ public final class ColdStartBenchmark {
     }
 
     private String targetsSection(String loadAtStart) {
-        return "## Figures\n\nLoad average at start: " + loadAtStart + ".\n\n"
-                + Report.table(List.of("what", "figure", "target", "met?"), this.targets);
+        StringBuilder out = new StringBuilder("## Figures\n\n1-minute load average at start: ").append(loadAtStart);
+        if (!this.loads.isEmpty()) {
+            Spread spread = Spread.of(this.loads);
+            out.append("; just before each of the ").append(spread.count()).append(" measured JVMs: median ")
+                    .append(Report.format(spread.median(), 2)).append(" (").append(spread.range(2)).append(")");
+        }
+        out.append("; at the end: ").append(Report.loadAverage()).append(
+                " (2 cores: above 2 means other work waited for a core).\n\n");
+        return out.append(Report.table(List.of("what", "figure", "target", "met?"), this.targets)).toString();
+    }
+
+    private void sampleLoad() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load >= 0) {
+            this.loads.add(load);
+        }
+    }
+
+    private String lastLoad() {
+        return this.loads.isEmpty() ? "n/a" : Report.format(this.loads.get(this.loads.size() - 1), 2);
     }
 
     private static Spread spread(List<ProbeRun> runs, ToDoubleFunction<ProbeRun> figure) {
