@@ -35,8 +35,8 @@ import io.distill4j.engine.OnnxInferenceEngine;
  * The report is printed and written to {@code benchmarks/target/cold-start-results.md}, every repetition to
  * {@code benchmarks/target/cold-start-runs.csv}; the servers' logs stay in
  * {@code benchmarks/target/bench-work/cold-start/server/}. The defaults (5 repetitions of everything) take about
- * eight minutes on 2 cores; for a quick check add {@code --repetitions 1}. {@link ColdStartOptions#USAGE} lists
- * every flag. The machine should be otherwise idle: the figures are wall-clock times of whole processes.
+ * five minutes on an idle 2-core machine (eight on a busy one); for a quick check add {@code --repetitions 1}.
+ * {@link ColdStartOptions#USAGE} lists every flag. The machine should be otherwise idle: the figures are wall-clock times of whole processes.
  *
  * <h2>What it measures</h2>
  * Every repetition of every figure is a new JVM, and the JVMs of one repetition run one after the other in an

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@link ColdStartBenchmark}'s command-line flags, parsed from {@code --name value} pairs. Only {@code --student}
- * is required; the defaults (5 repetitions of everything) take about eight minutes on a 2-core machine.
+ * is required; the defaults (5 repetitions of everything) take about five minutes on an idle 2-core machine.
  *
  * @param student a student's version folder in a model repository ({@code .../<name>/<version>/} holding
  *     {@code model.json}); it is copied into a repository of its own
