@@ -10,9 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** What every benchmark's main class does the same way: JVM setup, exit on failure, interleaving order, pauses. */
 final class BenchmarkSupport {
@@ -82,6 +84,21 @@ final class BenchmarkSupport {
         }
         catch (IOException ex) {
             throw new BenchmarkException("Cannot create " + directory, ex);
+        }
+    }
+
+    /** Deletes a folder and everything under it; nothing if it does not exist. */
+    static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        catch (IOException ex) {
+            throw new BenchmarkException("Cannot delete " + directory, ex);
         }
     }
 

@@ -30,7 +30,7 @@ final class Report {
 
     private final StringBuilder markdown = new StringBuilder();
 
-    private final StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+    private final StringBuilder csv;
 
     /** @param markdownFile where the report goes; {@code runs.csv} is written in the same folder */
     Report(Path markdownFile, PrintStream console) {
@@ -42,9 +42,21 @@ final class Report {
      * @param csvFileName the name of the CSV of timed runs, written in the same folder
      */
     Report(Path markdownFile, String csvFileName, PrintStream console) {
+        this(markdownFile, csvFileName, CSV_HEADER, console);
+    }
+
+    /**
+     * A report whose CSV has other columns than the timed runs of {@link #run}; its lines are written with
+     * {@link #row}.
+     * @param markdownFile where the report goes
+     * @param csvFileName the name of the CSV, written in the same folder
+     * @param csvHeader the CSV's first line, comma-separated column names
+     */
+    Report(Path markdownFile, String csvFileName, String csvHeader, PrintStream console) {
         this.markdownFile = markdownFile.toAbsolutePath();
         this.csvFile = this.markdownFile.resolveSibling(csvFileName);
         this.console = console;
+        this.csv = new StringBuilder(csvHeader).append('\n');
     }
 
     Path markdownFile() {
@@ -71,6 +83,19 @@ final class Report {
                 format(result.elapsedNanos() / 1e9, 3), format(result.throughput(), 1),
                 format(result.latencyMillis(0.50), 3), format(result.latencyMillis(0.90), 3),
                 format(result.latencyMillis(0.99), 3))).append('\n');
+    }
+
+    /**
+     * Records one line in the CSV, kept with the next section; cells must not hold commas, quotes or line breaks.
+     * @throws IllegalArgumentException for a cell that does
+     */
+    void row(List<String> cells) {
+        for (String cell : cells) {
+            if (cell.contains(",") || cell.contains("\"") || cell.contains("\n")) {
+                throw new IllegalArgumentException("a CSV cell cannot hold a comma, quote or line break: " + cell);
+            }
+        }
+        this.csv.append(String.join(",", cells)).append('\n');
     }
 
     /** Prints progress to the console only. */

@@ -13,7 +13,9 @@
  * the pipeline's pieces on Banking77, {@link io.distill4j.benchmarks.TrainingSpeedBenchmark} DJL's training
  * steps against PyTorch's on the same student, {@link io.distill4j.benchmarks.FineTuningSpeedBenchmark} the
  * same for full fine-tuning of all-MiniLM-L6-v2 with a classification head, and {@link
- * io.distill4j.benchmarks.ServingBenchmark} gRPC ModelInfer against the in-process engine. Their markdown
+ * io.distill4j.benchmarks.ServingBenchmark} gRPC ModelInfer against the in-process engine, and {@link
+ * io.distill4j.benchmarks.ColdStartBenchmark} a model's load to first answer in a fresh JVM and the server's
+ * process start to ready. Their markdown
  * tables are written with a {@link io.distill4j.benchmarks.Report}.
  */
 package io.distill4j.benchmarks;
