@@ -30,7 +30,7 @@ import io.distill4j.engine.OnnxInferenceEngine;
  * From the repository root, after building the command line's jar ({@code mvn -DskipTests -pl samples/cli -am
  * package}):
  * <pre>
- * mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.ColdStartBenchmark -Dbench.jvmArgs=-Xmx2g -Dbench.args="--student &lt;repository&gt;/banking77-student/4"
+ * mvn -Pbench -DskipTests -pl benchmarks -am verify -Dbench.main=io.distill4j.benchmarks.ColdStartBenchmark -Dbench.jvmArgs=-Xmx2g -Dbench.args="--student models/intents/1"
  * </pre>
  * The report is printed and written to {@code benchmarks/target/cold-start-results.md}, every repetition to
  * {@code benchmarks/target/cold-start-runs.csv}; the servers' logs stay in
@@ -49,9 +49,9 @@ import io.distill4j.engine.OnnxInferenceEngine;
  * the now warm JVM. The benchmark also times the whole process from its start to the first answer. The student is
  * a version folder of a model repository given by {@code --student}, copied into a repository of its own; the
  * teachers are all-MiniLM-L6-v2 and bge-small-en-v1.5 from the registry jars on the class path. Target: the
- * student's load + first answer ≤ {@value #TARGET_MILLIS} ms (median). Two more student probes: one with ONNX
- * Runtime's native libraries extracted beforehand ({@code -Donnxruntime.native.path}, see {@link OrtLibraries}),
- * and one that pays the one-off parts of a first load one by one (the {@code phases} argument of
+ * student's load + first answer ≤ {@value #TARGET_MILLIS} ms (median). Two more student probes: one with the
+ * engine's cache of ONNX Runtime's native libraries switched off ({@code -Ddistill4j.native-cache=none}: the JVM
+ * copies them out of the jar, as ONNX Runtime does by itself), and one that pays the one-off parts of a first load one by one (the {@code phases} argument of
  * {@link ColdStartProbe}), to show where a cold load's time goes.</li>
  * <li>Server ({@code server}): {@link ServerStart}: {@code java -jar distill4j.jar serve} from
  * {@link ProcessBuilder#start()} to the first {@code 200} of {@code GET /v2/health/ready}, on a repository
@@ -64,6 +64,9 @@ public final class ColdStartBenchmark {
 
     /** The target of a student's {@code load} + first answer in a fresh JVM, median. */
     static final double TARGET_MILLIS = 500;
+
+    /** The engine's system property for its native-library cache folder ({@code OrtNativeCache}). */
+    private static final String NATIVE_CACHE_PROPERTY = "distill4j.native-cache";
 
     private static final String MINILM = "minilm";
 
@@ -200,12 +203,9 @@ public final class ColdStartBenchmark {
             subjects.add(new Subject(student.name(), label, repository, student.name(), true, false, List.of(), files));
             subjects.add(new Subject(student.name() + "-phases", label + ", one-off costs first", repository,
                     student.name(), false, true, List.of(), files));
-            OrtLibraries.extract(work.resolve("onnxruntime-native")).ifPresentOrElse(
-                    libraries -> subjects.add(new Subject(student.name() + "-ort-native-path",
-                            label + ", ONNX Runtime's library extracted beforehand", repository, student.name(), true,
-                            false, List.of("-D" + OrtLibraries.PROPERTY + "=" + libraries), files)),
-                    () -> this.report.log("ONNX Runtime's native library for this platform is not on the class path "
-                            + "as a resource; the " + OrtLibraries.PROPERTY + " variant is left out"));
+            subjects.add(new Subject(student.name() + "-no-native-cache",
+                    label + ", native-library cache off (ONNX Runtime copies its library out of the jar)", repository,
+                    student.name(), true, false, List.of("-D" + NATIVE_CACHE_PROPERTY + "=none"), files));
         }
         if (this.options.runs(ColdStartOptions.TEACHERS)) {
             Path minilm = repositories.resolve(MINILM);

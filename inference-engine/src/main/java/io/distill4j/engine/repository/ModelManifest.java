@@ -15,8 +15,6 @@ import io.distill4j.api.TensorInfo;
 import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.engine.text.Pooling;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@code model.json} manifest beside a model version. Only {@code task} is required; an unknown
@@ -74,11 +72,6 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
     /** Manifests larger than this are rejected before parsing. */
     public static final long MAX_FILE_BYTES = 1 << 20;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
-
     public ModelManifest {
         Objects.requireNonNull(task, "task");
         description = description == null ? "" : description;
@@ -114,7 +107,10 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
     public static ModelManifest parse(String json, String modelId) {
         Json raw;
         try {
-            raw = MAPPER.readValue(json, Json.class);
+            raw = ManifestJsonReader.read(json);
+        }
+        catch (ManifestJsonReader.ManifestSyntaxException ex) {
+            throw invalid(modelId, ex.field(), ex.getMessage());
         }
         catch (JacksonException ex) {
             throw new ModelLoadException(modelId, FILE_NAME + " is invalid: " + ex.getOriginalMessage()

@@ -74,8 +74,12 @@ public final class ModelSession implements AutoCloseable {
         this.inputsByName = Collections.unmodifiableMap(byName);
     }
 
-    /** The process-wide ONNX Runtime environment (created on first use, never closed). */
+    /**
+     * The process-wide ONNX Runtime environment (created on first use, never closed). Its native libraries are
+     * loaded from the per-user cache of {@link OrtNativeCache} the first time.
+     */
     public static OrtEnvironment environment() {
+        OrtNativeCache.prepare();
         return OrtEnvironment.getEnvironment();
     }
 

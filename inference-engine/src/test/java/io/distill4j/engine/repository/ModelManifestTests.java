@@ -110,4 +110,41 @@ class ModelManifestTests {
         assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\"} trailing", "m/1"))
             .isInstanceOf(ModelLoadException.class);
     }
+
+    @Test
+    void rejectsAValueOfTheWrongKindNamingTheFieldAndWhere() {
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\",\n \"maxSequenceLength\": \"128\"}", "m/1"))
+            .isInstanceOf(ModelLoadException.class)
+            .hasMessageContaining("'maxSequenceLength' must be a whole number, was 128 (line 2, column 23)");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"maxSequenceLength\": 12.5}", "m/1"))
+            .hasMessageContaining("'maxSequenceLength' must be a whole number, was 12.5");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"maxSequenceLength\": 99999999999}", "m/1"))
+            .hasMessageContaining("'maxSequenceLength' must be a whole number, was 99999999999");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"normalize\": \"yes\"}", "m/1"))
+            .hasMessageContaining("'normalize' must be true or false, was yes");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": 7}", "m/1"))
+            .hasMessageContaining("'task' must be a string, was 7");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"labels\": \"a,b\"}", "m/1"))
+            .hasMessageContaining("'labels' must be an array of strings");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"labels\": [\"a\", 2]}", "m/1"))
+            .hasMessageContaining("'labels[1]' must be a string, was 2");
+        assertThatThrownBy(() -> ModelManifest.parse(
+                "{\"task\": \"raw\", \"inputs\": [{\"name\": \"x\", \"type\": \"FLOAT32\", \"shape\": [1, \"n\"]}]}", "m/1"))
+            .hasMessageContaining("'inputs[0].shape[1]' must be a whole number, was n");
+        assertThatThrownBy(() -> ModelManifest.parse(
+                "{\"task\": \"raw\", \"outputs\": [{\"name\": \"y\", \"dtype\": \"FLOAT32\"}]}", "m/1"))
+            .hasMessageContaining("'outputs[0].dtype' is not a tensor field");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"provenance\": {\"run\": 3}}", "m/1"))
+            .hasMessageContaining("'provenance.run' must be a string, was 3");
+        assertThatThrownBy(() -> ModelManifest.parse("[{\"task\": \"raw\"}]", "m/1"))
+            .hasMessageContaining("must be a JSON object");
+    }
+
+    @Test
+    void rejectsARepeatedKeyRatherThanKeepingEitherValue() {
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"task\": \"text-embedding\"}", "m/1"))
+            .isInstanceOf(ModelLoadException.class)
+            .hasMessageContaining("model.json is invalid")
+            .hasMessageContaining("task");
+    }
 }

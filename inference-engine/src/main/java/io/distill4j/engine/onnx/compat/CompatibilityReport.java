@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.distill4j.api.CompatibilityVerdict;
+import io.distill4j.engine.onnx.ReportJson;
 import io.distill4j.engine.session.ExecutionProvider;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,8 +48,6 @@ public record CompatibilityReport(CompatibilityTarget target, Map<String, Long> 
     public static final String PLACEMENT_NOTE = "Where each node runs is read from ONNX Runtime's published "
             + "operator-kernel tables for the version in the build; ONNX Runtime does not report its placement, "
             + "so a preflight only proves that a session loads with each provider.";
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     public CompatibilityReport {
         Objects.requireNonNull(target, "target");
@@ -212,7 +210,7 @@ public record CompatibilityReport(CompatibilityTarget target, Map<String, Long> 
      * as {@code ""}.
      */
     public String toJson() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("verdict", verdict().name());
         ObjectNode target = root.putObject("target");
         ArrayNode providers = target.putArray("providers");
@@ -265,7 +263,7 @@ public record CompatibilityReport(CompatibilityTarget target, Map<String, Long> 
             node.put("message", result.message());
         }
         root.put("note", PLACEMENT_NOTE);
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return ReportJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     /**

@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.distill4j.api.ElementType;
+import io.distill4j.engine.onnx.ReportJson;
 import io.distill4j.engine.onnx.graph.OnnxElementType;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -63,8 +63,6 @@ public record ModelInventory(long irVersion, Map<String, Long> opsetImports, Str
 
     /** The operator domains treated as standard: the default domain, {@code ai.onnx.ml}, {@code com.microsoft}. */
     public static final Set<String> STANDARD_DOMAINS = Set.of("", "ai.onnx.ml", "com.microsoft");
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     public ModelInventory {
         Objects.requireNonNull(producerName, "producerName");
@@ -196,7 +194,7 @@ public record ModelInventory(long irVersion, Map<String, Long> opsetImports, Str
      * The default domain is written as {@code ""}.
      */
     public String toJson() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("irVersion", this.irVersion);
         ObjectNode imports = root.putObject("opsetImports");
         this.opsetImports.forEach(imports::put);
@@ -241,7 +239,7 @@ public record ModelInventory(long irVersion, Map<String, Long> opsetImports, Str
         this.externalDataFiles.forEach(files::add);
         ArrayNode domains = root.putArray("nonStandardDomains");
         nonStandardOperators().stream().map(Operator::domain).distinct().forEach(domains::add);
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return ReportJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     private static boolean isFixed(String dim) {

@@ -3,7 +3,7 @@ package io.distill4j.engine.onnx.quant;
 import java.util.Map;
 import java.util.Objects;
 
-import tools.jackson.databind.json.JsonMapper;
+import io.distill4j.engine.onnx.ReportJson;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,8 +21,6 @@ import tools.jackson.databind.node.ObjectNode;
 public record GateResult(AccuracyGate.Metric metric, double score, boolean passed, String requirement,
         Map<String, Double> values, int samples) {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     public GateResult {
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(requirement, "requirement");
@@ -31,11 +29,11 @@ public record GateResult(AccuracyGate.Metric metric, double score, boolean passe
 
     /** The result as a JSON object: metric, passed, requirement, samples, then the values. */
     public String toJson() {
-        return MAPPER.writeValueAsString(toJsonNode());
+        return ReportJson.mapper().writeValueAsString(toJsonNode());
     }
 
     ObjectNode toJsonNode() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("metric", this.metric.name());
         root.put("passed", this.passed);
         root.put("requirement", this.requirement);

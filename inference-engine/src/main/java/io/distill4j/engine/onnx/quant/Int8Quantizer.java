@@ -9,11 +9,11 @@ import java.util.Set;
 
 import io.distill4j.engine.digest.Sha256;
 import io.distill4j.engine.onnx.OnnxModelWriter;
+import io.distill4j.engine.onnx.ReportJson;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.StringStringEntryProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
@@ -54,8 +54,6 @@ public final class Int8Quantizer {
     public static final String METADATA_PREFIX = "distill4j.quantization.";
 
     private static final Logger logger = LoggerFactory.getLogger(Int8Quantizer.class);
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final QuantizationConfig config;
 
@@ -144,13 +142,13 @@ public final class Int8Quantizer {
 
     private ModelProto withProvenance(ModelProto model, byte[] source, int quantizedCount,
             List<QuantizationResult.Node> excluded, Optional<GateResult> gate) {
-        ArrayNode excludedJson = MAPPER.createArrayNode();
+        ArrayNode excludedJson = ReportJson.mapper().createArrayNode();
         QuantizationResult.putNodes(excludedJson, excluded);
         return model.toBuilder()
                 .addMetadataProps(entry("source_sha256", Sha256.hexOf(source)))
                 .addMetadataProps(entry("settings", this.config.toJson()))
                 .addMetadataProps(entry("quantized", Integer.toString(quantizedCount)))
-                .addMetadataProps(entry("excluded", MAPPER.writeValueAsString(excludedJson)))
+                .addMetadataProps(entry("excluded", ReportJson.mapper().writeValueAsString(excludedJson)))
                 .addMetadataProps(entry("gate", gate.map(GateResult::toJson).orElse("none")))
                 .build();
     }

@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.distill4j.api.Checks;
-import tools.jackson.databind.json.JsonMapper;
+import io.distill4j.engine.onnx.ReportJson;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,8 +24,6 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Instances are immutable and thread-safe.
  */
 public final class QuantizationConfig {
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final boolean perChannel;
 
@@ -96,7 +94,7 @@ public final class QuantizationConfig {
 
     /** The settings as a JSON object, as recorded in a quantized model's provenance. */
     public String toJson() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("weights", "int8-symmetric");
         root.put("activations", "uint8-dynamic");
         root.put("perChannel", this.perChannel);
@@ -105,7 +103,7 @@ public final class QuantizationConfig {
         this.excludedNodes.stream().sorted().forEach(root.putArray("excludedNodes")::add);
         this.excludedOpTypes.stream().sorted().forEach(root.putArray("excludedOpTypes")::add);
         root.put("maxGateExclusions", this.maxGateExclusions);
-        return MAPPER.writeValueAsString(root);
+        return ReportJson.mapper().writeValueAsString(root);
     }
 
     @Override

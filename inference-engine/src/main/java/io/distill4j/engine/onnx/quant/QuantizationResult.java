@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.distill4j.engine.onnx.OnnxModelWriter;
+import io.distill4j.engine.onnx.ReportJson;
 import io.distill4j.engine.onnx.proto.ModelProto;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,8 +31,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record QuantizationResult(ModelProto model, List<Node> quantized, List<Node> excluded, List<Node> skipped,
         long sourceBytes, long quantizedBytes, Optional<GateResult> gate, Optional<GateResult> initialGate) {
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     public QuantizationResult {
         Objects.requireNonNull(model, "model");
@@ -79,7 +77,7 @@ public record QuantizationResult(ModelProto model, List<Node> quantized, List<No
 
     /** The result as JSON (without the model itself). */
     public String toJson() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("passed", passed());
         root.put("sourceBytes", this.sourceBytes);
         root.put("quantizedBytes", this.quantizedBytes);
@@ -88,7 +86,7 @@ public record QuantizationResult(ModelProto model, List<Node> quantized, List<No
         putNodes(root.putArray("skipped"), this.skipped);
         this.initialGate.ifPresent(g -> root.set("initialGate", g.toJsonNode()));
         this.gate.ifPresent(g -> root.set("gate", g.toJsonNode()));
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return ReportJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     static void putNodes(ArrayNode into, List<Node> nodes) {
