@@ -7,6 +7,7 @@ import java.util.Objects;
 import io.distill4j.api.Checks;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.session.SessionConfig;
 
 /**
@@ -37,6 +38,8 @@ public final class EngineConfig {
 
     private final BatchingConfig batching;
 
+    private final InstanceGroup instances;
+
     private final int maxTextBytes;
 
     private final int maxBatchItems;
@@ -53,6 +56,7 @@ public final class EngineConfig {
         this.modelRepository = Objects.requireNonNull(b.modelRepository, "modelRepository is required");
         this.session = b.session;
         this.batching = b.batching;
+        this.instances = b.instances;
         this.maxTextBytes = b.maxTextBytes;
         this.maxBatchItems = b.maxBatchItems;
         this.maxTensorElements = b.maxTensorElements;
@@ -78,6 +82,14 @@ public final class EngineConfig {
     /** Dynamic batching of text requests, per model. */
     public BatchingConfig batching() {
         return this.batching;
+    }
+
+    /**
+     * How many instances each model runs on and whether they share a session; a model's {@code model.json} may say
+     * otherwise in its {@code serving} object.
+     */
+    public InstanceGroup instances() {
+        return this.instances;
     }
 
     /** Largest text accepted, in UTF-8 bytes. */
@@ -124,6 +136,8 @@ public final class EngineConfig {
 
         private BatchingConfig batching = BatchingConfig.ofDefaults();
 
+        private InstanceGroup instances = InstanceGroup.ofDefaults();
+
         private int maxTextBytes = DEFAULT_MAX_TEXT_BYTES;
 
         private int maxBatchItems = DEFAULT_MAX_BATCH_ITEMS;
@@ -152,6 +166,11 @@ public final class EngineConfig {
 
         public Builder batching(BatchingConfig batching) {
             this.batching = Objects.requireNonNull(batching, "batching");
+            return this;
+        }
+
+        public Builder instances(InstanceGroup instances) {
+            this.instances = Objects.requireNonNull(instances, "instances");
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.distill4j.engine;
 
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,11 @@ import io.distill4j.api.exception.IncompatibleModelException;
 import io.distill4j.api.exception.InferenceFailedException;
 import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.api.exception.TransientException;
+import io.distill4j.engine.batching.AdaptiveBatchPolicy;
 import io.distill4j.engine.batching.BatchListener;
+import io.distill4j.engine.batching.BatchPolicy;
+import io.distill4j.engine.batching.BatchProcessor;
+import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.batching.DynamicBatcher;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.OnnxModelReader;
@@ -45,6 +51,7 @@ import io.distill4j.engine.onnx.compat.CompatibilityTarget;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelManifest;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.session.ModelSession;
 import io.distill4j.engine.session.OrtTensors;
 import io.distill4j.engine.session.SessionConfig;
@@ -57,20 +64,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One served model version: its session, tokenizer and batcher, plus a lease count that makes hot
+ * One served model version: its sessions, tokenizer and batcher, plus a lease count that makes hot
  * swap safe. The engine holds one lease while the version serves; every request holds one while it
  * runs. {@link #retire()} drops the engine's lease, and the last lease released closes batcher,
- * tokenizer and session, in that order (the batcher drains before the session closes).
+ * tokenizer and sessions, in that order (the batcher drains before the sessions close).
+ *
+ * <p>The model runs on the instances of its {@link InstanceGroup} (the engine's, or its manifest's
+ * {@code serving} object): one batcher worker per instance, over one shared session or one session each. With
+ * the adaptive batch policy, a text model's batch costs are calibrated before it serves (a few runs of batches of
+ * 1, 2, 4, ... synthetic 16-token texts) and refined from every batch after.
  */
 final class LoadedModel {
 
     private static final Logger logger = LoggerFactory.getLogger(LoadedModel.class);
 
+    /** Tokens of the calibration texts: a short sentence (fewer if the model truncates texts shorter). */
+    private static final int CALIBRATION_TOKENS = 16;
+
+    /** The largest calibrated batch; larger ones are measured live. */
+    private static final int CALIBRATION_MAX_BATCH = 16;
+
+    /** A calibration run slower than this ends the calibration. */
+    private static final long CALIBRATION_RUN_LIMIT_MILLIS = 200;
+
     private final ModelId id;
 
     private final ModelManifest manifest;
 
-    private final ModelSession session;
+    /** One session shared by every instance, or one per instance. */
+    private final List<ModelSession> sessions;
+
+    /** Spreads a raw model's unbatched calls over its sessions. */
+    private final AtomicInteger nextSession = new AtomicInteger();
+
+    /** Intra-op threads of each session, 0 for ONNX Runtime's default. */
+    private final int sessionThreads;
+
+    private final InstanceGroup instances;
+
+    private final BatchingConfig batching;
+
+    /** The batch policy of the batcher, {@code null} for a model without one. */
+    private final BatchPolicy policy;
 
     private final TextTokenizer tokenizer;
 
@@ -97,13 +132,18 @@ final class LoadedModel {
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private LoadedModel(ModelFiles files, ModelSession session, TextTokenizer tokenizer, CompatibilityReport compatibility,
-            String providerNote, EngineConfig config, InferenceListener listener) {
+    private LoadedModel(ModelFiles files, List<ModelSession> sessions, int sessionThreads, InstanceGroup instances,
+            BatchingConfig batching, TextTokenizer tokenizer, CompatibilityReport compatibility, String providerNote,
+            InferenceListener listener) {
         this.id = files.id();
         this.compatibility = compatibility;
         this.manifest = files.manifest();
-        this.session = session;
+        this.sessions = List.copyOf(sessions);
+        this.sessionThreads = sessionThreads;
+        this.instances = instances;
+        this.batching = batching;
         this.tokenizer = tokenizer;
+        ModelSession session = this.sessions.get(0);
         this.listener = listener;
         this.resultOutput = checkFit(this.id.toString(), this.manifest, session);
         this.textInputs = this.manifest.isTextTask() ? session.inputsByName().keySet() : Set.of();
@@ -124,11 +164,23 @@ final class LoadedModel {
             }
         };
         String name = this.id.toString();
-        this.textBatcher = tokenizer == null ? null
-                : new DynamicBatcher<>(name, config.batching(), TokenizedText::lengthBucket, this::runTextBatch, batchListener);
-        this.rawBatcher = this.manifest.task() == TaskType.RAW && this.manifest.dynamicBatching()
-                ? new DynamicBatcher<>(name, config.batching(), RawBatch.Request::shapeKey, this::runRawBatch, batchListener)
-                : null;
+        boolean rawBatching = this.manifest.task() == TaskType.RAW && this.manifest.dynamicBatching();
+        this.policy = tokenizer != null || rawBatching ? batching.newPolicy() : null;
+        if (tokenizer != null) {
+            calibrate();
+        }
+        int count = instances.resolvedCount();
+        List<BatchProcessor<TokenizedText, float[]>> textProcessors = new ArrayList<>(count);
+        List<BatchProcessor<RawBatch.Request, Map<String, Tensor>>> rawProcessors = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ModelSession instanceSession = this.sessions.get(i % this.sessions.size());
+            textProcessors.add(texts -> runTextBatch(instanceSession, texts));
+            rawProcessors.add(requests -> RawBatch.split(name, runRaw(instanceSession, RawBatch.concat(requests)), requests));
+        }
+        this.textBatcher = tokenizer == null ? null : new DynamicBatcher<>(name, batching, this.policy,
+                TokenizedText::lengthBucket, textProcessors, true, batchListener);
+        this.rawBatcher = rawBatching ? new DynamicBatcher<>(name, batching, this.policy, RawBatch.Request::shapeKey,
+                rawProcessors, true, batchListener) : null;
     }
 
     /**
@@ -162,20 +214,27 @@ final class LoadedModel {
         }
         CompatibilityReport compatibility = config.compatibilityCheck()
                 ? checkCompatibility(modelId, parsed.model(), files.manifest(), sessionConfig) : null;
-        ModelSession session = parsed.usesExternalData() ? ModelSession.open(modelId, files.model(), sessionConfig)
-                : ModelSession.open(modelId, parsed.bytes(), sessionConfig);
+        InstanceGroup instances = files.manifest().serving().instanceGroup(config.instances());
+        BatchingConfig batching = files.manifest().serving().batchingConfig(config.batching());
+        SessionConfig instanceConfig = instances.sessionConfig(sessionConfig);
+        List<ModelSession> sessions = new ArrayList<>(instances.sessionCount());
         TextTokenizer tokenizer = null;
         try {
+            for (int i = 0; i < instances.sessionCount(); i++) {
+                sessions.add(parsed.usesExternalData() ? ModelSession.open(modelId, files.model(), instanceConfig)
+                        : ModelSession.open(modelId, parsed.bytes(), instanceConfig));
+            }
             if (files.manifest().isTextTask()) {
                 tokenizer = TextTokenizer.open(modelId, files.tokenizer().orElseThrow(), files.manifest().maxSequenceLength());
             }
-            return new LoadedModel(files, session, tokenizer, compatibility, providerNote, config, listener);
+            return new LoadedModel(files, sessions, instanceConfig.intraOpThreads(), instances, batching, tokenizer,
+                    compatibility, providerNote, listener);
         }
         catch (RuntimeException ex) {
             if (tokenizer != null) {
                 tokenizer.close();
             }
-            session.close();
+            sessions.forEach(ModelSession::close);
             throw ex;
         }
     }
@@ -291,6 +350,70 @@ final class LoadedModel {
         return this.id;
     }
 
+    /** How this version runs: instances, sessions, batching and what the batch policy has learnt. */
+    ServingPlan plan() {
+        int threads = this.sessionThreads;
+        if (this.policy == null) {
+            return new ServingPlan(this.instances.resolvedCount(), this.sessions.size(), threads, "none", 1, 1, "");
+        }
+        int max = this.batching.maxBatchSize();
+        if (this.policy instanceof AdaptiveBatchPolicy adaptive && this.tokenizer != null) {
+            int bucket = TokenizedText.lengthBucket(calibrationTokens());
+            return new ServingPlan(this.instances.resolvedCount(), this.sessions.size(), threads, "adaptive", max,
+                    adaptive.preferredBatchSize(bucket, max), adaptive.describeGains(bucket, max));
+        }
+        return new ServingPlan(this.instances.resolvedCount(), this.sessions.size(), threads,
+                this.batching.policy().id(), max, this.batching.policy() == BatchPolicy.Kind.OFF ? 1 : max, "");
+    }
+
+    /**
+     * Seeds the adaptive policy with what batches of 1, 2, 4, ... (up to 16 and the cap) synthetic texts of
+     * {@value #CALIBRATION_TOKENS} tokens cost on the first session: a warm-up run and the fastest of three timed
+     * runs per size, stopping early once a run takes longer than {@value #CALIBRATION_RUN_LIMIT_MILLIS} ms (the
+     * policy measures larger sizes from live batches then). Other policies need no calibration.
+     */
+    private void calibrate() {
+        if (!(this.policy instanceof AdaptiveBatchPolicy)) {
+            return;
+        }
+        TokenizedText text = syntheticText(this.tokenizer.encode("calibration"), calibrationTokens());
+        int bucket = text.lengthBucket();
+        long limit = TimeUnit.MILLISECONDS.toNanos(CALIBRATION_RUN_LIMIT_MILLIS);
+        ModelSession session = this.sessions.get(0);
+        for (int size = 1; size <= Math.min(CALIBRATION_MAX_BATCH, this.batching.maxBatchSize()); size *= 2) {
+            List<TokenizedText> batch = Collections.nCopies(size, text);
+            runTextBatch(session, batch);
+            long fastest = Long.MAX_VALUE;
+            for (int run = 0; run < 3; run++) {
+                long start = System.nanoTime();
+                runTextBatch(session, batch);
+                fastest = Math.min(fastest, System.nanoTime() - start);
+            }
+            this.policy.ran(bucket, size, fastest);
+            if (fastest > limit) {
+                break;
+            }
+        }
+    }
+
+    private int calibrationTokens() {
+        return Math.min(CALIBRATION_TOKENS, this.manifest.maxSequenceLength());
+    }
+
+    /** A text of {@code length} tokens shaped like {@code sample}: its first and last token, the middle repeated. */
+    private static TokenizedText syntheticText(TokenizedText sample, int length) {
+        long[] ids = new long[length];
+        long[] mask = new long[length];
+        long[] types = new long[length];
+        long[] source = sample.ids();
+        for (int i = 0; i < length; i++) {
+            int from = i == 0 ? 0 : i == length - 1 ? source.length - 1 : Math.min(1, source.length - 1);
+            ids[i] = source[from];
+            mask[i] = 1;
+        }
+        return new TokenizedText(ids, mask, types);
+    }
+
     ModelDescriptor descriptor() {
         return this.descriptor;
     }
@@ -327,6 +450,11 @@ final class LoadedModel {
         }
     }
 
+    /** Whether every session of the model's instances is closed. */
+    boolean sessionsClosed() {
+        return this.sessions.stream().allMatch(ModelSession::isClosed);
+    }
+
     /** Waits until the model's native resources are closed. */
     boolean awaitClosed(Duration timeout) throws InterruptedException {
         return this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -343,7 +471,7 @@ final class LoadedModel {
             if (this.tokenizer != null) {
                 this.tokenizer.close();
             }
-            this.session.close();
+            this.sessions.forEach(ModelSession::close);
         }
         finally {
             this.closed.countDown();
@@ -368,9 +496,16 @@ final class LoadedModel {
         }
     }
 
-    /** Tokenizes on the caller's thread and queues the text for the batcher. */
-    CompletableFuture<float[]> submitText(String text) {
-        return this.textBatcher.submit(this.tokenizer.encode(text));
+    /**
+     * Tokenizes on the caller's thread and hands the texts to the batcher: a lone text may run at once on the
+     * caller's thread, several are queued together so that they share batches.
+     */
+    List<CompletableFuture<float[]>> submitTexts(List<String> texts) {
+        List<TokenizedText> tokenized = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            tokenized.add(this.tokenizer.encode(text));
+        }
+        return this.textBatcher.submitAll(tokenized);
     }
 
     List<String> labels() {
@@ -378,12 +513,12 @@ final class LoadedModel {
     }
 
     /** The batch processor of text tasks: pad, run, pool (embeddings) or not (logits); one vector per text. */
-    private List<float[]> runTextBatch(List<TokenizedText> texts) {
+    private List<float[]> runTextBatch(ModelSession session, List<TokenizedText> texts) {
         TokenBatch batch = TokenBatch.pad(texts);
         Map<String, OnnxTensor> inputs = null;
         try {
             inputs = batch.toTensors(ModelSession.environment(), this.textInputs);
-            try (OrtSession.Result result = this.session.run(inputs, Set.of(this.resultOutput))) {
+            try (OrtSession.Result result = session.run(inputs, Set.of(this.resultOutput))) {
                 OnnxTensor output = (OnnxTensor) result.get(this.resultOutput).orElseThrow();
                 return textResults(output, batch);
             }
@@ -429,24 +564,20 @@ final class LoadedModel {
     Map<String, Tensor> infer(Map<String, Tensor> inputs, Deadline deadline) {
         deadline.requireTimeLeft(this.id);
         if (this.rawBatcher == null) {
-            return runRaw(inputs);
+            return runRaw(this.sessions.get(Math.floorMod(this.nextSession.getAndIncrement(), this.sessions.size())),
+                    inputs);
         }
         return deadline.await(this.id, this.rawBatcher.submit(RawBatch.request(this.id.toString(), inputs)));
     }
 
-    /** The batch processor of raw models: concatenate, run once, split. */
-    private List<Map<String, Tensor>> runRawBatch(List<RawBatch.Request> requests) {
-        return RawBatch.split(this.id.toString(), runRaw(RawBatch.concat(requests)), requests);
-    }
-
-    /** Runs tensors on the session and copies every output to the heap. */
-    private Map<String, Tensor> runRaw(Map<String, Tensor> inputs) {
+    /** Runs tensors on a session and copies every output to the heap. */
+    private Map<String, Tensor> runRaw(ModelSession session, Map<String, Tensor> inputs) {
         Map<String, OnnxTensor> natives = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 natives.put(e.getKey(), OrtTensors.toNative(ModelSession.environment(), e.getValue()));
             }
-            try (OrtSession.Result result = this.session.run(natives)) {
+            try (OrtSession.Result result = session.run(natives)) {
                 Map<String, Tensor> outputs = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     outputs.put(e.getKey(), OrtTensors.toHeap((OnnxTensor) e.getValue()));
@@ -464,7 +595,7 @@ final class LoadedModel {
 
     /** Graph inputs by name. */
     Map<String, TensorInfo> inputsByName() {
-        return this.session.inputsByName();
+        return this.sessions.get(0).inputsByName();
     }
 
     /** Batcher queue depth, 0 for raw models. */

@@ -156,6 +156,15 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return served(modelName).compatibility();
     }
 
+    /**
+     * How the served version of a model runs: its instances, sessions and batching, with what the adaptive batch
+     * policy has measured so far.
+     * @throws ModelNotFoundException if no version of the model is served
+     */
+    public ServingPlan servingPlan(String modelName) {
+        return served(modelName).plan();
+    }
+
     @Override
     public ModelDescriptor load(String modelName) {
         ensureOpen();
@@ -225,8 +234,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         ModelFiles files = this.repository.resolve(id);
         long start = System.nanoTime();
         LoadedModel fresh = LoadedModel.open(files, this.config, this.listener);
-        logger.info("Loaded model {} ({}, provider {}) in {} ms", id, fresh.descriptor().task().id(),
-                fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000);
+        logger.info("Loaded model {} ({}, provider {}) in {} ms; {}", id, fresh.descriptor().task().id(),
+                fresh.descriptor().executionProvider(), (System.nanoTime() - start) / 1_000_000,
+                fresh.plan().describe());
         swapIn(fresh, current);
         return fresh.descriptor();
     }
@@ -425,11 +435,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             model.requireTask(task);
             this.validator.validateTexts(model.id().toString(), texts);
             deadline.requireTimeLeft(model.id());
-            List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
+            List<CompletableFuture<float[]>> futures = List.of();
             try {
-                for (String text : texts) {
-                    futures.add(model.submitText(text));
-                }
+                futures = model.submitTexts(texts);
                 List<R> results = new ArrayList<>(texts.size());
                 for (CompletableFuture<float[]> future : futures) {
                     results.add(postProcess.apply(model, deadline.await(model.id(), future)));
@@ -457,7 +465,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     }
 
     /** The version served under a name, for a look at it without a lease. */
-    private LoadedModel served(String modelName) {
+    LoadedModel served(String modelName) {
         ensureOpen();
         requireValidName(modelName);
         LoadedModel model = this.models.get(modelName);

@@ -32,6 +32,7 @@ import io.distill4j.api.exception.ModelLoadException;
 import io.distill4j.api.exception.ModelNotFoundException;
 import io.distill4j.api.exception.ModelOverloadedException;
 import io.distill4j.api.exception.TransientException;
+import io.distill4j.engine.batching.BatchPolicy;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.compat.CompatibilityReport;
@@ -142,7 +143,9 @@ class OnnxInferenceEngineTests {
         CountDownLatch firstBatch = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
-        open(EngineConfig.builder().listener(new InferenceListener() {
+        // Greedy: this is about coalescing; the adaptive policy would first measure sizes it does not know.
+        open(EngineConfig.builder().batching(BatchingConfig.builder().policy(BatchPolicy.Kind.GREEDY).build())
+            .listener(new InferenceListener() {
             @Override
             public void onBatch(ModelId model, int batchSize, long runNanos) {
                 batchSizes.add(batchSize);

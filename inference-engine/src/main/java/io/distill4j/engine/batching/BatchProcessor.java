@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Runs one batch of requests for a {@link DynamicBatcher}; typically one call of a model session.
  *
- * <p>A batcher calls its processor from its single worker thread only, one batch at a time, so an
- * implementation need not be thread-safe with respect to the batcher. Every item of a batch has the
+ * <p>A batcher calls each of its processors (one per instance) for one batch at a time, from the instance's
+ * worker or, when the batcher lets callers run, from a caller's thread; so an implementation need not be
+ * thread-safe with respect to its own batcher instance. Every item of a batch has the
  * same bucket key. The batch list is unmodifiable and valid for the duration of the call.
  *
  * <p>If {@link #process(List)} throws for a batch of more than one item, the batcher runs each of

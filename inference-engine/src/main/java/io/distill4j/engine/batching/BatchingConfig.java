@@ -14,6 +14,7 @@ import io.distill4j.api.Checks;
  *         .maxBatchSize(16)
  *         .maxQueueDelay(Duration.ofMillis(2))
  *         .queueCapacity(512)
+ *         .policy(BatchPolicy.Kind.ADAPTIVE)
  *         .build();
  * }</pre>
  */
@@ -28,6 +29,9 @@ public final class BatchingConfig {
     /** Default {@link #queueCapacity()}. */
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
+    /** Default {@link #policy()}. */
+    public static final BatchPolicy.Kind DEFAULT_POLICY = BatchPolicy.Kind.ADAPTIVE;
+
     private static final BatchingConfig DEFAULTS = new Builder().build();
 
     private final int maxBatchSize;
@@ -36,15 +40,18 @@ public final class BatchingConfig {
 
     private final int queueCapacity;
 
+    private final BatchPolicy.Kind policy;
+
     private BatchingConfig(Builder builder) {
         this.maxBatchSize = builder.maxBatchSize;
         this.maxQueueDelay = builder.maxQueueDelay;
         this.queueCapacity = builder.queueCapacity;
+        this.policy = builder.policy;
     }
 
     /**
      * The defaults: {@code maxBatchSize} {@value #DEFAULT_MAX_BATCH_SIZE}, {@code maxQueueDelay} zero,
-     * {@code queueCapacity} {@value #DEFAULT_QUEUE_CAPACITY}.
+     * {@code queueCapacity} {@value #DEFAULT_QUEUE_CAPACITY}, policy adaptive.
      */
     public static BatchingConfig ofDefaults() {
         return DEFAULTS;
@@ -60,7 +67,8 @@ public final class BatchingConfig {
         Objects.requireNonNull(base, "base");
         return new Builder().maxBatchSize(base.maxBatchSize)
                 .maxQueueDelay(base.maxQueueDelay)
-                .queueCapacity(base.queueCapacity);
+                .queueCapacity(base.queueCapacity)
+                .policy(base.policy);
     }
 
     /** The most items one batch may hold, {@code >= 1}. */
@@ -71,7 +79,7 @@ public final class BatchingConfig {
     /**
      * How long the worker may hold back a batch that is not full, measured from the arrival of its
      * oldest item, to let more items join it; {@link Duration#ZERO} dispatches at once, so that
-     * batches form only from items that queue up while the worker is busy.
+     * batches form only from items that queue up while every instance is busy.
      */
     public Duration maxQueueDelay() {
         return this.maxQueueDelay;
@@ -85,6 +93,24 @@ public final class BatchingConfig {
         return this.queueCapacity;
     }
 
+    /**
+     * How batch sizes are chosen: {@code ADAPTIVE} (the default: {@link AdaptiveBatchPolicy}, only as far as batching
+     * makes items cheaper on this machine), {@code GREEDY} (every waiting item up to {@link #maxBatchSize()}), or
+     * {@code OFF} (one item per run).
+     */
+    public BatchPolicy.Kind policy() {
+        return this.policy;
+    }
+
+    /** A new policy of {@link #policy()}'s kind, with no measurements yet. */
+    public BatchPolicy newPolicy() {
+        return switch (this.policy) {
+            case ADAPTIVE -> new AdaptiveBatchPolicy();
+            case GREEDY -> BatchPolicy.greedy();
+            case OFF -> BatchPolicy.unbatched();
+        };
+    }
+
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -95,18 +121,18 @@ public final class BatchingConfig {
         }
         BatchingConfig that = (BatchingConfig) other;
         return this.maxBatchSize == that.maxBatchSize && this.queueCapacity == that.queueCapacity
-                && this.maxQueueDelay.equals(that.maxQueueDelay);
+                && this.maxQueueDelay.equals(that.maxQueueDelay) && this.policy == that.policy;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(this.maxBatchSize, this.maxQueueDelay, this.queueCapacity);
+        return Objects.hash(this.maxBatchSize, this.maxQueueDelay, this.queueCapacity, this.policy);
     }
 
     @Override
     public String toString() {
         return "BatchingConfig[maxBatchSize=" + this.maxBatchSize + ", maxQueueDelay=" + this.maxQueueDelay
-                + ", queueCapacity=" + this.queueCapacity + "]";
+                + ", queueCapacity=" + this.queueCapacity + ", policy=" + this.policy.id() + "]";
     }
 
     /** Builder of {@link BatchingConfig}; each setter checks its value at once. Not thread-safe. */
@@ -117,6 +143,8 @@ public final class BatchingConfig {
         private Duration maxQueueDelay = DEFAULT_MAX_QUEUE_DELAY;
 
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+
+        private BatchPolicy.Kind policy = DEFAULT_POLICY;
 
         private Builder() {
         }
@@ -150,6 +178,12 @@ public final class BatchingConfig {
          */
         public Builder queueCapacity(int queueCapacity) {
             this.queueCapacity = Checks.atLeast(queueCapacity, 1, "queueCapacity");
+            return this;
+        }
+
+        /** Sets {@link BatchingConfig#policy()}. */
+        public Builder policy(BatchPolicy.Kind policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

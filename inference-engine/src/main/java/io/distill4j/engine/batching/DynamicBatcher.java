@@ -25,15 +25,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #submit(Object)} puts an item in the FIFO queue of its bucket (given by the bucket-key
  * function, for example the sequence-length class of a text, so that a batch holds inputs of similar
- * length) and returns a future for its own result. One daemon worker thread, named
- * {@code distill4j-batcher-<name>}, repeatedly takes up to {@link BatchingConfig#maxBatchSize()}
- * items from one bucket and runs them as a batch:
+ * length) and returns a future for its own result. One daemon worker thread per <em>instance</em> (one
+ * {@link BatchProcessor} each, say a model session, or concurrent runs of one session), named
+ * {@code distill4j-batcher-<name>} (with {@code -<instance>} when there are several), repeatedly takes items
+ * from one bucket and runs them as a batch on its instance:
  * <ul>
- * <li>It serves the bucket whose head item is oldest, so no bucket starves. With a
- * {@link BatchingConfig#maxQueueDelay()} above zero it holds that bucket back, while it is not full,
- * until its oldest item has waited that long; meanwhile a bucket that is full is served at once.</li>
+ * <li>It serves the bucket whose head item is oldest, so no bucket starves, and takes as many of its items as
+ * the {@link BatchPolicy} says (never more than {@link BatchingConfig#maxBatchSize()}), which it tells how long
+ * every batch took. With a {@link BatchingConfig#maxQueueDelay()} above zero it holds that bucket back, while it
+ * is not full and the policy finds company {@linkplain BatchPolicy#worthWaiting worth waiting for}, until its
+ * oldest item has waited that long; meanwhile a bucket that is full is served at once.</li>
  * <li>With a zero delay (the default) it dispatches at once, so a lone caller pays no batching
- * latency; batches form from the items that queue up while the worker is busy.</li>
+ * latency; batches form from the items that queue up while every instance is busy. A batcher that lets
+ * callers run goes one step further: an item that finds an instance free and nothing queued runs on the
+ * caller's thread inside {@link #submit}, with no hand-over to a worker and back.</li>
  * <li>Output {@code i} of a batch completes the future of item {@code i}. If the processor returns a
  * list of the wrong size, every future of the batch fails with an {@link IllegalStateException}.</li>
  * <li>If the processor throws for a batch of several items, each of them is run again alone, so only
@@ -47,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * batch being processed does not count); beyond it {@link #submit(Object)} throws
  * {@link ModelOverloadedException} at once.
  *
- * <p>The batcher owns its worker thread and nothing else: the processor, and whatever it holds (such
- * as a model session), belongs to the caller, who must close it only after {@link #close()} returned.
- * {@link #close()} stops accepting items, lets every queued item run, and waits for the worker to
+ * <p>The batcher owns its worker threads and nothing else: the processors, and whatever they hold (such
+ * as model sessions), belong to the caller, who must close them only after {@link #close()} returned.
+ * {@link #close()} stops accepting items, lets every queued item run, and waits for the workers to
  * finish; it is idempotent. All methods are thread-safe.
  *
  * @param <I> type of one request
@@ -74,7 +79,9 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     private final ToIntFunction<? super I> bucketKey;
 
-    private final BatchProcessor<I, O> processor;
+    private final List<BatchProcessor<I, O>> processors;
+
+    private final BatchPolicy policy;
 
     private final BatchListener listener;
 
@@ -94,13 +101,23 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     /** Arrival order of items; the smallest head sequence marks the oldest bucket. Guarded by {@link #lock}. */
     private long nextSequence;
 
-    /** Whether {@link #close()} has begun; the worker exits once this is set and the queue is empty. Guarded by {@link #lock}. */
+    /** Whether {@link #close()} has begun; the workers exit once this is set and the queue is empty. Guarded by {@link #lock}. */
     private boolean closing;
 
-    private final Thread worker;
+    /** Instances running nothing, by index, the most recently freed first. Guarded by {@link #lock}. */
+    private final ArrayDeque<Integer> freeInstances = new ArrayDeque<>();
+
+    /** Signalled when the last running instance is freed. */
+    private final Condition allFree = this.lock.newCondition();
+
+    /** Whether a request may run on its caller's thread; see the constructor. */
+    private final boolean callerRuns;
+
+    private final List<Thread> workers;
 
     /**
-     * Creates a batcher and starts its worker thread.
+     * Creates a batcher with one instance that takes every waiting item up to the cap ({@link BatchPolicy#greedy()}),
+     * and starts its worker thread.
      * @param name name of the batcher, typically the model id; used in the worker's thread name and as
      *     the subject of the exceptions it raises
      * @param config batch size, queue delay and queue capacity
@@ -110,30 +127,68 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      */
     public DynamicBatcher(String name, BatchingConfig config, ToIntFunction<I> bucketKey,
             BatchProcessor<I, O> processor, BatchListener listener) {
-        this(name, config, bucketKey, processor, listener, DEFAULT_CLOSE_TIMEOUT);
+        this(name, config, BatchPolicy.greedy(), bucketKey, List.of(processor), false, listener, DEFAULT_CLOSE_TIMEOUT);
     }
 
-    DynamicBatcher(String name, BatchingConfig config, ToIntFunction<I> bucketKey, BatchProcessor<I, O> processor,
-            BatchListener listener, Duration closeTimeout) {
+    /**
+     * Creates a batcher with one instance per processor and starts their worker threads.
+     * @param name name of the batcher, typically the model id; used in the workers' thread names and as
+     *     the subject of the exceptions it raises
+     * @param config batch size cap, queue delay and queue capacity
+     * @param policy decides each batch's size; told every batch's time
+     * @param bucketKey gives the bucket of an item; only items of equal keys share a batch
+     * @param processors one per instance; an instance runs one batch at a time
+     * @param callerRuns whether an item submitted while nothing is queued and an instance is free runs at once on the
+     *     caller's thread (inside {@link #submit}), with no hand-over to a worker and back: what a lone caller's
+     *     latency wants; {@code false} leaves every run to the workers
+     * @param listener metrics hook, {@link BatchListener#NONE} for none
+     */
+    public DynamicBatcher(String name, BatchingConfig config, BatchPolicy policy, ToIntFunction<I> bucketKey,
+            List<? extends BatchProcessor<I, O>> processors, boolean callerRuns, BatchListener listener) {
+        this(name, config, policy, bucketKey, processors, callerRuns, listener, DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    DynamicBatcher(String name, BatchingConfig config, BatchPolicy policy, ToIntFunction<I> bucketKey,
+            List<? extends BatchProcessor<I, O>> processors, boolean callerRuns, BatchListener listener,
+            Duration closeTimeout) {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(processors, "processors");
+        if (processors.isEmpty() || processors.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("processors must hold at least one processor and no null");
+        }
         this.name = name;
         this.maxBatchSize = config.maxBatchSize();
         this.queueCapacity = config.queueCapacity();
         this.maxQueueDelayNanos = saturatedNanos(config.maxQueueDelay());
         this.closeTimeoutNanos = saturatedNanos(Objects.requireNonNull(closeTimeout, "closeTimeout"));
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.bucketKey = Objects.requireNonNull(bucketKey, "bucketKey");
-        this.processor = Objects.requireNonNull(processor, "processor");
+        this.processors = List.copyOf(processors);
+        this.callerRuns = callerRuns;
         this.listener = Objects.requireNonNull(listener, "listener");
-        Thread thread = new Thread(this::work, "distill4j-batcher-" + name);
-        thread.setDaemon(true);
-        thread.setUncaughtExceptionHandler(
-                (t, ex) -> logger.error("Worker of batcher {} stopped unexpectedly", name, ex));
-        this.worker = thread;
-        thread.start();
+        for (int i = this.processors.size() - 1; i >= 0; i--) {
+            this.freeInstances.push(i);
+        }
+        List<Thread> threads = new ArrayList<>(this.processors.size());
+        for (int i = 0; i < this.processors.size(); i++) {
+            Thread thread = new Thread(this::work, "distill4j-batcher-" + name
+                    + (this.processors.size() > 1 ? "-" + i : ""));
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler(
+                    (t, ex) -> logger.error("Worker {} of batcher {} stopped unexpectedly", t.getName(), name, ex));
+            threads.add(thread);
+        }
+        this.workers = List.copyOf(threads);
+        threads.forEach(Thread::start);
+    }
+
+    /** The number of instances, each with its own worker. */
+    public int instances() {
+        return this.workers.size();
     }
 
     /**
@@ -152,29 +207,95 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
         int key = this.bucketKey.applyAsInt(item);
         CompletableFuture<O> future = new CompletableFuture<>();
+        Pending<I, O> direct = null;
+        int instance = -1;
         this.lock.lock();
         try {
             if (this.closing) {
                 throw closedException();
             }
-            if (this.queued >= this.queueCapacity) {
+            if (this.callerRuns && this.queued == 0 && !this.freeInstances.isEmpty()
+                    && (this.maxQueueDelayNanos == 0 || !this.policy.worthWaiting(key))) {
+                instance = this.freeInstances.pop();
+                direct = new Pending<>(item, key, future, this.nextSequence++, System.nanoTime());
+            }
+            else if (this.queued >= this.queueCapacity) {
                 throw new ModelOverloadedException(this.name, "Request queue of " + this.name
                         + " is full (queueCapacity = " + this.queueCapacity + "); retry later");
             }
-            Bucket<I, O> bucket = this.buckets.computeIfAbsent(key, Bucket::new);
-            bucket.items.addLast(new Pending<>(item, future, this.nextSequence++, System.nanoTime()));
-            this.queued++;
-            // The worker waits only while the queue is empty or while it holds back a partial batch,
-            // so it needs waking only for a first item or a bucket that has just filled up.
-            if (this.queued == 1 || bucket.items.size() == this.maxBatchSize) {
-                this.workAvailable.signal();
+            else {
+                Bucket<I, O> bucket = this.buckets.computeIfAbsent(key, Bucket::new);
+                bucket.items.addLast(new Pending<>(item, key, future, this.nextSequence++, System.nanoTime()));
+                this.queued++;
+                // Workers wait only while the queue is empty, no instance is free, or they hold back a partial
+                // batch, so one needs waking only for a first item or a bucket that has just filled up; a worker
+                // that takes a batch and leaves items behind, or frees an instance, wakes the next.
+                if (this.queued == 1 || bucket.items.size() == this.maxBatchSize) {
+                    this.workAvailable.signal();
+                }
+                reportQueueDepth(this.queued);
             }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        if (direct != null) {
+            try {
+                run(this.processors.get(instance), List.of(direct));
+            }
+            finally {
+                free(instance);
+            }
+        }
+        return future;
+    }
+
+    /**
+     * Enqueues the items of one request together: all of them or, when they do not fit in the queue, none. One item
+     * is {@link #submit(Object) submitted} alone (it may run on the caller's thread); several always go to the
+     * workers, so that they share batches.
+     * @return one future per item, in order
+     * @throws ModelOverloadedException at once when the items do not fit in the queue
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public List<CompletableFuture<O>> submitAll(List<? extends I> items) {
+        Objects.requireNonNull(items, "items");
+        if (items.size() == 1) {
+            return List.of(submit(items.get(0)));
+        }
+        if (this.closed.get()) {
+            throw closedException();
+        }
+        int[] keys = new int[items.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = this.bucketKey.applyAsInt(Objects.requireNonNull(items.get(i), "item"));
+        }
+        List<CompletableFuture<O>> futures = new ArrayList<>(items.size());
+        this.lock.lock();
+        try {
+            if (this.closing) {
+                throw closedException();
+            }
+            if (this.queued + items.size() > this.queueCapacity) {
+                throw new ModelOverloadedException(this.name, "Request queue of " + this.name + " has room for "
+                        + (this.queueCapacity - this.queued) + " of the request's " + items.size() + " items (queueCapacity = "
+                        + this.queueCapacity + "); retry later");
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < keys.length; i++) {
+                CompletableFuture<O> future = new CompletableFuture<>();
+                this.buckets.computeIfAbsent(keys[i], Bucket::new).items
+                    .addLast(new Pending<>(items.get(i), keys[i], future, this.nextSequence++, now));
+                futures.add(future);
+            }
+            this.queued += items.size();
+            this.workAvailable.signal();
             reportQueueDepth(this.queued);
         }
         finally {
             this.lock.unlock();
         }
-        return future;
+        return futures;
     }
 
     /** The number of queued items, across all buckets, not counting the batch being processed. */
@@ -194,8 +315,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      * <p>Waits up to 60 seconds for the queue to drain. If that time passes, or the calling thread is
      * interrupted (its interrupt status is kept), the items still queued are not run: their futures
      * fail with a {@link TransientException} of code {@link ErrorCode#UNAVAILABLE}; a batch already
-     * being processed may then still be running when this method returns. Called from the worker
-     * itself (from within the processor or a listener), it only stops accepting and returns at once.
+     * being processed may then still be running when this method returns. Called from a worker
+     * itself (from within a processor or a listener), it only stops accepting and returns at once.
      */
     @Override
     public void close() {
@@ -210,19 +331,28 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             }
             logger.debug("Closing batcher {}", this.name);
         }
-        // From the worker, or from a listener called under the queue lock, waiting would deadlock.
-        if (Thread.currentThread() != this.worker && !this.lock.isHeldByCurrentThread()) {
-            awaitWorker();
+        // From a worker, or from a listener called under the queue lock, waiting would deadlock.
+        if (!this.workers.contains(Thread.currentThread()) && !this.lock.isHeldByCurrentThread()) {
+            awaitWorkers();
         }
     }
 
     /**
-     * Whether the worker has exited, so no batch is running or will run. After {@link #close()} this is
+     * Whether every worker has exited, so no batch is running or will run. After {@link #close()} this is
      * false only if the close timed out or was interrupted while a batch was still running: the owner
-     * must then not release what the processor uses.
+     * must then not release what the processors use.
      */
     public boolean isTerminated() {
-        return !this.worker.isAlive();
+        if (this.workers.stream().anyMatch(Thread::isAlive)) {
+            return false;
+        }
+        this.lock.lock();
+        try {
+            return this.freeInstances.size() == this.processors.size();
+        }
+        finally {
+            this.lock.unlock();
+        }
     }
 
     @Override
@@ -230,15 +360,24 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         return "DynamicBatcher[" + this.name + "]";
     }
 
-    private void awaitWorker() {
+    private void awaitWorkers() {
         boolean interrupted = false;
+        long deadline = System.nanoTime() + this.closeTimeoutNanos;
         try {
-            this.worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.closeTimeoutNanos)));
+            for (Thread worker : this.workers) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
         }
         catch (InterruptedException ex) {
             interrupted = true;
         }
-        if (this.worker.isAlive()) {
+        if (!interrupted) {
+            interrupted = !awaitCallerRuns(deadline);
+        }
+        if (!isTerminated()) {
             abandonQueued(interrupted ? "interrupted" : "timed out");
         }
         if (interrupted) {
@@ -246,7 +385,28 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
     }
 
-    /** Removes every queued item and fails its future; the worker then exits after its current batch. */
+    /** Waits until every instance is free (runs on callers' threads included); false if interrupted. */
+    private boolean awaitCallerRuns(long deadline) {
+        this.lock.lock();
+        try {
+            while (this.freeInstances.size() < this.processors.size()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                this.allFree.awaitNanos(left);
+            }
+            return true;
+        }
+        catch (InterruptedException ex) {
+            return false;
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Removes every queued item and fails its future; the workers then exit after their current batches. */
     private void abandonQueued(String reason) {
         List<Pending<I, O>> left = new ArrayList<>();
         this.lock.lock();
@@ -273,38 +433,61 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     private void work() {
         while (true) {
-            List<Pending<I, O>> batch;
+            Taken<I, O> taken;
             try {
-                batch = nextBatch();
+                taken = nextBatch();
             }
             catch (RuntimeException | Error ex) {
                 logger.error("Worker of batcher {} failed to take a batch", this.name, ex);
                 continue;
             }
-            if (batch == null) {
-                logger.debug("Worker of batcher {} stopped", this.name);
+            if (taken == null) {
+                logger.debug("Worker {} of batcher {} stopped", Thread.currentThread().getName(), this.name);
                 return;
             }
             try {
-                run(batch);
+                run(this.processors.get(taken.instance), taken.batch);
             }
             catch (RuntimeException | Error ex) {
                 // Not thrown by the processor (that is handled in run): a misbehaving output list, say.
                 logger.error("Worker of batcher {} failed while running a batch", this.name, ex);
-                for (Pending<I, O> pending : batch) {
+                for (Pending<I, O> pending : taken.batch) {
                     pending.future.completeExceptionally(ex);
                 }
+            }
+            finally {
+                free(taken.instance);
             }
         }
     }
 
-    /** Waits for and removes the next batch; {@code null} once closing and the queue is empty. */
-    private List<Pending<I, O>> nextBatch() {
+    /** Gives an instance back after a run, and wakes a worker if items wait for one. */
+    private void free(int instance) {
+        this.lock.lock();
+        try {
+            this.freeInstances.push(instance);
+            if (this.queued > 0) {
+                this.workAvailable.signal();
+            }
+            if (this.freeInstances.size() == this.processors.size()) {
+                this.allFree.signalAll();
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for an item and a free instance, and removes the next batch with the instance it runs on; {@code null}
+     * once closing and the queue is empty.
+     */
+    private Taken<I, O> nextBatch() {
         this.lock.lock();
         try {
             while (true) {
-                if (this.queued == 0) {
-                    if (this.closing) {
+                if (this.queued == 0 || this.freeInstances.isEmpty()) {
+                    if (this.closing && this.queued == 0) {
                         return null;
                     }
                     awaitWork(-1);
@@ -321,7 +504,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                         oldestFull = bucket;
                     }
                 }
-                if (oldest == oldestFull || this.maxQueueDelayNanos == 0 || this.closing) {
+                if (oldest == oldestFull || this.maxQueueDelayNanos == 0 || this.closing
+                        || !this.policy.worthWaiting(oldest.key)) {
                     return take(oldest);
                 }
                 long waited = System.nanoTime() - oldest.items.getFirst().enqueuedNanos;
@@ -355,8 +539,10 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
     }
 
-    private List<Pending<I, O>> take(Bucket<I, O> bucket) {
-        int size = Math.min(bucket.items.size(), this.maxBatchSize);
+    private Taken<I, O> take(Bucket<I, O> bucket) {
+        int waiting = bucket.items.size();
+        int size = Math.max(1, Math.min(Math.min(waiting, this.maxBatchSize),
+                this.policy.batchSize(bucket.key, waiting, this.freeInstances.size(), this.maxBatchSize)));
         List<Pending<I, O>> batch = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             batch.add(bucket.items.pollFirst());
@@ -365,11 +551,15 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             this.buckets.remove(bucket.key);
         }
         this.queued -= size;
+        int instance = this.freeInstances.pop();
+        if (this.queued > 0 && !this.freeInstances.isEmpty()) {
+            this.workAvailable.signal();
+        }
         reportQueueDepth(this.queued);
-        return batch;
+        return new Taken<>(instance, batch);
     }
 
-    private void run(List<Pending<I, O>> taken) {
+    private void run(BatchProcessor<I, O> processor, List<Pending<I, O>> taken) {
         List<Pending<I, O>> batch = new ArrayList<>(taken.size());
         for (Pending<I, O> pending : taken) {
             if (!pending.future.isDone()) {
@@ -386,13 +576,14 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         long start = System.nanoTime();
         List<O> outputs;
         try {
-            outputs = this.processor.process(Collections.unmodifiableList(items));
+            outputs = processor.process(Collections.unmodifiableList(items));
         }
         catch (Throwable ex) {
-            failed(batch, ex);
+            failed(processor, batch, ex);
             return;
         }
         long processNanos = System.nanoTime() - start;
+        reportCost(batch.get(0).bucket, batch.size(), processNanos);
         if (outputs == null || outputs.size() != batch.size()) {
             String message = "Batch processor of " + this.name + " returned "
                     + (outputs == null ? "null" : outputs.size() + " outputs") + " for " + batch.size()
@@ -409,7 +600,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
     }
 
-    private void failed(List<Pending<I, O>> batch, Throwable ex) {
+    private void failed(BatchProcessor<I, O> processor, List<Pending<I, O>> batch, Throwable ex) {
         if (ex instanceof Error) {
             logger.error("Batch processor of {} threw on a batch of {}", this.name, batch.size(), ex);
         }
@@ -421,7 +612,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         logger.debug("Batch processor of {} failed on a batch of {}; running its items alone", this.name,
                 batch.size(), ex);
         for (Pending<I, O> pending : batch) {
-            run(List.of(pending));
+            run(processor, List.of(pending));
         }
     }
 
@@ -432,6 +623,15 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         catch (Throwable ex) {
             // Never let a metrics hook lose a dequeued batch or break a submit.
             logger.warn("Listener of batcher {} failed in onQueueDepth", this.name, ex);
+        }
+    }
+
+    private void reportCost(int bucket, int size, long processNanos) {
+        try {
+            this.policy.ran(bucket, size, processNanos);
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Batch policy of batcher {} failed in ran", this.name, ex);
         }
     }
 
@@ -462,18 +662,25 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
         final I item;
 
+        final int bucket;
+
         final CompletableFuture<O> future;
 
         final long sequence;
 
         final long enqueuedNanos;
 
-        Pending(I item, CompletableFuture<O> future, long sequence, long enqueuedNanos) {
+        Pending(I item, int bucket, CompletableFuture<O> future, long sequence, long enqueuedNanos) {
             this.item = item;
+            this.bucket = bucket;
             this.future = future;
             this.sequence = sequence;
             this.enqueuedNanos = enqueuedNanos;
         }
+    }
+
+    /** A batch taken from the queue, with the instance it runs on. */
+    private record Taken<I, O>(int instance, List<Pending<I, O>> batch) {
     }
 
     /** The FIFO queue of one bucket key; never empty while in {@link #buckets}. */

@@ -70,6 +70,7 @@ final class ManifestJsonReader {
         List<TensorJson> inputs = null;
         List<TensorJson> outputs = null;
         Map<String, String> provenance = null;
+        ModelManifest.ServingJson serving = null;
         while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = this.parser.currentName();
             this.parser.nextToken();
@@ -87,13 +88,40 @@ final class ManifestJsonReader {
                 case "inputs" -> inputs = tensors(field);
                 case "outputs" -> outputs = tensors(field);
                 case "provenance" -> provenance = stringMap(field);
+                case "serving" -> serving = serving(field);
                 default -> throw error(field, "is not a manifest field (known: task, description, tokenizer, "
                         + "maxSequenceLength, pooling, normalize, labels, output, dynamicBatching, allowIncompatible, "
-                        + "inputs, outputs, provenance)");
+                        + "inputs, outputs, provenance, serving)");
             }
         }
         return new ModelManifest.Json(task, description, tokenizer, maxSequenceLength, pooling, normalize, labels,
-                output, dynamicBatching, allowIncompatible, inputs, outputs, provenance);
+                output, dynamicBatching, allowIncompatible, inputs, outputs, provenance, serving);
+    }
+
+    private ModelManifest.ServingJson serving(String field) {
+        if (isNull()) {
+            return null;
+        }
+        expect(JsonToken.START_OBJECT, field, "must be an object with \"instances\", \"sessions\", \"batching\" "
+                + "or \"maxBatchSize\"");
+        Integer instances = null;
+        String sessions = null;
+        String batching = null;
+        Integer maxBatchSize = null;
+        while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String key = this.parser.currentName();
+            String where = field + "." + key;
+            this.parser.nextToken();
+            switch (key) {
+                case "instances" -> instances = integer(where);
+                case "sessions" -> sessions = string(where);
+                case "batching" -> batching = string(where);
+                case "maxBatchSize" -> maxBatchSize = integer(where);
+                default -> throw error(where, "is not a serving field (known: instances, sessions, batching, "
+                        + "maxBatchSize)");
+            }
+        }
+        return new ModelManifest.ServingJson(instances, sessions, batching, maxBatchSize);
     }
 
     private List<TensorJson> tensors(String field) {

@@ -13,6 +13,8 @@ import io.distill4j.api.ElementType;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.TensorInfo;
 import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.engine.batching.BatchPolicy;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.text.Pooling;
 import tools.jackson.core.JacksonException;
 
@@ -32,6 +34,8 @@ import tools.jackson.core.JacksonException;
  *   "output": "last_hidden_state",       // which graph output carries the result (default: the first)
  *   "dynamicBatching": true,             // raw models: coalesce concurrent requests along dimension 0 (default false)
  *   "allowIncompatible": false,          // load even if the operator-compatibility check says incompatible (default false)
+ *   "serving": {"instances": 2, "sessions": "shared", "batching": "adaptive", "maxBatchSize": 16},
+ *                                        // how the engine runs it; each field optional (the engine's settings)
  *   "inputs":  [{"name": "input_ids", "type": "INT64", "shape": [-1, -1]}],  // optional, checked against the graph
  *   "outputs": [{"name": "logits", "type": "FLOAT32", "shape": [-1, 2]}],    // optional, checked against the graph
  *   "provenance": {"producer": "distill4j", "teacher": "minilm/1"}
@@ -55,10 +59,11 @@ import tools.jackson.core.JacksonException;
  * @param inputs declared inputs to check against the graph, may be empty
  * @param outputs declared outputs to check against the graph, may be empty
  * @param provenance free-form metadata
+ * @param serving instances and batching for this model, where they differ from the engine's
  */
 public record ModelManifest(TaskType task, String description, String tokenizer, int maxSequenceLength, Pooling pooling,
         boolean normalize, List<String> labels, String output, boolean dynamicBatching, boolean allowIncompatible,
-        List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, String> provenance) {
+        List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, String> provenance, ServingSettings serving) {
 
     /** File name of the manifest inside a version folder. */
     public static final String FILE_NAME = "model.json";
@@ -79,6 +84,7 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        serving = serving == null ? ServingSettings.ENGINE_DEFAULTS : serving;
     }
 
     /**
@@ -135,7 +141,7 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
     /** JSON shape of the file; validated into a {@link ModelManifest}. */
     record Json(String task, String description, String tokenizer, Integer maxSequenceLength, String pooling,
             Boolean normalize, List<String> labels, String output, Boolean dynamicBatching, Boolean allowIncompatible,
-            List<TensorJson> inputs, List<TensorJson> outputs, Map<String, String> provenance) {
+            List<TensorJson> inputs, List<TensorJson> outputs, Map<String, String> provenance, ServingJson serving) {
 
         ModelManifest validate(String modelId) {
             if (this.task == null) {
@@ -177,7 +183,41 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
             return new ModelManifest(taskType, this.description, this.tokenizer, maxLength, poolingMode,
                     Boolean.TRUE.equals(this.normalize), this.labels, this.output, Boolean.TRUE.equals(this.dynamicBatching),
                     Boolean.TRUE.equals(this.allowIncompatible), tensors(modelId, "inputs", this.inputs),
-                    tensors(modelId, "outputs", this.outputs), this.provenance);
+                    tensors(modelId, "outputs", this.outputs), this.provenance, serving(modelId, this.serving));
+        }
+
+        private static ServingSettings serving(String modelId, ServingJson json) {
+            if (json == null) {
+                return ServingSettings.ENGINE_DEFAULTS;
+            }
+            if (json.instances() != null && (json.instances() < 1 || json.instances() > InstanceGroup.MAX_COUNT)) {
+                throw invalid(modelId, "serving.instances", "must be between 1 and " + InstanceGroup.MAX_COUNT
+                        + ", was " + json.instances());
+            }
+            if (json.maxBatchSize() != null
+                    && (json.maxBatchSize() < 1 || json.maxBatchSize() > ServingSettings.MAX_BATCH_SIZE)) {
+                throw invalid(modelId, "serving.maxBatchSize", "must be between 1 and " + ServingSettings.MAX_BATCH_SIZE
+                        + ", was " + json.maxBatchSize());
+            }
+            InstanceGroup.Sessions sessions = null;
+            if (json.sessions() != null) {
+                try {
+                    sessions = InstanceGroup.Sessions.fromId(json.sessions());
+                }
+                catch (IllegalArgumentException ex) {
+                    throw invalid(modelId, "serving.sessions", ex.getMessage());
+                }
+            }
+            BatchPolicy.Kind batching = null;
+            if (json.batching() != null) {
+                try {
+                    batching = BatchPolicy.Kind.fromId(json.batching());
+                }
+                catch (IllegalArgumentException ex) {
+                    throw invalid(modelId, "serving.batching", ex.getMessage());
+                }
+            }
+            return new ServingSettings(json.instances(), sessions, batching, json.maxBatchSize());
         }
 
         private static void requireRelativeFile(String modelId, String field, String path) {
@@ -231,5 +271,9 @@ public record ModelManifest(TaskType task, String description, String tokenizer,
 
     /** JSON shape of a declared tensor. */
     record TensorJson(String name, String type, List<Long> shape) {
+    }
+
+    /** JSON shape of the {@code serving} object. */
+    record ServingJson(Integer instances, String sessions, String batching, Integer maxBatchSize) {
     }
 }

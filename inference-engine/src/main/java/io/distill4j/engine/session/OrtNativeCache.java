@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.distill4j.engine.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,25 +98,11 @@ final class OrtNativeCache {
                 continue;
             }
             Files.createDirectories(folder);
-            Path partial = folder.resolve(fileName + "." + UUID.randomUUID() + ".partial");
             try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, partial);
-                moveIntoPlace(partial, target);
-            }
-            finally {
-                Files.deleteIfExists(partial);
+                AtomicFiles.write(target, in::transferTo);
             }
         }
         return found;
-    }
-
-    private static void moveIntoPlace(Path partial, Path target) throws IOException {
-        try {
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (AtomicMoveNotSupportedException ex) {
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static Path cacheRoot() {

@@ -76,10 +76,21 @@ public final class SessionConfig {
 
     /** These settings on the CPU provider only: what a model whose GPU session failed is reopened with. */
     public SessionConfig onCpu() {
-        Builder cpu = builder().intraOpThreads(this.intraOpThreads).interOpThreads(this.interOpThreads)
-            .optimizationLevel(this.optimizationLevel).cudaDeviceId(this.cudaDeviceId)
-            .intraOpSpinning(this.intraOpSpinning);
-        return cpu.executionProviders(ExecutionProvider.CPU).build();
+        return toBuilder().executionProviders(ExecutionProvider.CPU).build();
+    }
+
+    /**
+     * These settings with another intra-op thread count.
+     * @param threads 0 (runtime default) up to 1024
+     */
+    public SessionConfig withIntraOpThreads(int threads) {
+        return toBuilder().intraOpThreads(threads).build();
+    }
+
+    private Builder toBuilder() {
+        return builder().intraOpThreads(this.intraOpThreads).interOpThreads(this.interOpThreads)
+            .optimizationLevel(this.optimizationLevel).executionProviders(this.executionProviders)
+            .cudaDeviceId(this.cudaDeviceId).intraOpSpinning(this.intraOpSpinning);
     }
 
     @Override

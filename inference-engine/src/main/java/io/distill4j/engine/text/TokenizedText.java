@@ -19,7 +19,12 @@ public record TokenizedText(long[] ids, long[] attentionMask, long[] typeIds) {
      * texts sharing a batch differ in length by less than a factor of two and little padding is computed.
      */
     public int lengthBucket() {
-        int n = Math.max(8, this.ids.length);
+        return lengthBucket(this.ids.length);
+    }
+
+    /** The {@linkplain #lengthBucket() length bucket} of a text of {@code length} tokens. */
+    public static int lengthBucket(int length) {
+        int n = Math.max(8, length);
         return Integer.highestOneBit(n - 1) << 1;
     }
 }

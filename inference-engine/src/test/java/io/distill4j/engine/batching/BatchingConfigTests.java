@@ -25,12 +25,16 @@ class BatchingConfigTests {
                 .maxBatchSize(8)
                 .maxQueueDelay(Duration.ofMillis(5))
                 .queueCapacity(100)
+                .policy(BatchPolicy.Kind.GREEDY)
                 .build();
 
         assertThat(config.maxBatchSize()).isEqualTo(8);
         assertThat(config.maxQueueDelay()).isEqualTo(Duration.ofMillis(5));
         assertThat(config.queueCapacity()).isEqualTo(100);
-        assertThat(config).hasToString("BatchingConfig[maxBatchSize=8, maxQueueDelay=PT0.005S, queueCapacity=100]");
+        assertThat(config.policy()).isEqualTo(BatchPolicy.Kind.GREEDY);
+        assertThat(config).hasToString("BatchingConfig[maxBatchSize=8, maxQueueDelay=PT0.005S, queueCapacity=100, "
+                + "policy=greedy]");
+        assertThat(BatchingConfig.from(config).build()).isEqualTo(config);
     }
 
     @Test

@@ -415,7 +415,8 @@ class DynamicBatcherTests {
     @Test
     void aCloseThatTimesOutFailsTheQueuedItemsAsUnavailable() throws Exception {
         DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("timeout", BatchingConfig.ofDefaults(),
-                BY_HUNDREDS, this::echo, BatchListener.NONE, Duration.ofMillis(50));
+                BatchPolicy.greedy(), BY_HUNDREDS, List.<BatchProcessor<Integer, String>>of(this::echo),
+                false, BatchListener.NONE, Duration.ofMillis(50));
         CompletableFuture<String> blocker = occupyWorker(batcher);
         List<CompletableFuture<String>> queued = submitAll(batcher, 1, 3);
 
@@ -506,6 +507,116 @@ class DynamicBatcherTests {
     }
 
     /** Records the batch, holds the worker if the batch holds {@link #BLOCKER}, and returns "r" + item. */
+    @Test
+    void instancesRunBatchesSideBySideAndEachAnswerGoesToItsCaller() throws Exception {
+        CyclicBarrier together = new CyclicBarrier(2);
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger overlapping = new AtomicInteger();
+        BatchProcessor<Integer, String> meetsTheOther = batch -> {
+            if (started.getAndIncrement() < 2) {
+                together.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                overlapping.incrementAndGet();
+            }
+            return echo(batch);
+        };
+        try (DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("pair", BatchingConfig.ofDefaults(),
+                BatchPolicy.unbatched(), BY_HUNDREDS, List.of(meetsTheOther, meetsTheOther), false, BatchListener.NONE)) {
+            assertThat(batcher.instances()).isEqualTo(2);
+            List<CompletableFuture<String>> answers = submitAll(batcher, 0, 40);
+            for (int i = 0; i < answers.size(); i++) {
+                assertThat(answers.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("r" + i);
+            }
+            assertThat(overlapping.get()).as("both instances were inside a batch at once").isEqualTo(2);
+            assertThat(this.batches).allSatisfy(batch -> assertThat(batch).hasSize(1));
+        }
+    }
+
+    @Test
+    void closeStopsEveryInstancesWorker() {
+        DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("trio", BatchingConfig.ofDefaults(),
+                BatchPolicy.greedy(), BY_HUNDREDS, List.<BatchProcessor<Integer, String>>of(this::echo, this::echo,
+                        this::echo), false, BatchListener.NONE);
+        assertThat(IntStream.range(0, 3).mapToObj(i -> workerThread("trio-" + i))).allMatch(Optional::isPresent);
+
+        batcher.close();
+
+        assertThat(batcher.isTerminated()).isTrue();
+        assertThat(IntStream.range(0, 3).mapToObj(i -> workerThread("trio-" + i))).allMatch(Optional::isEmpty);
+    }
+
+    @Test
+    void thePolicyDecidesTheBatchSizeAndLearnsWhatEachBatchCost() throws Exception {
+        List<String> decisions = new CopyOnWriteArrayList<>();
+        BatchPolicy twoAtATime = new BatchPolicy() {
+            @Override
+            public int batchSize(int bucket, int queued, int idleInstances, int maxBatchSize) {
+                decisions.add("ask " + queued);
+                return Math.min(2, queued);
+            }
+
+            @Override
+            public void ran(int bucket, int size, long nanos) {
+                decisions.add("ran " + size);
+            }
+
+            @Override
+            public String describe() {
+                return "two";
+            }
+        };
+        try (DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("two", BatchingConfig.ofDefaults(),
+                twoAtATime, BY_HUNDREDS, List.<BatchProcessor<Integer, String>>of(this::echo), false, BatchListener.NONE)) {
+            CompletableFuture<String> blocker = occupyWorker(batcher);
+            List<CompletableFuture<String>> queued = submitAll(batcher, 1, 6);
+            this.releaseWorker.countDown();
+            blocker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            for (CompletableFuture<String> answer : queued) {
+                answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        assertThat(this.batches).containsExactly(List.of(BLOCKER), List.of(1, 2), List.of(3, 4), List.of(5));
+        assertThat(decisions).containsSubsequence("ask 5", "ran 2", "ask 3", "ran 2", "ask 1", "ran 1");
+    }
+
+    @Test
+    void aLoneItemRunsOnItsCallersThreadWhenCallerRunsIsOn() throws Exception {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        BatchProcessor<Integer, String> recording = batch -> {
+            threads.add(Thread.currentThread().getName());
+            return echo(batch);
+        };
+        try (DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("direct", BatchingConfig.ofDefaults(),
+                BatchPolicy.greedy(), BY_HUNDREDS, List.of(recording), true, BatchListener.NONE)) {
+            CompletableFuture<String> answer = batcher.submit(7);
+            assertThat(answer).as("answered before submit returned").isCompletedWithValue("r7");
+            assertThat(threads).containsExactly(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void itemsThatFindEveryInstanceBusyQueueForTheWorkersEvenWhenCallerRunsIsOn() throws Exception {
+        try (DynamicBatcher<Integer, String> batcher = new DynamicBatcher<>("busy", BatchingConfig.ofDefaults(),
+                BatchPolicy.greedy(), BY_HUNDREDS, List.<BatchProcessor<Integer, String>>of(this::echo), true,
+                BatchListener.NONE)) {
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<CompletableFuture<String>> blocker = caller.submit(() -> batcher.submit(BLOCKER));
+                assertThat(this.workerHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                List<CompletableFuture<String>> queued = submitAll(batcher, 1, 4);
+                assertThat(queued).noneMatch(CompletableFuture::isDone);
+                this.releaseWorker.countDown();
+                blocker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                for (int i = 0; i < queued.size(); i++) {
+                    assertThat(queued.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("r" + (i + 1));
+                }
+            }
+            finally {
+                caller.shutdownNow();
+            }
+            assertThat(this.batches).containsExactly(List.of(BLOCKER), List.of(1, 2, 3));
+        }
+    }
+
     private List<String> echo(List<Integer> batch) throws InterruptedException {
         this.batches.add(List.copyOf(batch));
         if (batch.contains(BLOCKER)) {

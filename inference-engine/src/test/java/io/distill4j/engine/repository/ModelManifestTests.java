@@ -7,6 +7,9 @@ import io.distill4j.api.ElementType;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.TensorInfo;
 import io.distill4j.api.exception.ModelLoadException;
+import io.distill4j.engine.batching.BatchPolicy;
+import io.distill4j.engine.batching.BatchingConfig;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.text.Pooling;
 import org.junit.jupiter.api.Test;
 
@@ -146,5 +149,38 @@ class ModelManifestTests {
             .isInstanceOf(ModelLoadException.class)
             .hasMessageContaining("model.json is invalid")
             .hasMessageContaining("task");
+    }
+
+    @Test
+    void theServingObjectOverridesTheEnginesSettingsFieldByField() {
+        ModelManifest m = ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"instances\": 3, "
+                + "\"sessions\": \"per-instance\", \"batching\": \"off\", \"maxBatchSize\": 8}}", "m/1");
+        assertThat(m.serving()).isEqualTo(new ServingSettings(3, InstanceGroup.Sessions.PER_INSTANCE,
+                BatchPolicy.Kind.OFF, 8));
+        InstanceGroup engine = new InstanceGroup(1, InstanceGroup.Sessions.SHARED);
+        assertThat(m.serving().instanceGroup(engine)).isEqualTo(new InstanceGroup(3, InstanceGroup.Sessions.PER_INSTANCE));
+        BatchingConfig batching = m.serving().batchingConfig(BatchingConfig.ofDefaults());
+        assertThat(batching.policy()).isEqualTo(BatchPolicy.Kind.OFF);
+        assertThat(batching.maxBatchSize()).isEqualTo(8);
+        assertThat(batching.queueCapacity()).isEqualTo(BatchingConfig.DEFAULT_QUEUE_CAPACITY);
+
+        ModelManifest partial = ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"instances\": 4}}", "m/1");
+        assertThat(partial.serving().instanceGroup(engine)).isEqualTo(new InstanceGroup(4, InstanceGroup.Sessions.SHARED));
+        assertThat(partial.serving().batchingConfig(BatchingConfig.ofDefaults())).isEqualTo(BatchingConfig.ofDefaults());
+        assertThat(ModelManifest.parse("{\"task\": \"raw\"}", "m/1").serving()).isEqualTo(ServingSettings.ENGINE_DEFAULTS);
+    }
+
+    @Test
+    void rejectsServingSettingsOutOfRangeNamingTheField() {
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"instances\": 65}}", "m/1"))
+            .hasMessageContaining("'serving.instances' must be between 1 and 64, was 65");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"maxBatchSize\": 0}}", "m/1"))
+            .hasMessageContaining("'serving.maxBatchSize' must be between 1 and 4096, was 0");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"batching\": \"eager\"}}", "m/1"))
+            .hasMessageContaining("'serving.batching' must be adaptive, greedy or off, was 'eager'");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"serving\": {\"threads\": 2}}", "m/1"))
+            .hasMessageContaining("'serving.threads' is not a serving field");
+        assertThatThrownBy(() -> ModelManifest.parse("{\"task\": \"raw\", \"serving\": 2}", "m/1"))
+            .hasMessageContaining("'serving' must be an object");
     }
 }
