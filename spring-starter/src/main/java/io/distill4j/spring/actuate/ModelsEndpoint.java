@@ -9,6 +9,8 @@ import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.ModelNotFoundException;
+import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.ServingPlan;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -99,14 +101,15 @@ public class ModelsEndpoint {
             try {
                 ModelDescriptor served = this.engine.describe(name);
                 return new Model(name, READY, served.id().version(), entry.versions(), served.task().id(),
-                        served.executionProvider(), providerNote(served), verdict(served), served.description());
+                        served.executionProvider(), providerNote(served), verdict(served), served.description(),
+                        this.engine instanceof OnnxInferenceEngine onnx ? onnx.servingPlan(name) : null);
             }
             catch (ModelNotFoundException ex) {
                 // Unloaded between the index and the description: report it as on disk only.
             }
         }
         return new Model(name, UNAVAILABLE, null, entry.versions(), entry.task().map(TaskType::id).orElse(null), null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** The descriptor's provider note, {@code null} when the model got its first choice. */
@@ -137,9 +140,12 @@ public class ModelsEndpoint {
      * @param providerNote why it is not on a preferred provider, if that is the case
      * @param compatibility the operator-compatibility verdict of the served version
      * @param description the manifest's description
+     * @param serving how the served version runs: instances, sessions, batching and what the adaptive batch policy
+     *     measured ({@code null} when not served, or with an engine other than {@link OnnxInferenceEngine})
      */
     public record Model(String name, String state, @Nullable Long servedVersion, List<Long> versions,
             @Nullable String task, @Nullable String provider, @Nullable String providerNote,
-            @Nullable String compatibility, @Nullable String description) implements OperationResponseBody {
+            @Nullable String compatibility, @Nullable String description, @Nullable ServingPlan serving)
+            implements OperationResponseBody {
     }
 }

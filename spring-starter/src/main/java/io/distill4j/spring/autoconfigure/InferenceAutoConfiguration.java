@@ -10,6 +10,7 @@ import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.polling.RepositoryPoller;
 import io.distill4j.engine.polling.RepositoryPollingConfig;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.session.SessionConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -75,7 +76,10 @@ public final class InferenceAutoConfiguration {
                         batching.getMaxQueueDelay()))
                 .queueCapacity(mapping.property("queueCapacity", PREFIX + "batching.queue-capacity",
                         batching.getQueueCapacity()))
+                .policy(batching.getPolicy())
                 .build())
+            .instances(new InstanceGroup(mapping.property("instances", PREFIX + "instances.count",
+                    properties.getInstances().getCount()), properties.getInstances().getSessions()))
             .listener(InferenceListener.of(listeners.orderedStream().toList()))
             .build());
     }

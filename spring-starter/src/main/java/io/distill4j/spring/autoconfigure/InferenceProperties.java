@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.distill4j.engine.EngineConfig;
+import io.distill4j.engine.batching.BatchPolicy;
 import io.distill4j.engine.batching.BatchingConfig;
 import io.distill4j.engine.session.ExecutionProvider;
+import io.distill4j.engine.session.InstanceGroup;
 import io.distill4j.engine.session.OptimizationLevel;
 import io.distill4j.engine.session.SessionConfig;
 
@@ -88,6 +90,9 @@ public class InferenceProperties {
 
     /** Dynamic batching of requests, per model. */
     private final Batching batching = new Batching();
+
+    /** Execution instances per model (a model's model.json may set its own in its "serving" object). */
+    private final Instances instances = new Instances();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -180,6 +185,10 @@ public class InferenceProperties {
 
     public Batching getBatching() {
         return this.batching;
+    }
+
+    public Instances getInstances() {
+        return this.instances;
     }
 
     /** {@code distill4j.inference.session.intra-op-threads} under its former name. */
@@ -302,6 +311,12 @@ public class InferenceProperties {
         /** Requests that may wait per model; one more fails fast as overloaded. */
         private int queueCapacity = DEFAULTS.queueCapacity();
 
+        /**
+         * How batch sizes are chosen: adaptive (only as far as batching makes requests cheaper on this machine,
+         * calibrated at load and refined from live timings), greedy (every waiting request up to the cap), or off.
+         */
+        private BatchPolicy.Kind policy = DEFAULTS.policy();
+
         public int getMaxBatchSize() {
             return this.maxBatchSize;
         }
@@ -324,6 +339,40 @@ public class InferenceProperties {
 
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+        }
+
+        public BatchPolicy.Kind getPolicy() {
+            return this.policy;
+        }
+
+        public void setPolicy(BatchPolicy.Kind policy) {
+            this.policy = policy;
+        }
+    }
+
+    /** The execution instances of each model ({@link InstanceGroup}). */
+    public static class Instances {
+
+        /** Instances running batches side by side, 1 to 64; 0 lets the engine choose (1). */
+        private int count = InstanceGroup.ofDefaults().count();
+
+        /** Whether the instances share one session (shared) or each have one (per-instance, threads split). */
+        private InstanceGroup.Sessions sessions = InstanceGroup.ofDefaults().sessions();
+
+        public int getCount() {
+            return this.count;
+        }
+
+        public void setCount(int count) {
+            this.count = count;
+        }
+
+        public InstanceGroup.Sessions getSessions() {
+            return this.sessions;
+        }
+
+        public void setSessions(InstanceGroup.Sessions sessions) {
+            this.sessions = sessions;
         }
     }
 }

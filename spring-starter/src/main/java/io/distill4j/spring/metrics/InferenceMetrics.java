@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.distill4j.api.ModelDescriptor;
 import io.distill4j.api.ModelId;
 import io.distill4j.api.exception.ErrorCode;
 import io.distill4j.engine.metrics.InferenceListener;
@@ -103,14 +104,27 @@ public final class InferenceMetrics implements InferenceListener, MeterBinder {
 
     @Override
     public void onQueueDepth(ModelId model, int depth) {
-        this.queueDepths.computeIfAbsent(model.name(), name -> {
+        queueDepth(model.name()).set(depth);
+    }
+
+    /**
+     * The queue-depth gauge exists from the load on (at 0), not from the first queued request: a model whose lone
+     * requests run at once never queues, and an autoscaler reading the series must still find it.
+     */
+    @Override
+    public void onModelLoaded(ModelDescriptor model) {
+        queueDepth(model.id().name());
+    }
+
+    private AtomicInteger queueDepth(String model) {
+        return this.queueDepths.computeIfAbsent(model, name -> {
             AtomicInteger holder = new AtomicInteger();
             MeterRegistry meters = this.registry;
             if (meters != null) {
                 queueDepthGauge(meters, name, holder);
             }
             return holder;
-        }).set(depth);
+        });
     }
 
     private static void queueDepthGauge(MeterRegistry registry, String model, AtomicInteger depth) {

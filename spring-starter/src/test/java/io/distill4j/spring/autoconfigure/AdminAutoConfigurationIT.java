@@ -13,6 +13,7 @@ import io.distill4j.api.RepositoryEntry;
 import io.distill4j.api.Tensor;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.ServingPlan;
 import io.distill4j.spring.actuate.Distill4jInfoContributor;
 import io.distill4j.spring.actuate.DistillationsEndpoint;
 import io.distill4j.spring.actuate.DistillationsEndpointWebExtension;
@@ -135,6 +136,7 @@ class AdminAutoConfigurationIT {
                     assertThat(model.provider()).isEqualTo("CPU");
                     assertThat(model.compatibility()).isEqualTo("compatible");
                     assertThat(model.task()).isEqualTo("text-embedding");
+                    assertThat(model.serving()).as("a wrapped engine does not tell").isNull();
 
                     Health health = ((HealthIndicator) context.getBean(ModelsHealthContributor.class)
                         .getContributor("minilm")).health();
@@ -149,6 +151,22 @@ class AdminAutoConfigurationIT {
                             List.of(Map.of("model", "minilm/1", "provider", "CPU", "compatibility", "compatible")));
                 });
         }
+    }
+
+    @Test
+    void theModelsEndpointShowsHowEachServedModelRunsFromTheProperties() {
+        this.runner.withPropertyValues("management.endpoints.web.exposure.include=models",
+                "distill4j.inference.load-on-startup=minilm", "distill4j.inference.instances.count=2",
+                "distill4j.inference.instances.sessions=per-instance", "distill4j.inference.batching.policy=greedy",
+                "distill4j.inference.session.intra-op-threads=2")
+            .run(context -> {
+                ModelsEndpoint.Model model = context.getBean(ModelsEndpoint.class).model("minilm");
+                assertThat(model.serving()).isEqualTo(new ServingPlan(2, 2, 1, "greedy", 32, 32, ""));
+            });
+        this.runner.withPropertyValues("distill4j.inference.instances.count=65")
+            .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .hasMessageContaining("distill4j.inference.instances.count")
+                .hasMessageContaining("instances must be between 1 and 64"));
     }
 
     @Test
