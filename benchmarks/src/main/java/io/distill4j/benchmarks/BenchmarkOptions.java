@@ -17,12 +17,14 @@ import java.util.List;
  * @param warmup warm-up per system before any timing
  * @param intraOpThreads ONNX Runtime intra-op threads, wherever a system lets them be set
  * @param interOpThreads ONNX Runtime inter-op threads, wherever a system lets them be set
+ * @param engineServing the engine's instance and batching settings, {@code key=value} pairs ({@code instances},
+ *     {@code sessions}, {@code batching}, {@code max-batch-size}); empty for the engine's defaults
  * @param workDirectory where model files, the engine repository and caches are written
  * @param out the markdown report; a CSV of every run is written beside it
  */
 record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios, List<Integer> callers, int rounds,
-        Duration runDuration, Duration warmup, int intraOpThreads, int interOpThreads, Path workDirectory,
-        Path out) {
+        Duration runDuration, Duration warmup, int intraOpThreads, int interOpThreads, String engineServing,
+        Path workDirectory, Path out) {
 
     static final List<String> SCENARIOS = List.of("latency", "throughput", "ceiling", "spearman");
 
@@ -40,6 +42,8 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
               --warmup-seconds S       warm-up per system before timing (default 5)
               --intra-op-threads N     ONNX Runtime intra-op threads where settable (default 2)
               --inter-op-threads N     ONNX Runtime inter-op threads where settable (default 1)
+              --engine-serving LIST    the engine's instances and batching, e.g. instances=2,sessions=shared,
+                                       batching=adaptive,max-batch-size=32 (default: the engine's defaults)
               --work-dir DIR           model files, engine repository, caches (default: a folder in java.io.tmpdir)
               --out FILE               markdown report; runs.csv is written beside it (default results.md in --out-dir)
               --out-dir DIR            folder of the report when --out is not given (default: working directory)
@@ -58,6 +62,7 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
                 flags.seconds("warmup-seconds", 5, 0),
                 flags.positiveInt("intra-op-threads", 2),
                 flags.positiveInt("inter-op-threads", 1),
+                flags.string("engine-serving", ""),
                 flags.workDirectory(),
                 flags.out(DEFAULT_OUT));
         flags.requireNoneLeft();
@@ -70,7 +75,7 @@ record BenchmarkOptions(Path stsb, List<String> systems, List<String> scenarios,
                 + String.join(",", this.scenarios) + " --callers " + joinInts(this.callers) + " --rounds "
                 + this.rounds + " --seconds-per-run " + seconds(this.runDuration) + " --warmup-seconds "
                 + seconds(this.warmup) + " --intra-op-threads " + this.intraOpThreads + " --inter-op-threads "
-                + this.interOpThreads;
+                + this.interOpThreads + (this.engineServing.isEmpty() ? "" : " --engine-serving " + this.engineServing);
     }
 
     /** A rough upper bound of the timed part of a run, for the log. */

@@ -272,7 +272,8 @@ public final class EmbeddingBenchmark {
                         + Report.format(Stats.min(perRound), 0)
                         + "–" + Report.format(Stats.max(perRound), 0) + ")");
                 latencyRow.add(Report.format(Stats.median(map(runs.get(name), r -> r.latencyMillis(0.5))), 2) + " / "
-                        + Report.format(Stats.median(map(runs.get(name), r -> r.latencyMillis(0.9))), 2));
+                        + Report.format(Stats.median(map(runs.get(name), r -> r.latencyMillis(0.9))), 2) + " / "
+                        + Report.format(Stats.median(map(runs.get(name), r -> r.latencyMillis(0.99))), 2));
             }
             double ratio = Stats.median(ratios);
             if (callers == most) {
@@ -287,7 +288,7 @@ public final class EmbeddingBenchmark {
         names.forEach(name -> header.add(name + " sentences/s"));
         header.add("engine / best peer");
         List<String> latencyHeader = new ArrayList<>(List.of("callers"));
-        names.forEach(name -> latencyHeader.add(name + " p50 / p90 ms"));
+        names.forEach(name -> latencyHeader.add(name + " p50 / p90 / p99 ms"));
 
         StringBuilder out = new StringBuilder("## (b) Throughput with concurrent callers\n\n");
         out.append("Sentences per second, median over ").append(this.options.rounds()).append(" rounds of ")

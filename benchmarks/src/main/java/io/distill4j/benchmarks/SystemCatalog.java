@@ -19,7 +19,7 @@ final class SystemCatalog {
         int intra = options.intraOpThreads();
         int inter = options.interOpThreads();
         return switch (name) {
-            case EngineSystem.NAME -> EngineSystem.open(files, intra, inter);
+            case EngineSystem.NAME -> EngineSystem.open(files, intra, inter, options.engineServing());
             case RawOrtSystem.NAME -> RawOrtSystem.open(files, intra, inter);
             case LangChain4jSystem.NAME -> LangChain4jSystem.open();
             case SpringAiSystem.NAME -> SpringAiSystem.open(files,
