@@ -27,14 +27,15 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * Commands: {@code serve}, {@code distill}, {@code jobs list|watch|cancel}, {@code models
- * list|load|unload|swap}, {@code infer} (gRPC or REST), {@code onnx inventory|check|quantize} and
+ * list|load|unload|swap}, {@code infer} (gRPC or REST), {@code onnx inventory|check|quantize}, {@code analyze} (the
+ * performance analyzer on a local model) and
  * {@code generate-completion} (a bash/zsh completion script). The exit statuses are in {@link ExitCodes}; errors
  * are one line on standard error that names the field or the server's status.
  */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4jCli.Version.class,
         description = "Distill small students from big teachers and serve them: the Distill4j platform.",
         subcommands = { ServeCommand.class, DistillCommand.class, JobsCommand.class, ModelsCommand.class,
-            InferCommand.class, OnnxCommand.class, AutoComplete.GenerateCompletion.class },
+            InferCommand.class, OnnxCommand.class, AnalyzeCommand.class, AutoComplete.GenerateCompletion.class },
         footer = { "", ExitCodes.HELP })
 public final class Distill4jCli implements Runnable {
 

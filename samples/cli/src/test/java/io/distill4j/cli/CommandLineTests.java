@@ -27,7 +27,7 @@ class CommandLineTests {
                 List.of("jobs", "list"), List.of("jobs", "watch"), List.of("jobs", "cancel"), List.of("models"),
                 List.of("models", "list"), List.of("models", "load"), List.of("models", "unload"),
                 List.of("models", "swap"), List.of("infer"), List.of("onnx"), List.of("onnx", "inventory"),
-                List.of("onnx", "check"), List.of("onnx", "quantize"))) {
+                List.of("onnx", "check"), List.of("onnx", "quantize"), List.of("analyze"))) {
             Run run = Run.of(concat(command, "--help"));
             assertThat(run.status).as(command.toString()).isZero();
             assertThat(run.out).as(command.toString()).startsWith("Usage: distill4j" + (command.isEmpty() ? ""
@@ -37,6 +37,17 @@ class CommandLineTests {
                 "generate-completion", "Exit status: 0 success");
         assertThat(Run.of("infer", "--help").out).contains("--target", "--token", "--deadline", "--rest", "--model");
         assertThat(Run.of("distill", "--help").out).contains("--progress", "--repository", "--target");
+        assertThat(Run.of("analyze", "--help").out).contains("--concurrency", "--seconds", "--texts", "--verify");
+    }
+
+    @Test
+    void analyzingAModelTheRepositoryDoesNotHoldNamesIt(@TempDir Path dir) {
+        Run run = Run.of("analyze", "--repository", dir.toString(), "absent", "--seconds", "0.1");
+        assertThat(run.status).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err).contains("absent").contains("not in the repository");
+        Run zero = Run.of("analyze", "--repository", dir.toString(), "absent", "--concurrency", "0");
+        assertThat(zero.status).isNotZero();
+        assertThat(zero.err).contains("concurrency");
     }
 
     @Test
