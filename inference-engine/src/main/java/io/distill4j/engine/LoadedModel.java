@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The model runs on the instances of its {@link InstanceGroup} (the engine's, or its manifest's
  * {@code serving} object): one batcher worker per instance, over one shared session or one session each. With
- * the adaptive batch policy, a text model's batch costs are calibrated before it serves (a few runs of batches of
- * 1, 2, 4, ... synthetic 16-token texts) and refined from every batch after.
+ * the adaptive batch policy, a text model's batch costs are calibrated in the background once it serves (a few
+ * runs of batches of 1, 2, 4, ... synthetic 16-token texts, on idle instances) and refined from every batch.
  */
 final class LoadedModel {
 
@@ -83,6 +83,9 @@ final class LoadedModel {
 
     /** The largest calibrated batch; larger ones are measured live. */
     private static final int CALIBRATION_MAX_BATCH = 16;
+
+    /** How long after the load the calibration starts. */
+    private static final long CALIBRATION_DELAY_MILLIS = 1000;
 
     /** A calibration run slower than this ends the calibration. */
     private static final long CALIBRATION_RUN_LIMIT_MILLIS = 200;
@@ -132,6 +135,9 @@ final class LoadedModel {
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
+    /** Counted down once the calibration of the batch policy is over. */
+    private final CountDownLatch calibrated = new CountDownLatch(1);
+
     private LoadedModel(ModelFiles files, List<ModelSession> sessions, int sessionThreads, InstanceGroup instances,
             BatchingConfig batching, TextTokenizer tokenizer, CompatibilityReport compatibility, String providerNote,
             InferenceListener listener) {
@@ -166,9 +172,6 @@ final class LoadedModel {
         String name = this.id.toString();
         boolean rawBatching = this.manifest.task() == TaskType.RAW && this.manifest.dynamicBatching();
         this.policy = tokenizer != null || rawBatching ? batching.newPolicy() : null;
-        if (tokenizer != null) {
-            calibrate();
-        }
         int count = instances.resolvedCount();
         List<BatchProcessor<TokenizedText, float[]>> textProcessors = new ArrayList<>(count);
         List<BatchProcessor<RawBatch.Request, Map<String, Tensor>>> rawProcessors = new ArrayList<>(count);
@@ -181,6 +184,7 @@ final class LoadedModel {
                 TokenizedText::lengthBucket, textProcessors, true, batchListener);
         this.rawBatcher = rawBatching ? new DynamicBatcher<>(name, batching, this.policy, RawBatch.Request::shapeKey,
                 rawProcessors, true, batchListener) : null;
+        startCalibration();
     }
 
     /**
@@ -368,32 +372,70 @@ final class LoadedModel {
 
     /**
      * Seeds the adaptive policy with what batches of 1, 2, 4, ... (up to 16 and the cap) synthetic texts of
-     * {@value #CALIBRATION_TOKENS} tokens cost on the first session: a warm-up run and the fastest of three timed
-     * runs per size, stopping early once a run takes longer than {@value #CALIBRATION_RUN_LIMIT_MILLIS} ms (the
-     * policy measures larger sizes from live batches then). Other policies need no calibration.
+     * {@value #CALIBRATION_TOKENS} tokens cost: a warm-up run and the fastest of three timed runs per size, stopping
+     * early once a run takes longer than {@value #CALIBRATION_RUN_LIMIT_MILLIS} ms (the policy measures larger sizes
+     * from live batches then). It runs on a daemon thread a second after the model starts serving, each size on an
+     * instance of its own
+     * taken when one is idle and nothing waits ({@link DynamicBatcher#withIdleInstance}), so that it adds nothing to
+     * the load (in a fresh JVM it cost a small model's first load a third) and never delays a request by more than a
+     * calibration run; until it is done the policy measures sizes from live batches. Other policies need none.
      */
-    private void calibrate() {
-        if (!(this.policy instanceof AdaptiveBatchPolicy)) {
+    private void startCalibration() {
+        if (!(this.policy instanceof AdaptiveBatchPolicy) || this.textBatcher == null) {
+            this.calibrated.countDown();
             return;
         }
+        Thread thread = new Thread(() -> {
+            try {
+                // Not in the way of the load's last steps and the first requests of a process that just started.
+                Thread.sleep(CALIBRATION_DELAY_MILLIS);
+                calibrate();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Calibration of model {}'s batching failed; its policy measures batches as they run: {}",
+                        this.id, ex.toString());
+            }
+            finally {
+                this.calibrated.countDown();
+            }
+        }, "distill4j-calibrate-" + this.id);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void calibrate() throws InterruptedException {
         TokenizedText text = syntheticText(this.tokenizer.encode("calibration"), calibrationTokens());
         int bucket = text.lengthBucket();
         long limit = TimeUnit.MILLISECONDS.toNanos(CALIBRATION_RUN_LIMIT_MILLIS);
-        ModelSession session = this.sessions.get(0);
         for (int size = 1; size <= Math.min(CALIBRATION_MAX_BATCH, this.batching.maxBatchSize()); size *= 2) {
             List<TokenizedText> batch = Collections.nCopies(size, text);
-            runTextBatch(session, batch);
-            long fastest = Long.MAX_VALUE;
-            for (int run = 0; run < 3; run++) {
-                long start = System.nanoTime();
+            long[] fastest = {Long.MAX_VALUE};
+            boolean ran = this.textBatcher.withIdleInstance(instance -> {
+                ModelSession session = this.sessions.get(instance % this.sessions.size());
                 runTextBatch(session, batch);
-                fastest = Math.min(fastest, System.nanoTime() - start);
+                for (int run = 0; run < 3; run++) {
+                    long start = System.nanoTime();
+                    runTextBatch(session, batch);
+                    fastest[0] = Math.min(fastest[0], System.nanoTime() - start);
+                }
+            });
+            if (!ran) {
+                return;
             }
-            this.policy.ran(bucket, size, fastest);
-            if (fastest > limit) {
+            this.policy.ran(bucket, size, fastest[0]);
+            if (fastest[0] > limit) {
                 break;
             }
         }
+        logger.info("Calibrated batching of model {}: {}", this.id, plan().describe());
+    }
+
+    /** Waits until the batch-cost calibration started at load is over (done, failed or not needed). */
+    boolean awaitCalibration(Duration timeout) throws InterruptedException {
+        return this.calibrated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private int calibrationTokens() {

@@ -122,10 +122,12 @@ class InstanceGroupsTests {
     }
 
     @Test
-    void theAdaptivePolicyIsCalibratedBeforeTheModelServes() throws IOException {
+    void theAdaptivePolicyIsCalibratedInTheBackgroundOnceTheModelServes() throws Exception {
         install("enc", "");
         open(EngineConfig.builder());
         this.engine.load("enc");
+        assertThat(this.engine.embed("enc", "served while the calibration runs")).hasSize(8);
+        assertThat(this.engine.served("enc").awaitCalibration(Duration.ofSeconds(30))).isTrue();
 
         ServingPlan plan = this.engine.servingPlan("enc");
         assertThat(plan.instances()).isEqualTo(InstanceGroup.DEFAULT_COUNT);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,9 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
     /** Signalled when the last running instance is freed. */
     private final Condition allFree = this.lock.newCondition();
+
+    /** Signalled whenever an instance is freed, for {@link #withIdleInstance}. */
+    private final Condition instanceFreed = this.lock.newCondition();
 
     /** Whether a request may run on its caller's thread; see the constructor. */
     private final boolean callerRuns;
@@ -298,6 +302,38 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         return futures;
     }
 
+    /**
+     * Runs {@code task} on the caller's thread with an instance of its own, once one is free and no item is queued
+     * (queued items go first), as a batch would run: for work on an instance that is not a batch of items, such as
+     * timing batches to calibrate the policy while the model already serves.
+     * @param task given the index of the instance it holds
+     * @return false, without running the task, once the batcher is closing
+     * @throws InterruptedException if interrupted while waiting for an instance
+     */
+    public boolean withIdleInstance(IntConsumer task) throws InterruptedException {
+        int instance;
+        this.lock.lock();
+        try {
+            while (!this.closing && (this.freeInstances.isEmpty() || this.queued > 0)) {
+                this.instanceFreed.await(10, TimeUnit.MILLISECONDS);
+            }
+            if (this.closing) {
+                return false;
+            }
+            instance = this.freeInstances.pop();
+        }
+        finally {
+            this.lock.unlock();
+        }
+        try {
+            task.accept(instance);
+        }
+        finally {
+            free(instance);
+        }
+        return true;
+    }
+
     /** The number of queued items, across all buckets, not counting the batch being processed. */
     public int queueDepth() {
         this.lock.lock();
@@ -466,6 +502,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         this.lock.lock();
         try {
             this.freeInstances.push(instance);
+            this.instanceFreed.signal();
             if (this.queued > 0) {
                 this.workAvailable.signal();
             }

@@ -313,7 +313,8 @@ public class InferenceProperties {
 
         /**
          * How batch sizes are chosen: adaptive (only as far as batching makes requests cheaper on this machine,
-         * calibrated at load and refined from live timings), greedy (every waiting request up to the cap), or off.
+         * calibrated on idle instances once a model serves, refined from live timings), greedy (every waiting request
+         * up to the cap), or off.
          */
         private BatchPolicy.Kind policy = DEFAULTS.policy();
 
