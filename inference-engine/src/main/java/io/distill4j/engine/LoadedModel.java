@@ -407,14 +407,16 @@ final class LoadedModel {
     }
 
     private void calibrate() throws InterruptedException {
-        TokenizedText text = syntheticText(this.tokenizer.encode("calibration"), calibrationTokens());
-        int bucket = text.lengthBucket();
+        int bucket = TokenizedText.lengthBucket(calibrationTokens());
         long limit = TimeUnit.MILLISECONDS.toNanos(CALIBRATION_RUN_LIMIT_MILLIS);
         for (int size = 1; size <= Math.min(CALIBRATION_MAX_BATCH, this.batching.maxBatchSize()); size *= 2) {
-            List<TokenizedText> batch = Collections.nCopies(size, text);
+            int batchSize = size;
             long[] fastest = {Long.MAX_VALUE};
+            // Inside the task: while it holds an instance the model cannot close, so the tokenizer is still open.
             boolean ran = this.textBatcher.withIdleInstance(instance -> {
                 ModelSession session = this.sessions.get(instance % this.sessions.size());
+                List<TokenizedText> batch = Collections.nCopies(batchSize,
+                        syntheticText(this.tokenizer.encode("calibration"), calibrationTokens()));
                 runTextBatch(session, batch);
                 for (int run = 0; run < 3; run++) {
                     long start = System.nanoTime();

@@ -26,7 +26,13 @@ public record ServingPlan(int instances, int sessions, int intraOpThreads, Strin
                         + (this.intraOpThreads == 1 ? "" : "s") + (this.sessions > 1 ? " each)" : ")") : "")
                 + ", batching " + this.batching + (this.batching.equals("none") ? ""
                         : " up to " + this.maxBatchSize + (this.gains.isEmpty() ? ""
+                                : !measured() ? "; batch costs not measured yet (calibrating)"
                                 : "; batches of 16-token texts worth up to " + this.preferredBatchSize
                                         + " (cost per item of a batch of " + this.gains + " x one alone)"));
+    }
+
+    /** Whether the adaptive policy has measured any batch size yet. */
+    public boolean measured() {
+        return !this.gains.isEmpty() && !this.gains.matches("(\\d+: \\?(, )?)+");
     }
 }

@@ -130,10 +130,23 @@ class InstanceGroupsTests {
         assertThat(this.engine.served("enc").awaitCalibration(Duration.ofSeconds(30))).isTrue();
 
         ServingPlan plan = this.engine.servingPlan("enc");
+        assertThat(plan.measured()).isTrue();
         assertThat(plan.instances()).isEqualTo(InstanceGroup.DEFAULT_COUNT);
         assertThat(plan.batching()).isEqualTo("adaptive");
         assertThat(plan.gains()).as("2 to 16 calibrated, 32 left to live batches")
             .matches("2: \\d+\\.\\d\\d, 4: \\d+\\.\\d\\d, 8: \\d+\\.\\d\\d, 16: \\d+\\.\\d\\d, 32: \\?");
+    }
+
+    @Test
+    void aPlanWithoutMeasurementsSaysSoInsteadOfPreferringOne() {
+        ServingPlan pending = new ServingPlan(1, 1, 2, "adaptive", 32, 1, "2: ?, 4: ?, 8: ?, 16: ?, 32: ?");
+        assertThat(pending.measured()).isFalse();
+        assertThat(pending.describe()).isEqualTo("1 instance (2 intra-op threads), batching adaptive up to 32; batch "
+                + "costs not measured yet (calibrating)");
+        ServingPlan measured = new ServingPlan(1, 1, 2, "adaptive", 32, 8, "2: 0.70, 4: 0.60, 8: 0.50, 16: 0.52, 32: ?");
+        assertThat(measured.measured()).isTrue();
+        assertThat(measured.describe()).endsWith("worth up to 8 (cost per item of a batch of 2: 0.70, 4: 0.60, 8: 0.50, "
+                + "16: 0.52, 32: ? x one alone)");
     }
 
     @Test
