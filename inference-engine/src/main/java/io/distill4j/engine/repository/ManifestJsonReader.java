@@ -15,9 +15,9 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads the JSON of a {@code model.json} into {@link ModelManifest.Json} with Jackson's streaming parser. The
- * manifest is read on every model load, often the first JSON a process reads; binding it through a data-binding
- * mapper made that first load pay for initializing one (a quarter of a second in a fresh JVM, more than the rest
- * of a small model's load), where the streaming parser alone costs a fraction of it.
+ * manifest is read on every model load, often the first JSON a process reads: a data-binding mapper would make that
+ * first load pay for building one (a quarter of a second in a fresh JVM, more than the rest of a small model's
+ * load), where the streaming parser costs a fifth of it.
  *
  * <p>Strict as the manifest's contract is: an unknown or repeated key, or a value of the wrong JSON type, is a
  * {@link ManifestSyntaxException} naming the field (with its index inside arrays) and the line and column.
