@@ -3,7 +3,6 @@ package io.distill4j.engine;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,24 +70,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The model runs on the instances of its {@link InstanceGroup} (the engine's, or its manifest's
  * {@code serving} object): one batcher worker per instance, over one shared session or one session each. With
- * the adaptive batch policy, a text model's batch costs are calibrated in the background once it serves (a few
- * runs of batches of 1, 2, 4, ... synthetic 16-token texts, on idle instances) and refined from every batch.
+ * the adaptive batch policy, a text model's batch costs are calibrated in the background once it serves
+ * ({@link BatchCalibration}) and refined from every batch.
  */
 final class LoadedModel {
 
     private static final Logger logger = LoggerFactory.getLogger(LoadedModel.class);
-
-    /** Tokens of the calibration texts: a short sentence (fewer if the model truncates texts shorter). */
-    private static final int CALIBRATION_TOKENS = 16;
-
-    /** The largest calibrated batch; larger ones are measured live. */
-    private static final int CALIBRATION_MAX_BATCH = 16;
-
-    /** How long after the load the calibration starts. */
-    private static final long CALIBRATION_DELAY_MILLIS = 1000;
-
-    /** A calibration run slower than this ends the calibration. */
-    private static final long CALIBRATION_RUN_LIMIT_MILLIS = 200;
 
     private final ModelId id;
 
@@ -135,8 +122,8 @@ final class LoadedModel {
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    /** Counted down once the calibration of the batch policy is over. */
-    private final CountDownLatch calibrated = new CountDownLatch(1);
+    /** The calibration of an adaptive text model's batch costs, {@code null} for other models. */
+    private final BatchCalibration calibration;
 
     private LoadedModel(ModelFiles files, List<ModelSession> sessions, int sessionThreads, InstanceGroup instances,
             BatchingConfig batching, TextTokenizer tokenizer, CompatibilityReport compatibility, String providerNote,
@@ -184,7 +171,14 @@ final class LoadedModel {
                 TokenizedText::lengthBucket, textProcessors, true, batchListener);
         this.rawBatcher = rawBatching ? new DynamicBatcher<>(name, batching, this.policy, RawBatch.Request::shapeKey,
                 rawProcessors, true, batchListener) : null;
-        startCalibration();
+        this.calibration = this.policy instanceof AdaptiveBatchPolicy adaptive && this.textBatcher != null
+                ? new BatchCalibration(this.id, adaptive, this.textBatcher, this.sessions, tokenizer,
+                        this.manifest.maxSequenceLength(), batching.maxBatchSize(), this::runTextBatch,
+                        () -> plan().describe())
+                : null;
+        if (this.calibration != null) {
+            this.calibration.start();
+        }
     }
 
     /**
@@ -361,8 +355,8 @@ final class LoadedModel {
             return new ServingPlan(this.instances.resolvedCount(), this.sessions.size(), threads, "none", 1, 1, "");
         }
         int max = this.batching.maxBatchSize();
-        if (this.policy instanceof AdaptiveBatchPolicy adaptive && this.tokenizer != null) {
-            int bucket = TokenizedText.lengthBucket(calibrationTokens());
+        if (this.policy instanceof AdaptiveBatchPolicy adaptive && this.calibration != null) {
+            int bucket = this.calibration.bucket();
             return new ServingPlan(this.instances.resolvedCount(), this.sessions.size(), threads, "adaptive", max,
                     adaptive.preferredBatchSize(bucket, max), adaptive.describeGains(bucket, max));
         }
@@ -370,91 +364,9 @@ final class LoadedModel {
                 this.batching.policy().id(), max, this.batching.policy() == BatchPolicy.Kind.OFF ? 1 : max, "");
     }
 
-    /**
-     * Seeds the adaptive policy with what batches of 1, 2, 4, ... (up to 16 and the cap) synthetic texts of
-     * {@value #CALIBRATION_TOKENS} tokens cost: a warm-up run and the fastest of three timed runs per size, stopping
-     * early once a run takes longer than {@value #CALIBRATION_RUN_LIMIT_MILLIS} ms (the policy measures larger sizes
-     * from live batches then). It runs on a daemon thread a second after the model starts serving, each size on an
-     * instance of its own taken when one is idle and nothing waits ({@link DynamicBatcher#withIdleInstance}), so that
-     * it adds nothing to the load (for MiniLM, 0.1 to 0.3 s of batches) and never delays a request by more than one
-     * calibration run; until it is done the policy measures sizes from live batches. Other policies need none.
-     */
-    private void startCalibration() {
-        if (!(this.policy instanceof AdaptiveBatchPolicy) || this.textBatcher == null) {
-            this.calibrated.countDown();
-            return;
-        }
-        Thread thread = new Thread(() -> {
-            try {
-                // Not in the way of the load's last steps and the first requests of a process that just started.
-                Thread.sleep(CALIBRATION_DELAY_MILLIS);
-                calibrate();
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            catch (RuntimeException ex) {
-                logger.warn("Calibration of model {}'s batching failed; its policy measures batches as they run: {}",
-                        this.id, ex.toString());
-            }
-            finally {
-                this.calibrated.countDown();
-            }
-        }, "distill4j-calibrate-" + this.id);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void calibrate() throws InterruptedException {
-        int bucket = TokenizedText.lengthBucket(calibrationTokens());
-        long limit = TimeUnit.MILLISECONDS.toNanos(CALIBRATION_RUN_LIMIT_MILLIS);
-        for (int size = 1; size <= Math.min(CALIBRATION_MAX_BATCH, this.batching.maxBatchSize()); size *= 2) {
-            int batchSize = size;
-            long[] fastest = {Long.MAX_VALUE};
-            // Inside the task: while it holds an instance the model cannot close, so the tokenizer is still open.
-            boolean ran = this.textBatcher.withIdleInstance(instance -> {
-                ModelSession session = this.sessions.get(instance % this.sessions.size());
-                List<TokenizedText> batch = Collections.nCopies(batchSize,
-                        syntheticText(this.tokenizer.encode("calibration"), calibrationTokens()));
-                runTextBatch(session, batch);
-                for (int run = 0; run < 3; run++) {
-                    long start = System.nanoTime();
-                    runTextBatch(session, batch);
-                    fastest[0] = Math.min(fastest[0], System.nanoTime() - start);
-                }
-            });
-            if (!ran) {
-                return;
-            }
-            this.policy.ran(bucket, size, fastest[0]);
-            if (fastest[0] > limit) {
-                break;
-            }
-        }
-        logger.info("Calibrated batching of model {}: {}", this.id, plan().describe());
-    }
-
     /** Waits until the batch-cost calibration started at load is over (done, failed or not needed). */
     boolean awaitCalibration(Duration timeout) throws InterruptedException {
-        return this.calibrated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private int calibrationTokens() {
-        return Math.min(CALIBRATION_TOKENS, this.manifest.maxSequenceLength());
-    }
-
-    /** A text of {@code length} tokens shaped like {@code sample}: its first and last token, the middle repeated. */
-    private static TokenizedText syntheticText(TokenizedText sample, int length) {
-        long[] ids = new long[length];
-        long[] mask = new long[length];
-        long[] types = new long[length];
-        long[] source = sample.ids();
-        for (int i = 0; i < length; i++) {
-            int from = i == 0 ? 0 : i == length - 1 ? source.length - 1 : Math.min(1, source.length - 1);
-            ids[i] = source[from];
-            mask[i] = 1;
-        }
-        return new TokenizedText(ids, mask, types);
+        return this.calibration == null || this.calibration.await(timeout);
     }
 
     ModelDescriptor descriptor() {

@@ -228,9 +228,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                         + " is full (queueCapacity = " + this.queueCapacity + "); retry later");
             }
             else {
-                Bucket<I, O> bucket = this.buckets.computeIfAbsent(key, Bucket::new);
-                bucket.items.addLast(new Pending<>(item, key, future, this.nextSequence++, System.nanoTime()));
-                this.queued++;
+                Bucket<I, O> bucket = enqueue(item, key, future, System.nanoTime());
                 // Workers wait only while the queue is empty, no instance is free, or they hold back a partial
                 // batch, so one needs waking only for a first item or a bucket that has just filled up; a worker
                 // that takes a batch and leaves items behind, or frees an instance, wakes the next.
@@ -288,11 +286,9 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             long now = System.nanoTime();
             for (int i = 0; i < keys.length; i++) {
                 CompletableFuture<O> future = new CompletableFuture<>();
-                this.buckets.computeIfAbsent(keys[i], Bucket::new).items
-                    .addLast(new Pending<>(items.get(i), keys[i], future, this.nextSequence++, now));
+                enqueue(items.get(i), keys[i], future, now);
                 futures.add(future);
             }
-            this.queued += items.size();
             this.workAvailable.signal();
             reportQueueDepth(this.queued);
         }
@@ -332,6 +328,14 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             free(instance);
         }
         return true;
+    }
+
+    /** Appends an item to its bucket's queue; the caller holds {@link #lock}. */
+    private Bucket<I, O> enqueue(I item, int key, CompletableFuture<O> future, long now) {
+        Bucket<I, O> bucket = this.buckets.computeIfAbsent(key, Bucket::new);
+        bucket.items.addLast(new Pending<>(item, key, future, this.nextSequence++, now));
+        this.queued++;
+        return bucket;
     }
 
     /** The number of queued items, across all buckets, not counting the batch being processed. */
