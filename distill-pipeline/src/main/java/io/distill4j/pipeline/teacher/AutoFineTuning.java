@@ -76,10 +76,13 @@ final class AutoFineTuning implements Teacher {
         Duration budget = context.spec().budget().maxDuration();
         List<TextExample> validation = context.validation().examples().stream().filter(TextExample::isLabeled)
                 .filter(e -> context.labels().contains(e.label().orElseThrow())).toList();
-        if (this.policy == FineTuningPolicy.NEVER) {
+        boolean precomputed = context.spec().teacherOutputs().isPresent();
+        if (this.policy == FineTuningPolicy.NEVER || precomputed) {
             Capture capture = new Capture(List.of());
             TeacherOutcome outcome = this.frozen.watched(capture).run(context);
-            TeacherChoice choice = new TeacherChoice(false, "kept the frozen head: the fine-tuning policy is NEVER",
+            TeacherChoice choice = new TeacherChoice(false, precomputed ? "kept the frozen head: the encoder's "
+                    + "outputs were computed elsewhere (teacher.outputs_path), and a fine-tuned teacher would have "
+                    + "to run on every text again" : "kept the frozen head: the fine-tuning policy is NEVER",
                     capture.accuracy(), validation.size(), Double.NaN, Double.NaN, 0, 0, 0, Duration.ZERO,
                     Optional.empty(), budget);
             return announced(context, outcome, choice);

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 import io.distill4j.api.ModelId;
@@ -67,7 +68,7 @@ public final class EncoderTeacher {
         List<TextExample> trainExamples = labeled(train, encoder);
         List<TextExample> validationExamples = validationExamples(validation, train.labels());
         PooledTexts pooled = PooledTexts.embed(engine, encoder, List.of(trainExamples, validationExamples),
-                (done, total) -> progress.accept(done), () -> false);
+                Optional.empty(), (done, total) -> progress.accept(done), () -> false);
         return fit(engine, encoder, train, validation, trainer, versionDirectory, pooled);
     }
 

@@ -23,6 +23,7 @@ import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.onnx.proto.TensorProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.session.SessionConfig;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 import io.distill4j.pipeline.memory.MemoryPlanner;
@@ -56,9 +57,12 @@ abstract class EngineTeacher implements Teacher {
     /**
      * Puts the teacher into {@code repository} if it is not there yet.
      *
+     * @param outputs the spec's precomputed teacher outputs, opened; for a kind that runs a model of its own
+     *     before the stage (an encoder whose head it fits)
      * @return its model name there, and the splits it already wrote to the cache
      */
-    abstract InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context);
+    abstract InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context,
+            Optional<TeacherOutputs> outputs);
 
     @Override
     public TeacherOutcome run(TeacherContext context) {
@@ -67,8 +71,12 @@ abstract class EngineTeacher implements Teacher {
                 .session(SessionConfig.builder().intraOpThreads(context.config().threads()).interOpThreads(1).build())
                 .build());
         boolean closeEngine = true;
+        Optional<TeacherOutputs> outputs = Optional.empty();
         try {
-            InstalledTeacher installed = install(engine, repository, context);
+            outputs = context.spec().teacherOutputs().map(TeacherOutputs::open);
+            outputs.ifPresent(opened -> logger.info("Job {}: teacher outputs of {} texts in {}", context.jobId(),
+                    opened.rows(), opened.folder()));
+            InstalledTeacher installed = install(engine, repository, context, outputs);
             String name = installed.name();
             ModelFiles files = latestVersion(engine, name, context.jobId());
             if (files.manifest().task() != context.spec().task().taskType()) {
@@ -82,6 +90,7 @@ abstract class EngineTeacher implements Teacher {
             SpeedProbe.Figures speed = speed(engine, name, modelFile, context);
             TeacherStage.Builder stageBuilder = TeacherStage.builder(engine, name, context.cache());
             splits(context).forEach(stageBuilder::split);
+            outputs.ifPresent(stageBuilder::outputs);
             stageBuilder.precision(context.spec().softTargetPrecision())
                     .progress(p -> context.progress().update(p.done(), p.total(), p.total() == 0 ? 1
                             : (double) p.done() / p.total(), Map.of(), "teacher: " + p.split() + " " + p.splitDone()
@@ -122,6 +131,7 @@ abstract class EngineTeacher implements Teacher {
             throw new UncheckedIOException(ex);
         }
         finally {
+            outputs.ifPresent(TeacherOutputs::close);
             if (closeEngine) {
                 engine.close();
                 // A stage boundary: the teacher stage's garbage is collected now, so a heap that may shrink

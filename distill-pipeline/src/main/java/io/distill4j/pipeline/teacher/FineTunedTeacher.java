@@ -20,6 +20,7 @@ import io.distill4j.engine.files.FileTrees;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 import io.distill4j.pipeline.finetune.FineTuneInputs;
 import io.distill4j.pipeline.finetune.FineTuneParity;
 import io.distill4j.pipeline.finetune.FineTuneProgress;
@@ -66,7 +67,8 @@ final class FineTunedTeacher extends EngineTeacher {
     }
 
     @Override
-    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context,
+            Optional<TeacherOutputs> outputs) {
         if (context.embedding()) {
             throw new DistillationException(context.jobId(), "teacher: a fine-tuned teacher is a classifier and "
                     + "cannot teach an embedding job; use its base encoder as the teacher", null);

@@ -16,6 +16,7 @@ import io.distill4j.engine.files.FileTrees;
 import io.distill4j.engine.onnx.OnnxModelReader;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 
@@ -101,11 +102,12 @@ final class OnnxEncoderTeacher extends EngineTeacher {
     }
 
     @Override
-    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context,
+            Optional<TeacherOutputs> outputs) {
         String encoderName = TeacherFolders.installEncoder(repository, this.model, this.tokenizer, this.pooling,
                 this.normalize, context.config().maxSequenceLength(), context.jobId());
         return context.embedding() ? InstalledTeacher.of(encoderName) : fitHead(engine, repository, encoderName,
-                context);
+                context, outputs);
     }
 
     @Override
@@ -144,7 +146,8 @@ final class OnnxEncoderTeacher extends EngineTeacher {
         return settings;
     }
 
-    private InstalledTeacher fitHead(OnnxInferenceEngine engine, Path repository, String encoderName, TeacherContext context) {
+    private InstalledTeacher fitHead(OnnxInferenceEngine engine, Path repository, String encoderName,
+            TeacherContext context, Optional<TeacherOutputs> outputs) {
         HeadTrainer headTrainer = headTrainer(context.spec().seed());
         String fitted = fittedName(context);
         Map<String, TextDataset> splits = splits(context);
@@ -164,14 +167,14 @@ final class OnnxEncoderTeacher extends EngineTeacher {
             }
             List<Iterable<TextExample>> texts = new ArrayList<>(toWrite.values());
             texts.add(needed);
-            pooled = embed(engine, encoderName, texts, context);
+            pooled = embed(engine, encoderName, texts, context, outputs);
             accuracy = Double.parseDouble(found.manifest().provenance().getOrDefault("headValidationAccuracy", "NaN"));
         }
         else {
             EncoderTeacher.labeled(context.train(), encoderName);
             List<TextDataset> all = new ArrayList<>(List.of(context.train(), context.validation()));
             all.addAll(splits.values());
-            pooled = embed(engine, encoderName, all, context);
+            pooled = embed(engine, encoderName, all, context, outputs);
             accuracy = publishFitted(engine, repository, encoderName, fitted, headTrainer, pooled, context);
             toWrite = HeadTargets.uncached(context.cache(), latestVersion(engine, fitted, context.jobId()), splits);
         }
@@ -186,10 +189,21 @@ final class OnnxEncoderTeacher extends EngineTeacher {
         return new InstalledTeacher(fitted, toWrite.keySet());
     }
 
+    /**
+     * The pooled vectors of {@code datasets}: from {@code outputs} where they hold a text (made by this very
+     * encoder with these settings, or refused), from the encoder otherwise, which is then loaded.
+     */
     private static PooledTexts embed(OnnxInferenceEngine engine, String encoderName,
-            List<? extends Iterable<TextExample>> datasets, TeacherContext context) {
-        EncoderTeacher.encoderFiles(engine, encoderName);
-        return PooledTexts.embed(engine, encoderName, datasets, (done, texts) -> context.progress().update(done,
+            List<? extends Iterable<TextExample>> datasets, TeacherContext context, Optional<TeacherOutputs> outputs) {
+        if (outputs.isPresent()) {
+            ModelFiles files = latestVersion(engine, encoderName, context.jobId());
+            outputs.get().requireTeacher(TeacherStage.teacherIdentity(files, files.tokenizer().orElseThrow(),
+                    Map.of()), context.jobId());
+        }
+        else {
+            EncoderTeacher.encoderFiles(engine, encoderName);
+        }
+        return PooledTexts.embed(engine, encoderName, datasets, outputs, (done, texts) -> context.progress().update(done,
                 texts, EMBEDDING_SHARE * done / Math.max(1, texts), Map.of(), "teacher: embedding " + done + " of "
                         + texts + " texts"), context.cancelled());
     }

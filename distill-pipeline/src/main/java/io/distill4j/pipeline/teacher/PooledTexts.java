@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 import io.distill4j.api.exception.DistillationCancelledException;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 import io.distill4j.pipeline.data.TextExample;
 
 /**
@@ -24,7 +26,7 @@ import io.distill4j.pipeline.data.TextExample;
  * little padding.
  *
  * <pre>{@code
- * PooledTexts pooled = PooledTexts.embed(engine, "minilm", List.of(train, validation, test),
+ * PooledTexts pooled = PooledTexts.embed(engine, "minilm", List.of(train, validation, test), Optional.empty(),
  *         (done, total) -> { }, () -> false);
  * float[] vector = pooled.vector(train.examples().get(0).text());
  * }</pre>
@@ -41,15 +43,17 @@ final class PooledTexts {
     }
 
     /**
-     * Embeds the distinct texts of {@code datasets} (datasets or lists of examples) with {@code encoder}, which the caller has loaded (or
-     * the engine loads on first use), {@value #CHUNK} texts per engine call.
+     * Embeds the distinct texts of {@code datasets} (datasets or lists of examples) with {@code encoder}, which
+     * is loaded on the first text to embed if it is not loaded yet, {@value #CHUNK} texts per engine call.
      *
+     * @param outputs the encoder's outputs computed elsewhere, read for the texts they hold (the caller has
+     *     checked they are this encoder's)
      * @param progress told the number of distinct texts embedded so far and their total, after each chunk
      * @param cancelled polled before each chunk
      * @throws DistillationCancelledException if {@code cancelled} turned true
      */
     static PooledTexts embed(OnnxInferenceEngine engine, String encoder,
-            List<? extends Iterable<TextExample>> datasets,
+            List<? extends Iterable<TextExample>> datasets, Optional<TeacherOutputs> outputs,
             BiConsumer<Integer, Integer> progress, BooleanSupplier cancelled) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(encoder, "encoder");
@@ -62,13 +66,23 @@ final class PooledTexts {
                         + "text " + start + " of " + distinct.size());
             }
             List<String> chunk = distinct.subList(start, Math.min(distinct.size(), start + CHUNK));
-            List<float[]> pooled = engine.embed(encoder, chunk);
+            List<float[]> pooled = outputs.isPresent()
+                    ? outputs.get().complete(chunk, missing -> embedLoaded(engine, encoder, missing))
+                    : embedLoaded(engine, encoder, chunk);
             for (int i = 0; i < chunk.size(); i++) {
                 vectors.put(chunk.get(i), pooled.get(i));
             }
             progress.accept(start + chunk.size(), distinct.size());
         }
         return new PooledTexts(vectors);
+    }
+
+    /** The encoder's vectors of {@code texts}, loading it first if it is not loaded. */
+    private static List<float[]> embedLoaded(OnnxInferenceEngine engine, String encoder, List<String> texts) {
+        if (engine.loadedModels().stream().noneMatch(d -> d.id().name().equals(encoder))) {
+            engine.load(encoder);
+        }
+        return engine.embed(encoder, texts);
     }
 
     /** The distinct texts of {@code datasets}, in first-seen order. */

@@ -13,6 +13,7 @@ import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelRepository;
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 
 /**
  * The newest version of a model in the distiller's model repository. A model whose task is the job's is
@@ -57,7 +58,8 @@ final class RepositoryModelTeacher extends EngineTeacher {
     }
 
     @Override
-    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context) {
+    InstalledTeacher install(OnnxInferenceEngine engine, Path repository, TeacherContext context,
+            Optional<TeacherOutputs> outputs) {
         return InstalledTeacher.of(this.spec.name());
     }
 

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -25,6 +28,7 @@ import io.distill4j.pipeline.cache.CacheLookup;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargetWriter;
 import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.cache.TeacherOutputs;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 import io.distill4j.pipeline.memory.ResidentMemory;
@@ -73,6 +77,8 @@ public final class TeacherStage {
 
     private final BooleanSupplier cancelled;
 
+    private final Optional<TeacherOutputs> outputs;
+
     private TeacherStage(Builder builder) {
         this.engine = builder.engine;
         this.teacher = builder.teacher;
@@ -83,6 +89,7 @@ public final class TeacherStage {
         this.chunk = builder.chunk;
         this.progress = builder.progress;
         this.cancelled = builder.cancelled;
+        this.outputs = Optional.ofNullable(builder.outputs);
     }
 
     /** A stage running {@code teacher} (a model name in {@code engine}'s repository) into {@code cache}. */
@@ -129,10 +136,10 @@ public final class TeacherStage {
         OptionalLong rssWithTeacher = OptionalLong.empty();
         long texts = 0;
         if (!misses.isEmpty()) {
-            loadedHere = this.engine.loadedModels().stream().noneMatch(d -> d.id().name().equals(this.teacher));
-            if (loadedHere) {
-                this.engine.load(this.teacher);
+            if (this.outputs.isPresent()) {
+                this.outputs.get().requireTeacher(teacherIdentity(files, tokenizer, this.preprocessing), null);
             }
+            boolean loadedBefore = isLoaded();
             try {
                 long total = misses.keySet().stream().mapToLong(name -> this.splits.get(name).size()).sum();
                 for (Map.Entry<String, CacheKey> miss : misses.entrySet()) {
@@ -143,6 +150,8 @@ public final class TeacherStage {
                 rssWithTeacher = ResidentMemory.currentBytes();
             }
             finally {
+                // Loaded on the first text to compute: with precomputed outputs, maybe never.
+                loadedHere = !loadedBefore && isLoaded();
                 if (loadedHere) {
                     this.engine.unload(this.teacher);
                     logger.info("Teacher stage: teacher {} unloaded", this.teacher);
@@ -170,8 +179,9 @@ public final class TeacherStage {
                 for (int i = startRow; i < end; i++) {
                     texts.add(examples.get(i).text());
                 }
-                List<float[]> outputs = task == TaskType.TEXT_CLASSIFICATION ? this.engine.logits(this.teacher, texts)
-                        : this.engine.embed(this.teacher, texts);
+                List<float[]> outputs = this.outputs.isPresent()
+                        ? this.outputs.get().complete(texts, missing -> runTeacher(task, missing))
+                        : runTeacher(task, texts);
                 if (writer == null) {
                     writer = this.cache.create(key, examples.size(), outputs.get(0).length, this.precision);
                 }
@@ -190,6 +200,33 @@ public final class TeacherStage {
                 writer.close();
             }
         }
+    }
+
+    private List<float[]> runTeacher(TaskType task, List<String> texts) {
+        if (!isLoaded()) {
+            this.engine.load(this.teacher);
+        }
+        return task == TaskType.TEXT_CLASSIFICATION ? this.engine.logits(this.teacher, texts)
+                : this.engine.embed(this.teacher, texts);
+    }
+
+    private boolean isLoaded() {
+        return this.engine.loadedModels().stream().anyMatch(d -> d.id().name().equals(this.teacher));
+    }
+
+    /**
+     * What a teacher's outputs depend on besides the texts: the components of {@link #cacheKey} other than
+     * the data and the split — the teacher's and tokenizer's bytes, what the engine does around the graph,
+     * {@code preprocessing}, the cache format. A {@link TeacherOutputs} folder carries the identity of the
+     * teacher that made it, and the stage uses it only for the same identity.
+     */
+    public static SortedMap<String, String> teacherIdentity(ModelFiles files, Path tokenizer,
+            Map<String, Object> preprocessing) {
+        SortedMap<String, String> identity = new TreeMap<>(cacheKey(files, tokenizer, preprocessing, "",
+                TextDataset.of("identity", List.of())).components());
+        identity.remove("data");
+        identity.remove("preprocessing.split");
+        return identity;
     }
 
     /**
@@ -304,6 +341,8 @@ public final class TeacherStage {
 
         private BooleanSupplier cancelled = () -> false;
 
+        private TeacherOutputs outputs;
+
         private Builder(OnnxInferenceEngine engine, String teacher, SoftTargetCache cache) {
             this.engine = Objects.requireNonNull(engine, "engine");
             this.teacher = Objects.requireNonNull(teacher, "teacher");
@@ -345,6 +384,16 @@ public final class TeacherStage {
         /** Checked between batches; when it turns true the stage stops with a cancellation. */
         public Builder cancelled(BooleanSupplier cancelled) {
             this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
+            return this;
+        }
+
+        /**
+         * The teacher's outputs computed elsewhere (the Spark teacher pass), read instead of running the teacher
+         * on the texts they hold; the stage checks they were made by this teacher with these settings. The
+         * caller keeps them open until {@link #run()} returns and closes them.
+         */
+        public Builder outputs(TeacherOutputs outputs) {
+            this.outputs = Objects.requireNonNull(outputs, "outputs");
             return this;
         }
 

@@ -7,22 +7,29 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.distill4j.api.ElementType;
 import io.distill4j.api.ModelDescriptor;
+import io.distill4j.api.ModelId;
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.api.exception.DistillationException;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.engine.metrics.InferenceListener;
 import io.distill4j.engine.onnx.OnnxModelWriter;
 import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.text.Pooling;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargets;
+import io.distill4j.pipeline.cache.TeacherOutputs;
+import io.distill4j.pipeline.cache.TeacherOutputsFixtures;
 import io.distill4j.pipeline.data.TextDataset;
 import io.distill4j.pipeline.data.TextExample;
 import io.distill4j.pipeline.testing.MiniLmFiles;
@@ -174,6 +181,90 @@ class TeacherStageTests {
                     .build().run();
             assertThat(again.allCached()).isFalse();
         }
+    }
+
+    @Test
+    void outputsComputedElsewhereForEveryTextMeanTheTeacherIsNeverLoadedAndTheCacheIsTheSame() throws Exception {
+        TextDataset train = dataset("train", 40, "train");
+        try (OnnxInferenceEngine engine = engine()) {
+            TeacherStage.Result local = TeacherStage.builder(engine, "teacher", this.cache).split("train", train)
+                    .build().run();
+            Path outputsFolder = writeOutputs(engine, train, train.size());
+            int loadsBefore = this.loads.get();
+
+            SoftTargetCache fresh = SoftTargetCache.inDirectory(this.dir.resolve("fresh-cache"));
+            try (TeacherOutputs outputs = TeacherOutputs.open(outputsFolder)) {
+                TeacherStage.Result result = TeacherStage.builder(engine, "teacher", fresh).split("train", train)
+                        .outputs(outputs).build().run();
+                assertThat(result.teacherRan()).isTrue();
+                assertThat(result.teacherUnloaded()).isFalse();
+                assertThat(this.loads.get()).as("the teacher is not loaded").isEqualTo(loadsBefore);
+                assertThat(result.splits().get(0).key()).isEqualTo(local.splits().get(0).key());
+            }
+            try (SoftTargets expected = this.cache.open(local.splits().get(0).key()).orElseThrow();
+                    SoftTargets actual = fresh.open(local.splits().get(0).key()).orElseThrow()) {
+                for (int i = 0; i < expected.rows(); i++) {
+                    assertThat(actual.row(i)).containsExactly(expected.row(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void textsMissingFromTheOutputsAreRunThroughTheTeacherWhichIsThenUnloaded() throws Exception {
+        TextDataset train = dataset("train", 30, "train");
+        try (OnnxInferenceEngine engine = engine()) {
+            TeacherStage.Result local = TeacherStage.builder(engine, "teacher", this.cache).split("train", train)
+                    .build().run();
+            Path outputsFolder = writeOutputs(engine, train, 20);
+            SoftTargetCache fresh = SoftTargetCache.inDirectory(this.dir.resolve("fresh-cache"));
+            try (TeacherOutputs outputs = TeacherOutputs.open(outputsFolder)) {
+                TeacherStage.Result result = TeacherStage.builder(engine, "teacher", fresh).split("train", train)
+                        .chunk(8).outputs(outputs).build().run();
+                assertThat(result.teacherUnloaded()).isTrue();
+                assertThat(engine.loadedModels()).isEmpty();
+            }
+            try (SoftTargets expected = this.cache.open(local.splits().get(0).key()).orElseThrow();
+                    SoftTargets actual = fresh.open(local.splits().get(0).key()).orElseThrow()) {
+                for (int i = 0; i < expected.rows(); i++) {
+                    assertThat(actual.row(i)).containsExactly(expected.row(i), within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void outputsOfAnotherTeacherVersionAreRefusedNamingTheTeacher() throws Exception {
+        TextDataset train = dataset("train", 10, "train");
+        try (OnnxInferenceEngine engine = engine()) {
+            Path outputsFolder = writeOutputs(engine, train, train.size());
+            installTeacherVersion(2, 99);
+            try (TeacherOutputs outputs = TeacherOutputs.open(outputsFolder)) {
+                TeacherStage stage = TeacherStage.builder(engine, "teacher", this.cache).split("train", train)
+                        .outputs(outputs).build();
+                assertThatExceptionOfType(DistillationException.class).isThrownBy(stage::run)
+                        .withMessageContaining("another teacher").withMessageContaining("teacher: the folder's sha256:");
+            }
+        }
+    }
+
+    /** The teacher's (version 1) logits of the first {@code count} texts, written as a two-shard folder. */
+    private Path writeOutputs(OnnxInferenceEngine engine, TextDataset data, int count) throws Exception {
+        ModelFiles files = engine.repository().resolve(ModelId.of("teacher", 1));
+        List<String> texts = data.examples().stream().limit(count).map(TextExample::text).toList();
+        Map<String, float[]> rows = new LinkedHashMap<>();
+        List<float[]> logits = new ArrayList<>();
+        engine.load("teacher", 1);
+        for (int start = 0; start < texts.size(); start += TeacherStage.DEFAULT_CHUNK) {
+            logits.addAll(engine.logits("teacher", texts.subList(start, Math.min(texts.size(),
+                    start + TeacherStage.DEFAULT_CHUNK))));
+        }
+        engine.unload("teacher");
+        for (int i = 0; i < texts.size(); i++) {
+            rows.put(texts.get(i), logits.get(i));
+        }
+        return TeacherOutputsFixtures.write(this.dir.resolve("outputs-" + count), TeacherStage.teacherIdentity(files,
+                files.tokenizer().orElseThrow(), Map.of()), rows, 2);
     }
 
     @Test

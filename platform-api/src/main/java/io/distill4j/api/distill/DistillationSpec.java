@@ -37,10 +37,15 @@ import io.distill4j.api.ModelId;
  * @param augmentation transfer-set augmentation; default {@link Augmentation#none()}
  * @param memoryMode staged (default) or online teacher/student; see {@link MemoryMode}
  * @param softTargetPrecision how soft targets are cached; default {@link SoftTargetPrecision#FLOAT32}
+ * @param teacherOutputs a folder of the teacher's outputs computed elsewhere — the Spark teacher pass of
+ *     {@code distill4j-spark} — that the teacher stage reads instead of running the teacher on the texts it
+ *     holds (the folder must have been made with this teacher and settings; the job checks); ONNX and
+ *     repository teachers only. Empty (default): the teacher runs on every text
  */
 public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, DistillationTask task,
         StudentSpec student, Budget budget, List<QualityGate> gates, Optional<Path> output, Optional<String> register,
-        long seed, Augmentation augmentation, MemoryMode memoryMode, SoftTargetPrecision softTargetPrecision) {
+        long seed, Augmentation augmentation, MemoryMode memoryMode, SoftTargetPrecision softTargetPrecision,
+        Optional<Path> teacherOutputs) {
 
     /** The default {@link #seed()}. */
     public static final long DEFAULT_SEED = 42;
@@ -72,6 +77,13 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
         Checks.notNull(augmentation, "augmentation");
         Checks.notNull(memoryMode, "memoryMode");
         Checks.notNull(softTargetPrecision, "softTargetPrecision");
+        Checks.notNull(teacherOutputs, "teacherOutputs");
+        if (teacherOutputs.isPresent() && !(teacher instanceof TeacherSpec.OnnxClassifier
+                || teacher instanceof TeacherSpec.OnnxEncoder || teacher instanceof TeacherSpec.RepositoryModel)) {
+            throw new IllegalArgumentException("teacherOutputs: precomputed teacher outputs apply to ONNX classifier, "
+                    + "ONNX encoder and repository-model teachers, not to a " + teacher.getClass().getSimpleName()
+                    + " teacher");
+        }
         if (teacher instanceof TeacherSpec.FineTuned && task != DistillationTask.TEXT_CLASSIFICATION) {
             throw new IllegalArgumentException("teacher: a fine-tuned teacher is a classifier and cannot teach "
                     + task + "; use the encoder itself (onnxEncoder or repositoryModel) as the teacher of an "
@@ -122,6 +134,7 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
         this.gates.forEach(builder::gate);
         this.output.ifPresent(builder::output);
         this.register.ifPresent(builder::register);
+        this.teacherOutputs.ifPresent(builder::teacherOutputs);
         return builder;
     }
 
@@ -153,6 +166,8 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
         private MemoryMode memoryMode = MemoryMode.STAGED;
 
         private SoftTargetPrecision softTargetPrecision = SoftTargetPrecision.FLOAT32;
+
+        private Path teacherOutputs;
 
         private Builder() {
         }
@@ -223,6 +238,12 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
             return this;
         }
 
+        /** A folder of the teacher's outputs made by the Spark teacher pass; see {@link DistillationSpec#teacherOutputs()}. */
+        public Builder teacherOutputs(Path folder) {
+            this.teacherOutputs = Checks.path(folder, "teacherOutputs");
+            return this;
+        }
+
         /**
          * The spec.
          *
@@ -234,7 +255,8 @@ public record DistillationSpec(String name, TeacherSpec teacher, DataSpec data, 
             String resolvedName = this.name != null ? this.name : this.teacher.name() + "-distill";
             return new DistillationSpec(resolvedName, this.teacher, this.data, this.task, this.student, this.budget,
                     this.gates, Optional.ofNullable(this.output), Optional.ofNullable(this.register), this.seed,
-                    this.augmentation, this.memoryMode, this.softTargetPrecision);
+                    this.augmentation, this.memoryMode, this.softTargetPrecision,
+                    Optional.ofNullable(this.teacherOutputs));
         }
     }
 }

@@ -76,6 +76,22 @@ class DistillationSpecTests {
     }
 
     @Test
+    void precomputedTeacherOutputsAreKeptAndRefusedForTeachersThatDoNotRunAModelOfTheEngine() {
+        DataSpec data = DataSpec.tsv(Path.of("train.tsv"));
+        DistillationSpec spec = DistillationSpec.builder().teacher(MINILM).data(data)
+                .teacherOutputs(Path.of("teacher-outputs")).build();
+        assertThat(spec.teacherOutputs()).contains(Path.of("teacher-outputs"));
+        assertThat(spec.toBuilder().build().teacherOutputs()).contains(Path.of("teacher-outputs"));
+        assertThat(DistillationSpec.builder().teacher(MINILM).data(data).build().teacherOutputs()).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationSpec.builder()
+                .teacher(TeacherSpec.precomputedLogits(Path.of("logits.jsonl"), Path.of("tokenizer.json")))
+                .data(data).teacherOutputs(Path.of("teacher-outputs")).build())
+                .withMessageStartingWith("teacherOutputs: ").withMessageContaining("PrecomputedLogits");
+        assertThatIllegalArgumentException().isThrownBy(() -> DistillationSpec.builder().teacherOutputs(Path.of("")))
+                .withMessageContaining("teacherOutputs");
+    }
+
+    @Test
     void aScheduleIsRefusedWhereThereIsNothingToScheduleNamingTheField() {
         DataSpec data = DataSpec.tsv(Path.of("train.tsv"));
         StudentSpec.Training training = StudentSpec.Training.of(3e-3f, 2f, 0.5f);

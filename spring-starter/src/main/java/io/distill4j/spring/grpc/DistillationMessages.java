@@ -92,6 +92,9 @@ public final class DistillationMessages {
             if (message.getSeed() != 0) {
                 spec.seed(message.getSeed());
             }
+            if (!message.getTeacher().getOutputsPath().isEmpty()) {
+                spec.teacherOutputs(path("spec.teacher.outputs_path", message.getTeacher().getOutputsPath()));
+            }
             switch (message.getMemoryMode()) {
                 case STAGED -> spec.memoryMode(MemoryMode.STAGED);
                 case ONLINE -> spec.memoryMode(MemoryMode.ONLINE);
