@@ -3,6 +3,7 @@ package io.distill4j.pipeline.cache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -39,14 +40,16 @@ public record TeacherOutputsManifest(String format, int version, String producer
     }
 
     /**
-     * One shard.
+     * One shard (serializable: a Spark task reports the shard it wrote).
      *
      * @param file its file name in the folder
      * @param rows its rows
      * @param bytes its size
      * @param crc32c the checksum in its footer, hex
      */
-    public record Shard(String file, long rows, long bytes, String crc32c) {
+    public record Shard(String file, long rows, long bytes, String crc32c) implements Serializable {
+
+        private static final long serialVersionUID = 1L;
     }
 
     /** Writes the manifest as JSON (the stream is not closed). */

@@ -113,6 +113,11 @@ public final class TeacherOutputsShardWriter implements AutoCloseable {
         this.rows++;
     }
 
+    /** Values per row. */
+    public int width() {
+        return this.width;
+    }
+
     /** Rows appended so far. */
     public long rows() {
         return this.rows;

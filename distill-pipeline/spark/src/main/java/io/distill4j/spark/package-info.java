@@ -1,0 +1,4 @@
+/**
+ * The teacher pass and batch scoring on Apache Spark.
+ */
+package io.distill4j.spark;
