@@ -157,7 +157,7 @@ public final class TeacherPass {
         logger.info("distill4j: teacher pass of {} over {} texts into {} shards at {}", teacher.model().describe(),
                 texts, shards, s.output);
 
-        JavaPairRDD<String, String> keyed = checked.filter(col(TextSource.PROBLEM).isNull()).select(TextSource.TEXT)
+        JavaPairRDD<String, String> keyed = checked.filter(col(TextSource.PROBLEM).isNull()).select(col(s.textColumn))
                 .javaRDD().mapToPair(row -> {
                     String text = row.getString(0);
                     return new Tuple2<>(TeacherOutputsFormat.hex(TeacherOutputsFormat.key(text)), text);
@@ -261,6 +261,8 @@ public final class TeacherPass {
 
         private java.util.function.IntFunction<Dataset<Row>> input;
 
+        private String textColumn;
+
         private String output;
 
         private boolean overwrite;
@@ -291,7 +293,7 @@ public final class TeacherPass {
         public Builder input(TextSource.Format format, String location, String textColumn) {
             Objects.requireNonNull(format, "format");
             Checks.notBlank(location, "--input");
-            Checks.notBlank(textColumn, "--text-column");
+            this.textColumn = Checks.notBlank(textColumn, "--text-column");
             this.input = maxBytes -> TextSource.read(this.spark, format, location, textColumn, maxBytes);
             return this;
         }
@@ -299,7 +301,7 @@ public final class TeacherPass {
         /** Texts of a data set already loaded. */
         public Builder input(Dataset<Row> data, String textColumn) {
             Objects.requireNonNull(data, "data");
-            Checks.notBlank(textColumn, "--text-column");
+            this.textColumn = Checks.notBlank(textColumn, "--text-column");
             this.input = maxBytes -> TextSource.of(data, textColumn, maxBytes);
             return this;
         }

@@ -26,10 +26,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Where a Spark job's texts come from, and the check every row gets before a model sees it. {@link #read}
- * gives one row per input row with three columns: {@value #TEXT} (the text, or null), {@value #FILE} (the
- * file it came from; empty for a table) and {@value #PROBLEM} (why the row is not a text the engine can run —
- * an unparsable line, no text, a blank text, a text over the byte limit — or null). Rows with a problem are
- * reported, not fatal; {@link #rejectedReport} turns them into a small table of where and what.
+ * gives one row per input row: the input's columns, and {@value #FILE} (the file it came from; empty for a
+ * table), {@value #PROBLEM} (why the row is not a text the engine can run — an unparsable line, no text, a
+ * blank text, a text over the byte limit — or null) and {@value #RECORD} (for a row with a problem, its start:
+ * the raw line, or the row as JSON). Rows with a problem are reported, not fatal; {@link #rejectedReport}
+ * turns them into a small table of where and what, and {@link #withoutChecks} drops the added columns.
  *
  * <p>Formats: Parquet, CSV (a header row), TSV (the same with tabs), JSON Lines, or a table of the session's
  * catalog. CSV, TSV and JSON Lines are read leniently: a line that does not parse becomes a row with a
@@ -37,7 +38,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class TextSource {
 
-    /** The text column of {@link #read}'s rows. */
+    /** The default text column. */
     public static final String TEXT = "text";
 
     /** The source-file column of {@link #read}'s rows. */
@@ -45,6 +46,9 @@ public final class TextSource {
 
     /** The problem column of {@link #read}'s rows: null for a text the engine can run. */
     public static final String PROBLEM = "_distill4j_problem";
+
+    /** The start of a row with a problem, for the report. */
+    public static final String RECORD = "_distill4j_record";
 
     /** The raw-record column Spark fills for a line it cannot parse. */
     private static final String CORRUPT = "_corrupt_record";
@@ -109,10 +113,7 @@ public final class TextSource {
         return check(raw, textColumn, maxTextBytes, format == Format.TABLE ? lit("") : input_file_name());
     }
 
-    /**
-     * Checks the rows of a data set already loaded: {@link #read}'s columns, from {@code data}'s
-     * {@code textColumn}.
-     */
+    /** Checks the rows of a data set already loaded, as {@link #read} does. */
     public static Dataset<Row> of(Dataset<Row> data, String textColumn, int maxTextBytes) {
         return check(data, textColumn, maxTextBytes, input_file_name());
     }
@@ -123,7 +124,12 @@ public final class TextSource {
      */
     public static Dataset<Row> rejectedReport(Dataset<Row> checked) {
         return checked.filter(col(PROBLEM).isNotNull()).select(col(FILE).as("file"), col(PROBLEM).as("problem"),
-                col("_distill4j_record").as("record"));
+                col(RECORD).as("record"));
+    }
+
+    /** The checked rows without a problem, with the input's columns only. */
+    public static Dataset<Row> withoutChecks(Dataset<Row> checked) {
+        return checked.filter(col(PROBLEM).isNull()).drop(FILE, PROBLEM, RECORD);
     }
 
     private static Dataset<Row> check(Dataset<Row> raw, String textColumn, int maxTextBytes, Column file) {
@@ -153,6 +159,8 @@ public final class TextSource {
                         lit(" bytes, over the limit of " + maxTextBytes + " (--max-text-bytes)")));
         Column record = when(problem.isNotNull(), substring(coalesce(corrupt, to_json(struct(col("*")))), 1,
                 RECORD_EXCERPT));
-        return raw.select(text.as(TEXT), file.as(FILE), problem.as(PROBLEM), record.as("_distill4j_record"));
+        // The record first, so that the row it shows as JSON holds the input's columns only.
+        Dataset<Row> checked = raw.withColumn(RECORD, record).withColumn(FILE, file).withColumn(PROBLEM, problem);
+        return hasCorrupt ? checked.drop(CORRUPT) : checked;
     }
 }
