@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.distill4j.api.exception.Distill4jException;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.pipeline.DistillerConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -144,6 +145,11 @@ public final class Distill4jSpark implements Runnable {
                 + "one per 200,000 texts).")
         Integer shards;
 
+        @Option(names = "--max-sequence-length", defaultValue = "" + DistillerConfig.DEFAULT_MAX_SEQUENCE_LENGTH, description = "Tokens per text the teacher "
+                + "reads, replacing its model.json's (default: ${DEFAULT-VALUE}, the distiller's default; use the "
+                + "job's distill4j.distill.max-sequence-length; 0 keeps the model.json's).")
+        int maxSequenceLength;
+
         @Option(names = "--overwrite", description = "Replace --output if it exists.")
         boolean overwrite;
 
@@ -153,6 +159,7 @@ public final class Distill4jSpark implements Runnable {
             TeacherPass.Builder pass = TeacherPass.builder(spark).teacher(this.teacher)
                     .input(this.input.format(), this.input.input, this.input.textColumn).output(this.output)
                     .overwrite(this.overwrite).maxRejectedShare(this.input.maxRejectedShare)
+                    .maxSequenceLength(this.maxSequenceLength)
                     .maxTextBytes(this.input.maxTextBytes);
             if (this.shards != null) {
                 pass.shards(this.shards);

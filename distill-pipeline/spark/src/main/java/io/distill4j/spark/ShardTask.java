@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.distill4j.api.TaskType;
-import io.distill4j.engine.OnnxInferenceEngine;
 import io.distill4j.pipeline.cache.TeacherOutputsFormat;
 import io.distill4j.pipeline.cache.TeacherOutputsManifest;
 import io.distill4j.pipeline.cache.TeacherOutputsShardWriter;
@@ -96,14 +95,14 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
                 previousKey = row._1();
                 pending.add(row._1(), row._2());
                 if (pending.size() == this.chunk) {
-                    writer = flush(pending, lease.engine(), out, partition, writer);
+                    writer = flush(pending, lease, out, partition, writer);
                     if (failAfter >= 0 && writer.rows() >= failAfter) {
                         throw new IllegalStateException("distill4j: failure injected into partition " + partition
                                 + " after " + writer.rows() + " rows (spark.distill4j.faults.failFirstAttempt)");
                     }
                 }
             }
-            writer = flush(pending, lease.engine(), out, partition, writer);
+            writer = flush(pending, lease, out, partition, writer);
             shard = writer.finish();
         }
         catch (IOException | RuntimeException ex) {
@@ -120,7 +119,7 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
     }
 
     /** Runs the chunk's texts (shortest first) and appends them in key order; the writer is made on first use. */
-    private TeacherOutputsShardWriter flush(Chunk pending, OnnxInferenceEngine engine, FSDataOutputStream out,
+    private TeacherOutputsShardWriter flush(Chunk pending, ExecutorEngines.Lease lease, FSDataOutputStream out,
             int partition, TeacherOutputsShardWriter writer) {
         if (pending.size() == 0) {
             return writer;
@@ -132,9 +131,9 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
         for (Integer i : order) {
             byLength.add(pending.texts.get(i));
         }
-        List<float[]> outputs = this.task == TaskType.TEXT_CLASSIFICATION
+        List<float[]> outputs = lease.call(engine -> this.task == TaskType.TEXT_CLASSIFICATION
                 ? engine.logits(this.model.shippedName(), byLength)
-                : engine.embed(this.model.shippedName(), byLength);
+                : engine.embed(this.model.shippedName(), byLength));
         float[][] inKeyOrder = new float[order.length][];
         for (int i = 0; i < order.length; i++) {
             inKeyOrder[order[i]] = outputs.get(i);

@@ -16,6 +16,8 @@ import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.repository.ModelManifest;
 import io.distill4j.engine.repository.ModelRepository;
 import org.apache.spark.sql.SparkSession;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A model version folder shipped to the executors ({@code SparkContext.addFile}) and what an executor needs to
@@ -40,6 +42,8 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
 
     /** The default {@link #maxTextBytes()}: 1 MiB (a teacher reads its first tokens only). */
     public static final int DEFAULT_MAX_TEXT_BYTES = 1 << 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The default {@link #idleSeconds()}. */
     public static final int DEFAULT_IDLE_SECONDS = 10;
@@ -71,10 +75,11 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
      * Checks {@code folder} (a model version: {@code model.onnx}, {@code model.json} and the tokenizer it
      * names, as in the engine's repository) and ships it to the executors of {@code spark}.
      *
+     * @param maxSequenceLength tokens per text, replacing the manifest's; 0 keeps the manifest's
      * @throws InvalidInputException naming {@code field} if the folder is not a text model's version
      */
-    public static Shipped ship(SparkSession spark, Path folder, String field, int threads, int maxTextBytes,
-            int idleSeconds) {
+    public static Shipped ship(SparkSession spark, Path folder, String field, int maxSequenceLength, int threads,
+            int maxTextBytes, int idleSeconds) {
         Path version = folder.toAbsolutePath().normalize();
         if (!Files.isRegularFile(version.resolve(ModelRepository.MODEL_FILE))
                 || !Files.isRegularFile(version.resolve(ModelManifest.FILE_NAME))) {
@@ -84,7 +89,7 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
         }
         try {
             Path stage = Files.createTempDirectory("distill4j-spark-stage-");
-            String shippedName = "distill4j-model-" + contentHash(version);
+            String shippedName = "distill4j-model-" + contentHash(version, maxSequenceLength);
             Path shipped = Files.createDirectories(stage.resolve(shippedName));
             Path staged = Files.createDirectories(shipped.resolve("1"));
             List<Path> files;
@@ -92,7 +97,14 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
                 files = list.filter(Files::isRegularFile).sorted().toList();
             }
             for (Path file : files) {
-                linkOrCopy(file.toRealPath(), staged.resolve(file.getFileName()));
+                if (maxSequenceLength > 0 && file.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
+                    ObjectNode manifest = (ObjectNode) JSON.readTree(file.toFile());
+                    manifest.put("maxSequenceLength", maxSequenceLength);
+                    Files.writeString(staged.resolve(ModelManifest.FILE_NAME), JSON.writeValueAsString(manifest));
+                }
+                else {
+                    linkOrCopy(file.toRealPath(), staged.resolve(file.getFileName()));
+                }
             }
             ModelFiles resolved = ModelRepository.open(stage).resolve(ModelId.of(shippedName, 1));
             TaskType task = resolved.manifest().task();
@@ -120,9 +132,9 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
         }
     }
 
-    /** A SHA-256 over the folder's files (names and bytes), 16 hex digits. */
-    private static String contentHash(Path folder) throws IOException {
-        Sha256 sha = Sha256.start();
+    /** A SHA-256 over the folder's files (names and bytes) and the sequence length, 16 hex digits. */
+    private static String contentHash(Path folder, int maxSequenceLength) throws IOException {
+        Sha256 sha = Sha256.start().update("maxSequenceLength=" + maxSequenceLength);
         try (var list = Files.list(folder)) {
             for (Path file : list.filter(Files::isRegularFile).sorted().toList()) {
                 sha.update(file.getFileName().toString());

@@ -15,7 +15,6 @@ import io.distill4j.api.Classification;
 import io.distill4j.api.ScoredLabel;
 import io.distill4j.api.TaskType;
 import io.distill4j.api.exception.InvalidInputException;
-import io.distill4j.engine.OnnxInferenceEngine;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -96,7 +95,7 @@ public final class StudentScoring {
                     + schema.apply(s.textColumn).dataType().simpleString() + ", not strings");
         }
         int threads = s.threads > 0 ? s.threads : SparkThreads.perExecutor(s.spark);
-        SparkModel.Shipped model = SparkModel.ship(s.spark, s.model, "--model", threads, s.maxTextBytes,
+        SparkModel.Shipped model = SparkModel.ship(s.spark, s.model, "--model", 0, threads, s.maxTextBytes,
                 s.idleSeconds);
         boolean classifier = model.task() == TaskType.TEXT_CLASSIFICATION;
         StructType out = schema;
@@ -140,7 +139,7 @@ public final class StudentScoring {
                 @Override
                 public boolean hasNext() {
                     if (!this.scored.hasNext() && rows.hasNext()) {
-                        this.scored = scoreChunk(rows, lease.engine()).iterator();
+                        this.scored = scoreChunk(rows, lease).iterator();
                     }
                     return this.scored.hasNext();
                 }
@@ -155,7 +154,7 @@ public final class StudentScoring {
             };
         }
 
-        private List<Row> scoreChunk(Iterator<Row> rows, OnnxInferenceEngine engine) {
+        private List<Row> scoreChunk(Iterator<Row> rows, ExecutorEngines.Lease lease) {
             List<Row> input = new ArrayList<>(this.chunk);
             while (rows.hasNext() && input.size() < this.chunk) {
                 input.add(rows.next());
@@ -170,9 +169,9 @@ public final class StudentScoring {
                 }
             }
             List<Classification> classes = this.classifier && !texts.isEmpty()
-                    ? engine.classify(this.model.shippedName(), texts, 1) : List.of();
+                    ? lease.call(engine -> engine.classify(this.model.shippedName(), texts, 1)) : List.of();
             List<float[]> vectors = !this.classifier && !texts.isEmpty()
-                    ? engine.embed(this.model.shippedName(), texts) : List.of();
+                    ? lease.call(engine -> engine.embed(this.model.shippedName(), texts)) : List.of();
             List<Row> out = new ArrayList<>(input.size());
             int scored = 0;
             for (int i = 0; i < input.size(); i++) {

@@ -22,6 +22,7 @@ import java.util.SortedMap;
 import io.distill4j.api.Checks;
 import io.distill4j.api.exception.DistillationException;
 import io.distill4j.api.exception.InvalidInputException;
+import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.cache.TeacherOutputsFormat;
 import io.distill4j.pipeline.cache.TeacherOutputsManifest;
 import io.distill4j.pipeline.cache.TeacherOutputsShardWriter;
@@ -126,8 +127,8 @@ public final class TeacherPass {
         prepareOutput(fs, output, s.overwrite);
 
         int threads = s.threads > 0 ? s.threads : SparkThreads.perExecutor(s.spark);
-        SparkModel.Shipped teacher = SparkModel.ship(s.spark, s.teacher, "--teacher", threads, s.maxTextBytes,
-                s.idleSeconds);
+        SparkModel.Shipped teacher = SparkModel.ship(s.spark, s.teacher, "--teacher", s.maxSequenceLength, threads,
+                s.maxTextBytes, s.idleSeconds);
         SortedMap<String, String> identity = TeacherStage.teacherIdentity(teacher.files(),
                 teacher.files().tokenizer().orElseThrow(), Map.of());
         Dataset<Row> checked = s.input.apply(s.maxTextBytes);
@@ -279,6 +280,8 @@ public final class TeacherPass {
 
         private int idleSeconds = SparkModel.DEFAULT_IDLE_SECONDS;
 
+        private int maxSequenceLength = DistillerConfig.DEFAULT_MAX_SEQUENCE_LENGTH;
+
         private Builder(SparkSession spark) {
             this.spark = Objects.requireNonNull(spark, "spark");
         }
@@ -286,6 +289,17 @@ public final class TeacherPass {
         /** The teacher: a model version folder ({@code model.onnx}, {@code model.json}, its tokenizer) on the driver. */
         public Builder teacher(java.nio.file.Path versionFolder) {
             this.teacher = Checks.path(versionFolder, "--teacher");
+            return this;
+        }
+
+        /**
+         * Tokens per text the teacher reads, replacing its {@code model.json}'s; default
+         * {@value DistillerConfig#DEFAULT_MAX_SEQUENCE_LENGTH}, what the distiller's teacher stage reads unless
+         * configured otherwise ({@code distill4j.distill.max-sequence-length}): the outputs serve a job only
+         * when made with its length. 0 keeps the manifest's (a repository classifier taught as it is served).
+         */
+        public Builder maxSequenceLength(int tokens) {
+            this.maxSequenceLength = Checks.inRange(tokens, 0, 8192, "--max-sequence-length");
             return this;
         }
 
