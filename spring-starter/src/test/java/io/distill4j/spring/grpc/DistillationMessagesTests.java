@@ -151,6 +151,34 @@ class DistillationMessagesTests {
     }
 
     @Test
+    void theTeachersOutputsPathMapsUnderTheRootsAndIsRefusedForATeacherWithoutAModel() throws Exception {
+        Path root = Files.createDirectories(this.dir.resolve("data"));
+        DistillationMessages messages = new DistillationMessages(List.of(root));
+        DistillationSpec spec = messages.toSpec(wholeSpecFromJson("""
+                {"teacher": {"onnx_encoder": {"model_path": "minilm.onnx", "tokenizer_path": "tokenizer.json"},
+                 "outputs_path": "teacher-outputs/tickets"}, "data": {"train_path": "train.csv"}}"""));
+        assertThat(spec.teacherOutputs()).contains(root.resolve("teacher-outputs/tickets"));
+        assertThat(messages.toSpec(specFromJson("""
+                {"data": {"trainPath": "train.csv"}}""")).teacherOutputs()).isEmpty();
+        assertThatThrownBy(() -> messages.toSpec(wholeSpecFromJson("""
+                {"teacher": {"onnxEncoder": {"modelPath": "minilm.onnx", "tokenizerPath": "tokenizer.json"},
+                 "outputsPath": "../elsewhere"}, "data": {"trainPath": "train.csv"}}""")))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        ex -> assertThat(ex.field()).isEqualTo("spec.teacher.outputs_path"));
+        assertThatThrownBy(() -> messages.toSpec(wholeSpecFromJson("""
+                {"teacher": {"precomputedLogits": {"filePath": "l.jsonl", "tokenizerPath": "t.json"},
+                 "outputsPath": "teacher-outputs/tickets"}, "data": {"trainPath": "train.csv"}}""")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("teacherOutputs");
+    }
+
+    private static io.distill4j.api.grpc.distill.v1.DistillationSpec wholeSpecFromJson(String json) throws Exception {
+        io.distill4j.api.grpc.distill.v1.DistillationSpec.Builder spec = io.distill4j.api.grpc.distill.v1.DistillationSpec
+                .newBuilder();
+        JsonFormat.parser().merge(json, spec);
+        return spec.build();
+    }
+
+    @Test
     void aPrecomputedLogitsTeacherMapsWithItsTokenizerAndLabels() throws Exception {
         Path root = Files.createDirectories(this.dir.resolve("data"));
         DistillationMessages messages = new DistillationMessages(List.of(root));

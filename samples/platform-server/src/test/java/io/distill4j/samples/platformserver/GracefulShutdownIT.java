@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * busy: readiness answers DOWN on all three views (gRPC ServerReady, REST /v2/health/ready, the actuator's readiness
  * group) before any request is refused; requests are still served during {@code distill4j.shutdown.delay}; then every request is
  * either answered or refused with the retryable status (UNAVAILABLE, 503 with Retry-After), or finds the port
- * closed; requests that were running when the refusals began finish; the engine is closed at the end.
+ * closed (or, once the refusals have begun, its new REST connection closed unanswered as Tomcat stops); requests
+ * that were running when the refusals began finish; the engine is closed at the end.
  *
  * <p>The clients behave as the protocol asks: after a refusal they wait the Retry-After (1 s) before the next try;
  * once nothing listens any more they stop.
@@ -113,12 +114,16 @@ class GracefulShutdownIT {
                 .noneMatch(Thread::isAlive), Duration.ofSeconds(30));
 
             System.out.printf("GracefulShutdownIT: %d requests: %s%n", this.requests.size(), summary());
+            long firstRefusal = first(Outcome.REFUSED).orElseThrow(() -> new AssertionError("no request was refused"));
+            // A REST connection the stopping Tomcat closes before any byte of an answer (one still in the accept
+            // queue when the listening socket closes) is the transport's race, not a dropped request, once the
+            // refusals have begun: from then on no inference call is admitted, so nothing of it ran (see
+            // RollingUpdateIT, whose clients retry it). Before the refusals it would be a lost request.
             List<Request> failed = this.requests.stream().filter(r -> r.result().outcome() == Outcome.FAILED
-                    || r.result().outcome() == Outcome.UNANSWERED).toList();
+                    || r.result().outcome() == Outcome.UNANSWERED && r.sent() < firstRefusal).toList();
             assertThat(failed).as("requests neither answered nor refused retryably").isEmpty();
             assertThat(this.firstDown).as("every readiness view answered DOWN").containsOnlyKeys("grpc ServerReady",
                     "REST /v2/health/ready", "actuator readiness");
-            long firstRefusal = first(Outcome.REFUSED).orElseThrow(() -> new AssertionError("no request was refused"));
             this.firstDown.forEach((view, down) -> assertThat(down).as(view + " DOWN before the first refusal")
                 .isBetween(closeStarted, firstRefusal));
             assertThat(this.requests).as("served while readiness was already down (the delay)")
