@@ -128,11 +128,13 @@ public final class TextCnnStudent extends StudentBlock {
 
     /**
      * The valid convolution of {@code x} {@code [B, D, T + k - 1]} with {@code conv}'s weight {@code [F, D, k]} and
-     * bias, as one matrix product over the {@code k} shifted windows: {@code [B, F, T]}. The same arithmetic as
-     * the {@code Conv} of the exported graph, computed without libtorch's convolution kernel, whose gradient
-     * for its input came out non-finite in a few percent of calls on an AMD EPYC (Zen 5, AVX-512) machine
-     * (libtorch 2.7.1: a block of 80 NaNs in a [8, 12, 14] input's gradient, for any thread count or MKL
-     * instruction set) and turned a TextCNN student's embedding to NaN within a few steps.
+     * bias, as one matrix product: the {@code k} shifted windows of every position side by side,
+     * {@code [B * T, D * k]}, times the flattened weight, {@code [D * k, F]}; the result is {@code [B, F, T]}. The
+     * same arithmetic as the {@code Conv} of the exported graph, without libtorch's convolution kernel: on an AMD
+     * EPYC (Zen 5, AVX-512) machine libtorch 2.7.1's conv1d gave a block of NaNs in its input's gradient in a
+     * few percent of calls at small shapes (4 % of [8, 12, 14] inputs with kernel 3; any thread count or MKL
+     * instruction set), which turned a TextCNN student's embedding to NaN within a few steps. Measured there,
+     * this costs 1.4–1.7 × the kernel's time per forward and backward at [32, 64, 64] with 64 filters.
      */
     private static NDArray convolve(ParameterStore parameterStore, Conv1d conv, NDArray x, int k, Device device,
             boolean training) {
@@ -143,13 +145,15 @@ public final class TextCnnStudent extends StudentBlock {
         long channels = shape.get(1);
         long positions = shape.get(2) - k + 1;
         long filters = weight.getShape().get(0);
+        NDArray timeMajor = x.transpose(0, 2, 1);
         NDList windows = new NDList(k);
         for (int j = 0; j < k; j++) {
-            windows.add(x.get(":, :, {}:{}", j, j + positions));
+            windows.add(timeMajor.get(":, {}:{}, :", j, j + positions));
         }
-        // [B, D, k, T] -> [B, D * k, T]: channel-major, window offset minor, as the weight's [F, D, k] flattens.
-        NDArray columns = NDArrays.stack(windows, 2).reshape(batch, channels * k, positions);
-        return weight.reshape(filters, channels * k).matMul(columns).add(bias.reshape(1, filters, 1));
+        // [B, T, D, k] -> [B * T, D * k]: channel-major, window offset minor, as the weight's [F, D, k] flattens.
+        NDArray rows = NDArrays.stack(windows, 3).reshape(batch * positions, channels * k);
+        return rows.matMul(weight.reshape(filters, channels * k).transpose()).add(bias)
+                .reshape(batch, positions, filters).transpose(0, 2, 1);
     }
 
     @Override
