@@ -32,8 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * the raw line, or the row as JSON). Rows with a problem are reported, not fatal; {@link #rejectedReport}
  * turns them into a small table of where and what, and {@link #withoutChecks} drops the added columns.
  *
- * <p>Formats: Parquet, CSV (a header row), TSV (the same with tabs), JSON Lines, or a table of the session's
- * catalog. CSV, TSV and JSON Lines are read leniently: a line that does not parse becomes a row with a
+ * <p>Formats: Parquet, CSV (a header row; RFC 4180 quoting: a quote inside a quoted field is doubled), TSV
+ * (the same with tabs), JSON Lines, or a table of the session's catalog. CSV, TSV and JSON Lines are read leniently: a line that does not parse becomes a row with a
  * problem, carrying its raw text.
  */
 public final class TextSource {
@@ -100,14 +100,16 @@ public final class TextSource {
                     .json(location);
             case CSV, TSV -> {
                 String separator = format == Format.TSV ? "\t" : ",";
-                StructType header = spark.read().option("header", true).option("sep", separator).csv(location)
-                        .schema();
+                // RFC 4180 quoting, as the pipeline reads these files: a quote inside a quoted field is doubled
+                // (Spark's default escape is a backslash), and a quoted field may hold separators and line breaks.
+                StructType header = spark.read().option("header", true).option("sep", separator)
+                        .option("escape", "\"").csv(location).schema();
                 StructType schema = new StructType(Arrays.stream(header.fields())
                         .map(field -> DataTypes.createStructField(field.name(), DataTypes.StringType, true))
                         .toArray(StructField[]::new)).add(CORRUPT, DataTypes.StringType, true);
-                yield spark.read().option("header", true).option("sep", separator).option("multiLine", true)
-                        .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).schema(schema)
-                        .csv(location);
+                yield spark.read().option("header", true).option("sep", separator).option("escape", "\"")
+                        .option("multiLine", true).option("mode", "PERMISSIVE")
+                        .option("columnNameOfCorruptRecord", CORRUPT).schema(schema).csv(location);
             }
         };
         return check(raw, textColumn, maxTextBytes, format == Format.TABLE ? lit("") : input_file_name());
