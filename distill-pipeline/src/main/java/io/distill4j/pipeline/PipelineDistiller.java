@@ -1,5 +1,10 @@
 package io.distill4j.pipeline;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,13 +61,18 @@ import org.slf4j.LoggerFactory;
  * The checkpoints are for crash recovery only: a job deletes its own when it succeeds and keeps them when
  * it fails or is cancelled; deleting {@code <workDirectory>/checkpoints} while no job runs is safe.
  *
- * <p>Job ids are {@code <spec name>-<n>}; a job's files go to the spec's output folder or to
- * {@code <workDirectory>/jobs/<id>}. Thread-safe. {@link #close()} cancels every job that has not ended
+ * <p>Job ids are {@code <spec name>-<n>}, unique in the work directory across restarts: each id is reserved by
+ * creating its folder {@code <workDirectory>/jobs/<id>} (atomically; an id whose folder exists, from this process
+ * or an earlier one, is never given again), so a job never writes into another job's folder and the files behind
+ * a registered student stay as they were. A job's files go to that folder, or to the spec's output folder. Thread-safe. {@link #close()} cancels every job that has not ended
  * and waits for the workers to stop; afterwards {@link #submit} is refused.
  */
 public final class PipelineDistiller implements Distiller {
 
     private static final Logger logger = LoggerFactory.getLogger(PipelineDistiller.class);
+
+    /** The folder of the work directory holding one folder per job: {@code jobs}. */
+    public static final String JOBS = "jobs";
 
     /** How long {@link #close()} waits for running jobs to notice their cancellation. */
     static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(2);
@@ -132,13 +142,38 @@ public final class PipelineDistiller implements Distiller {
         if (this.closed.get()) {
             throw new IllegalStateException("The distiller is closed");
         }
-        String id = spec.name() + "-" + this.sequence.incrementAndGet();
+        String id = reserveId(spec.name());
         PipelineJob job = new PipelineJob(id, spec, this.clock);
         this.jobs.put(id, job);
         this.order.add(job);
         this.workers.execute(() -> JobRunner.run(job, this.config));
         logger.info("Job {} queued: {}", id, spec.name());
         return job;
+    }
+
+    /**
+     * The next free {@code <name>-<n>}, reserved by creating {@code <workDirectory>/jobs/<name>-<n>}.
+     *
+     * @throws UncheckedIOException if the jobs folder cannot be written (naming it)
+     */
+    private String reserveId(String name) {
+        Path jobs = this.config.workDirectory().resolve(JOBS);
+        try {
+            Files.createDirectories(jobs);
+            while (true) {
+                String id = name + "-" + this.sequence.incrementAndGet();
+                try {
+                    Files.createDirectory(jobs.resolve(id));
+                    return id;
+                }
+                catch (FileAlreadyExistsException taken) {
+                    // An earlier process's job: skip its number.
+                }
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot reserve a job folder in " + jobs, ex);
+        }
     }
 
     @Override

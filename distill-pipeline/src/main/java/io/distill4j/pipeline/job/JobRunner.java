@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.distill4j.api.distill.DistillationResult;
 import io.distill4j.pipeline.DistillerConfig;
+import io.distill4j.pipeline.PipelineDistiller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ public final class JobRunner {
         if (!job.start()) {
             return;
         }
-        Path output = job.spec().output().orElse(config.workDirectory().resolve("jobs").resolve(job.id()));
+        Path output = job.spec().output().orElse(config.workDirectory().resolve(PipelineDistiller.JOBS)
+                .resolve(job.id()));
         DistillationRun run = new DistillationRun(job, config, output);
         try {
             DistillationResult result = run.run();

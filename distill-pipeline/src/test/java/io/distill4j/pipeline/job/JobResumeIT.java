@@ -24,6 +24,9 @@ import io.distill4j.api.distill.Stage;
 import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.api.exception.DistillationCancelledException;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.onnx.proto.ModelProto;
+import io.distill4j.engine.onnx.proto.StringStringEntryProto;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import io.distill4j.pipeline.report.DistillationReport;
@@ -110,8 +113,10 @@ class JobResumeIT {
         // thread), or, if that trial ends first, when it is reported.
         Path killedWork = this.dir.resolve("killed");
         Path checkpoints = killedWork.resolve(TrialCheckpoints.DIRECTORY);
+        String killedJobId;
         try (PipelineDistiller distiller = new PipelineDistiller(config("killed"))) {
             DistillationJob job = distiller.submit(spec());
+            killedJobId = job.id();
             job.subscribe(event -> {
                 if (event.stage() == Stage.TUNING && checkpointFiles(checkpoints) >= TRIALS) {
                     job.cancel();
@@ -178,9 +183,18 @@ class JobResumeIT {
         assertThat(actual.chosenTrial()).isEqualTo(expected.chosenTrial());
         assertThat(actual.trainingCurve()).isNotEmpty().usingRecursiveFieldByFieldElementComparatorIgnoringFields("duration")
                 .isEqualTo(expected.trainingCurve());
-        assertThat(Files.readAllBytes(resumed.files().studentFp32()))
-                .isEqualTo(Files.readAllBytes(uninterrupted.files().studentFp32()));
+        // The same file but for the job id in its metadata: the resumed job is a new job, in a folder of its own.
+        assertThat(resumed.jobId()).isNotEqualTo(killedJobId);
+        assertThat(withoutJobId(resumed.files().studentFp32())).isEqualTo(withoutJobId(uninterrupted.files().studentFp32()));
         assertThat(checkpoints).as("the resumed job succeeded and deleted its checkpoints").doesNotExist();
+    }
+
+    /** The exported model with the {@code distill4j.job.id} metadata entry removed. */
+    private static ModelProto withoutJobId(Path model) {
+        ModelProto proto = OnnxModelReader.ofDefaults().read(model, model.getFileName().toString());
+        List<StringStringEntryProto> kept = proto.getMetadataPropsList().stream()
+                .filter(entry -> !entry.getKey().equals("distill4j.job.id")).toList();
+        return proto.toBuilder().clearMetadataProps().addAllMetadataProps(kept).build();
     }
 
     /** The chosen student's validation score, as the STUDENT stage reports it. */
