@@ -17,11 +17,14 @@ import java.time.Duration;
  * @param batchSize sentences per call of the batched latency measurement
  * @param gateSamples train sentences the quantizer's accuracy gate runs
  * @param gateMinMeanCosine the gate's threshold: mean cosine of the quantized model's output vectors to the original's
+ * @param perRowActivations quantize activations row by row ({@code QuantizationConfig#perRowActivations}) instead of
+ *     the defaults' one scale per run
  * @param workDirectory where the model files are extracted and the quantized model is written
  * @param out the markdown report; a CSV of every timed run is written beside it
  */
 record QuantizationOptions(Path stsb, int rounds, Duration runDuration, Duration warmup, int intraOpThreads,
-        int interOpThreads, int batchSize, int gateSamples, double gateMinMeanCosine, Path workDirectory, Path out) {
+        int interOpThreads, int batchSize, int gateSamples, double gateMinMeanCosine, boolean perRowActivations,
+        Path workDirectory, Path out) {
 
     /** The report's file name when {@code --out} is not given. */
     static final String DEFAULT_OUT = "quantization-results.md";
@@ -37,6 +40,7 @@ record QuantizationOptions(Path stsb, int rounds, Duration runDuration, Duration
               --batch-size N           sentences per call of the batched measurement (default 32)
               --gate-samples N         STS-B train sentences the quantizer's accuracy gate runs (default 64)
               --gate-min-cosine X      the gate's minimum mean cosine to fp32 (default 0.98)
+              --per-row-activations B  quantize activations row by row, true or false (default false)
               --work-dir DIR           model files and the quantized model (default: a folder in java.io.tmpdir)
               --out FILE               markdown report; quantization-runs.csv is written beside it
                                        (default quantization-results.md in --out-dir)
@@ -56,6 +60,7 @@ record QuantizationOptions(Path stsb, int rounds, Duration runDuration, Duration
                 flags.positiveInt("batch-size", 32),
                 flags.positiveInt("gate-samples", 64),
                 flags.number("gate-min-cosine", 0.98, -1, 1),
+                Boolean.parseBoolean(flags.string("per-row-activations", "false")),
                 flags.workDirectory(),
                 flags.out(DEFAULT_OUT));
         flags.requireNoneLeft();
@@ -68,7 +73,7 @@ record QuantizationOptions(Path stsb, int rounds, Duration runDuration, Duration
                 + Flags.format(this.runDuration) + " --warmup-seconds " + Flags.format(this.warmup)
                 + " --intra-op-threads " + this.intraOpThreads + " --inter-op-threads " + this.interOpThreads
                 + " --batch-size " + this.batchSize + " --gate-samples " + this.gateSamples + " --gate-min-cosine "
-                + this.gateMinMeanCosine;
+                + this.gateMinMeanCosine + (this.perRowActivations ? " --per-row-activations true" : "");
     }
 
     /** The timed part of the latency measurement: warm-up, and every model at both batch sizes per round. */

@@ -53,7 +53,7 @@ record QuantizerRun(QuantizationResult result, long readMillis, long quantizeMil
             long began = System.nanoTime();
             ModelProto model = OnnxModelReader.ofDefaults().read(fp32Files.onnxModel());
             long read = System.nanoTime();
-            QuantizationResult result = new Int8Quantizer(QuantizationConfig.ofDefaults())
+            QuantizationResult result = new Int8Quantizer(config(options))
                     .quantize(model, AccuracyGate.embeddings(samples, options.gateMinMeanCosine()));
             long quantized = System.nanoTime();
             result.writeTo(target);
@@ -69,11 +69,17 @@ record QuantizerRun(QuantizationResult result, long readMillis, long quantizeMil
         }
     }
 
+    /** The defaults, with activations per row if the options say so. */
+    static QuantizationConfig config(QuantizationOptions options) {
+        return QuantizationConfig.builder().perRowActivations(options.perRowActivations()).build();
+    }
+
     /** The report's section: settings, gate, times, outcome, the file, and the quantizer's own summary. */
     String section(QuantizationOptions options, Path target) {
         StringBuilder out = new StringBuilder("## Quantization by Distill4j's Int8Quantizer\n\n");
         out.append(Report.table(List.of("", ""), List.of(
-                List.of("settings", "`" + QuantizationConfig.ofDefaults().toJson() + "` (the defaults)"),
+                List.of("settings", "`" + config(options).toJson() + "`" + (options.perRowActivations() ? ""
+                        : " (the defaults)")),
                 List.of("accuracy gate", "embeddings, mean cosine of every output vector (token embeddings of "
                         + "`last_hidden_state`) ≥ " + options.gateMinMeanCosine() + ", on the first "
                         + this.gateSamples + " `sentence1`s of STS-B train, each run alone at batch 1"),

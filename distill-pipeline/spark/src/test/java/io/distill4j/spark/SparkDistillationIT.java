@@ -18,6 +18,9 @@ import io.distill4j.api.distill.StudentSpec;
 import io.distill4j.api.distill.TeacherSpec;
 import io.distill4j.engine.EngineConfig;
 import io.distill4j.engine.OnnxInferenceEngine;
+import io.distill4j.engine.onnx.OnnxModelReader;
+import io.distill4j.engine.onnx.quant.Int8Quantizer;
+import io.distill4j.engine.onnx.quant.QuantizationConfig;
 import io.distill4j.pipeline.DistillerConfig;
 import io.distill4j.pipeline.PipelineDistiller;
 import org.apache.spark.sql.Dataset;
@@ -87,10 +90,13 @@ class SparkDistillationIT {
         assertThat(fromSpark.studentInt8().metric()).isEqualTo(local.studentInt8().metric());
         assertThat(fromSpark.registeredVersion()).hasValue(1);
 
-        // The student scores 10,000 rows, and two that are not texts, through Spark: its fp32 export exactly as
-        // the engine serves it. The registered INT8 version quantizes its activations over each batch (as ONNX
-        // Runtime's dynamic quantization does), so its outputs move with the batch's other texts, on Spark as in
-        // the server: a text at a decision boundary may change label (12 of these 10,000 did once).
+        // The student scores 10,000 rows, and two that are not texts, through Spark as the engine serves it: its
+        // fp32 export exactly. An INT8 version with activations quantized per row gives the same labels; its
+        // probabilities can differ in the fourth decimal (padding moves a pooled value by a float ulp, which
+        // can move its rounding by one level). The registered INT8 version quantizes its activations over each
+        // batch (the default, as ONNX Runtime's dynamic quantization does), so its outputs move with the batch's
+        // other texts, on Spark as in the server: a text at a decision boundary may change label (12 of these
+        // 10,000 did once).
         Path fp32 = Files.createDirectories(dir.resolve("fp32/models/intents-fp32/1"));
         Path registered = dir.resolve("models/intents/1");
         try (var files = Files.list(registered)) {
@@ -99,6 +105,14 @@ class SparkDistillationIT {
             }
         }
         Files.copy(fromSpark.files().studentFp32(), fp32.resolve("model.onnx"));
+        Path perRow = Files.createDirectories(dir.resolve("per-row/models/intents-per-row/1"));
+        try (var files = Files.list(fp32)) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals("model.onnx")).toList()) {
+                Files.copy(file, perRow.resolve(file.getFileName()));
+            }
+        }
+        new Int8Quantizer(QuantizationConfig.builder().perRowActivations(true).build())
+                .quantize(OnnxModelReader.ofDefaults().read(fp32.resolve("model.onnx"))).writeTo(perRow.resolve("model.onnx"));
         List<String> texts = SparkTestSupport.questions(10_000, 3).stream().map(q -> q[0]).toList();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
@@ -110,6 +124,8 @@ class SparkDistillationIT {
         Dataset<Row> input = spark.createDataFrame(rows, schema).repartition(4);
         assertScores(StudentScoring.builder(spark).model(fp32).idleSeconds(0).build().score(input), texts,
                 dir.resolve("fp32/models"), "intents-fp32", 0, 1e-5f);
+        assertScores(StudentScoring.builder(spark).model(perRow).idleSeconds(0).build().score(input), texts,
+                dir.resolve("per-row/models"), "intents-per-row", 0, 1e-3f);
         assertScores(StudentScoring.builder(spark).model(registered).idleSeconds(0).build().score(input), texts,
                 dir.resolve("models"), "intents", 30, 2e-2f);
     }

@@ -143,6 +143,10 @@ final class OnnxCommand implements Runnable {
         @Option(names = "--no-embeddings", description = "Keep embedding tables (Gather) in float.")
         boolean noEmbeddings;
 
+        @Option(names = "--per-row-activations", description = "Quantize activations row by row: a text's "
+                + "outputs then do not depend on the other texts of its batch (slower than one scale per run).")
+        boolean perRowActivations;
+
         @Option(names = "--exclude", paramLabel = "node", split = ",", description = "Nodes to keep in float.")
         List<String> exclude = List.of();
 
@@ -196,6 +200,7 @@ final class OnnxCommand implements Runnable {
             }
             QuantizationConfig.Builder config = QuantizationConfig.builder().perChannel(!this.perTensor)
                 .reduceRange(!this.fullRange).quantizeEmbeddings(!this.noEmbeddings)
+                .perRowActivations(this.perRowActivations)
                 .maxGateExclusions(this.maxExclusions);
             if (!this.exclude.isEmpty()) {
                 config.excludeNodes(this.exclude);

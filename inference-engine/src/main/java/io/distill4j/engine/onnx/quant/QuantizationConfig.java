@@ -37,6 +37,8 @@ public final class QuantizationConfig {
 
     private final int maxGateExclusions;
 
+    private final boolean perRowActivations;
+
     private QuantizationConfig(Builder builder) {
         this.perChannel = builder.perChannel;
         this.reduceRange = builder.reduceRange;
@@ -44,6 +46,7 @@ public final class QuantizationConfig {
         this.excludedNodes = Set.copyOf(builder.excludedNodes);
         this.excludedOpTypes = Set.copyOf(builder.excludedOpTypes);
         this.maxGateExclusions = builder.maxGateExclusions;
+        this.perRowActivations = builder.perRowActivations;
     }
 
     /** The defaults: per-channel, reduced range, embeddings quantized, nothing excluded, up to 8 gate exclusions. */
@@ -93,10 +96,20 @@ public final class QuantizationConfig {
     }
 
     /** The settings as a JSON object, as recorded in a quantized model's provenance. */
+    /**
+     * Activations quantized row by row — each row of the last axis on its own scale and zero point, per run —
+     * rather than with one scale and zero point over the whole input of a run ({@code DynamicQuantizeLinear},
+     * ONNX Runtime's dynamic quantization). Per row, a text's outputs do not depend on the other texts of its
+     * batch; per tensor they move with them (the batch's extreme activations set every row's scale).
+     */
+    public boolean perRowActivations() {
+        return this.perRowActivations;
+    }
+
     public String toJson() {
         ObjectNode root = ReportJson.mapper().createObjectNode();
         root.put("weights", "int8-symmetric");
-        root.put("activations", "uint8-dynamic");
+        root.put("activations", this.perRowActivations ? "uint8-dynamic-per-row" : "uint8-dynamic");
         root.put("perChannel", this.perChannel);
         root.put("reduceRange", this.reduceRange);
         root.put("quantizeEmbeddings", this.quantizeEmbeddings);
@@ -126,6 +139,8 @@ public final class QuantizationConfig {
 
         private int maxGateExclusions = 8;
 
+        private boolean perRowActivations;
+
         private Builder() {
         }
 
@@ -144,6 +159,12 @@ public final class QuantizationConfig {
         /** Weight-only quantization of embedding tables; default {@code true}. */
         public Builder quantizeEmbeddings(boolean quantizeEmbeddings) {
             this.quantizeEmbeddings = quantizeEmbeddings;
+            return this;
+        }
+
+        /** See {@link QuantizationConfig#perRowActivations()}. */
+        public Builder perRowActivations(boolean perRow) {
+            this.perRowActivations = perRow;
             return this;
         }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.distill4j.api.Tensor;
@@ -81,6 +83,63 @@ class Int8QuantizerIT {
                     fp32.getGraph().getInputList().stream().map(v -> v.getName()).toList());
             assertThat(session.getOutputNames()).containsExactly("last_hidden_state");
         }
+    }
+
+    @Test
+    void activationsQuantizedPerRowGiveEachTextTheSameOutputsAloneOrInABatch() throws Exception {
+        QuantizationResult perRow = new Int8Quantizer(QuantizationConfig.builder().perRowActivations(true).build())
+                .quantize(fp32, AccuracyGate.embeddings(samples, 0.98));
+        assertThat(perRow.passed()).isTrue();
+        assertThat(perRow.gate()).get().satisfies(g -> assertThat(g.values().get("meanCosine"))
+                .as("per row is at least as close to fp32 as per tensor")
+                .isGreaterThanOrEqualTo(result.gate().orElseThrow().values().get("meanCosine")));
+        assertThat(perRow.model().getGraph().getNodeList()).extracting(NodeProto::getOpType)
+                .contains("MatMulInteger", "ReduceMin", "ReduceMax").doesNotContain("DynamicQuantizeLinear");
+        float[][] alone = new float[SENTENCES.size()][];
+        float[][] batched;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(perRow.model().toByteArray())) {
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                alone[i] = firstToken(run(env, session, List.of(samples.get(i))))[0];
+            }
+            batched = firstToken(run(env, session, samples));
+        }
+        for (int i = 0; i < SENTENCES.size(); i++) {
+            assertThat(batched[i]).as("sentence %d, padded in a batch of %d", i, SENTENCES.size())
+                    .containsExactly(alone[i]);
+        }
+    }
+
+    /** {@code last_hidden_state} of the samples run together, padded to the longest with a zero mask. */
+    private static float[][][] run(OrtEnvironment env, OrtSession session, List<Map<String, Tensor>> rows)
+            throws Exception {
+        int longest = rows.stream().mapToInt(r -> (int) r.get("input_ids").shape()[1]).max().orElseThrow();
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            for (String name : List.of("input_ids", "attention_mask", "token_type_ids")) {
+                long[][] values = new long[rows.size()][longest];
+                for (int r = 0; r < rows.size(); r++) {
+                    long[] row = rows.get(r).get(name).longs();
+                    System.arraycopy(row, 0, values[r], 0, row.length);
+                }
+                inputs.put(name, OnnxTensor.createTensor(env, values));
+            }
+            try (OrtSession.Result out = session.run(inputs)) {
+                return (float[][][]) out.get(0).getValue();
+            }
+        }
+        finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** The first token's vector of each row. */
+    private static float[][] firstToken(float[][][] hidden) {
+        float[][] first = new float[hidden.length][];
+        for (int i = 0; i < hidden.length; i++) {
+            first[i] = hidden[i][0];
+        }
+        return first;
     }
 
     @Test
