@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p>Job ids are {@code <spec name>-<n>}, unique in the work directory across restarts: each id is reserved by
  * creating its folder {@code <workDirectory>/jobs/<id>} (atomically; an id whose folder exists, from this process
  * or an earlier one, is never given again), so a job never writes into another job's folder and the files behind
- * a registered student stay as they were. A job's files go to that folder, or to the spec's output folder. Thread-safe. {@link #close()} cancels every job that has not ended
- * and waits for the workers to stop; afterwards {@link #submit} is refused.
+ * a registered student stay as they were. A job's files go to that folder, or to the spec's output folder.
+ * Thread-safe. {@link #close()} cancels every job that has not ended and waits for the workers to stop; afterwards
+ * {@link #submit} is refused.
  */
 public final class PipelineDistiller implements Distiller {
 

@@ -145,9 +145,10 @@ public final class Distill4jSpark implements Runnable {
                 + "one per 200,000 texts).")
         Integer shards;
 
-        @Option(names = "--max-sequence-length", defaultValue = "" + DistillerConfig.DEFAULT_MAX_SEQUENCE_LENGTH, description = "Tokens per text the teacher "
-                + "reads, replacing its model.json's (default: ${DEFAULT-VALUE}, the distiller's default; use the "
-                + "job's distill4j.distill.max-sequence-length; 0 keeps the model.json's).")
+        @Option(names = "--max-sequence-length", defaultValue = "" + DistillerConfig.DEFAULT_MAX_SEQUENCE_LENGTH,
+                description = "Tokens per text the teacher reads, replacing its model.json's (default: "
+                        + "${DEFAULT-VALUE}, the distiller's default; use the job's "
+                        + "distill4j.distill.max-sequence-length; 0 keeps the model.json's).")
         int maxSequenceLength;
 
         @Option(names = "--overwrite", description = "Replace --output if it exists.")

@@ -90,7 +90,7 @@ public final class ExecutorEngines {
             engine.close();
             throw ex;
         }
-        logger.info("distill4j: opened {} on this executor ({} intra-op threads) in {} ms", model.describe(),
+        logger.info("distill4j: opened {} on this executor ({} intra-op threads) in {} ms", model.description(),
                 model.threads(), (System.nanoTime() - start) / 1_000_000);
         return engine;
     }
@@ -120,10 +120,10 @@ public final class ExecutorEngines {
     private static void closeQuietly(Entry entry) {
         try {
             entry.engine.close();
-            logger.info("distill4j: closed {} on this executor", entry.model.describe());
+            logger.info("distill4j: closed {} on this executor", entry.model.description());
         }
         catch (RuntimeException ex) {
-            logger.warn("distill4j: closing {} failed: {}", entry.model.describe(), ex.toString());
+            logger.warn("distill4j: closing {} failed: {}", entry.model.description(), ex.toString());
         }
     }
 

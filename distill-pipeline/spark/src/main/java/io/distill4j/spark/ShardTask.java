@@ -59,9 +59,8 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
      * @param shard its manifest entry; {@code null} when the partition had no text (the driver writes an empty
      *     shard once it knows the width)
      * @param width values per row, or 0 with no text
-     * @param texts the texts it received, repeats included
      */
-    record Written(int index, TeacherOutputsManifest.Shard shard, int width, long texts) implements Serializable {
+    record Written(int index, TeacherOutputsManifest.Shard shard, int width) implements Serializable {
 
         private static final long serialVersionUID = 1L;
     }
@@ -69,7 +68,7 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
     @Override
     public Iterator<Written> call(Integer partition, Iterator<Tuple2<String, String>> rows) throws IOException {
         if (!rows.hasNext()) {
-            return List.of(new Written(partition, null, 0, 0)).iterator();
+            return List.of(new Written(partition, null, 0)).iterator();
         }
         TaskContext context = TaskContext.get();
         long started = System.nanoTime();
@@ -115,7 +114,7 @@ record ShardTask(SparkModel model, TaskType task, String output, Map<String, Str
         }
         logger.info("distill4j: shard {} of {}: {} texts ({} distinct) in {} ms", partition, this.shards, texts,
                 shard.rows(), (System.nanoTime() - started) / 1_000_000);
-        return List.of(new Written(partition, shard, writer.width(), texts)).iterator();
+        return List.of(new Written(partition, shard, writer.width())).iterator();
     }
 
     /** Runs the chunk's texts (shortest first) and appends them in key order; the writer is made on first use. */

@@ -53,10 +53,6 @@ public record SparkModel(String shippedName, int threads, int maxTextBytes, int 
         return this.shippedName + "/" + this.threads + "/" + this.maxTextBytes;
     }
 
-    String describe() {
-        return this.description;
-    }
-
     /**
      * A model as the driver sees it: the version folder checked and laid out as a repository, and shipped.
      *

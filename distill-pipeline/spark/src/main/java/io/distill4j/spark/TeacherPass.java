@@ -155,7 +155,7 @@ public final class TeacherPass {
         }
         int shards = s.shards > 0 ? s.shards : (int) Math.min(TeacherOutputsFormat.MAX_SHARDS,
                 Math.max(checked.rdd().getNumPartitions(), (texts + TEXTS_PER_SHARD - 1) / TEXTS_PER_SHARD));
-        logger.info("distill4j: teacher pass of {} over {} texts into {} shards at {}", teacher.model().describe(),
+        logger.info("distill4j: teacher pass of {} over {} texts into {} shards at {}", teacher.model().description(),
                 texts, shards, s.output);
 
         JavaPairRDD<String, String> keyed = checked.filter(col(TextSource.PROBLEM).isNull()).select(col(s.textColumn))

@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StructType;
  * turns them into a small table of where and what, and {@link #withoutChecks} drops the added columns.
  *
  * <p>Formats: Parquet, CSV (a header row; RFC 4180 quoting: a quote inside a quoted field is doubled), TSV
- * (the same with tabs), JSON Lines, or a table of the session's catalog. CSV, TSV and JSON Lines are read leniently: a line that does not parse becomes a row with a
- * problem, carrying its raw text.
+ * (the same with tabs), JSON Lines, or a table of the session's catalog. CSV, TSV and JSON Lines are read
+ * leniently: a line that does not parse becomes a row with a problem, carrying its raw text.
  */
 public final class TextSource {
 

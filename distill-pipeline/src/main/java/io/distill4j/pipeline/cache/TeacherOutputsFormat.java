@@ -10,7 +10,8 @@ import io.distill4j.engine.digest.Sha256;
  * {@code distill4j-spark}), keyed by text, which the teacher stage reads instead of running the teacher.
  *
  * <pre>
- * &lt;folder&gt;/manifest.json        written last: its presence means every shard is complete ({@link TeacherOutputsManifest})
+ * &lt;folder&gt;/manifest.json        written last: its presence means every shard is complete
+ *                                ({@link TeacherOutputsManifest})
  * &lt;folder&gt;/part-00000.d4jto     shard 0 … shard n-1
  * &lt;folder&gt;/rejected/            (optional) the input rows that were not texts, as JSON Lines
  * </pre>
