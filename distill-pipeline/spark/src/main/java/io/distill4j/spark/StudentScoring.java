@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 
 import io.distill4j.api.Checks;
 import io.distill4j.api.Classification;
@@ -94,9 +93,7 @@ public final class StudentScoring {
             throw new InvalidInputException(null, "--text-column", "column '" + s.textColumn + "' holds "
                     + schema.apply(s.textColumn).dataType().simpleString() + ", not strings");
         }
-        int threads = s.threads > 0 ? s.threads : SparkThreads.perExecutor(s.spark);
-        SparkModel.Shipped model = SparkModel.ship(s.spark, s.model, "--model", 0, threads, s.maxTextBytes,
-                s.idleSeconds);
+        SparkModel.Shipped model = s.ship(s.model, "--model", 0);
         boolean classifier = model.task() == TaskType.TEXT_CLASSIFICATION;
         StructType out = schema;
         for (String added : classifier ? List.of(PREDICTION, PROBABILITY, ERROR) : List.of(EMBEDDING, ERROR)) {
@@ -218,24 +215,19 @@ public final class StudentScoring {
     }
 
     /** Settings of scoring; {@link #model} is required. */
-    public static final class Builder {
-
-        private final SparkSession spark;
+    public static final class Builder extends ExecutorJobBuilder<Builder> {
 
         private Path model;
 
         private String textColumn = TextSource.TEXT;
 
-        private int threads;
-
-        private int chunk = 256;
-
-        private int maxTextBytes = SparkModel.DEFAULT_MAX_TEXT_BYTES;
-
-        private int idleSeconds = SparkModel.DEFAULT_IDLE_SECONDS;
-
         private Builder(SparkSession spark) {
-            this.spark = Objects.requireNonNull(spark, "spark");
+            super(spark);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** The model: a version folder of the engine's repository, e.g. {@code models/intents/3}. */
@@ -247,30 +239,6 @@ public final class StudentScoring {
         /** The column holding the texts; default {@code text}. */
         public Builder textColumn(String column) {
             this.textColumn = Checks.notBlank(column, "--text-column");
-            return this;
-        }
-
-        /** ONNX Runtime intra-op threads per executor; default: the executor's cores. */
-        public Builder threads(int threads) {
-            this.threads = Checks.atLeast(threads, 1, "--threads");
-            return this;
-        }
-
-        /** Rows per engine call; default 256. */
-        public Builder chunk(int chunk) {
-            this.chunk = Checks.inRange(chunk, 1, 4096, "--chunk");
-            return this;
-        }
-
-        /** The longest text scored, in UTF-8 bytes; longer rows get a {@code scoring_error}. Default 1 MiB. */
-        public Builder maxTextBytes(int bytes) {
-            this.maxTextBytes = Checks.atLeast(bytes, 1, "--max-text-bytes");
-            return this;
-        }
-
-        /** How long an executor keeps an engine no task uses; default 10 s, 0 closes it with the last task. */
-        public Builder idleSeconds(int seconds) {
-            this.idleSeconds = Checks.atLeast(seconds, 0, "--idle-seconds");
             return this;
         }
 

@@ -126,9 +126,7 @@ public final class TeacherPass {
         FileSystem fs = fileSystem(output, hadoop);
         prepareOutput(fs, output, s.overwrite);
 
-        int threads = s.threads > 0 ? s.threads : SparkThreads.perExecutor(s.spark);
-        SparkModel.Shipped teacher = SparkModel.ship(s.spark, s.teacher, "--teacher", s.maxSequenceLength, threads,
-                s.maxTextBytes, s.idleSeconds);
+        SparkModel.Shipped teacher = s.ship(s.teacher, "--teacher", s.maxSequenceLength);
         SortedMap<String, String> identity = TeacherStage.teacherIdentity(teacher.files(),
                 teacher.files().tokenizer().orElseThrow(), Map.of());
         Dataset<Row> checked = s.input.apply(s.maxTextBytes);
@@ -254,9 +252,7 @@ public final class TeacherPass {
     }
 
     /** Settings of a pass; {@link #teacher}, {@link #input} and {@link #output} are required. */
-    public static final class Builder {
-
-        private final SparkSession spark;
+    public static final class Builder extends ExecutorJobBuilder<Builder> {
 
         private java.nio.file.Path teacher;
 
@@ -270,20 +266,17 @@ public final class TeacherPass {
 
         private int shards;
 
-        private int threads;
-
-        private int chunk = TeacherStage.DEFAULT_CHUNK;
-
         private double maxRejectedShare = DEFAULT_MAX_REJECTED_SHARE;
-
-        private int maxTextBytes = SparkModel.DEFAULT_MAX_TEXT_BYTES;
-
-        private int idleSeconds = SparkModel.DEFAULT_IDLE_SECONDS;
 
         private int maxSequenceLength = DistillerConfig.DEFAULT_MAX_SEQUENCE_LENGTH;
 
         private Builder(SparkSession spark) {
-            this.spark = Objects.requireNonNull(spark, "spark");
+            super(spark);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** The teacher: a model version folder ({@code model.onnx}, {@code model.json}, its tokenizer) on the driver. */
@@ -338,36 +331,12 @@ public final class TeacherPass {
             return this;
         }
 
-        /** ONNX Runtime intra-op threads per executor; default: the executor's cores. */
-        public Builder threads(int threads) {
-            this.threads = Checks.atLeast(threads, 1, "--threads");
-            return this;
-        }
-
-        /** Distinct texts per engine call; default {@value TeacherStage#DEFAULT_CHUNK}. */
-        public Builder chunk(int chunk) {
-            this.chunk = Checks.inRange(chunk, 1, 4096, "--chunk");
-            return this;
-        }
-
         /** The share of input rows that may be rejected before the pass fails; default 1 %. */
         public Builder maxRejectedShare(double share) {
             if (!(share >= 0 && share <= 1)) {
                 throw new InvalidInputException(null, "--max-rejected-share", "must be in [0, 1], was " + share);
             }
             this.maxRejectedShare = share;
-            return this;
-        }
-
-        /** The longest text accepted, in UTF-8 bytes; longer rows are rejected. Default 1 MiB. */
-        public Builder maxTextBytes(int bytes) {
-            this.maxTextBytes = Checks.atLeast(bytes, 1, "--max-text-bytes");
-            return this;
-        }
-
-        /** How long an executor keeps an engine no task uses; default 10 s, 0 closes it with the last task. */
-        public Builder idleSeconds(int seconds) {
-            this.idleSeconds = Checks.atLeast(seconds, 0, "--idle-seconds");
             return this;
         }
 
