@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -76,9 +77,10 @@ import tools.jackson.databind.node.ObjectNode;
  * number: renaming a folder onto an existing version folder fails (that folder is never empty), and the
  * registrar then tries the next number. No lock is needed, so a registration that crashed holds none.
  *
- * <p><b>Failures</b> leave the repository as it was: the temporary folder is deleted (a process killed
- * mid-way leaves a {@code .registering-*} folder, which the engine ignores and which may be deleted). The
- * model's folder is created if missing and kept, even empty.
+ * <p><b>Failures</b> leave the repository as it was: the temporary folder is deleted. A process killed
+ * mid-way leaves a {@code .registering-*} folder, which the engine ignores; the next registration of that model
+ * deletes such folders once they are older than {@link #STALE_AFTER} (a registration takes seconds, so one that
+ * old belongs to no live registration). The model's folder is created if missing and kept, even empty.
  *
  * <p><b>The manifest.</b> {@code task}; {@code description} (the request's, else the model's
  * {@code doc_string}); {@code tokenizer} for text tasks; {@code maxSequenceLength} when set;
@@ -100,6 +102,9 @@ public final class ModelRegistrar {
 
     /** The prefix of the temporary folder a registration fills before it is renamed into place. */
     public static final String TEMPORARY_PREFIX = ".registering-";
+
+    /** The age after which a {@code .registering-*} folder is a dead registration's leftover. */
+    public static final Duration STALE_AFTER = Duration.ofHours(1);
 
     /** How many version numbers a registration tries before it gives up. */
     static final int MAX_ATTEMPTS = 1000;
@@ -169,6 +174,7 @@ public final class ModelRegistrar {
         ModelManifest manifest = parseManifest(manifestText, name);
 
         Path modelDirectory = modelDirectory(name);
+        sweepLeftovers(modelDirectory);
         Path staging = Files.createDirectory(modelDirectory.resolve(TEMPORARY_PREFIX + UUID.randomUUID()));
         try {
             write(staging.resolve(ModelRepository.MODEL_FILE), ByteBuffer.wrap(parsed.bytes()));
@@ -381,6 +387,26 @@ public final class ModelRegistrar {
                 channel.write(bytes);
             }
             channel.force(true);
+        }
+    }
+
+    /** Deletes the {@code .registering-*} folders of {@code modelDirectory} older than {@link #STALE_AFTER}. */
+    private static void sweepLeftovers(Path modelDirectory) {
+        Instant staleBefore = Instant.now().minus(STALE_AFTER);
+        try (Stream<Path> children = Files.list(modelDirectory)) {
+            for (Path child : children.filter(c -> c.getFileName().toString().startsWith(TEMPORARY_PREFIX)).toList()) {
+                if (Files.getLastModifiedTime(child, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(staleBefore)) {
+                    IOException failure = new IOException("sweeping " + child);
+                    deleteQuietly(child, failure);
+                    if (failure.getSuppressed().length == 0) {
+                        logger.info("Deleted {}, left by a registration that did not finish", child);
+                    }
+                }
+            }
+        }
+        catch (IOException | UncheckedIOException ex) {
+            logger.warn("Could not look for leftovers of unfinished registrations in {}: {}", modelDirectory,
+                    ex.toString());
         }
     }
 

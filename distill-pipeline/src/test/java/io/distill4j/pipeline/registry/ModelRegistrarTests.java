@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,21 @@ class ModelRegistrarTests {
         assertThat(third.directory()).isEqualTo(this.registrar.root().resolve("intent/8"));
         assertThat(ModelRepository.open(this.repository).versions("intent")).containsExactly(1L, 2L, 7L, 8L);
         assertThat(this.registrar.register(classifierRequest("other", this.classifier).build()).version()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadRegistrationsLeftoverIsSweptAndALiveOnesIsNot() throws IOException {
+        Path model = Files.createDirectories(this.repository.resolve("intent"));
+        Path dead = Files.createDirectories(model.resolve(ModelRegistrar.TEMPORARY_PREFIX + "dead"));
+        Files.writeString(dead.resolve("model.onnx"), "half written");
+        Files.setLastModifiedTime(dead, FileTime.from(Instant.now().minus(ModelRegistrar.STALE_AFTER).minusSeconds(60)));
+        Path live = Files.createDirectories(model.resolve(ModelRegistrar.TEMPORARY_PREFIX + "live"));
+
+        Registration registration = this.registrar.register(classifierRequest("intent", this.classifier).build());
+
+        assertThat(registration.version()).isEqualTo(1);
+        assertThat(dead).doesNotExist();
+        assertThat(live).as("another registration may be filling it right now").isDirectory();
     }
 
     @Test
