@@ -26,6 +26,7 @@ import io.distill4j.engine.onnx.graph.OnnxModelBuilder;
 import io.distill4j.engine.onnx.proto.ModelProto;
 import io.distill4j.engine.repository.ModelFiles;
 import io.distill4j.engine.text.Pooling;
+import io.distill4j.pipeline.cache.CacheKey;
 import io.distill4j.pipeline.cache.SoftTargetCache;
 import io.distill4j.pipeline.cache.SoftTargets;
 import io.distill4j.pipeline.cache.TeacherOutputs;
@@ -201,12 +202,7 @@ class TeacherStageTests {
                 assertThat(this.loads.get()).as("the teacher is not loaded").isEqualTo(loadsBefore);
                 assertThat(result.splits().get(0).key()).isEqualTo(local.splits().get(0).key());
             }
-            try (SoftTargets expected = this.cache.open(local.splits().get(0).key()).orElseThrow();
-                    SoftTargets actual = fresh.open(local.splits().get(0).key()).orElseThrow()) {
-                for (int i = 0; i < expected.rows(); i++) {
-                    assertThat(actual.row(i)).containsExactly(expected.row(i));
-                }
-            }
+            assertSameRows(this.cache, fresh, local.splits().get(0).key(), 0f);
         }
     }
 
@@ -224,12 +220,7 @@ class TeacherStageTests {
                 assertThat(result.teacherUnloaded()).isTrue();
                 assertThat(engine.loadedModels()).isEmpty();
             }
-            try (SoftTargets expected = this.cache.open(local.splits().get(0).key()).orElseThrow();
-                    SoftTargets actual = fresh.open(local.splits().get(0).key()).orElseThrow()) {
-                for (int i = 0; i < expected.rows(); i++) {
-                    assertThat(actual.row(i)).containsExactly(expected.row(i), within(1e-5f));
-                }
-            }
+            assertSameRows(this.cache, fresh, local.splits().get(0).key(), 1e-5f);
         }
     }
 
@@ -244,6 +235,18 @@ class TeacherStageTests {
                         .outputs(outputs).build();
                 assertThatExceptionOfType(DistillationException.class).isThrownBy(stage::run)
                         .withMessageContaining("another teacher").withMessageContaining("teacher: the folder's sha256:");
+            }
+        }
+    }
+
+    /** The entry of {@code key} holds the same rows in both caches, within {@code tolerance}. */
+    private static void assertSameRows(SoftTargetCache expectedCache, SoftTargetCache actualCache, CacheKey key,
+            float tolerance) {
+        try (SoftTargets expected = expectedCache.open(key).orElseThrow();
+                SoftTargets actual = actualCache.open(key).orElseThrow()) {
+            assertThat(actual.rows()).isEqualTo(expected.rows());
+            for (int i = 0; i < expected.rows(); i++) {
+                assertThat(actual.row(i)).containsExactly(expected.row(i), within(tolerance));
             }
         }
     }

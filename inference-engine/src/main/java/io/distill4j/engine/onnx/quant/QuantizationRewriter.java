@@ -225,7 +225,8 @@ final class QuantizationRewriter {
                         names.fresh(input + "_scale"), names.fresh(input + "_zero_point"));
                 activations.put(input, activation);
                 if (this.config.perRowActivations()) {
-                    quantizePerRow(input, activation, names, out, newInitializers);
+                    PerRowActivations.quantize(input, activation.values(), activation.scale(), activation.zeroPoint(),
+                            importedOpset(this.model), names::fresh, out, newInitializers);
                 }
                 else {
                     out.add(NodeProto.newBuilder()
@@ -242,14 +243,10 @@ final class QuantizationRewriter {
                     .addInput(activation.scale()).addInput(weight.get(1)).addOutput(scale).build());
             String integer = names.fresh(base + "_output_int32");
             if (this.config.perRowActivations()) {
-                // Σ_k (a_k - z) w_k = Σ_k a_k w_k - z Σ_k w_k: the row's zero point times the weight's column sums.
-                String raw = names.fresh(base + "_output_int32_raw");
-                out.add(NodeProto.newBuilder().setOpType("MatMulInteger").setName(names.fresh(base + "_quant"))
-                        .addInput(activation.values()).addInput(weight.get(0)).addOutput(raw).build());
-                String correction = names.fresh(base + "_zero_point_correction");
-                String sums = columnSums.computeIfAbsent(weight.get(0), w -> columnSums(w, names, newInitializers));
-                out.add(node("Mul", names, activation.zeroPoint(), sums, correction));
-                out.add(node("Sub", names, raw, correction, integer));
+                String sums = columnSums.computeIfAbsent(weight.get(0),
+                        w -> PerRowActivations.columnSums(w, names::fresh, newInitializers));
+                PerRowActivations.matMul(activation.values(), activation.zeroPoint(), weight.get(0), sums, integer,
+                        base, names::fresh, out);
             }
             else {
                 out.add(NodeProto.newBuilder().setOpType("MatMulInteger").setName(names.fresh(base + "_quant"))
@@ -277,114 +274,6 @@ final class QuantizationRewriter {
         ModelProto.Builder result = this.model.toBuilder().setGraph(graph);
         requireOpset(result, usesDynamicQuantization ? 11 : byIndex.isEmpty() ? 0 : 10);
         return result.build();
-    }
-
-    /**
-     * Quantizes {@code input} row by row, each row of its last axis with its own scale and zero point (the
-     * affine uint8 mapping of the row's range, 0 included), as {@code DynamicQuantizeLinear} does for a whole
-     * tensor; the zero point is written as int32 {@code [..., 1]}, for the correction after the product:
-     *
-     * <pre>
-     * lo, hi = Min(ReduceMin(A, -1), 0), Max(ReduceMax(A, -1), 0)                    [..., 1]
-     * scale  = Max(hi - lo, tiny) / 255;   z = Round(-lo / scale)
-     * A_q    = Cast(Clip(Round(A / scale) + z, 0, 255), uint8)                        [..., K]
-     * </pre>
-     *
-     * A row's integers, and so its result, depend on that row alone.
-     */
-    private void quantizePerRow(String input, QuantizedActivation activation, Names names, List<NodeProto> out,
-            List<TensorProto> into) {
-        String zero = constant(input + "_zero", 0f, names, into);
-        String tiny = constant(input + "_tiny", 1e-30f, names, into);
-        String levels = constant(input + "_levels", 255f, names, into);
-        String low = names.fresh(input + "_row_min");
-        out.add(reduce("ReduceMin", input, low, names, into));
-        String high = names.fresh(input + "_row_max");
-        out.add(reduce("ReduceMax", input, high, names, into));
-        String lowWithZero = names.fresh(input + "_row_min_0");
-        out.add(node("Min", names, low, zero, lowWithZero));
-        String highWithZero = names.fresh(input + "_row_max_0");
-        out.add(node("Max", names, high, zero, highWithZero));
-        String range = names.fresh(input + "_row_range");
-        out.add(node("Sub", names, highWithZero, lowWithZero, range));
-        String positive = names.fresh(input + "_row_range_positive");
-        out.add(node("Max", names, range, tiny, positive));
-        out.add(node("Div", names, positive, levels, activation.scale()));
-        String negativeLow = names.fresh(input + "_row_min_negated");
-        out.add(node("Neg", names, lowWithZero, negativeLow));
-        String zeroPointRatio = names.fresh(input + "_zero_point_ratio");
-        out.add(node("Div", names, negativeLow, activation.scale(), zeroPointRatio));
-        String zeroPoint = names.fresh(input + "_zero_point_float");
-        out.add(node("Round", names, zeroPointRatio, zeroPoint));
-        out.add(cast(zeroPoint, activation.zeroPoint(), TensorProto.DataType.INT32, names));
-        String ratio = names.fresh(input + "_ratio");
-        out.add(node("Div", names, input, activation.scale(), ratio));
-        String rounded = names.fresh(input + "_rounded");
-        out.add(node("Round", names, ratio, rounded));
-        String shifted = names.fresh(input + "_shifted");
-        out.add(node("Add", names, rounded, zeroPoint, shifted));
-        String clipped = names.fresh(input + "_clipped");
-        out.add(NodeProto.newBuilder().setOpType("Clip").setName(names.fresh(input + "_Clip"))
-                .addInput(shifted).addInput(zero).addInput(levels).addOutput(clipped).build());
-        out.add(cast(clipped, activation.values(), TensorProto.DataType.UINT8, names));
-    }
-
-    /** The int32 sums of the columns of a quantized weight {@code [K, N]}: {@code [N]}. */
-    private static String columnSums(String quantizedWeight, Names names, List<TensorProto> into) {
-        String name = names.fresh(quantizedWeight + "_column_sums");
-        TensorProto weight = into.stream().filter(t -> t.getName().equals(quantizedWeight)).findFirst().orElseThrow();
-        int rows = Math.toIntExact(weight.getDims(0));
-        int columns = Math.toIntExact(weight.getDims(1));
-        byte[] values = weight.getRawData().toByteArray();
-        int[] sums = new int[columns];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                sums[c] += values[r * columns + c];
-            }
-        }
-        into.add(OnnxTensors.ofInts(name, sums, columns));
-        return name;
-    }
-
-    private static String constant(String base, float value, Names names, List<TensorProto> into) {
-        String name = names.fresh(base);
-        into.add(OnnxTensors.ofFloats(name, new float[] {value}));
-        return name;
-    }
-
-    /** {@code opType} over the last axis, keeping it: the axes an attribute before opset 18, an input from 18. */
-    private NodeProto reduce(String opType, String input, String output, Names names, List<TensorProto> into) {
-        NodeProto.Builder reduce = NodeProto.newBuilder().setOpType(opType).setName(names.fresh(output + "_" + opType))
-                .addInput(input).addOutput(output)
-                .addAttribute(AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT)
-                        .setI(1));
-        if (importedOpset(this.model) >= 18) {
-            String axes = names.fresh(output + "_axes");
-            into.add(OnnxTensors.ofLongs(axes, new long[] {-1}, 1));
-            reduce.addInput(axes);
-        }
-        else {
-            reduce.addAttribute(AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS)
-                    .addInts(-1));
-        }
-        return reduce.build();
-    }
-
-    private static NodeProto cast(String input, String output, TensorProto.DataType to, Names names) {
-        return NodeProto.newBuilder().setOpType("Cast").setName(names.fresh(output + "_Cast")).addInput(input)
-                .addOutput(output).addAttribute(AttributeProto.newBuilder().setName("to")
-                        .setType(AttributeProto.AttributeType.INT).setI(to.getNumber()))
-                .build();
-    }
-
-    /** A node of {@code opType} reading {@code inputsThenOutput} (all but the last) and writing the last. */
-    private static NodeProto node(String opType, Names names, String... inputsThenOutput) {
-        String output = inputsThenOutput[inputsThenOutput.length - 1];
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName(names.fresh(output + "_" + opType));
-        for (int i = 0; i < inputsThenOutput.length - 1; i++) {
-            node.addInput(inputsThenOutput[i]);
-        }
-        return node.addOutput(output).build();
     }
 
     private List<String> quantizeWeight(String weight, boolean transpose, Names names, List<TensorProto> into) {
