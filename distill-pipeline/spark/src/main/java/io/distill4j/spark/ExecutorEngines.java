@@ -79,9 +79,10 @@ public final class ExecutorEngines {
     private static OnnxInferenceEngine open(SparkModel model) {
         Path repository = Path.of(SparkFiles.getRootDirectory());
         long start = System.nanoTime();
+        int threads = SparkThreads.resolve(model.threads());
         OnnxInferenceEngine engine = OnnxInferenceEngine.open(EngineConfig.builder().modelRepository(repository)
                 .maxTextBytes(model.maxTextBytes())
-                .session(SessionConfig.builder().intraOpThreads(model.threads()).interOpThreads(1).build())
+                .session(SessionConfig.builder().intraOpThreads(threads).interOpThreads(1).build())
                 .build());
         try {
             engine.load(model.shippedName());
@@ -91,7 +92,7 @@ public final class ExecutorEngines {
             throw ex;
         }
         logger.info("distill4j: opened {} on this executor ({} intra-op threads) in {} ms", model.description(),
-                model.threads(), (System.nanoTime() - start) / 1_000_000);
+                threads, (System.nanoTime() - start) / 1_000_000);
         return engine;
     }
 

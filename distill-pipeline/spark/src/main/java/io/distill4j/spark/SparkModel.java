@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param shippedName the model's name, and its folder's among the job's files: {@code distill4j-model-<hash>}
  *     (unique per content, so two models never collide)
- * @param threads ONNX Runtime intra-op threads of the executor's session
+ * @param threads ONNX Runtime intra-op threads of the executor's session; {@code 0}: the executor's cores
  * @param maxTextBytes the longest text the engine accepts, in UTF-8 bytes
  * @param idleSeconds how long an engine no task uses stays open; 0 closes it with the last task
  * @param description the model for logs, e.g. {@code models/minilm/1 (text-embedding)}
